@@ -1,0 +1,18 @@
+/**
+ * Builds `window.chat` on a transport. Shared by the real preload and the
+ * test host, so the renderer is tested against the same object it gets in
+ * Electron. Only the named methods exist: no pass-through.
+ */
+import { InvokeChannels, PushChannels, type ChatApi, type ChatTransport } from './contract';
+
+export function createChatApi(transport: ChatTransport): ChatApi {
+  const api = {
+    getSnapshot: () => transport.invoke(InvokeChannels.getSnapshot, null),
+    send: (text: string) => transport.invoke(InvokeChannels.send, text),
+    retry: (key: string) => transport.invoke(InvokeChannels.retry, key),
+    reconnectNow: () => transport.invoke(InvokeChannels.reconnectNow, null),
+    onStatus: (cb) => transport.subscribe(PushChannels.status, cb),
+    onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
+  } satisfies ChatApi;
+  return Object.freeze(api);
+}

@@ -1,0 +1,88 @@
+/**
+ * The one IPC contract: channel names and payload types.
+ * main and preload import it; the renderer imports it with `import type` only.
+ * There is deliberately no generic invoke/send: each channel is named here.
+ */
+import type { Reason } from './errors';
+import type { Status } from './state';
+
+export type Delivery = 'pending' | 'sent' | 'failed';
+
+export interface MessageEntry {
+  kind: 'message';
+  /** Stable key across updates: the client id for own messages, else `seq:N` / `srv:N`. */
+  key: string;
+  id?: string;
+  seq?: number;
+  user: string;
+  text: string;
+  /** ISO 8601. */
+  timestamp: string;
+  own: boolean;
+  /** `chat_response` frames: the server itself answered. */
+  fromServer?: boolean;
+  delivery: Delivery;
+  failure?: Reason;
+}
+
+export interface MarkerEntry {
+  kind: 'marker';
+  key: string;
+  /** `gap`: earlier messages may be missing (resume older than the server's history). */
+  marker: 'gap';
+  timestamp: string;
+}
+
+export type LogEntry = MessageEntry | MarkerEntry;
+
+export interface Snapshot {
+  status: Status;
+  entries: LogEntry[];
+  limits: { maxMessageBytes: number };
+}
+
+export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
+
+export const InvokeChannels = {
+  getSnapshot: 'chat:get-snapshot',
+  send: 'chat:send',
+  retry: 'chat:retry',
+  reconnectNow: 'chat:reconnect-now',
+} as const;
+
+export const PushChannels = {
+  status: 'chat:status',
+  entries: 'chat:entries',
+} as const;
+
+export interface InvokeMap {
+  'chat:get-snapshot': { arg: null; result: Snapshot };
+  'chat:send': { arg: string; result: SendResult };
+  'chat:retry': { arg: string; result: SendResult };
+  'chat:reconnect-now': { arg: null; result: null };
+}
+
+export interface PushMap {
+  'chat:status': Status;
+  /** New or changed entries (upserts by `key`), batched at most once per frame. */
+  'chat:entries': LogEntry[];
+}
+
+export type InvokeChannel = keyof InvokeMap;
+export type PushChannel = keyof PushMap;
+
+/** `window.chat`: the whole surface the renderer gets. */
+export interface ChatApi {
+  getSnapshot(): Promise<Snapshot>;
+  send(text: string): Promise<SendResult>;
+  retry(key: string): Promise<SendResult>;
+  reconnectNow(): Promise<null>;
+  onStatus(cb: (status: Status) => void): () => void;
+  onEntries(cb: (entries: LogEntry[]) => void): () => void;
+}
+
+/** How a ChatApi reaches its host: ipcRenderer in preload, a Playwright binding in the test host. */
+export interface ChatTransport {
+  invoke<C extends InvokeChannel>(channel: C, arg: InvokeMap[C]['arg']): Promise<InvokeMap[C]['result']>;
+  subscribe<P extends PushChannel>(channel: P, cb: (payload: PushMap[P]) => void): () => void;
+}

@@ -1,0 +1,72 @@
+/**
+ * Stable reason codes. Every problem the person can see carries one of these;
+ * the words for it (zh-CN / en) live in `words.ts`, so the core never builds
+ * user-facing sentences and the CLI, renderer and logs all agree.
+ */
+export const ReasonCodes = [
+  'AUTH_FAILED', // close 4001, or HTTP 401/403 on upgrade
+  'RATE_LIMITED', // close 4008
+  'SERVER_ERROR', // close 4000, or 1011
+  'UNREACHABLE', // ECONNREFUSED, EHOSTUNREACH, DNS failure
+  'CONNECTION_LOST', // the socket closed without a reason we know
+  'HEARTBEAT_TIMEOUT', // no pong in time: the link is dead
+  'CLOCK_JUMP', // wall clock jumped (suspend) — the socket is stale
+  'TOO_LARGE', // a message above the size limit
+  'REJECTED', // the server refused a message (error frame)
+  'BAD_FRAME', // the server sent something we cannot read
+  'FRAME_TOO_LARGE', // inbound frame over the cap (close 1009)
+  'TLS_UNKNOWN_CA',
+  'TLS_SELF_SIGNED',
+  'TLS_EXPIRED',
+  'TLS_HOSTNAME',
+  'TLS_OTHER',
+  'NETWORK_DOWN', // the machine says it has no network
+  'SUSPENDED', // the machine is going to sleep
+  'STOPPED', // the person (or the app) stopped the connection
+  'TIMEOUT',
+  'BAD_CONFIG',
+  'EMPTY_MESSAGE', // nothing but whitespace
+  'OUTBOX_FULL', // the queue is at its bound: the new message is refused, nothing old is dropped
+  'OUTBOX_CORRUPT', // part of the saved outbox could not be read (set aside, not deleted)
+  'OUTBOX_WRITE_FAILED', // the queue could not be saved to disk
+] as const;
+
+export type ReasonCode = (typeof ReasonCodes)[number];
+
+export interface Reason {
+  code: ReasonCode;
+  /** Extra detail for logs and diagnostics (never contains the token). */
+  detail?: string;
+}
+
+export function reason(code: ReasonCode, detail?: string): Reason {
+  return detail === undefined ? { code } : { code, detail };
+}
+
+/** Close codes from the Django Channels service in the design notes. */
+export const CloseCodes = {
+  normal: 1000,
+  goingAway: 1001,
+  tooBig: 1009,
+  internalError: 1011,
+  serverError: 4000,
+  unauthenticated: 4001,
+  rateLimited: 4008,
+} as const;
+
+export function reasonForClose(code: number, text: string): Reason {
+  const detail = text ? `close ${code}: ${text}` : `close ${code}`;
+  switch (code) {
+    case CloseCodes.unauthenticated:
+      return reason('AUTH_FAILED', detail);
+    case CloseCodes.rateLimited:
+      return reason('RATE_LIMITED', detail);
+    case CloseCodes.serverError:
+    case CloseCodes.internalError:
+      return reason('SERVER_ERROR', detail);
+    case CloseCodes.tooBig:
+      return reason('FRAME_TOO_LARGE', detail);
+    default:
+      return reason('CONNECTION_LOST', detail);
+  }
+}

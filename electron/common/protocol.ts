@@ -1,0 +1,212 @@
+/**
+ * Wire protocol codec (see docs/PROTOCOL.md). Pure: no sockets, no Node APIs,
+ * so the parser is tested by feeding it strings.
+ *
+ * Compatible with the Django Channels service of the design notes:
+ * JSON text frames `{type, message, timestamp}`. Our extensions (`id`, `ack`,
+ * `seq`, `user`, `features`) are optional, and old servers simply omit them.
+ */
+
+/** 10 KB of text per message (the design notes' limit), counted in UTF-8 bytes. */
+export const MAX_MESSAGE_BYTES = 10 * 1024;
+/** Inbound text frames above this are refused before JSON.parse. */
+export const MAX_INBOUND_FRAME_BYTES = 256 * 1024;
+/** Client message ids: what we generate and what the server accepts. */
+export const MAX_ID_LENGTH = 64;
+
+export type Features = 'ack' | 'seq' | 'resume' | 'dedup';
+
+// ---- client → server -------------------------------------------------------
+export interface ChatMessageOut {
+  type: 'chat_message';
+  id: string;
+  message: string;
+  timestamp: string;
+}
+export interface PingOut {
+  type: 'ping';
+  timestamp: string;
+}
+export type ClientFrame = ChatMessageOut | PingOut;
+
+// ---- server → client -------------------------------------------------------
+export interface ConnectionStatusIn {
+  type: 'connection_status';
+  status: string;
+  user_id?: string;
+  features: string[];
+  /** Highest seq in the room at connect time (reference server). */
+  seq?: number;
+  /** True when the client asked to resume from a seq older than the history. */
+  gap?: boolean;
+  /** Our extension: the server's rate limit, so a client can pace itself instead of being closed with 4008. */
+  rate_limit?: { messages: number; window_s: number };
+  /** Our extension: the server's per-message limit in UTF-8 bytes. */
+  max_message_bytes?: number;
+}
+export interface ChatMessageIn {
+  type: 'chat_message';
+  message: string;
+  id?: string;
+  user?: string;
+  seq?: number;
+  timestamp?: string;
+  /** Sent as part of a resume replay, before live traffic. */
+  replay?: boolean;
+}
+export interface ChatResponseIn {
+  type: 'chat_response';
+  message: string;
+  timestamp?: string;
+}
+export interface AckIn {
+  type: 'ack';
+  id: string;
+  seq?: number;
+  timestamp?: string;
+}
+export interface ErrorIn {
+  type: 'error';
+  message: string;
+  /** Our extension: a stable code (`too_large`, `rate_limited`, `bad_frame`, …). */
+  code?: string;
+  /** Our extension: the client id of the message this error is about. */
+  id?: string;
+}
+export interface PongIn {
+  type: 'pong';
+  timestamp?: string;
+}
+export type ServerFrame = ConnectionStatusIn | ChatMessageIn | ChatResponseIn | AckIn | ErrorIn | PongIn;
+
+export type DecodeResult<T> = { ok: true; frame: T } | { ok: false; error: DecodeError };
+
+export interface DecodeError {
+  code: 'FRAME_TOO_LARGE' | 'NOT_JSON' | 'NOT_OBJECT' | 'BAD_SHAPE' | 'UNKNOWN_TYPE';
+  detail: string;
+}
+
+export function utf8Length(text: string): number {
+  // TextEncoder exists in Node, Chromium and Electron's sandboxed preload.
+  return new TextEncoder().encode(text).length;
+}
+
+export function encodeFrame(frame: ClientFrame | ServerFrame | Record<string, unknown>): string {
+  return JSON.stringify(frame);
+}
+
+function parseObject(text: string, maxBytes: number): DecodeResult<Record<string, unknown>> {
+  // Cheap pre-check on UTF-16 length before the exact byte count.
+  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
+    return { ok: false, error: { code: 'FRAME_TOO_LARGE', detail: `frame over ${maxBytes} bytes` } };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    // RangeError from very deep nesting lands here too.
+    return { ok: false, error: { code: 'NOT_JSON', detail: (err as Error).message.slice(0, 200) } };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, error: { code: 'NOT_OBJECT', detail: 'frame is not a JSON object' } };
+  }
+  return { ok: true, frame: value as Record<string, unknown> };
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isOptStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isOptSeq = (v: unknown): boolean => v === undefined || isSeq(v);
+const timestampOf = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : undefined;
+
+function bad(detail: string): DecodeResult<never> {
+  return { ok: false, error: { code: 'BAD_SHAPE', detail } };
+}
+
+/** Decode a frame the server sent. Never throws. */
+export function decodeServerFrame(text: string, maxBytes = MAX_INBOUND_FRAME_BYTES): DecodeResult<ServerFrame> {
+  const parsed = parseObject(text, maxBytes);
+  if (!parsed.ok) return parsed;
+  const o = parsed.frame;
+  const timestamp = timestampOf(o.timestamp);
+  switch (o.type) {
+    case 'connection_status': {
+      if (!isStr(o.status)) return bad('connection_status without status');
+      const features = Array.isArray(o.features) ? o.features.filter(isStr).slice(0, 32) : [];
+      if (!isOptSeq(o.seq)) return bad('connection_status with a bad seq');
+      const frame: ConnectionStatusIn = { type: 'connection_status', status: o.status, features };
+      if (isStr(o.user_id)) frame.user_id = o.user_id;
+      else if (typeof o.user_id === 'number') frame.user_id = String(o.user_id);
+      if (isSeq(o.seq)) frame.seq = o.seq;
+      if (o.gap === true) frame.gap = true;
+      const rl = o.rate_limit as Record<string, unknown> | undefined;
+      if (rl && typeof rl === 'object' && isSeq(rl.messages) && rl.messages > 0 && typeof rl.window_s === 'number' && rl.window_s > 0) {
+        frame.rate_limit = { messages: rl.messages, window_s: rl.window_s };
+      }
+      if (isSeq(o.max_message_bytes) && o.max_message_bytes > 0) frame.max_message_bytes = o.max_message_bytes;
+      return { ok: true, frame };
+    }
+    case 'chat_message': {
+      if (!isStr(o.message)) return bad('chat_message without a text message');
+      if (!isOptStr(o.id) || !isOptStr(o.user) || !isOptSeq(o.seq)) return bad('chat_message with bad id, user or seq');
+      const frame: ChatMessageIn = { type: 'chat_message', message: o.message };
+      if (isStr(o.id)) frame.id = o.id;
+      if (isStr(o.user)) frame.user = o.user;
+      if (isSeq(o.seq)) frame.seq = o.seq;
+      if (timestamp) frame.timestamp = timestamp;
+      if (o.replay === true) frame.replay = true;
+      return { ok: true, frame };
+    }
+    case 'chat_response': {
+      if (!isStr(o.message)) return bad('chat_response without a text message');
+      return { ok: true, frame: timestamp ? { type: 'chat_response', message: o.message, timestamp } : { type: 'chat_response', message: o.message } };
+    }
+    case 'ack': {
+      if (!isStr(o.id) || !isOptSeq(o.seq)) return bad('ack without an id');
+      const frame: AckIn = { type: 'ack', id: o.id };
+      if (isSeq(o.seq)) frame.seq = o.seq;
+      if (timestamp) frame.timestamp = timestamp;
+      return { ok: true, frame };
+    }
+    case 'error': {
+      const frame: ErrorIn = { type: 'error', message: isStr(o.message) ? o.message : 'unknown error' };
+      if (isStr(o.code)) frame.code = o.code;
+      if (isStr(o.id)) frame.id = o.id;
+      return { ok: true, frame };
+    }
+    case 'pong':
+      return { ok: true, frame: timestamp ? { type: 'pong', timestamp } : { type: 'pong' } };
+    default:
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_TYPE', detail: `unknown frame type ${JSON.stringify(o.type)?.slice(0, 40)}` },
+      };
+  }
+}
+
+export type ClientFrameIn = ChatMessageOut | PingOut;
+
+/** Decode a frame a client sent (used by the reference server). Never throws. */
+export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<ClientFrameIn> {
+  const parsed = parseObject(text, maxBytes);
+  if (!parsed.ok) return parsed;
+  const o = parsed.frame;
+  const timestamp = timestampOf(o.timestamp) ?? new Date(0).toISOString();
+  switch (o.type) {
+    case 'chat_message': {
+      if (!isStr(o.message)) return bad('chat_message needs a text "message"');
+      if (o.id !== undefined && (!isStr(o.id) || o.id.length === 0 || o.id.length > MAX_ID_LENGTH)) {
+        return bad(`chat_message "id" must be a string of 1..${MAX_ID_LENGTH} characters`);
+      }
+      return { ok: true, frame: { type: 'chat_message', id: isStr(o.id) ? o.id : '', message: o.message, timestamp } };
+    }
+    case 'ping':
+      return { ok: true, frame: { type: 'ping', timestamp } };
+    default:
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_TYPE', detail: `Unsupported message type: ${JSON.stringify(o.type)?.slice(0, 40)}` },
+      };
+  }
+}

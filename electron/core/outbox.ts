@@ -1,0 +1,129 @@
+/**
+ * The outbox: every message the person typed until the server acks it.
+ * Unbounded loss is not an option, so a bound refuses the *new* message
+ * (OUTBOX_FULL) instead of dropping an old one, and every change is saved
+ * before `add` resolves.
+ */
+import { reason, type Reason } from '../common/errors';
+
+export interface OutboxItem {
+  id: string;
+  text: string;
+  /** ISO 8601, when the person pressed Send. */
+  createdAt: string;
+}
+
+export interface OutboxLoad {
+  items: OutboxItem[];
+  /** Set when part of the saved queue could not be read; the readable part is in `items`. */
+  problem?: Reason;
+}
+
+export interface OutboxStore {
+  load(): Promise<OutboxLoad>;
+  save(items: readonly OutboxItem[]): Promise<void>;
+}
+
+export class MemoryOutboxStore implements OutboxStore {
+  saved: OutboxItem[] = [];
+  async load(): Promise<OutboxLoad> {
+    return { items: this.saved.slice() };
+  }
+  async save(items: readonly OutboxItem[]): Promise<void> {
+    this.saved = items.slice();
+  }
+}
+
+export function isOutboxItem(v: unknown): v is OutboxItem {
+  const o = v as Record<string, unknown> | null;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.id === 'string' &&
+    o.id.length > 0 &&
+    typeof o.text === 'string' &&
+    typeof o.createdAt === 'string'
+  );
+}
+
+export class Outbox {
+  private items: OutboxItem[] = [];
+  private readonly ids = new Set<string>();
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+
+  constructor(
+    private readonly store: OutboxStore,
+    readonly maxItems = 50_000,
+  ) {}
+
+  async load(): Promise<Reason | undefined> {
+    const loaded = await this.store.load();
+    for (const item of loaded.items) {
+      if (this.ids.has(item.id)) continue;
+      this.ids.add(item.id);
+      this.items.push(item);
+    }
+    return loaded.problem;
+  }
+
+  list(): readonly OutboxItem[] {
+    return this.items;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** Queue and persist. Rejects with OUTBOX_FULL rather than dropping anything. */
+  async add(item: OutboxItem): Promise<void> {
+    if (this.ids.has(item.id)) return;
+    if (this.items.length >= this.maxItems) throw reason('OUTBOX_FULL', `outbox holds ${this.maxItems} messages`);
+    this.ids.add(item.id);
+    this.items.push(item);
+    try {
+      await this.persist();
+    } catch (err) {
+      // Not saved means not queued: take it back so the person still has the text and is told.
+      this.ids.delete(item.id);
+      const i = this.items.indexOf(item);
+      if (i >= 0) this.items.splice(i, 1);
+      throw reason('OUTBOX_WRITE_FAILED', (err as Error)?.message);
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!this.ids.delete(id)) return;
+    const i = this.items.findIndex((x) => x.id === id);
+    if (i >= 0) this.items.splice(i, 1);
+    await this.persist();
+  }
+
+  /** Coalesces saves: callers during a write share the next one. */
+  persist(): Promise<void> {
+    this.dirty = true;
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.writing) this.writing = this.drain();
+    return done;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty) {
+      this.dirty = false;
+      const waiters = this.waiters;
+      this.waiters = [];
+      try {
+        await this.store.save(this.items.slice());
+        waiters.forEach((w) => w.resolve());
+      } catch (err) {
+        waiters.forEach((w) => w.reject(err));
+      }
+    }
+    this.writing = undefined;
+  }
+}

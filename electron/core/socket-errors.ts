@@ -1,0 +1,43 @@
+/** Maps Node/ws socket errors to reason codes the person can read. */
+import { reason, type Reason } from '../common/errors';
+
+const TLS_CODES: Record<string, Reason['code']> = {
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS_UNKNOWN_CA',
+  UNABLE_TO_GET_ISSUER_CERT: 'TLS_UNKNOWN_CA',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS_UNKNOWN_CA',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS_UNKNOWN_CA',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS_SELF_SIGNED',
+  CERT_HAS_EXPIRED: 'TLS_EXPIRED',
+  CERT_NOT_YET_VALID: 'TLS_EXPIRED',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS_HOSTNAME',
+};
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EADDRNOTAVAIL']);
+
+export function classifySocketError(err: unknown): Reason {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const tls = TLS_CODES[code];
+  if (tls) return reason(tls, `${code}: ${message}`);
+  if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|SSL|TLS/i.test(code)) {
+    return reason('TLS_OTHER', `${code}: ${message}`);
+  }
+  if (UNREACHABLE.has(code)) return reason('UNREACHABLE', `${code}: ${message}`);
+  if (/timed out|timeout/i.test(message)) return reason('TIMEOUT', message);
+  return reason('CONNECTION_LOST', code ? `${code}: ${message}` : message);
+}
+
+/** A URL that is safe to log: the token (and any other query value) is masked. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    for (const key of [...u.searchParams.keys()]) {
+      if (/token|key|secret|password|auth/i.test(key)) u.searchParams.set(key, '***');
+    }
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

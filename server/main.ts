@@ -1,0 +1,80 @@
+/**
+ * `npm run server -- --port N --tokens FILE [--data-dir DIR] [--echo] …`
+ * Prints one line `listening on ws://…` on stdout when ready; logs go to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { startChatServer } from './server';
+import { loadTokens } from './tokens';
+
+const HELP = `UOS Chat reference server
+
+  --host H            listen address (default 127.0.0.1)
+  --port N            port (default 8765; 0 picks a free one)
+  --tokens FILE       token file: JSON {"token":"user"} or lines "token user"
+                      (also: env UOS_CHAT_TOKENS=token:user,token:user)
+  --data-dir DIR      keep rooms (seq, history, dedup) on disk across restarts
+  --history N         messages kept per room for resume (default 1000)
+  --rate-limit N/S    messages per seconds per connection (default 100/60)
+  --max-connections N per token (default 20)
+  --origin URL        allowed browser Origin (repeatable; default: any)
+  --echo              answer each chat_message with a chat_response
+  --no-deflate        do not offer permessage-deflate
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8765' },
+      tokens: { type: 'string' },
+      'data-dir': { type: 'string' },
+      history: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'max-connections': { type: 'string' },
+      origin: { type: 'string', multiple: true },
+      echo: { type: 'boolean', default: false },
+      'no-deflate': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const tokens = loadTokens(values.tokens, process.env.UOS_CHAT_TOKENS);
+  if (tokens.size === 0) throw new Error('no tokens: give --tokens FILE or UOS_CHAT_TOKENS=token:user');
+  const int = (name: string, v: string | undefined, fallback: number) => {
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got ${JSON.stringify(v)}`);
+    return Number(v);
+  };
+  let rateLimit = { messages: 100, windowMs: 60_000 };
+  if (values['rate-limit']) {
+    const m = /^(\d+)\/(\d+)$/.exec(values['rate-limit']);
+    if (!m) throw new Error('--rate-limit must look like 100/60 (messages/seconds)');
+    rateLimit = { messages: Number(m[1]), windowMs: Number(m[2]) * 1000 };
+  }
+  const server = await startChatServer({
+    host: values.host,
+    port: int('port', values.port, 8765),
+    tokens,
+    rateLimit,
+    historyLimit: int('history', values.history, 1000),
+    maxConnectionsPerToken: int('max-connections', values['max-connections'], 20),
+    echo: values.echo,
+    perMessageDeflate: !values['no-deflate'],
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values.origin ? { allowedOrigins: values.origin } : {}),
+  });
+  process.stdout.write(`listening on ${server.url}\n`);
+  const shutdown = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`uos-chat-server: ${err.message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,119 @@
+/**
+ * A room: a monotonic `seq`, a bounded history for resume, and the ids it has
+ * already accepted (so a resend after a lost ack never makes a second message).
+ * With a data dir, every accepted message is appended to `<room>.jsonl` before
+ * it is acked or broadcast, so a restarted server keeps seq, history and dedup.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export interface StoredMessage {
+  type: 'chat_message';
+  id?: string;
+  user: string;
+  message: string;
+  seq: number;
+  timestamp: string;
+}
+
+export interface RoomOptions {
+  historyLimit: number;
+  dedupLimit: number;
+  dataDir?: string;
+}
+
+export class Room {
+  seq = 0;
+  private history: StoredMessage[] = [];
+  /** `user\0id` → seq, insertion-ordered so the oldest can be evicted. */
+  private readonly accepted = new Map<string, number>();
+  private readonly file: string | undefined;
+  private appended = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly options: RoomOptions,
+  ) {
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      this.file = path.join(options.dataDir, `${encodeURIComponent(name)}.jsonl`);
+      this.load();
+    }
+  }
+
+  /** The seq this id already got from this user, if any. */
+  seqOf(user: string, id: string): number | undefined {
+    return this.accepted.get(`${user}\0${id}`);
+  }
+
+  append(msg: Omit<StoredMessage, 'seq'>): StoredMessage {
+    const stored: StoredMessage = { ...msg, seq: this.seq + 1 };
+    if (this.file) {
+      appendFileSync(this.file, JSON.stringify(stored) + '\n');
+      this.appended += 1;
+    }
+    this.remember(stored);
+    if (this.file && this.appended > this.options.historyLimit * 2) this.compact();
+    return stored;
+  }
+
+  /** Messages after `since`, and whether some were already dropped from the history. */
+  since(since: number): { messages: StoredMessage[]; gap: boolean } {
+    if (since > this.seq) return { messages: [], gap: true }; // we do not know what the client saw
+    const oldest = this.history[0]?.seq ?? this.seq + 1;
+    const gap = since + 1 < oldest && since < this.seq;
+    return { messages: this.history.filter((m) => m.seq > since), gap };
+  }
+
+  private remember(stored: StoredMessage): void {
+    this.seq = stored.seq;
+    this.history.push(stored);
+    if (this.history.length > this.options.historyLimit) this.history.splice(0, this.history.length - this.options.historyLimit);
+    if (stored.id !== undefined) {
+      this.accepted.set(`${stored.user}\0${stored.id}`, stored.seq);
+      if (this.accepted.size > this.options.dedupLimit) {
+        const oldest = this.accepted.keys().next().value;
+        if (oldest !== undefined) this.accepted.delete(oldest);
+      }
+    }
+  }
+
+  private load(): void {
+    if (!this.file || !existsSync(this.file)) return;
+    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const m = JSON.parse(line) as StoredMessage & { dedupOnly?: boolean };
+        if (typeof m.seq !== 'number' || m.seq <= this.seq) continue;
+        if (m.dedupOnly) {
+          if (m.id !== undefined) this.accepted.set(`${m.user}\0${m.id}`, m.seq);
+          this.seq = m.seq;
+        } else {
+          this.remember(m);
+        }
+      } catch {
+        // A torn last line after a crash: everything before it is still good.
+      }
+    }
+  }
+
+  /** Rewrites the file with what dedup and history still need, atomically. */
+  private compact(): void {
+    if (!this.file) return;
+    const keep = new Map<number, StoredMessage>();
+    for (const m of this.history) keep.set(m.seq, m);
+    const lines = [...keep.values()].sort((a, b) => a.seq - b.seq).map((m) => JSON.stringify(m));
+    // Dedup entries older than the history are kept as minimal records.
+    const historyFloor = this.history[0]?.seq ?? Infinity;
+    const dedupOnly: string[] = [];
+    for (const [key, seq] of this.accepted) {
+      if (seq >= historyFloor) continue;
+      const [user, id] = key.split('\0');
+      dedupOnly.push(JSON.stringify({ type: 'chat_message', id, user, message: '', seq, timestamp: '', dedupOnly: true }));
+    }
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, [...dedupOnly, ...lines].join('\n') + '\n');
+    renameSync(tmp, this.file);
+    this.appended = 0;
+  }
+}

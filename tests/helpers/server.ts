@@ -1,0 +1,38 @@
+/** A real reference server on loopback, restartable on the same port. */
+import { startChatServer, type ChatServer, type ServerOptions } from '../../server/server';
+
+export const TOKENS = new Map([
+  ['token-alice', 'alice'],
+  ['token-bob', 'bob'],
+]);
+
+export interface TestServer {
+  server: ChatServer;
+  url: string;
+  port: number;
+  logs: string[];
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function testServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const logs: string[] = [];
+  const opts: Partial<ServerOptions> = { host: '127.0.0.1', port: 0, tokens: TOKENS, log: (l) => logs.push(l), ...options };
+  let server = await startChatServer(opts);
+  const port = server.port;
+  const handle: TestServer = {
+    server,
+    url: server.url,
+    port,
+    logs,
+    async restart() {
+      await server.close();
+      server = await startChatServer({ ...opts, port });
+      handle.server = server;
+    },
+    async stop() {
+      await server.close();
+    },
+  };
+  return handle;
+}
