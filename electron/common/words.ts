@@ -1,0 +1,39 @@
+/**
+ * Words for reason codes, in zh-CN and en. Pure data: the renderer, the CLI
+ * and diagnostics all describe a problem the same way.
+ */
+import type { ReasonCode } from './errors';
+
+export type Locale = 'zh-CN' | 'en';
+
+export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
+  AUTH_FAILED: { en: 'authentication failed — check the token', 'zh-CN': '身份验证失败——请检查令牌' },
+  RATE_LIMITED: { en: 'rate limited by the server — waiting before retrying', 'zh-CN': '发送过于频繁，服务器已限流——稍后重试' },
+  SERVER_ERROR: { en: 'server error', 'zh-CN': '服务器错误' },
+  UNREACHABLE: { en: 'server unreachable', 'zh-CN': '无法连接到服务器' },
+  CONNECTION_LOST: { en: 'connection lost', 'zh-CN': '连接已断开' },
+  HEARTBEAT_TIMEOUT: { en: 'no answer from the server (heartbeat timeout)', 'zh-CN': '服务器无响应（心跳超时）' },
+  CLOCK_JUMP: { en: 'the computer was asleep — reconnecting', 'zh-CN': '电脑刚从休眠中恢复——正在重新连接' },
+  TOO_LARGE: { en: 'message too large', 'zh-CN': '消息过长' },
+  REJECTED: { en: 'rejected by the server', 'zh-CN': '被服务器拒绝' },
+  BAD_FRAME: { en: 'the server sent data that could not be read', 'zh-CN': '服务器发送了无法识别的数据' },
+  FRAME_TOO_LARGE: { en: 'the server sent an oversized frame', 'zh-CN': '服务器发送的数据过大' },
+  TLS_UNKNOWN_CA: { en: 'certificate from an unknown authority — add your CA bundle in settings', 'zh-CN': '证书颁发机构未知——请在设置中添加 CA 证书' },
+  TLS_SELF_SIGNED: { en: 'self-signed certificate — add it as a CA bundle in settings', 'zh-CN': '自签名证书——请在设置中将其添加为 CA 证书' },
+  TLS_EXPIRED: { en: 'the server certificate has expired (or is not yet valid)', 'zh-CN': '服务器证书已过期（或尚未生效）' },
+  TLS_HOSTNAME: { en: 'the certificate does not match the server name', 'zh-CN': '证书与服务器名称不匹配' },
+  TLS_OTHER: { en: 'secure connection (TLS) failed', 'zh-CN': '安全连接（TLS）失败' },
+  NETWORK_DOWN: { en: 'offline — waiting for network', 'zh-CN': '离线——等待网络' },
+  SUSPENDED: { en: 'paused while the computer sleeps', 'zh-CN': '电脑休眠中，连接已暂停' },
+  STOPPED: { en: 'disconnected', 'zh-CN': '已断开' },
+  TIMEOUT: { en: 'timed out', 'zh-CN': '超时' },
+  BAD_CONFIG: { en: 'settings could not be read', 'zh-CN': '无法读取设置' },
+  EMPTY_MESSAGE: { en: 'nothing to send', 'zh-CN': '没有可发送的内容' },
+  OUTBOX_FULL: { en: 'too many unsent messages — this one was not queued', 'zh-CN': '未发送的消息过多——此条未加入队列' },
+  OUTBOX_CORRUPT: { en: 'part of the unsent-message queue could not be read (kept aside)', 'zh-CN': '部分未发送消息无法读取（已另存）' },
+  OUTBOX_WRITE_FAILED: { en: 'could not save the message to disk — it was not queued', 'zh-CN': '无法将消息保存到磁盘——未加入队列' },
+};
+
+export function describeReason(code: ReasonCode, locale: Locale = 'en'): string {
+  return reasonWords[code]?.[locale] ?? code;
+}

@@ -1,0 +1,103 @@
+/**
+ * The host side of the IPC contract, shared by Electron main and the test host:
+ * validates every call from a renderer, runs it on the core, and pushes status
+ * and log changes to every attached window — batched to at most one push per
+ * frame, so a burst of inbound messages cannot flood the renderer.
+ */
+import type { InvokeChannel, InvokeMap, LogEntry, PushChannel, PushMap } from '../common/contract';
+import type { Status } from '../common/state';
+import { checkInvokeArg, isInvokeChannel } from '../common/validate';
+import type { ChatClient } from './client';
+
+export interface PushSink {
+  push<P extends PushChannel>(channel: P, payload: PushMap[P]): void;
+}
+
+export type FrameScheduler = (fn: () => void) => void;
+
+/** ~60 Hz: one batch per display frame. */
+export const frameScheduler: FrameScheduler = (fn) => {
+  setTimeout(fn, 16);
+};
+
+export class InvalidCallError extends Error {
+  readonly code = 'INVALID_IPC_CALL';
+}
+
+export class ChatService {
+  private readonly sinks = new Set<PushSink>();
+  private pendingEntries = new Map<string, LogEntry>();
+  private pendingStatus: Status | undefined;
+  private scheduled = false;
+  private readonly offs: Array<() => void> = [];
+
+  constructor(
+    private readonly client: ChatClient,
+    private readonly schedule: FrameScheduler = frameScheduler,
+  ) {
+    this.offs.push(
+      client.on('status', (status) => {
+        this.pendingStatus = status;
+        this.kick();
+      }),
+      client.on('entries', (entries) => {
+        for (const e of entries) {
+          // Latest version wins; a changed entry keeps its place in the batch.
+          this.pendingEntries.delete(e.key);
+          this.pendingEntries.set(e.key, e);
+        }
+        this.kick();
+      }),
+    );
+  }
+
+  attach(sink: PushSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  dispose(): void {
+    this.offs.forEach((off) => off());
+    this.sinks.clear();
+  }
+
+  /** Validates and runs one call. Throws InvalidCallError for anything outside the contract. */
+  async handle(channel: unknown, arg: unknown): Promise<InvokeMap[InvokeChannel]['result']> {
+    if (!isInvokeChannel(channel)) throw new InvalidCallError(`unknown channel`);
+    const checked = checkInvokeArg(channel, arg);
+    if (!checked.ok) throw new InvalidCallError(checked.error);
+    switch (channel) {
+      case 'chat:get-snapshot':
+        return this.client.snapshot();
+      case 'chat:send':
+        return this.client.send(checked.value as string);
+      case 'chat:retry':
+        return this.client.retry(checked.value as string);
+      case 'chat:reconnect-now':
+        this.client.reconnectNow();
+        return null;
+    }
+  }
+
+  private kick(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const status = this.pendingStatus;
+    const entries = [...this.pendingEntries.values()];
+    this.pendingStatus = undefined;
+    this.pendingEntries = new Map();
+    for (const sink of this.sinks) {
+      try {
+        if (status) sink.push('chat:status', status);
+        if (entries.length > 0) sink.push('chat:entries', entries);
+      } catch {
+        // A window that went away; it detaches itself on close.
+      }
+    }
+  }
+}
