@@ -490,6 +490,8 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   private onServerError(conn: Conn, message: string, code: string | undefined, id: string | undefined): void {
     this.emitLog('warn', `server error: ${message}`);
+    // The close code that follows (4001) carries this; reporting it twice would only add noise.
+    if (code === 'unauthenticated') return;
     if (id && this.outbox.has(id)) {
       conn.inFlight.delete(id);
       const failure = reason(code ? (ERROR_CODES[code] ?? 'REJECTED') : 'REJECTED', message);

@@ -1,0 +1,225 @@
+/**
+ * The headless CLI on the same core as the app. Output is one JSON object per
+ * line on stdout; failures are one line of words on stderr and a non-zero exit.
+ * Exit codes: 0 ok, 1 usage, 2 message refused/failed, 3 authentication failed,
+ * 4 TLS problem, 5 unreachable or timed out.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { MessageEntry } from '../common/contract';
+import type { Reason } from '../common/errors';
+import type { ConnectionState, Status } from '../common/state';
+import { describeReason } from '../common/words';
+import { ChatClient, type ClientConfig } from '../core/client';
+import { FileOutboxStore } from '../core/outbox-file';
+import { MemoryOutboxStore } from '../core/outbox';
+import { mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export const USAGE = `usage:
+  uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] TEXT
+  uos-chat listen --server URL [--token T] [--count N] [--timeout S]
+Environment: UOS_CHAT_SERVER, UOS_CHAT_TOKEN. Output: one JSON object per line.
+Exit codes: 0 ok, 1 usage, 2 message refused, 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
+
+export class UsageError extends Error {}
+
+export function exitCodeFor(reason: Reason): number {
+  if (reason.code === 'AUTH_FAILED') return 3;
+  if (reason.code.startsWith('TLS_')) return 4;
+  if (['TOO_LARGE', 'REJECTED', 'RATE_LIMITED', 'EMPTY_MESSAGE', 'OUTBOX_FULL', 'OUTBOX_WRITE_FAILED'].includes(reason.code)) return 2;
+  return 5;
+}
+
+/** One line a person can read: the words, then the detail. The token never appears (the core redacts URLs). */
+export function reasonLine(reason: Reason): string {
+  return reason.detail ? `${describeReason(reason.code)} (${reason.detail})` : describeReason(reason.code);
+}
+
+function connectionReason(state: ConnectionState): Reason | undefined {
+  return 'reason' in state ? state.reason : undefined;
+}
+
+/** The CLI's data dir: --data-dir, else $XDG_DATA_HOME/uos-chat, else ~/.local/share/uos-chat. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || path.join(env.HOME || os.homedir(), '.local', 'share');
+  return path.join(base, 'uos-chat');
+}
+
+function statusLine(status: Status): Record<string, unknown> {
+  const c = status.connection;
+  const why = connectionReason(c);
+  return {
+    event: 'status',
+    state: c.kind,
+    ...('attempt' in c ? { attempt: c.attempt } : {}),
+    ...(c.kind === 'reconnecting' ? { retryInMs: c.delayMs } : {}),
+    ...(why ? { reason: why.code, words: describeReason(why.code), ...(why.detail ? { detail: why.detail } : {}) } : {}),
+    network: status.machine.network,
+    powerSave: status.machine.powerSave,
+    heartbeatMs: status.heartbeatMs,
+  };
+}
+
+function messageLine(m: MessageEntry): Record<string, unknown> {
+  return {
+    event: 'message',
+    user: m.user,
+    text: m.text,
+    timestamp: m.timestamp,
+    ...(m.seq !== undefined ? { seq: m.seq } : {}),
+    ...(m.id !== undefined ? { id: m.id } : {}),
+    ...(m.fromServer ? { fromServer: true } : {}),
+  };
+}
+
+interface Common {
+  config: Partial<ClientConfig> & { url: string };
+  timeoutMs: number;
+}
+
+function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, argv: string[]): Common {
+  const fromEnv = settingsFromEnv(env);
+  const fromArgs = settingsFromArgs(argv);
+  const problems = [...fromEnv.problems, ...fromArgs.problems];
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  if (!fromEnv.patch.serverUrl && !fromArgs.patch.serverUrl) throw new UsageError('--server URL is required (or UOS_CHAT_SERVER)');
+  const settings = mergeSettings(fromEnv.patch, fromArgs.patch);
+  const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+  return {
+    config: {
+      url: settings.serverUrl,
+      ...(settings.token ? { token: settings.token } : {}),
+      perMessageDeflate: settings.compression === 'deflate',
+    },
+    timeoutMs: timeout * 1000,
+  };
+}
+
+/** Resolves with the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'send') return await send(rest, io);
+    if (command === 'listen') return await listen(rest, io);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out(USAGE);
+      return command === undefined ? 1 : 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`uos-chat: ${(err as Error).message}\n${USAGE}`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+const optionSpec = {
+  server: { type: 'string' },
+  token: { type: 'string' },
+  ca: { type: 'string' },
+  compression: { type: 'string' },
+  'data-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  count: { type: 'string' },
+} as const;
+
+async function send(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true });
+  const text = positionals.join(' ');
+  if (!text) throw new UsageError('send needs the message text');
+  const { config, timeoutMs } = commonOptions(values, io.env, argv);
+  const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
+  const outboxFile = path.join(dataDir, 'cli-outbox.jsonl');
+  const client = new ChatClient({ config, outboxStore: new FileOutboxStore(outboxFile) });
+  client.on('frame', (f) => io.out(JSON.stringify(f)));
+  client.on('problem', (p) => io.err(`uos-chat: warning: ${reasonLine(p)}`));
+
+  return new Promise<number>((resolve) => {
+    let id: string | undefined;
+    let sentAt = 0;
+    const finish = (code: number, line?: string) => {
+      clearTimeout(timer);
+      // Nothing is lost: say where the undelivered messages wait.
+      const queued = code !== 0 && client.pendingCount() > 0 ? `; ${client.pendingCount()} message(s) kept in ${outboxFile} and sent next time` : '';
+      if (line) io.err(line + queued);
+      void client.stop().then(() => resolve(code));
+    };
+    const timer = setTimeout(() => {
+      const why = connectionReason(client.status().connection);
+      finish(5, `uos-chat: not delivered within ${timeoutMs / 1000} s: ${why ? reasonLine(why) : 'timed out'}`);
+    }, timeoutMs);
+
+    const check = () => {
+      const state = client.status().connection;
+      if (state.kind === 'auth-failed') return finish(3, `uos-chat: ${reasonLine(state.reason)}`);
+      if (!id) return;
+      const mine = client.snapshot().entries.find((e): e is MessageEntry => e.kind === 'message' && e.key === id);
+      if (mine?.delivery === 'failed') return finish(exitCodeFor(mine.failure ?? { code: 'REJECTED' }), `uos-chat: ${reasonLine(mine.failure ?? { code: 'REJECTED' })}`);
+      if (mine?.delivery !== 'sent' || client.pendingCount() > 0) return;
+      const acked = state.kind === 'connected' && state.features.includes('ack');
+      if (acked) return finish(0);
+      // Servers without acks (the design notes' service): wait for their reply to be observed.
+      const replied = client.snapshot().entries.some((e) => e.kind === 'message' && !e.own && Date.parse(e.timestamp) >= sentAt - 1000);
+      if (replied) finish(0);
+    };
+    client.on('status', check);
+    client.on('entries', check);
+    client.on('outbox', check);
+
+    void client.start().then(async () => {
+      sentAt = Date.now();
+      const r = await client.send(text);
+      if (!r.ok) return finish(exitCodeFor(r.reason), `uos-chat: ${reasonLine(r.reason)}`);
+      id = r.entry.key;
+      check();
+    });
+  });
+}
+
+async function listen(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
+  const { config } = commonOptions({ ...values, timeout: values.timeout ?? '1' }, io.env, argv);
+  let count = Infinity;
+  if (values.count !== undefined) {
+    count = Number(values.count);
+    if (!Number.isSafeInteger(count) || count <= 0) throw new UsageError('--count must be a positive whole number');
+  }
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
+  const client = new ChatClient({ config, outboxStore: new MemoryOutboxStore() });
+  return new Promise<number>((resolve) => {
+    let seen = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (code: number, line?: string) => {
+      if (timer) clearTimeout(timer);
+      if (line) io.err(line);
+      void client.stop().then(() => resolve(code));
+    };
+    if (timeoutMs !== undefined) timer = setTimeout(() => finish(5, `uos-chat: timed out after ${timeoutMs / 1000} s with ${seen} message(s)`), timeoutMs);
+    client.on('status', (s) => {
+      io.out(JSON.stringify(statusLine(s)));
+      if (s.connection.kind === 'auth-failed') finish(3, `uos-chat: ${reasonLine(s.connection.reason)}`);
+    });
+    client.on('entries', (entries) => {
+      for (const e of entries) {
+        if (e.kind === 'marker') io.out(JSON.stringify({ event: 'marker', marker: e.marker, timestamp: e.timestamp }));
+        else if (!e.own && seen < count) {
+          io.out(JSON.stringify(messageLine(e)));
+          seen += 1;
+        }
+      }
+      if (seen >= count) finish(0);
+    });
+    client.on('problem', (p) => io.out(JSON.stringify({ event: 'problem', reason: p.code, words: describeReason(p.code), detail: p.detail })));
+    void client.start();
+  });
+}

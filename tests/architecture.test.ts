@@ -1,0 +1,93 @@
+/**
+ * Layering rules, enforced (VS Code style):
+ * - only electron/main and electron/preload import 'electron';
+ * - electron/common is pure (no Node, no ws, no dbus-next): preload and renderer use it;
+ * - the renderer imports the contract with `import type` only (words.ts is pure data);
+ * - dbus-next is imported only behind our seam in electron/core/dbus/;
+ * - the core never reaches up into main or preload.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+
+function files(dir: string): string[] {
+  const abs = path.join(root, dir);
+  const out: string[] = [];
+  for (const name of readdirSync(abs)) {
+    const p = path.join(abs, name);
+    if (statSync(p).isDirectory()) out.push(...files(path.join(dir, name)));
+    else if (/\.(ts|tsx)$/.test(name)) out.push(path.join(dir, name));
+  }
+  return out;
+}
+
+interface Import {
+  spec: string;
+  typeOnly: boolean;
+}
+
+export function importsOf(source: string): Import[] {
+  const found: Import[] = [];
+  const re = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const m of source.matchAll(re)) {
+    const spec = m[3] ?? m[4] ?? m[5];
+    if (spec) found.push({ spec, typeOnly: Boolean(m[2]) });
+  }
+  return found;
+}
+
+function resolveRel(from: string, spec: string): string {
+  return spec.startsWith('.') ? path.normalize(path.join(path.dirname(from), spec)) : spec;
+}
+
+const violations = (dirs: string[], bad: (file: string, imp: Import) => string | undefined) =>
+  dirs.flatMap((d) => files(d)).flatMap((f) => importsOf(readFileSync(path.join(root, f), 'utf8')).map((i) => bad(f, i)).filter(Boolean));
+
+test('the import scanner sees every form of import (so the rules below can fail)', () => {
+  const src = `import x from 'electron';\nimport type { A } from "./contract";\nconst y = require('electron');\nexport { z } from './z';\nawait import('ws');`;
+  assert.deepEqual(importsOf(src), [
+    { spec: 'electron', typeOnly: false },
+    { spec: './contract', typeOnly: true },
+    { spec: 'electron', typeOnly: false },
+    { spec: './z', typeOnly: false },
+    { spec: 'ws', typeOnly: false },
+  ]);
+});
+
+test("only electron/main and electron/preload import 'electron'", () => {
+  const v = violations(['electron/common', 'electron/core', 'electron/cli', 'server', 'renderer/src'], (f, i) =>
+    i.spec === 'electron' && !i.typeOnly ? `${f} imports electron` : undefined,
+  );
+  assert.deepEqual(v, []);
+});
+
+test('electron/common is pure: no Node built-ins, no ws, no dbus-next', () => {
+  const v = violations(['electron/common'], (f, i) =>
+    !i.spec.startsWith('.') && !i.typeOnly ? `${f} imports ${i.spec}` : undefined,
+  );
+  assert.deepEqual(v, []);
+});
+
+test('the renderer imports the contract as types only, and nothing from main, preload or core', () => {
+  const v = violations(['renderer/src'], (f, i) => {
+    const target = resolveRel(f, i.spec);
+    if (!target.startsWith('electron/')) return undefined;
+    if (target === 'electron/common/words') return undefined;
+    if (target.startsWith('electron/common/') && i.typeOnly) return undefined;
+    return `${f} imports ${i.spec}${i.typeOnly ? '' : ' (not type-only)'}`;
+  });
+  assert.deepEqual(v, []);
+});
+
+test('the core does not reach into main or preload; dbus-next stays behind electron/core/dbus', () => {
+  const v = violations(['electron/core', 'electron/common', 'electron/cli', 'server'], (f, i) => {
+    const target = resolveRel(f, i.spec);
+    if (target.startsWith('electron/main') || target.startsWith('electron/preload')) return `${f} imports ${i.spec}`;
+    if (i.spec === 'dbus-next' && !f.startsWith('electron/core/dbus/')) return `${f} imports dbus-next outside the seam`;
+    return undefined;
+  });
+  assert.deepEqual(v, []);
+});

@@ -1,0 +1,207 @@
+/**
+ * The real built main.js and preload.js, run with a stand-in for the electron
+ * module, against the real core and the real reference server.
+ * (The Electron binary cannot be downloaded here; tests/electron/binary.test.ts
+ * runs the app for real wherever one exists.)
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as vm from 'node:vm';
+import type { ChatApi, LogEntry } from '../../electron/common/contract';
+import type { Status } from '../../electron/common/state';
+import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp';
+import { ChatClient } from '../../electron/core/client';
+import { createFakeElectron, withElectronStandIn, type FakeElectron } from '../helpers/fake-electron';
+import { testServer, type TestServer } from '../helpers/server';
+import { stateIs, until, withTimeout } from '../helpers/wait';
+
+const root = path.resolve(__dirname, '../..');
+const distMain = path.join(root, 'dist/electron/main.js');
+const distPreload = path.join(root, 'dist/electron/preload.js');
+
+let srv: TestServer;
+let fake: FakeElectron;
+let userData: string;
+let api: ChatApi;
+let bob: ChatClient;
+const savedEnv = { ...process.env };
+
+function waitForPush(channel: string, predicate: (payload: any) => boolean, ms = 5000): Promise<unknown> {
+  const wc = fake.windows[0]!.webContents;
+  const already = wc.sent.find((s) => s.channel === channel && predicate(s.payload));
+  if (already) return Promise.resolve(already.payload);
+  return withTimeout(
+    new Promise((resolve) => {
+      const l = (ch: string, payload: unknown) => {
+        if (ch === channel && predicate(payload)) {
+          wc.off('test:sent', l);
+          resolve(payload);
+        }
+      };
+      wc.on('test:sent', l);
+    }),
+    ms,
+    `${channel} push`,
+  );
+}
+
+before(async () => {
+  assert.ok(existsSync(distMain) && existsSync(distPreload), 'run `npm run build` first (npm test does)');
+  srv = await testServer();
+  userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-main-'));
+  process.env.UOS_CHAT_SERVER = srv.url;
+  process.env.UOS_CHAT_TOKEN = 'token-alice';
+  process.env.XDG_CURRENT_DESKTOP = 'Deepin';
+  delete process.env.UOS_CHAT_WAYLAND;
+  fake = createFakeElectron(userData);
+  const req = createRequire(__filename);
+  withElectronStandIn(fake.electron, () => req(distMain));
+  await withTimeout(
+    (async () => {
+      while (fake.windows.length === 0) await new Promise((r) => setImmediate(r));
+    })(),
+    5000,
+    'the main window',
+  );
+  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected');
+
+  // The preload, as Electron's sandbox runs it: a fresh context whose require() knows only 'electron'.
+  const win = fake.windows[0]!;
+  const renderer = fake.rendererModule(() => win.webContents.mainFrame);
+  win.webContents.rendererSink = renderer.deliver;
+  const sandboxRequire = (name: string) => {
+    if (name === 'electron') return renderer.module;
+    throw new Error(`module not found: ${name} (a sandboxed preload can only require electron)`);
+  };
+  const mod = { exports: {} };
+  vm.runInNewContext(readFileSync(distPreload, 'utf8'), { require: sandboxRequire, module: mod, exports: mod.exports, TextEncoder, console }, { filename: 'preload.js' });
+  api = fake.exposed.get('chat') as ChatApi;
+
+  bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
+  await bob.start();
+  await stateIs(bob, 'connected');
+});
+
+after(async () => {
+  await bob?.stop();
+  // Quitting the app stops its core cleanly (before-quit → client.stop → app.quit).
+  fake?.app.emit('before-quit', { preventDefault: () => {} });
+  await withTimeout(
+    (async () => {
+      while (fake.app.quitCalls === 0) await new Promise((r) => setImmediate(r));
+    })(),
+    5000,
+    'app.quit after before-quit',
+  ).catch(() => undefined);
+  await srv?.stop();
+  process.env = savedEnv;
+  rmSync(userData, { recursive: true, force: true });
+});
+
+test('the window is created with secure webPreferences', () => {
+  assert.equal(fake.windows.length, 1);
+  const prefs = fake.windows[0]!.options.webPreferences;
+  assert.equal(prefs.contextIsolation, true);
+  assert.equal(prefs.sandbox, true);
+  assert.equal(prefs.nodeIntegration, false);
+  assert.equal(prefs.nodeIntegrationInSubFrames, false);
+  assert.equal(prefs.webSecurity, true);
+  assert.equal(prefs.allowRunningInsecureContent, false);
+  assert.equal(prefs.webviewTag, false);
+  assert.equal(prefs.preload, distPreload);
+  assert.ok(existsSync(prefs.preload), 'preload path resolves');
+  assert.equal(fake.windows[0]!.loadedFile, path.join(root, 'dist/renderer/index.html'));
+  assert.ok(existsSync(fake.windows[0]!.loadedFile!), 'index.html path resolves');
+});
+
+test('navigation, new windows, webviews and permissions are denied; CSP header is set', () => {
+  const wc = fake.windows[0]!.webContents;
+  assert.equal(wc.fireCancellable('will-navigate', 'https://example.com/'), true);
+  assert.equal(wc.fireCancellable('will-redirect', 'https://example.com/'), true);
+  assert.equal(wc.fireCancellable('will-attach-webview', {}, {}), true);
+  assert.deepEqual(wc.windowOpenHandler?.({ url: 'https://example.com/' }), { action: 'deny' });
+  let granted: boolean | undefined;
+  fake.session.permissionRequestHandler?.({}, 'notifications', (ok) => (granted = ok));
+  assert.equal(granted, false);
+  assert.equal(fake.session.permissionCheckHandler?.({}, 'media'), false);
+  let headers: Record<string, string[]> | undefined;
+  fake.session.headersHandler?.({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
+  assert.deepEqual(headers?.['Content-Security-Policy'], [CONTENT_SECURITY_POLICY]);
+});
+
+test('fcitx-friendly launch: X11 by default on deepin/UOS', () => {
+  assert.deepEqual(fake.switches, [{ name: 'ozone-platform', value: 'x11' }]);
+});
+
+test('preload exposes exactly the typed window.chat API and nothing generic', () => {
+  assert.deepEqual([...fake.exposed.keys()], ['chat']);
+  assert.deepEqual(Object.keys(api).sort(), ['getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'send']);
+  for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
+  assert.equal((api as any).invoke, undefined);
+  assert.deepEqual([...fake.handlers.keys()].sort(), ['chat:get-snapshot', 'chat:reconnect-now', 'chat:retry', 'chat:send']);
+});
+
+test('every IPC channel reaches the core, and status and messages are pushed to the window', async () => {
+  const snap = await api.getSnapshot();
+  assert.equal(snap.status.connection.kind, 'connected');
+  assert.equal(snap.limits.maxMessageBytes, 10240);
+
+  const statuses: Status[] = [];
+  const entries: LogEntry[] = [];
+  const offStatus = api.onStatus((s) => statuses.push(s));
+  const offEntries = api.onEntries((e) => entries.push(...e));
+
+  // send → ipcMain → ChatService → ChatClient → real server → bob
+  const r = await api.send('from the window 窗口');
+  assert.ok(r.ok);
+  await until(bob, () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'from the window 窗口'), 5000, 'bob receives');
+  await waitForPush('chat:entries', (es: LogEntry[]) => es.some((e) => e.kind === 'message' && e.text === 'from the window 窗口' && e.delivery === 'sent'));
+
+  // bob → server → core → pushed to the window → preload listener
+  await bob.send('hello window');
+  await waitForPush('chat:entries', (es: LogEntry[]) => es.some((e) => e.kind === 'message' && e.text === 'hello window'));
+  assert.ok(entries.some((e) => e.kind === 'message' && e.text === 'hello window' && e.user === 'bob'));
+
+  // retry: only failed own messages can be retried; anything else is a clear refusal, not a crash.
+  const retry = await api.retry('no-such-key');
+  assert.equal(!retry.ok && retry.reason.code, 'REJECTED');
+
+  // reconnect-now is a no-op while connected and must not throw.
+  assert.equal(await api.reconnectNow(), null);
+
+  // Server restart: a status push reaches the window.
+  await srv.restart();
+  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'reconnecting' || s.connection.kind === 'connecting');
+  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected' && s.connection.since > snap.status.connection.since!);
+  assert.ok(statuses.some((s) => s.connection.kind !== 'connected'));
+  offStatus();
+  offEntries();
+});
+
+test('main validates every argument and refuses untrusted frames', async () => {
+  const top = fake.windows[0]!.webContents.mainFrame;
+  assert.equal(top.url, pathToFileURL(path.join(root, 'dist/renderer/index.html')).href);
+  await assert.rejects(fake.invokeAs(top, 'chat:send', 42), /send needs a string/);
+  await assert.rejects(fake.invokeAs(top, 'chat:send', 'x'.repeat(100_000)), /over/);
+  await assert.rejects(fake.invokeAs(top, 'chat:get-snapshot', { sneaky: true }), /takes no argument/);
+  await assert.rejects(fake.invokeAs(top, 'chat:retry', ''), /retry needs a message key/);
+  await assert.rejects(fake.invokeAs({ url: 'https://evil.example/', parent: null }, 'chat:send', 'hi'), /untrusted sender/);
+  await assert.rejects(fake.invokeAs({ url: top.url, parent: top }, 'chat:send', 'hi'), /untrusted sender/);
+  // Still healthy afterwards.
+  const ok = await fake.invokeAs(top, 'chat:get-snapshot', null);
+  assert.equal((ok as { status: Status }).status.connection.kind, 'connected');
+});
+
+test('a second launch focuses the existing window', () => {
+  const w = fake.windows[0]!;
+  w.minimized = true;
+  const before = w.focused;
+  fake.app.emit('second-instance', {}, []);
+  assert.equal(w.minimized, false);
+  assert.equal(w.focused, before + 1);
+});
