@@ -1,0 +1,140 @@
+/**
+ * The outbox on disk: atomic, survives restart, tolerates corruption, never drops silently.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChatClient } from '../../electron/core/client';
+import { Outbox, type OutboxItem, type OutboxStore } from '../../electron/core/outbox';
+import { FileOutboxStore } from '../../electron/core/outbox-file';
+import type { Reason } from '../../electron/common/errors';
+import { testServer } from '../helpers/server';
+import { nextEvent, stateIs, until } from '../helpers/wait';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-outbox-'));
+const item = (n: number): OutboxItem => ({ id: `id-${n}`, text: `message ${n}`, createdAt: new Date(0).toISOString() });
+
+test('file store round-trips in order and leaves no temp files behind', async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'outbox.jsonl');
+  const box = new Outbox(new FileOutboxStore(file));
+  await box.load();
+  await Promise.all([1, 2, 3, 4, 5].map((n) => box.add(item(n))));
+  await box.remove('id-2');
+  const reloaded = new Outbox(new FileOutboxStore(file));
+  assert.equal(await reloaded.load(), undefined);
+  assert.deepEqual(reloaded.list().map((i) => i.id), ['id-1', 'id-3', 'id-4', 'id-5']);
+  assert.deepEqual(readdirSync(dir), ['outbox.jsonl']);
+});
+
+test('a corrupt outbox keeps the readable entries, sets the rest aside, and says so', async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'outbox.jsonl');
+  writeFileSync(
+    file,
+    [
+      JSON.stringify({ format: 'uos-chat-outbox', version: 1 }),
+      JSON.stringify(item(1)),
+      '{"id":"torn", "text":"half a li',
+      JSON.stringify({ id: 42, text: 'wrong shape' }),
+      '\u0000\u0001binary junk',
+      JSON.stringify(item(2)),
+    ].join('\n'),
+  );
+  const store = new FileOutboxStore(file, () => 1234);
+  const loaded = await store.load();
+  assert.deepEqual(loaded.items.map((i) => i.id), ['id-1', 'id-2']);
+  assert.equal(loaded.problem?.code, 'OUTBOX_CORRUPT');
+  assert.match(loaded.problem!.detail!, /3 unreadable line\(s\) set aside in .*corrupt-1234; 2 message\(s\) kept/);
+  const aside = readFileSync(`${file}.corrupt-1234`, 'utf8');
+  assert.ok(aside.includes('half a li') && aside.includes('wrong shape') && aside.includes('binary junk'));
+});
+
+test('the client starts on a corrupt outbox, reports it, shows the kept messages pending, and delivers them', async (t) => {
+  const dir = tmp();
+  const srv = await testServer();
+  const file = path.join(dir, 'outbox.jsonl');
+  writeFileSync(file, `${JSON.stringify(item(1))}\nnot json at all\n${JSON.stringify(item(2))}\n`);
+  const c = new ChatClient({ config: { url: srv.url, token: 'token-alice' }, outboxStore: new FileOutboxStore(file) });
+  t.after(async () => {
+    await c.stop();
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const problem = nextEvent(c, 'problem', (p) => p.code === 'OUTBOX_CORRUPT');
+  const restored = nextEvent(c, 'entries', (es) => es.length === 2);
+  await c.start();
+  assert.equal((await problem).code, 'OUTBOX_CORRUPT');
+  assert.deepEqual((await restored).map((e) => e.kind === 'message' && e.delivery), ['pending', 'pending']);
+  const lines = () => readFileSync(file, 'utf8').trim().split('\n').length;
+  await until(c, () => c.pendingCount() === 0 && lines() === 1, 5000, 'restored messages delivered and the file emptied');
+  assert.ok(c.snapshot().entries.every((e) => e.kind === 'message' && e.delivery === 'sent'));
+});
+
+test('a full outbox refuses the new message and keeps every old one', async (t) => {
+  const srv = await testServer();
+  await srv.server.close(); // offline: nothing drains
+  const c = new ChatClient({ config: { url: srv.url, token: 'token-alice', maxOutbox: 3 } });
+  t.after(() => c.stop());
+  await c.start();
+  for (const n of [1, 2, 3]) assert.ok((await c.send(`m${n}`)).ok);
+  const refused = await c.send('m4');
+  assert.equal(!refused.ok && refused.reason.code, 'OUTBOX_FULL');
+  assert.equal(c.pendingCount(), 3);
+  assert.deepEqual(c.snapshot().entries.map((e) => e.kind === 'message' && e.text), ['m1', 'm2', 'm3']);
+});
+
+test('a message that cannot be saved is not shown as queued, and the person is told', async (t) => {
+  const failing: OutboxStore = {
+    load: async () => ({ items: [] }),
+    save: async () => {
+      throw new Error('ENOSPC: no space left on device');
+    },
+  };
+  const srv = await testServer();
+  await srv.server.close();
+  const c = new ChatClient({ config: { url: srv.url }, outboxStore: failing });
+  t.after(() => c.stop());
+  await c.start();
+  const r = await c.send('important');
+  assert.equal(r.ok, false);
+  const why = (r as { reason: Reason }).reason;
+  assert.equal(why.code, 'OUTBOX_WRITE_FAILED');
+  assert.match(why.detail!, /ENOSPC/);
+  assert.equal(c.snapshot().entries.length, 0);
+  assert.equal(c.pendingCount(), 0);
+});
+
+test('messages typed while offline survive a restart of the client and are sent once', async (t) => {
+  const dir = tmp();
+  const srv = await testServer();
+  const file = path.join(dir, 'outbox.jsonl');
+  t.after(async () => {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const first = new ChatClient({ config: { url: srv.url, token: 'token-alice' }, outboxStore: new FileOutboxStore(file) });
+  await first.start();
+  first.setNetwork('offline');
+  await stateIs(first, 'offline');
+  for (const n of [1, 2, 3]) assert.ok((await first.send(`offline ${n}`)).ok);
+  await first.stop();
+  assert.ok(existsSync(file));
+
+  const bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
+  const second = new ChatClient({ config: { url: srv.url, token: 'token-alice' }, outboxStore: new FileOutboxStore(file) });
+  t.after(async () => {
+    await bob.stop();
+    await second.stop();
+  });
+  await bob.start();
+  await stateIs(bob, 'connected');
+  await second.start();
+  await until(bob, () => bob.snapshot().entries.length === 3, 5000, 'bob gets the three');
+  assert.deepEqual(bob.snapshot().entries.map((e) => e.kind === 'message' && e.text), ['offline 1', 'offline 2', 'offline 3']);
+  await until(second, () => second.pendingCount() === 0, 5000, 'drained');
+});
