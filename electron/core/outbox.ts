@@ -19,9 +19,16 @@ export interface OutboxLoad {
   problem?: Reason;
 }
 
+/** One change to the queue, as a journal records it. */
+export type OutboxOp = { op: 'add'; item: OutboxItem } | { op: 'del'; id: string };
+
 export interface OutboxStore {
   load(): Promise<OutboxLoad>;
-  save(items: readonly OutboxItem[]): Promise<void>;
+  /**
+   * Makes `ops` durable. `items` is the whole queue after them, for stores
+   * that rewrite or compact instead of appending.
+   */
+  commit(ops: readonly OutboxOp[], items: readonly OutboxItem[]): Promise<void>;
 }
 
 export class MemoryOutboxStore implements OutboxStore {
@@ -29,7 +36,7 @@ export class MemoryOutboxStore implements OutboxStore {
   async load(): Promise<OutboxLoad> {
     return { items: this.saved.slice() };
   }
-  async save(items: readonly OutboxItem[]): Promise<void> {
+  async commit(_ops: readonly OutboxOp[], items: readonly OutboxItem[]): Promise<void> {
     this.saved = items.slice();
   }
 }
@@ -51,6 +58,7 @@ export class Outbox {
   private readonly ids = new Set<string>();
   private writing: Promise<void> | undefined;
   private dirty = false;
+  private ops: OutboxOp[] = [];
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
 
   constructor(
@@ -86,13 +94,16 @@ export class Outbox {
     if (this.items.length >= this.maxItems) throw reason('OUTBOX_FULL', `outbox holds ${this.maxItems} messages`);
     this.ids.add(item.id);
     this.items.push(item);
+    this.ops.push({ op: 'add', item });
     try {
       await this.persist();
     } catch (err) {
       // Not saved means not queued: take it back so the person still has the text and is told.
-      this.ids.delete(item.id);
-      const i = this.items.indexOf(item);
-      if (i >= 0) this.items.splice(i, 1);
+      if (this.ids.delete(item.id)) {
+        const i = this.items.indexOf(item);
+        if (i >= 0) this.items.splice(i, 1);
+        this.ops.push({ op: 'del', id: item.id });
+      }
       throw reason('OUTBOX_WRITE_FAILED', (err as Error)?.message);
     }
   }
@@ -101,6 +112,7 @@ export class Outbox {
     if (!this.ids.delete(id)) return;
     const i = this.items.findIndex((x) => x.id === id);
     if (i >= 0) this.items.splice(i, 1);
+    this.ops.push({ op: 'del', id });
     await this.persist();
   }
 
@@ -116,9 +128,11 @@ export class Outbox {
     while (this.dirty) {
       this.dirty = false;
       const waiters = this.waiters;
+      const ops = this.ops;
       this.waiters = [];
+      this.ops = [];
       try {
-        await this.store.save(this.items.slice());
+        await this.store.commit(ops, this.items.slice());
         waiters.forEach((w) => w.resolve());
       } catch (err) {
         waiters.forEach((w) => w.reject(err));
