@@ -48,6 +48,8 @@ export interface ClientConfig {
   perMessageDeflate: boolean;
   maxInboundBytes: number;
   maxOutbox: number;
+  /** Unacked messages in flight at once. */
+  sendWindow: number;
   /** Extra TLS options (CA bundle) for wss://. Verification is never disabled. */
   tls?: { ca?: Array<string | Buffer> };
 }
@@ -63,6 +65,7 @@ export const defaultClientConfig: Omit<ClientConfig, 'url'> = {
   perMessageDeflate: true,
   maxInboundBytes: MAX_INBOUND_FRAME_BYTES,
   maxOutbox: 50_000,
+  sendWindow: 256,
 };
 
 export type SocketFactory = (url: string, options: WebSocket.ClientOptions) => WebSocket;
@@ -298,6 +301,31 @@ export class ChatClient extends Emitter<ClientEvents> {
     return { status: this.status(), entries: this.log.all(), limits: { maxMessageBytes: this.maxMessageBytes } };
   }
 
+  /** Application-level ping (the design notes' `ping` → `pong`); resolves with the round trip in ms. */
+  ping(timeoutMs = 5_000): Promise<number> {
+    const conn = this.conn;
+    if (!conn?.ready || conn.ws.readyState !== WebSocket.OPEN) return Promise.reject(reason('CONNECTION_LOST', 'not connected'));
+    const started = performance.now();
+    return new Promise<number>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        off();
+        reject(reason('TIMEOUT', `no pong within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.on('frame', (f) => {
+        if (f.type !== 'pong') return;
+        timer.cancel();
+        off();
+        resolve(performance.now() - started);
+      });
+      conn.ws.send(encodeFrame({ type: 'ping', timestamp: new Date(this.clock.now()).toISOString() }));
+    });
+  }
+
+  /** Resolves once the outbox on disk matches memory (after the writes in flight). */
+  saveOutbox(): Promise<void> {
+    return this.outbox.persist();
+  }
+
   /** Messages still waiting for the server's ack. */
   pendingCount(): number {
     return this.outbox.size;
@@ -444,6 +472,7 @@ export class ChatClient extends Emitter<ClientEvents> {
       case 'ack':
         conn.inFlight.delete(frame.id);
         this.markDelivered(frame.id, frame.seq);
+        this.flush();
         break;
       case 'error':
         this.onServerError(conn, frame.message, frame.code, frame.id);
@@ -500,17 +529,23 @@ export class ChatClient extends Emitter<ClientEvents> {
       const updated = this.log.update(id, { delivery: 'failed', failure });
       if (updated) this.emit('entries', [updated]);
       this.removeFromOutbox(id);
+      this.flush();
       return;
     }
     this.problem(reason(code === 'too_large' || /too large/i.test(message) ? 'TOO_LARGE' : 'REJECTED', message));
   }
 
-  /** Sends queued messages in order, within the server's rate limit. */
+  /**
+   * Sends queued messages in order, within the server's rate limit and a window
+   * of unacked messages: after a reconnect only the window is resent blind,
+   * not the whole outbox, and acks pull the rest through.
+   */
   private flush(): void {
     const conn = this.conn;
     if (!conn?.ready || conn.ws.readyState !== WebSocket.OPEN) return;
     const acked = conn.features.has('ack');
     for (const item of this.outbox.list()) {
+      if (conn.inFlight.size >= this.config.sendWindow) return;
       if (conn.inFlight.has(item.id)) continue;
       const wait = this.pacer.waitMs(this.clock.now());
       if (wait > 0) {
@@ -523,7 +558,11 @@ export class ChatClient extends Emitter<ClientEvents> {
       const frame = encodeFrame({ type: 'chat_message', id: item.id, message: item.text, timestamp: item.createdAt });
       conn.ws.send(frame, (err) => {
         // Servers without acks (the design notes' Django service): delivered once written.
-        if (!err && !acked && conn === this.conn) this.markDelivered(item.id, undefined);
+        if (!err && !acked && conn === this.conn) {
+          conn.inFlight.delete(item.id);
+          this.markDelivered(item.id, undefined);
+          this.flush();
+        }
       });
     }
   }
