@@ -14,7 +14,9 @@ import { describeReason } from '../common/words';
 import { ChatClient, type ClientConfig } from '../core/client';
 import { FileOutboxStore } from '../core/outbox-file';
 import { MemoryOutboxStore } from '../core/outbox';
+import { MachineMonitor } from '../core/machine-monitor';
 import { mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
+import { formatDoctor, runDoctor } from './doctor';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -25,6 +27,7 @@ export interface CliIo {
 export const USAGE = `usage:
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] TEXT
   uos-chat listen --server URL [--token T] [--count N] [--timeout S]
+  uos-chat doctor --server URL [--token T] [--json] [--timeout S]
 Environment: UOS_CHAT_SERVER, UOS_CHAT_TOKEN. Output: one JSON object per line.
 Exit codes: 0 ok, 1 usage, 2 message refused, 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
 
@@ -109,6 +112,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === 'send') return await send(rest, io);
     if (command === 'listen') return await listen(rest, io);
+    if (command === 'doctor') return await doctor(rest, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
       return command === undefined ? 1 : 0;
@@ -131,7 +135,24 @@ const optionSpec = {
   'data-dir': { type: 'string' },
   timeout: { type: 'string' },
   count: { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
+
+/** D-Bus network/power/sleep drive the CLI's core too; never fatal without a bus. */
+async function followMachine(client: ChatClient): Promise<MachineMonitor> {
+  const machine = new MachineMonitor({ target: client, busRetry: false, connectTimeoutMs: 2000 });
+  await machine.start();
+  return machine;
+}
+
+async function doctor(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
+  const { config, timeoutMs } = commonOptions(values, io.env, argv);
+  const report = await runDoctor(config, timeoutMs);
+  io.out(values.json ? JSON.stringify(report) : formatDoctor(report));
+  if (!report.ok) io.err(`uos-chat: the server cannot be used: ${report.websocket.words ?? 'unknown problem'}`);
+  return report.ok ? 0 : report.websocket.reason ? exitCodeFor({ code: report.websocket.reason as Reason['code'] }) : 5;
+}
 
 async function send(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true });
@@ -152,7 +173,7 @@ async function send(argv: string[], io: CliIo): Promise<number> {
       // Nothing is lost: say where the undelivered messages wait.
       const queued = code !== 0 && client.pendingCount() > 0 ? `; ${client.pendingCount()} message(s) kept in ${outboxFile} and sent next time` : '';
       if (line) io.err(line + queued);
-      void client.stop().then(() => resolve(code));
+      void Promise.allSettled([client.stop(), stopMachine()]).then(() => resolve(code));
     };
     const timer = setTimeout(() => {
       const why = connectionReason(client.status().connection);
@@ -176,7 +197,11 @@ async function send(argv: string[], io: CliIo): Promise<number> {
     client.on('entries', check);
     client.on('outbox', check);
 
-    void client.start().then(async () => {
+    let machine: MachineMonitor | undefined;
+    const stopMachine = () => machine?.stop();
+    void followMachine(client).then(async (m) => {
+      machine = m;
+      await client.start();
       sentAt = Date.now();
       const r = await client.send(text);
       if (!r.ok) return finish(exitCodeFor(r.reason), `uos-chat: ${reasonLine(r.reason)}`);
@@ -196,13 +221,14 @@ async function listen(argv: string[], io: CliIo): Promise<number> {
   }
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
   const client = new ChatClient({ config, outboxStore: new MemoryOutboxStore() });
+  let machine: MachineMonitor | undefined;
   return new Promise<number>((resolve) => {
     let seen = 0;
     let timer: NodeJS.Timeout | undefined;
     const finish = (code: number, line?: string) => {
       if (timer) clearTimeout(timer);
       if (line) io.err(line);
-      void client.stop().then(() => resolve(code));
+      void Promise.allSettled([client.stop(), machine?.stop()]).then(() => resolve(code));
     };
     if (timeoutMs !== undefined) timer = setTimeout(() => finish(5, `uos-chat: timed out after ${timeoutMs / 1000} s with ${seen} message(s)`), timeoutMs);
     client.on('status', (s) => {
@@ -220,6 +246,12 @@ async function listen(argv: string[], io: CliIo): Promise<number> {
       if (seen >= count) finish(0);
     });
     client.on('problem', (p) => io.out(JSON.stringify({ event: 'problem', reason: p.code, words: describeReason(p.code), detail: p.detail })));
-    void client.start();
+    // Network and power-save changes arrive as status lines too (the monitor drives the client).
+    void followMachine(client).then((m) => {
+      machine = m;
+      const snap = m.snapshot();
+      io.out(JSON.stringify({ event: 'machine', sources: snap.sources, network: snap.network, powerSave: snap.powerSave, problems: snap.problems }));
+      return client.start();
+    });
   });
 }

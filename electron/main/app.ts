@@ -9,6 +9,7 @@ import { ChatClient } from '../core/client';
 import { ChatService } from '../core/chat-service';
 import { FileOutboxStore } from '../core/outbox-file';
 import { launchSwitches } from '../core/launch-flags';
+import { MachineMonitor } from '../core/machine-monitor';
 import { loadSettingsFile, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { registerIpc } from './ipc';
 import { hardenContents, hardenSession, secureWebPreferences } from './security';
@@ -28,6 +29,7 @@ export function mainPaths(dir: string): MainPaths {
 export interface MainHandle {
   client: ChatClient;
   service: ChatService;
+  machine: MachineMonitor;
   window: () => Electron.BrowserWindow | undefined;
 }
 
@@ -67,6 +69,8 @@ export async function runMain(
   });
   client.on('log', (l) => log(`${l.level}: ${l.message}`));
   const service = new ChatService(client);
+  // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
+  const machine = new MachineMonitor({ target: client, log: (line) => log(`machine: ${line}`) });
 
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenContents(contents));
@@ -108,9 +112,12 @@ export async function runMain(
     if (stopping) return;
     stopping = true;
     event.preventDefault();
-    void client.stop().finally(() => app.quit());
+    void Promise.allSettled([machine.stop(), client.stop()]).finally(() => app.quit());
   });
 
+  // The monitor first, so the first connection attempt already knows if the machine is offline.
+  await machine.start();
+  for (const problem of machine.snapshot().problems) log(`machine: ${problem}`);
   await client.start();
-  return { client, service, window: () => win };
+  return { client, service, machine, window: () => win };
 }

@@ -126,11 +126,11 @@ test('navigation, new windows, webviews and permissions are denied; CSP header i
   assert.equal(wc.fireCancellable('will-attach-webview', {}, {}), true);
   assert.deepEqual(wc.windowOpenHandler?.({ url: 'https://example.com/' }), { action: 'deny' });
   let granted: boolean | undefined;
-  fake.session.permissionRequestHandler?.({}, 'notifications', (ok) => (granted = ok));
+  fake.session.permissionRequestHandler?.({}, 'notifications', (ok: boolean) => (granted = ok));
   assert.equal(granted, false);
   assert.equal(fake.session.permissionCheckHandler?.({}, 'media'), false);
   let headers: Record<string, string[]> | undefined;
-  fake.session.headersHandler?.({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
+  fake.session.headersHandler?.({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
   assert.deepEqual(headers?.['Content-Security-Policy'], [CONTENT_SECURITY_POLICY]);
 });
 
@@ -177,7 +177,7 @@ test('every IPC channel reaches the core, and status and messages are pushed to 
   // Server restart: a status push reaches the window.
   await srv.restart();
   await waitForPush('chat:status', (s: Status) => s.connection.kind === 'reconnecting' || s.connection.kind === 'connecting');
-  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected' && s.connection.since > snap.status.connection.since!);
+  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected' && s.connection.since > (snap.status.connection as { since: number }).since);
   assert.ok(statuses.some((s) => s.connection.kind !== 'connected'));
   offStatus();
   offEntries();

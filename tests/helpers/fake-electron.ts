@@ -44,18 +44,26 @@ export function createFakeElectron(userData: string) {
   const windows: FakeBrowserWindow[] = [];
   const handlers = new Map<string, Handler>();
   const exposed = new Map<string, unknown>();
-  const session = {
-    permissionRequestHandler: undefined as undefined | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
-    permissionCheckHandler: undefined as undefined | ((...args: unknown[]) => boolean),
-    headersHandler: undefined as undefined | ((details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
-    setPermissionRequestHandler(fn: typeof session.permissionRequestHandler) {
+  type PermissionRequest = (wc: unknown, permission: string, cb: (ok: boolean) => void) => void;
+  type PermissionCheck = (...args: unknown[]) => boolean;
+  type Headers = (details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
+  interface FakeSession {
+    permissionRequestHandler?: PermissionRequest;
+    permissionCheckHandler?: PermissionCheck;
+    headersHandler?: Headers;
+    setPermissionRequestHandler(fn: PermissionRequest): void;
+    setPermissionCheckHandler(fn: PermissionCheck): void;
+    webRequest: { onHeadersReceived(fn: Headers): void };
+  }
+  const session: FakeSession = {
+    setPermissionRequestHandler(fn) {
       session.permissionRequestHandler = fn;
     },
-    setPermissionCheckHandler(fn: typeof session.permissionCheckHandler) {
+    setPermissionCheckHandler(fn) {
       session.permissionCheckHandler = fn;
     },
     webRequest: {
-      onHeadersReceived(fn: typeof session.headersHandler) {
+      onHeadersReceived(fn) {
         session.headersHandler = fn;
       },
     },

@@ -1,0 +1,119 @@
+/**
+ * `uos-chat doctor`: what support asks first. Reachability, the WebSocket
+ * upgrade, negotiated extensions, server features, an application ping, and
+ * which D-Bus sources the machine offers. Readable by default, `--json` for tools.
+ * Exits non-zero, with the reason, when the server cannot be used.
+ */
+import * as net from 'node:net';
+import type { Reason } from '../common/errors';
+import { describeReason } from '../common/words';
+import { ChatClient, type ClientConfig } from '../core/client';
+import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
+import { MemoryOutboxStore } from '../core/outbox';
+import { redactUrl } from '../core/socket-errors';
+
+export interface DoctorReport {
+  server: string;
+  ok: boolean;
+  tcp: { ok: boolean; ms?: number; error?: string };
+  websocket: { ok: boolean; ms?: number; reason?: string; words?: string; user?: string; features?: string[]; extensions?: string };
+  ping: { ok: boolean; ms?: number; error?: string };
+  dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & { services: Array<{ name: string; present: boolean; value?: unknown }> };
+}
+
+function tcpCheck(url: string, timeoutMs: number): Promise<DoctorReport['tcp']> {
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol === 'wss:' ? 443 : 80));
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs });
+    const done = (r: DoctorReport['tcp']) => {
+      socket.destroy();
+      resolve(r);
+    };
+    socket.once('connect', () => done({ ok: true, ms: round(performance.now() - started) }));
+    socket.once('timeout', () => done({ ok: false, error: `no answer within ${timeoutMs} ms` }));
+    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, error: `${err.code ?? ''} ${err.message}`.trim() }));
+  });
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+export async function runDoctor(config: Partial<ClientConfig> & { url: string }, timeoutMs: number): Promise<DoctorReport> {
+  const machine = new MachineMonitor({ target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} }, busRetry: false, connectTimeoutMs: 2000 });
+  const machineStarted = machine.start();
+  const tcp = await tcpCheck(config.url, timeoutMs);
+
+  const client = new ChatClient({ config: { ...config, helloTimeoutMs: Math.min(2000, timeoutMs) }, outboxStore: new MemoryOutboxStore() });
+  const started = performance.now();
+  let user: string | undefined;
+  client.on('frame', (f) => {
+    if (f.type === 'connection_status') user = f.user_id;
+  });
+  const outcome = await new Promise<{ ok: true } | { ok: false; reason: Reason }>((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: false, reason: lastReason ?? { code: 'TIMEOUT', detail: `not connected within ${timeoutMs} ms` } }), timeoutMs);
+    let lastReason: Reason | undefined;
+    client.on('status', (s) => {
+      const c = s.connection;
+      if (c.kind === 'connected') (clearTimeout(timer), resolve({ ok: true }));
+      else if (c.kind === 'auth-failed') (clearTimeout(timer), resolve({ ok: false, reason: c.reason }));
+      else if (c.kind === 'reconnecting') lastReason = c.reason;
+    });
+    void client.start();
+  });
+  const websocket: DoctorReport['websocket'] = outcome.ok
+    ? {
+        ok: true,
+        ms: round(performance.now() - started),
+        ...(user ? { user } : {}),
+        features: client.diagnostics().features,
+        extensions: client.diagnostics().extensions || 'none',
+      }
+    : { ok: false, reason: outcome.reason.code, words: describeReason(outcome.reason.code), ...(outcome.reason.detail ? { detail: outcome.reason.detail } : {}) };
+  let ping: DoctorReport['ping'] = { ok: false, error: 'not connected' };
+  if (outcome.ok) {
+    ping = await client.ping(timeoutMs).then(
+      (ms) => ({ ok: true, ms: round(ms) }),
+      (why: Reason) => ({ ok: false, error: describeReason(why.code) }),
+    );
+  }
+  await client.stop();
+  await machineStarted;
+  const snap = machine.snapshot();
+  await machine.stop();
+  return {
+    server: redactUrl(config.url),
+    ok: websocket.ok,
+    tcp,
+    websocket,
+    ping,
+    dbus: {
+      sources: snap.sources,
+      network: snap.network,
+      powerSave: snap.powerSave,
+      problems: snap.problems,
+      services: snap.services.map((s) => ({ name: s.name, present: s.present, ...(s.value !== undefined ? { value: s.value } : {}) })),
+    },
+  };
+}
+
+export function formatDoctor(r: DoctorReport): string {
+  const mark = (ok: boolean) => (ok ? '✔' : '✘');
+  const lines = [
+    `UOS Chat doctor — ${r.server}`,
+    `${mark(r.tcp.ok)} TCP            ${r.tcp.ok ? `connected in ${r.tcp.ms} ms` : r.tcp.error}`,
+    `${mark(r.websocket.ok)} WebSocket      ${
+      r.websocket.ok
+        ? `upgraded and ready in ${r.websocket.ms} ms as ${r.websocket.user ?? '?'}; features: ${r.websocket.features?.join(', ') || 'none (old server: no acks)'}`
+        : `${r.websocket.words}${(r.websocket as { detail?: string }).detail ? ` (${(r.websocket as { detail?: string }).detail})` : ''}`
+    }`,
+    `${mark(r.websocket.ok)} Extensions     ${r.websocket.ok ? r.websocket.extensions : '-'}`,
+    `${mark(r.ping.ok)} App ping       ${r.ping.ok ? `${r.ping.ms} ms round trip` : r.ping.error}`,
+    `  D-Bus network  ${r.dbus.sources.network ?? 'no source'} → ${r.dbus.network}`,
+    `  D-Bus power    ${r.dbus.sources.powerSave ?? 'no source'} → power save ${r.dbus.powerSave ? 'on' : 'off'}`,
+    `  D-Bus sleep    ${r.dbus.sources.sleep ?? 'no source'}`,
+    ...r.dbus.problems.map((p) => `  ! ${p}`),
+  ];
+  return lines.join('\n');
+}
