@@ -6,6 +6,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { MessageEntry } from '../common/contract';
 import type { Reason } from '../common/errors';
@@ -22,10 +23,12 @@ export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  stdin?: NodeJS.ReadableStream;
 }
 
 export const USAGE = `usage:
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] TEXT
+  uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] --stdin   (one message per line)
   uos-chat listen --server URL [--token T] [--count N] [--timeout S]
   uos-chat doctor --server URL [--token T] [--json] [--timeout S]
 Environment: UOS_CHAT_SERVER, UOS_CHAT_TOKEN. Output: one JSON object per line.
@@ -136,6 +139,7 @@ const optionSpec = {
   timeout: { type: 'string' },
   count: { type: 'string' },
   json: { type: 'boolean' },
+  stdin: { type: 'boolean' },
 } as const;
 
 /** D-Bus network/power/sleep drive the CLI's core too; never fatal without a bus. */
@@ -157,7 +161,10 @@ async function doctor(argv: string[], io: CliIo): Promise<number> {
 async function send(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true });
   const text = positionals.join(' ');
-  if (!text) throw new UsageError('send needs the message text');
+  const fromStdin = values.stdin === true;
+  if (fromStdin && text) throw new UsageError('give the message text or --stdin, not both');
+  if (!fromStdin && !text) throw new UsageError('send needs the message text (or --stdin: one message per line)');
+  if (fromStdin && !io.stdin) throw new UsageError('--stdin: no standard input');
   const { config, timeoutMs } = commonOptions(values, io.env, argv);
   const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
   const outboxFile = path.join(dataDir, 'cli-outbox.jsonl');
@@ -166,14 +173,22 @@ async function send(argv: string[], io: CliIo): Promise<number> {
   client.on('problem', (p) => io.err(`uos-chat: warning: ${reasonLine(p)}`));
 
   return new Promise<number>((resolve) => {
-    let id: string | undefined;
+    /** Delivery of the messages this run queued, by id. */
+    const ours = new Map<string, MessageEntry['delivery']>();
+    const failures: Reason[] = [];
+    let inputDone = false;
     let sentAt = 0;
+    let replied = false;
+    let finished = false;
+    let machine: MachineMonitor | undefined;
     const finish = (code: number, line?: string) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       // Nothing is lost: say where the undelivered messages wait.
       const queued = code !== 0 && client.pendingCount() > 0 ? `; ${client.pendingCount()} message(s) kept in ${outboxFile} and sent next time` : '';
       if (line) io.err(line + queued);
-      void Promise.allSettled([client.stop(), stopMachine()]).then(() => resolve(code));
+      void Promise.allSettled([client.stop(), machine?.stop()]).then(() => resolve(code));
     };
     const timer = setTimeout(() => {
       const why = connectionReason(client.status().connection);
@@ -183,29 +198,54 @@ async function send(argv: string[], io: CliIo): Promise<number> {
     const check = () => {
       const state = client.status().connection;
       if (state.kind === 'auth-failed') return finish(3, `uos-chat: ${reasonLine(state.reason)}`);
-      if (!id) return;
-      const mine = client.snapshot().entries.find((e): e is MessageEntry => e.kind === 'message' && e.key === id);
-      if (mine?.delivery === 'failed') return finish(exitCodeFor(mine.failure ?? { code: 'REJECTED' }), `uos-chat: ${reasonLine(mine.failure ?? { code: 'REJECTED' })}`);
-      if (mine?.delivery !== 'sent' || client.pendingCount() > 0) return;
+      if (!inputDone || client.pendingCount() > 0) return;
+      if ([...ours.values()].includes('pending')) return;
+      const failure = failures[0];
+      if (failure) return finish(exitCodeFor(failure), `uos-chat: ${failures.length} message(s) not delivered: ${reasonLine(failure)}`);
       const acked = state.kind === 'connected' && state.features.includes('ack');
-      if (acked) return finish(0);
       // Servers without acks (the design notes' service): wait for their reply to be observed.
-      const replied = client.snapshot().entries.some((e) => e.kind === 'message' && !e.own && Date.parse(e.timestamp) >= sentAt - 1000);
-      if (replied) finish(0);
+      if (acked || replied || ours.size === 0) finish(0);
     };
+    client.on('entries', (entries) => {
+      for (const e of entries) {
+        if (e.kind !== 'message') continue;
+        if (!e.own) {
+          if (Date.parse(e.timestamp) >= sentAt - 1000) replied = true;
+          continue;
+        }
+        if (!ours.has(e.key)) continue;
+        ours.set(e.key, e.delivery);
+        if (e.delivery === 'failed') failures.push(e.failure ?? { code: 'REJECTED' });
+      }
+      check();
+    });
     client.on('status', check);
-    client.on('entries', check);
     client.on('outbox', check);
 
-    let machine: MachineMonitor | undefined;
-    const stopMachine = () => machine?.stop();
+    const queue = (line: string): Promise<void> =>
+      client.send(line).then((r) => {
+        if (!r.ok) {
+          failures.push(r.reason);
+          if (fromStdin) io.err(`uos-chat: not queued: ${reasonLine(r.reason)}`);
+          return;
+        }
+        ours.set(r.entry.key, 'pending');
+        if (fromStdin) io.out(JSON.stringify({ event: 'queued', id: r.entry.key, text: line }));
+      });
+
     void followMachine(client).then(async (m) => {
       machine = m;
       await client.start();
       sentAt = Date.now();
-      const r = await client.send(text);
-      if (!r.ok) return finish(exitCodeFor(r.reason), `uos-chat: ${reasonLine(r.reason)}`);
-      id = r.entry.key;
+      if (!fromStdin) {
+        await queue(text);
+      } else {
+        // Not awaited one by one: sends made together share one fsync, and keep their order.
+        const pending: Promise<void>[] = [];
+        for await (const line of createInterface({ input: io.stdin! })) if (line.trim()) pending.push(queue(line));
+        await Promise.all(pending);
+      }
+      inputDone = true;
       check();
     });
   });

@@ -5,6 +5,7 @@ runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
+  stdin: process.stdin,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -17,11 +17,11 @@ export interface Proc {
 }
 
 /** Runs a TypeScript entry point the way `npm run server` / `npm run cli` do (node + tsx). */
-export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Proc {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
