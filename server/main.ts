@@ -2,6 +2,7 @@
  * `npm run server -- --port N --tokens FILE [--data-dir DIR] [--echo] …`
  * Prints one line `listening on ws://…` on stdout when ready; logs go to stderr.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startChatServer } from './server';
 import { loadTokens } from './tokens';
@@ -18,7 +19,10 @@ const HELP = `UOS Chat reference server
   --max-connections N per token (default 20)
   --origin URL        allowed browser Origin (repeatable; default: any)
   --echo              answer each chat_message with a chat_response
-  --no-deflate        do not offer permessage-deflate
+  --compression MODE  deflate (permessage-deflate, default) | zlib (binary zlib
+                      frames to every client) | off
+  --tls-cert FILE     serve wss:// with this certificate (PEM) …
+  --tls-key FILE      … and this key
 `;
 
 async function main(): Promise<void> {
@@ -33,7 +37,9 @@ async function main(): Promise<void> {
       'max-connections': { type: 'string' },
       origin: { type: 'string', multiple: true },
       echo: { type: 'boolean', default: false },
-      'no-deflate': { type: 'boolean', default: false },
+      compression: { type: 'string', default: 'deflate' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,6 +60,17 @@ async function main(): Promise<void> {
     if (!m) throw new Error('--rate-limit must look like 100/60 (messages/seconds)');
     rateLimit = { messages: Number(m[1]), windowMs: Number(m[2]) * 1000 };
   }
+  const compression = values.compression as string;
+  if (!['deflate', 'zlib', 'off'].includes(compression)) throw new Error('--compression must be deflate, zlib or off');
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const readPem = (flag: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`${flag} ${file}: ${(err as Error).message}`);
+    }
+  };
+  const tls = values['tls-cert'] && values['tls-key'] ? { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) } : undefined;
   const server = await startChatServer({
     host: values.host,
     port: int('port', values.port, 8765),
@@ -62,7 +79,8 @@ async function main(): Promise<void> {
     historyLimit: int('history', values.history, 1000),
     maxConnectionsPerToken: int('max-connections', values['max-connections'], 20),
     echo: values.echo,
-    perMessageDeflate: !values['no-deflate'],
+    compression: compression as 'deflate' | 'zlib' | 'off',
+    ...(tls ? { tls } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.origin ? { allowedOrigins: values.origin } : {}),
   });

@@ -4,6 +4,8 @@
  * dedup, announced limits. See docs/PROTOCOL.md.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
@@ -30,7 +32,14 @@ export interface ServerOptions {
   echo: boolean;
   /** WebSocket-level ping interval towards clients; 0 disables. */
   pingIntervalMs: number;
-  perMessageDeflate: boolean;
+  /**
+   * `deflate`: offer permessage-deflate (default). `zlib`: send the design notes'
+   * zlib binary frames to every client. `off`: neither. In every mode, zlib frames
+   * from clients are accepted, and clients asking with `?compression=zlib` get them.
+   */
+  compression: 'deflate' | 'zlib' | 'off';
+  /** Serve wss:// with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
   maxConnectionsPerToken: number;
   /** When set, browsers' Origin headers must be in this list (non-browser clients send none). */
   allowedOrigins?: string[];
@@ -48,13 +57,15 @@ export const defaultServerOptions: ServerOptions = {
   dedupLimit: 100_000,
   echo: false,
   pingIntervalMs: 30_000,
-  perMessageDeflate: true,
+  compression: 'deflate',
   maxConnectionsPerToken: 20,
   log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
 };
 
 interface Client {
   ws: WebSocket;
+  /** Send zlib binary frames to this client. */
+  zlib: boolean;
   user: string;
   token: string;
   room: Room;
@@ -84,13 +95,15 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     return r;
   };
 
-  const http: Server = createServer((_req, res) => {
+  const onRequest = (_req: IncomingMessage, res: import('node:http').ServerResponse) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('UOS Chat reference server: connect with WebSocket\n');
-  });
+  };
+  const http: Server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key }, onRequest) : createServer(onRequest);
+  // maxPayload also caps what permessage-deflate may inflate to: a bomb gets 1009.
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: o.maxFrameBytes,
-    perMessageDeflate: o.perMessageDeflate ? { threshold: 256 } : false,
+    perMessageDeflate: o.compression === 'deflate' ? { threshold: 256 } : false,
   });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -125,12 +138,21 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     }
     perToken.set(token, count + 1);
     const room = roomOf(url.searchParams.get('room') || 'lobby');
-    const client: Client = { ws, user, token, room, limiter: new FixedWindowLimiter(o.rateLimit.messages, o.rateLimit.windowMs), alive: true };
+    const client: Client = {
+      ws,
+      zlib: o.compression === 'zlib' || url.searchParams.get('compression') === 'zlib',
+      user,
+      token,
+      room,
+      limiter: new FixedWindowLimiter(o.rateLimit.messages, o.rateLimit.windowMs),
+      alive: true,
+    };
 
     const sinceParam = url.searchParams.get('since');
     const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
     const replay = since === undefined ? { messages: [] as StoredMessage[], gap: false } : room.since(since);
-    ws.send(
+    sendTo(
+      client,
       encodeFrame({
         type: 'connection_status',
         status: 'connected',
@@ -144,7 +166,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       }),
     );
     // Missed messages, in order, before the client joins live traffic.
-    for (const m of replay.messages) ws.send(encodeFrame({ ...m, replay: true }));
+    for (const m of replay.messages) sendTo(client, encodeFrame({ ...m, replay: true }));
     clients.add(client);
     o.log(`user ${user} connected from ${peer} (room ${room.name}${since !== undefined ? `, resume after ${since}: ${replay.messages.length} replayed${replay.gap ? ', gap' : ''}` : ''})`);
 
@@ -157,8 +179,14 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     });
   }
 
+  function sendTo(client: Client, text: string, zlibbed?: Buffer): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    if (client.zlib) client.ws.send(zlibbed ?? deflateSync(Buffer.from(text, 'utf8')), { binary: true });
+    else client.ws.send(text);
+  }
+
   function reply(client: Client, frame: Record<string, unknown>): void {
-    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(encodeFrame({ ...frame, timestamp: frame.timestamp ?? now() }));
+    sendTo(client, encodeFrame({ ...frame, timestamp: frame.timestamp ?? now() }));
   }
 
   function onFrame(client: Client, data: WebSocket.RawData, isBinary: boolean): void {
@@ -169,11 +197,24 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       client.ws.close(CloseCodes.rateLimited, 'rate limit exceeded');
       return;
     }
+    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    let text: string;
     if (isBinary) {
-      reply(client, { type: 'error', message: 'Binary frames are not enabled on this server', code: 'bad_frame' });
-      return;
+      // zlib frames (design notes): inflate with a hard cap, so a zip bomb stops there.
+      try {
+        text = inflateSync(raw, { maxOutputLength: o.maxFrameBytes }).toString('utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          o.log(`user ${client.user}: zlib frame inflates past ${o.maxFrameBytes} bytes, closing 1009`);
+          client.ws.close(CloseCodes.tooBig, 'decompressed message too large');
+        } else {
+          reply(client, { type: 'error', message: 'Binary frame is not zlib-compressed JSON', code: 'bad_frame' });
+        }
+        return;
+      }
+    } else {
+      text = raw.toString('utf8');
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
     const decoded = decodeClientFrame(text, o.maxFrameBytes);
     if (!decoded.ok) {
       reply(client, { type: 'error', message: decoded.error.detail, code: decoded.error.code === 'UNKNOWN_TYPE' ? 'unsupported' : 'bad_frame' });
@@ -198,8 +239,11 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     }
     const stored = client.room.append({ type: 'chat_message', ...(id ? { id } : {}), user: client.user, message: frame.message, timestamp: now() });
     const wire = encodeFrame(stored);
+    let zlibbed: Buffer | undefined;
     for (const other of clients) {
-      if (other !== client && other.room === client.room && other.ws.readyState === WebSocket.OPEN) other.ws.send(wire);
+      if (other === client || other.room !== client.room) continue;
+      if (other.zlib) zlibbed ??= deflateSync(Buffer.from(wire, 'utf8'));
+      sendTo(other, wire, zlibbed);
     }
     if (id !== undefined) reply(client, { type: 'ack', id, seq: stored.seq });
     if (o.echo) reply(client, { type: 'chat_response', message: frame.message });
@@ -230,11 +274,12 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
   });
   const port = (http.address() as AddressInfo).port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-  o.log(`listening on ws://${host}:${port}/ws/chat/`);
+  const url = `${o.tls ? 'wss' : 'ws'}://${host}:${port}/ws/chat/`;
+  o.log(`listening on ${url} (compression ${o.compression})`);
 
   return {
     port,
-    url: `ws://${host}:${port}/ws/chat/`,
+    url,
     connections: () => clients.size,
     close: async () => {
       if (pinger) clearInterval(pinger);

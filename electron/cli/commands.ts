@@ -15,6 +15,7 @@ import { describeReason } from '../common/words';
 import { ChatClient, type ClientConfig } from '../core/client';
 import { FileOutboxStore } from '../core/outbox-file';
 import { MemoryOutboxStore } from '../core/outbox';
+import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
 import { MachineMonitor } from '../core/machine-monitor';
 import { mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { formatDoctor, runDoctor } from './doctor';
@@ -28,6 +29,7 @@ export interface CliIo {
 
 export const USAGE = `usage:
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] TEXT
+Common options: --ca FILE (extra trusted CA bundle), --compression deflate|zlib|off
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] --stdin   (one message per line)
   uos-chat listen --server URL [--token T] [--count N] [--timeout S]
   uos-chat doctor --server URL [--token T] [--json] [--timeout S]
@@ -88,9 +90,10 @@ function messageLine(m: MessageEntry): Record<string, unknown> {
 interface Common {
   config: Partial<ClientConfig> & { url: string };
   timeoutMs: number;
+  ca: CaBundle;
 }
 
-function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, argv: string[]): Common {
+function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, argv: string[], errLine: (line: string) => void): Common {
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
   const problems = [...fromEnv.problems, ...fromArgs.problems];
@@ -99,13 +102,18 @@ function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, 
   const settings = mergeSettings(fromEnv.patch, fromArgs.patch);
   const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+  // Trust: Node's roots + --ca/UOS_CHAT_CA + the UOS and Debian bundles. A bad bundle is named, not fatal.
+  const ca = loadCaBundle({ userFile: settings.caFile });
+  for (const p of ca.problems) errLine(`uos-chat: warning: ${p.detail}`);
   return {
     config: {
       url: settings.serverUrl,
       ...(settings.token ? { token: settings.token } : {}),
-      perMessageDeflate: settings.compression === 'deflate',
+      compression: settings.compression,
+      tls: { ca: ca.ca },
     },
     timeoutMs: timeout * 1000,
+    ca,
   };
 }
 
@@ -151,8 +159,8 @@ async function followMachine(client: ChatClient): Promise<MachineMonitor> {
 
 async function doctor(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
-  const { config, timeoutMs } = commonOptions(values, io.env, argv);
-  const report = await runDoctor(config, timeoutMs);
+  const { config, timeoutMs, ca } = commonOptions(values, io.env, argv, io.err);
+  const report = await runDoctor(config, timeoutMs, ca);
   io.out(values.json ? JSON.stringify(report) : formatDoctor(report));
   if (!report.ok) io.err(`uos-chat: the server cannot be used: ${report.websocket.words ?? 'unknown problem'}`);
   return report.ok ? 0 : report.websocket.reason ? exitCodeFor({ code: report.websocket.reason as Reason['code'] }) : 5;
@@ -165,7 +173,7 @@ async function send(argv: string[], io: CliIo): Promise<number> {
   if (fromStdin && text) throw new UsageError('give the message text or --stdin, not both');
   if (!fromStdin && !text) throw new UsageError('send needs the message text (or --stdin: one message per line)');
   if (fromStdin && !io.stdin) throw new UsageError('--stdin: no standard input');
-  const { config, timeoutMs } = commonOptions(values, io.env, argv);
+  const { config, timeoutMs } = commonOptions(values, io.env, argv, io.err);
   const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
   const outboxFile = path.join(dataDir, 'cli-outbox.jsonl');
   const client = new ChatClient({ config, outboxStore: new FileOutboxStore(outboxFile) });
@@ -198,6 +206,8 @@ async function send(argv: string[], io: CliIo): Promise<number> {
     const check = () => {
       const state = client.status().connection;
       if (state.kind === 'auth-failed') return finish(3, `uos-chat: ${reasonLine(state.reason)}`);
+      // A TLS failure waits minutes before the next try: a script is better told now.
+      if (state.kind === 'reconnecting' && state.reason.code.startsWith('TLS_')) return finish(4, `uos-chat: ${reasonLine(state.reason)}`);
       if (!inputDone || client.pendingCount() > 0) return;
       if ([...ours.values()].includes('pending')) return;
       const failure = failures[0];
@@ -253,7 +263,7 @@ async function send(argv: string[], io: CliIo): Promise<number> {
 
 async function listen(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
-  const { config } = commonOptions({ ...values, timeout: values.timeout ?? '1' }, io.env, argv);
+  const { config } = commonOptions({ ...values, timeout: values.timeout ?? '1' }, io.env, argv, io.err);
   let count = Infinity;
   if (values.count !== undefined) {
     count = Number(values.count);

@@ -7,7 +7,8 @@
 import * as net from 'node:net';
 import type { Reason } from '../common/errors';
 import { describeReason } from '../common/words';
-import { ChatClient, type ClientConfig } from '../core/client';
+import type { CaBundle } from '../core/ca-bundle';
+import { ChatClient, type ClientConfig, type TlsInfo } from '../core/client';
 import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
 import { MemoryOutboxStore } from '../core/outbox';
 import { redactUrl } from '../core/socket-errors';
@@ -18,6 +19,9 @@ export interface DoctorReport {
   tcp: { ok: boolean; ms?: number; error?: string };
   websocket: { ok: boolean; ms?: number; reason?: string; words?: string; user?: string; features?: string[]; extensions?: string };
   ping: { ok: boolean; ms?: number; error?: string };
+  compression: string;
+  tls?: { protocol: string | null; chain: TlsInfo['chain']; validatedBy: string };
+  ca: Array<{ kind: string; file?: string; count: number; error?: string }>;
   dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & { services: Array<{ name: string; present: boolean; value?: unknown }> };
 }
 
@@ -40,7 +44,19 @@ function tcpCheck(url: string, timeoutMs: number): Promise<DoctorReport['tcp']> 
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-export async function runDoctor(config: Partial<ClientConfig> & { url: string }, timeoutMs: number): Promise<DoctorReport> {
+/** Which of our CA sources holds a certificate of the chain (the root, usually). */
+function validatedBy(tls: TlsInfo, ca: CaBundle): string {
+  for (const cert of [...tls.chain].reverse()) {
+    const kind = ca.origin.get(cert.fingerprint256);
+    if (!kind) continue;
+    const file = ca.sources.find((s) => s.kind === kind)?.file;
+    const names = { builtin: "Node's built-in roots", user: 'your CA bundle', uos: 'the UOS CA bundle', system: 'the system CA store' };
+    return `${names[kind]}${file ? ` (${file})` : ''}: ${cert.subject}`;
+  }
+  return 'unknown';
+}
+
+export async function runDoctor(config: Partial<ClientConfig> & { url: string }, timeoutMs: number, ca: CaBundle): Promise<DoctorReport> {
   const machine = new MachineMonitor({ target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} }, busRetry: false, connectTimeoutMs: 2000 });
   const machineStarted = machine.start();
   const tcp = await tcpCheck(config.url, timeoutMs);
@@ -71,6 +87,7 @@ export async function runDoctor(config: Partial<ClientConfig> & { url: string },
         extensions: client.diagnostics().extensions || 'none',
       }
     : { ok: false, reason: outcome.reason.code, words: describeReason(outcome.reason.code), ...(outcome.reason.detail ? { detail: outcome.reason.detail } : {}) };
+  const diag = client.diagnostics();
   let ping: DoctorReport['ping'] = { ok: false, error: 'not connected' };
   if (outcome.ok) {
     ping = await client.ping(timeoutMs).then(
@@ -88,6 +105,9 @@ export async function runDoctor(config: Partial<ClientConfig> & { url: string },
     tcp,
     websocket,
     ping,
+    compression: diag.compression,
+    ...(diag.tls ? { tls: { ...diag.tls, validatedBy: validatedBy(diag.tls, ca) } } : {}),
+    ca: ca.sources.map((s) => ({ kind: s.kind, ...(s.file ? { file: s.file } : {}), count: s.count, ...(s.error ? { error: s.error } : {}) })),
     dbus: {
       sources: snap.sources,
       network: snap.network,
@@ -108,7 +128,14 @@ export function formatDoctor(r: DoctorReport): string {
         ? `upgraded and ready in ${r.websocket.ms} ms as ${r.websocket.user ?? '?'}; features: ${r.websocket.features?.join(', ') || 'none (old server: no acks)'}`
         : `${r.websocket.words}${(r.websocket as { detail?: string }).detail ? ` (${(r.websocket as { detail?: string }).detail})` : ''}`
     }`,
-    `${mark(r.websocket.ok)} Extensions     ${r.websocket.ok ? r.websocket.extensions : '-'}`,
+    ...(r.tls
+      ? [
+          `✔ TLS            ${r.tls.protocol}; trusted via ${r.tls.validatedBy}`,
+          ...r.tls.chain.map((c, i) => `    ${i === 0 ? 'certificate' : 'issued by  '} ${c.subject} (valid until ${c.validTo})`),
+        ]
+      : []),
+    `${mark(r.websocket.ok)} Extensions     ${r.websocket.ok ? r.websocket.extensions : '-'} (compression: ${r.compression})`,
+    ...r.ca.filter((c) => c.error).map((c) => `  ! CA bundle ${c.file}: ${c.error}`),
     `${mark(r.ping.ok)} App ping       ${r.ping.ok ? `${r.ping.ms} ms round trip` : r.ping.error}`,
     `  D-Bus network  ${r.dbus.sources.network ?? 'no source'} → ${r.dbus.network}`,
     `  D-Bus power    ${r.dbus.sources.powerSave ?? 'no source'} → power save ${r.dbus.powerSave ? 'on' : 'off'}`,

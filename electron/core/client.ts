@@ -7,6 +7,9 @@
  * heartbeat, outbox flushing with acks, resume by seq, and the deduplicated log.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { deflateSync, inflateSync } from 'node:zlib';
 import WebSocket from 'ws';
 import type { LogEntry, MessageEntry, SendResult, Snapshot } from '../common/contract';
 import { CloseCodes, reason, reasonForClose, type Reason } from '../common/errors';
@@ -45,12 +48,16 @@ export interface ClientConfig {
   /** A connection up this long resets the attempt counter. */
   stableAfterMs: number;
   backoff: BackoffPolicy;
-  perMessageDeflate: boolean;
+  /**
+   * `deflate`: negotiate permessage-deflate (default). `zlib`: the design notes'
+   * binary frames of zlib-compressed JSON. `off`: plain text frames.
+   */
+  compression: 'deflate' | 'zlib' | 'off';
   maxInboundBytes: number;
   maxOutbox: number;
   /** Unacked messages in flight at once. */
   sendWindow: number;
-  /** Extra TLS options (CA bundle) for wss://. Verification is never disabled. */
+  /** Trusted CAs for wss:// (see ca-bundle.ts: Node's roots are included). Verification is never disabled. */
   tls?: { ca?: Array<string | Buffer> };
 }
 
@@ -62,7 +69,7 @@ export const defaultClientConfig: Omit<ClientConfig, 'url'> = {
   handshakeTimeoutMs: 10_000,
   stableAfterMs: 10_000,
   backoff: defaultBackoff,
-  perMessageDeflate: true,
+  compression: 'deflate',
   maxInboundBytes: MAX_INBOUND_FRAME_BYTES,
   maxOutbox: 50_000,
   sendWindow: 256,
@@ -98,8 +105,15 @@ export interface ClientDeps {
   newId?: () => string;
 }
 
+export interface TlsInfo {
+  protocol: string | null;
+  /** Leaf first, as the server presented it. */
+  chain: Array<{ subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string }>;
+}
+
 interface Conn {
   ws: WebSocket;
+  tls?: TlsInfo;
   ready: boolean;
   error?: Reason;
   hello?: TimerHandle;
@@ -317,7 +331,7 @@ export class ChatClient extends Emitter<ClientEvents> {
         off();
         resolve(performance.now() - started);
       });
-      conn.ws.send(encodeFrame({ type: 'ping', timestamp: new Date(this.clock.now()).toISOString() }));
+      this.write(conn, encodeFrame({ type: 'ping', timestamp: new Date(this.clock.now()).toISOString() }));
     });
   }
 
@@ -332,12 +346,14 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   /** Diagnostics: negotiated extensions and server features of the current connection. */
-  diagnostics(): { url: string; extensions: string; features: string[]; lastSeq: number | undefined } {
+  diagnostics(): { url: string; compression: ClientConfig['compression']; extensions: string; features: string[]; lastSeq: number | undefined; tls?: TlsInfo } {
     return {
       url: redactUrl(this.config.url),
+      compression: this.config.compression,
       extensions: this.conn?.ws.extensions ?? '',
       features: this.conn ? [...this.conn.features] : [],
       lastSeq: this.lastSeq,
+      ...(this.conn?.tls ? { tls: this.conn.tls } : {}),
     };
   }
 
@@ -351,13 +367,14 @@ export class ChatClient extends Emitter<ClientEvents> {
     }
     this.attempt += 1;
     this.setState(State.connecting(this.attempt));
+    if (!this.started || this.suspended || this.conn) return; // a status listener stopped or suspended us
     const url = this.connectUrl();
     this.emitLog('info', `connecting to ${redactUrl(url)} (attempt ${this.attempt})`);
     let ws: WebSocket;
     try {
       ws = this.socketFactory(url, {
         handshakeTimeout: this.config.handshakeTimeoutMs,
-        perMessageDeflate: this.config.perMessageDeflate,
+        perMessageDeflate: this.config.compression === 'deflate',
         maxPayload: this.config.maxInboundBytes,
         ...(this.config.tls?.ca ? { ca: this.config.tls.ca } : {}),
       });
@@ -376,6 +393,10 @@ export class ChatClient extends Emitter<ClientEvents> {
           : reason(code >= 500 ? 'SERVER_ERROR' : 'CONNECTION_LOST', `HTTP ${code} on upgrade`);
       req.destroy();
       this.onClosed(conn, why);
+    });
+    ws.on('upgrade', (res: IncomingMessage) => {
+      const socket = res.socket as TLSSocket;
+      if (typeof socket.getPeerCertificate === 'function') conn.tls = tlsInfo(socket);
     });
     ws.on('open', () => {
       if (conn !== this.conn) return;
@@ -402,6 +423,8 @@ export class ChatClient extends Emitter<ClientEvents> {
     const u = new URL(this.config.url);
     if (this.config.token) u.searchParams.set('token', this.config.token);
     if (this.lastSeq !== undefined) u.searchParams.set('since', String(this.lastSeq));
+    // Ask the server for zlib frames too (our extension; old servers ignore it).
+    if (this.config.compression === 'zlib') u.searchParams.set('compression', 'zlib');
     return u.toString();
   }
 
@@ -435,11 +458,25 @@ export class ChatClient extends Emitter<ClientEvents> {
   private onMessage(conn: Conn, data: WebSocket.RawData, isBinary: boolean): void {
     if (conn !== this.conn) return;
     this.heartbeat.alive();
+    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    let text: string;
     if (isBinary) {
-      this.problem(reason('BAD_FRAME', 'binary frame received (compression "zlib" not enabled)'));
-      return;
+      // The design notes' zlib frames. Inflate with a hard cap: a zip bomb stops at the cap.
+      try {
+        text = inflateSync(raw, { maxOutputLength: this.config.maxInboundBytes }).toString('utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          const why = reason('FRAME_TOO_LARGE', `zlib frame inflates past ${this.config.maxInboundBytes} bytes`);
+          this.problem(why);
+          this.dropConnection(why, CloseCodes.tooBig);
+        } else {
+          this.problem(reason('BAD_FRAME', `binary frame is not zlib data: ${(err as Error).message}`));
+        }
+        return;
+      }
+    } else {
+      text = raw.toString('utf8');
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
     const decoded = decodeServerFrame(text, this.config.maxInboundBytes);
     if (!decoded.ok) {
       this.problem(reason('BAD_FRAME', `${decoded.error.code}: ${decoded.error.detail}`));
@@ -556,7 +593,7 @@ export class ChatClient extends Emitter<ClientEvents> {
       this.pacer.record(this.clock.now());
       conn.inFlight.add(item.id);
       const frame = encodeFrame({ type: 'chat_message', id: item.id, message: item.text, timestamp: item.createdAt });
-      conn.ws.send(frame, (err) => {
+      this.write(conn, frame, (err) => {
         // Servers without acks (the design notes' Django service): delivered once written.
         if (!err && !acked && conn === this.conn) {
           conn.inFlight.delete(item.id);
@@ -584,19 +621,29 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.cancelRetry();
     const delayMs = backoffDelay(Math.max(this.attempt, 1), why.code, this.config.backoff, this.random);
     const retryAt = this.clock.now() + delayMs;
-    this.setState(State.reconnecting(this.attempt + 1, retryAt, delayMs, why));
+    // Timer first, then the status: a listener may call stop() while we emit, and must find the timer to cancel.
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = undefined;
       this.connect();
     }, delayMs);
+    this.setState(State.reconnecting(this.attempt + 1, retryAt, delayMs, why));
   }
 
-  /** Heartbeat verdict: the link is dead. Terminate (no closing handshake) and reconnect. */
-  private dropConnection(why: Reason): void {
+  private write(conn: Conn, text: string, cb?: (err?: Error) => void): void {
+    if (this.config.compression === 'zlib') conn.ws.send(deflateSync(Buffer.from(text, 'utf8')), { binary: true }, cb);
+    else conn.ws.send(text, cb);
+  }
+
+  /**
+   * The link is unusable (dead heartbeat, a bomb): reconnect. With a close
+   * code the server is told why; without one the socket is just dropped.
+   */
+  private dropConnection(why: Reason, closeCode?: number): void {
     const conn = this.conn;
     if (!conn) return;
     this.onClosed(conn, why);
-    conn.ws.terminate();
+    if (closeCode !== undefined && conn.ws.readyState === WebSocket.OPEN) conn.ws.close(closeCode, why.detail?.slice(0, 120));
+    else conn.ws.terminate();
   }
 
   private closeConn(code: number, text: string): void {
@@ -657,4 +704,23 @@ export class ChatClient extends Emitter<ClientEvents> {
 
 function isReason(v: unknown): v is Reason {
   return typeof v === 'object' && v !== null && typeof (v as Reason).code === 'string';
+}
+
+function tlsInfo(socket: TLSSocket): TlsInfo {
+  const chain: TlsInfo['chain'] = [];
+  let cert = socket.getPeerCertificate(true);
+  const seen = new Set<string>();
+  // Bounded walk: a chain is a handful of certificates; a self-signed root points at itself.
+  for (let i = 0; i < 10 && cert && cert.fingerprint256 && !seen.has(cert.fingerprint256); i++) {
+    seen.add(cert.fingerprint256);
+    chain.push({
+      subject: String(cert.subject?.CN ?? JSON.stringify(cert.subject)),
+      issuer: String(cert.issuer?.CN ?? JSON.stringify(cert.issuer)),
+      validFrom: cert.valid_from,
+      validTo: cert.valid_to,
+      fingerprint256: cert.fingerprint256,
+    });
+    cert = cert.issuerCertificate;
+  }
+  return { protocol: socket.getProtocol(), chain };
 }

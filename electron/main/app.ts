@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { ChatClient } from '../core/client';
 import { ChatService } from '../core/chat-service';
 import { FileOutboxStore } from '../core/outbox-file';
+import { loadCaBundle } from '../core/ca-bundle';
 import { launchSwitches } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
 import { loadSettingsFile, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
@@ -59,11 +60,16 @@ export async function runMain(
   if (fromFile.problem) log(`settings: ${fromFile.problem.detail}`);
   const settings = mergeSettings(fromFile.patch, fromEnv.patch, fromArgs.patch);
 
+  // CA trust is read here and handed to the socket: it must not depend on NODE_EXTRA_CA_CERTS,
+  // which the packaged app turns off with the NODE_OPTIONS fuse.
+  const ca = loadCaBundle({ userFile: settings.caFile });
+  for (const p of ca.problems) log(`tls: ${p.detail}`);
   const client = new ChatClient({
     config: {
       url: settings.serverUrl,
       ...(settings.token ? { token: settings.token } : {}),
-      perMessageDeflate: settings.compression === 'deflate',
+      compression: settings.compression,
+      tls: { ca: ca.ca },
     },
     outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
   });

@@ -144,3 +144,33 @@ test('resume: a client that was away receives what it missed, in order, without 
   const texts = messages(alice).map((m) => m.text);
   assert.deepEqual(texts, ['before', 'missed 0', 'missed 1', 'missed 2', 'missed 3', 'missed 4']);
 });
+
+test('a status listener that stops the client leaves no timer or socket behind (re-entrancy)', async (t) => {
+  const srv = await testServer();
+  await srv.server.close(); // unreachable: the client will schedule a retry
+  const clock = new ManualClock();
+  let sockets = 0;
+  const c = new ChatClient({
+    config: { url: srv.url, token: 'token-alice' },
+    clock,
+    socketFactory: (url, opts) => (sockets++, new WebSocket(url, opts)),
+  });
+  t.after(() => c.stop());
+  c.on('status', (s) => {
+    if (s.connection.kind === 'reconnecting') void c.stop();
+  });
+  await c.start();
+  await stateIs(c, 'disconnected');
+  assert.deepEqual(clock.pending(), [], 'no timer survives stop()');
+  clock.advance(10 * 60_000);
+  assert.equal(sockets, 1);
+
+  // And stop() from the 'connecting' status: no socket is opened at all.
+  const d = new ChatClient({ config: { url: srv.url }, clock, socketFactory: (url, opts) => (sockets++, new WebSocket(url, opts)) });
+  d.on('status', (s) => {
+    if (s.connection.kind === 'connecting') void d.stop();
+  });
+  await d.start();
+  assert.equal(sockets, 1);
+  assert.equal(d.status().connection.kind, 'disconnected');
+});
