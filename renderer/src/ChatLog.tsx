@@ -1,0 +1,245 @@
+/**
+ * The chat log, virtualized (@tanstack/react-virtual) so 100,000 entries stay
+ * smooth: only the rows in view exist in the DOM. Positions are written by the
+ * virtualizer straight to element.style (CSSOM, allowed by our CSP), so no
+ * React `style` props are used. It follows the newest message while the
+ * person is at the bottom; once they scroll up, a "new messages ↓" button
+ * offers the way back.
+ */
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { LogEntry, MarkerEntry, MessageEntry } from '../../electron/common/contract';
+import type { ReasonCode } from '../../electron/common/errors';
+import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
+import type { EntryStore } from './store';
+
+/** Within this many pixels of the bottom counts as "at the bottom". */
+const END_THRESHOLD = 32;
+const AVATAR_COLOURS = 8;
+
+function colourOf(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return h % AVATAR_COLOURS;
+}
+
+function initialOf(name: string): string {
+  const first = [...name.trim()][0] ?? '?';
+  return first.toUpperCase();
+}
+
+interface RowProps {
+  entry: LogEntry;
+  t: Strings;
+  locale: Locale;
+  fmt: TimeFormatters;
+  retryError: ReasonCode | undefined;
+  onRetry: (key: string) => void;
+}
+
+const GapRow = memo(function GapRow({ entry, t }: { entry: MarkerEntry; t: Strings }) {
+  return (
+    <div className="gap" data-testid="gap" data-key={entry.key} role="note">
+      <span className="gap-line" aria-hidden="true" />
+      <span className="gap-text">{t.gap}</span>
+      <span className="gap-line" aria-hidden="true" />
+    </div>
+  );
+});
+
+const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retryError, onRetry }: RowProps & { entry: MessageEntry }) {
+  const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
+  const sender = entry.fromServer ? t.server : entry.user;
+  const failure = entry.delivery === 'failed' ? (retryError ?? entry.failure?.code) : undefined;
+  return (
+    <article
+      className={`msg msg-${kind} msg-${entry.delivery}`}
+      data-testid="message"
+      data-key={entry.key}
+      data-own={entry.own ? 'true' : 'false'}
+      data-delivery={entry.delivery}
+    >
+      {kind === 'other' && (
+        <div className={`avatar avatar-c${colourOf(entry.user)}`} aria-hidden="true">
+          {initialOf(entry.user)}
+        </div>
+      )}
+      <div className="msg-body">
+        <div className="msg-meta">
+          <span className="msg-sender" data-testid="message-sender">
+            {sender}
+          </span>
+          {entry.own && <span className="msg-you">{t.youTag}</span>}
+          <time className="msg-time" data-testid="message-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)}>
+            {fmt.short(entry.timestamp)}
+          </time>
+        </div>
+        <div className="bubble">
+          {/* Text, never HTML: React escapes it. */}
+          <p className="msg-text" data-testid="message-text">
+            {entry.text}
+          </p>
+        </div>
+        {entry.own && entry.delivery === 'pending' && (
+          <div className="msg-state state-pending" data-testid="delivery-pending">
+            <IconClock />
+            {t.pending}
+          </div>
+        )}
+        {entry.own && entry.delivery === 'sent' && (
+          <div className="msg-state state-sent" data-testid="delivery-sent">
+            <IconCheck />
+            {t.sent}
+          </div>
+        )}
+        {entry.delivery === 'failed' && (
+          <div className="msg-state state-failed" data-testid="delivery-failed">
+            <IconAlert />
+            <span data-testid="failure-reason">
+              {t.failed}
+              {failure ? `: ${reasonText(failure, locale)}` : ''}
+            </span>
+            {entry.own && (
+              <button type="button" className="button button-small button-danger" data-testid="retry" onClick={() => onRetry(entry.key)}>
+                <IconRetry />
+                {t.retry}
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+    </article>
+  );
+});
+
+export interface ChatLogProps {
+  store: EntryStore;
+  /** Bumped whenever the store changes. */
+  version: number;
+  loaded: boolean;
+  t: Strings;
+  locale: Locale;
+  fmt: TimeFormatters;
+  retryErrors: ReadonlyMap<string, ReasonCode>;
+  onRetry: (key: string) => void;
+  /** Bumped to jump to the newest entry (after the person sends). */
+  stickRequest: number;
+}
+
+export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, onRetry, stickRequest }: ChatLogProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const count = store.size;
+  const atEndRef = useRef(true);
+  const [atEnd, setAtEnd] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const prevCount = useRef(count);
+
+  const getItemKey = useCallback((i: number) => store.keyAt(i), [store]);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 76,
+    getItemKey,
+    overscan: 6,
+    paddingStart: 12,
+    paddingEnd: 12,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: END_THRESHOLD,
+    directDomUpdates: true,
+    useFlushSync: false,
+  });
+
+  // Where the person is: only real scroll events move this (content growing
+  // below us does not fire one, so "at the bottom" survives an append).
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      const end = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD;
+      atEndRef.current = end;
+      setAtEnd(end);
+      if (end) setUnseen(0);
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    // The viewport shrinks when the header or the message box grows: stay at the bottom.
+    const resize = new ResizeObserver(() => {
+      if (atEndRef.current) el.scrollTop = el.scrollHeight;
+    });
+    resize.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      resize.disconnect();
+    };
+  }, []);
+
+  // Count what arrived while the person was reading further up.
+  useEffect(() => {
+    const added = count - prevCount.current;
+    prevCount.current = count;
+    if (added > 0 && !atEndRef.current) setUnseen((n) => n + added);
+  }, [count, version]);
+
+  const jumpToEnd = useCallback(() => {
+    if (store.size === 0) return;
+    virtualizer.scrollToEnd();
+    atEndRef.current = true;
+    setAtEnd(true);
+    setUnseen(0);
+  }, [virtualizer, store]);
+
+  useLayoutEffect(() => {
+    if (stickRequest > 0) jumpToEnd();
+  }, [stickRequest, jumpToEnd]);
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="log-wrap">
+      <div
+        className="log-scroll"
+        ref={scrollRef}
+        data-testid="log"
+        role="log"
+        aria-label={t.logLabel}
+        aria-busy={!loaded}
+        tabIndex={0}
+      >
+        {loaded && count === 0 && (
+          <div className="log-empty" data-testid="log-empty">
+            <p className="log-empty-title">{t.emptyLog}</p>
+            <p className="log-empty-hint">{t.emptyLogHint}</p>
+          </div>
+        )}
+        {!loaded && <div className="log-empty">{t.loading}</div>}
+        <div className="log-inner" ref={virtualizer.containerRef}>
+          {items.map((item) => {
+            const entry = store.at(item.index);
+            if (!entry) return null;
+            return (
+              <div key={item.key} className="row" data-index={item.index} ref={virtualizer.measureElement}>
+                {entry.kind === 'marker' ? (
+                  <GapRow entry={entry} t={t} />
+                ) : (
+                  <MessageRow
+                    entry={entry}
+                    t={t}
+                    locale={locale}
+                    fmt={fmt}
+                    retryError={retryErrors.get(entry.key)}
+                    onRetry={onRetry}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {!atEnd && unseen > 0 && (
+        <button type="button" className="new-messages" data-testid="new-messages" onClick={jumpToEnd}>
+          {t.newMessages(unseen)}
+        </button>
+      )}
+    </div>
+  );
+}

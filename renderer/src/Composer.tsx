@@ -1,0 +1,143 @@
+/**
+ * The message box: Enter sends, Shift+Enter is a new line, and Enter while an
+ * input method is composing (pinyin and friends) only commits the composition.
+ * Shows the UTF-8 byte count against the server's limit before sending.
+ * A refused send keeps the text and says why; an accepted one clears the box.
+ */
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { SendResult } from '../../electron/common/contract';
+import type { ReasonCode } from '../../electron/common/errors';
+import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { IconSend } from './Icons';
+import { utf8Bytes } from './store';
+
+type Problem = { code: ReasonCode } | { unexpected: true };
+
+export function Composer({
+  t,
+  locale,
+  fmt,
+  limit,
+  send,
+}: {
+  t: Strings;
+  locale: Locale;
+  fmt: TimeFormatters;
+  limit: number;
+  send: (text: string) => Promise<SendResult>;
+}) {
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [sending, setSending] = useState(false);
+  const composing = useRef(false);
+  const busy = useRef(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  const bytes = utf8Bytes(text);
+  const over = limit > 0 && bytes > limit;
+  const empty = text.trim() === '';
+
+  async function submit() {
+    if (busy.current) return;
+    const value = input.current?.value ?? text;
+    if (value.trim() === '') return;
+    // The host refuses a call this large outright (validate.ts: 4 chars per byte of the limit).
+    if (limit > 0 && value.length > limit * 4) {
+      setProblem({ code: 'TOO_LARGE' });
+      return;
+    }
+    busy.current = true;
+    setSending(true);
+    try {
+      const result = await send(value);
+      if (result.ok) {
+        // Clear what was sent; keep anything typed while it was on its way.
+        setText((cur) => (cur.startsWith(value) ? cur.slice(value.length) : cur));
+        setProblem(null);
+      } else {
+        setProblem({ code: result.reason.code });
+      }
+    } catch {
+      setProblem({ unexpected: true });
+    } finally {
+      busy.current = false;
+      setSending(false);
+      input.current?.focus();
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+    // Enter that commits an IME composition must not send.
+    if (composing.current || e.nativeEvent.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    void submit();
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void submit();
+  }
+
+  const problemText = problem
+    ? 'code' in problem
+      ? t.sendFailed(reasonText(problem.code, locale))
+      : t.sendFailed(t.unexpectedError)
+    : undefined;
+
+  return (
+    <form className="composer" onSubmit={onSubmit} data-testid="composer" aria-busy={sending}>
+      <div className={`composer-box${over ? ' composer-over' : ''}`}>
+        <textarea
+          ref={input}
+          className="composer-input"
+          data-testid="input"
+          aria-label={t.inputLabel}
+          aria-describedby="composer-hint composer-bytes"
+          aria-invalid={over || undefined}
+          placeholder={t.placeholder}
+          rows={1}
+          value={text}
+          autoFocus
+          onChange={(e) => {
+            setText(e.target.value);
+            if (problem) setProblem(null);
+          }}
+          onKeyDown={onKeyDown}
+          onCompositionStart={() => {
+            composing.current = true;
+          }}
+          onCompositionEnd={() => {
+            composing.current = false;
+          }}
+          onBlur={() => {
+            composing.current = false;
+          }}
+        />
+        <button type="submit" className="button button-primary send" data-testid="send" disabled={empty}>
+          <IconSend />
+          {t.send}
+        </button>
+      </div>
+      <div className="composer-foot">
+        <span id="composer-hint" className="composer-hint">
+          {t.keyHint}
+        </span>
+        {problemText && (
+          <span className="composer-problem" data-testid="send-error" role="alert">
+            {problemText}
+          </span>
+        )}
+        <span
+          id="composer-bytes"
+          className={`composer-bytes${over ? ' composer-bytes-over' : ''}`}
+          data-testid="byte-count"
+          data-over={over ? 'true' : 'false'}
+        >
+          {t.bytes(fmt.number(bytes), fmt.number(limit))}
+          {over ? ` — ${t.tooLong}` : ''}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The test host's stand-in for electron/preload/index.ts, bundled by esbuild
+ * (format iife) and injected with page.addInitScript before any page script.
+ *
+ * It builds `window.chat` with the same createChatApi() the real preload uses,
+ * on a transport whose invoke goes to the Playwright binding
+ * `__uosChatInvoke` (→ ChatService.handle in Node) and whose subscribe
+ * registers callbacks in a table that the host fills through
+ * `__uosChatPush(channel, payload)` (← ChatService.attach).
+ */
+import { createChatApi } from '../../electron/common/chat-api';
+import type { ChatTransport, InvokeChannel, PushChannel } from '../../electron/common/contract';
+
+type Invoke = (channel: InvokeChannel, arg: unknown) => Promise<unknown>;
+
+const table = new Map<PushChannel, Set<(payload: unknown) => void>>();
+
+// Structured clone, as contextBridge and IPC do: the page never shares objects with the host side.
+const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
+
+const transport: ChatTransport = {
+  invoke: ((channel: InvokeChannel, arg: unknown) => {
+    // Looked up per call: Playwright installs the binding alongside the init scripts.
+    const binding = (window as unknown as { __uosChatInvoke?: Invoke }).__uosChatInvoke;
+    if (typeof binding !== 'function') return Promise.reject(new Error('test host binding missing'));
+    return binding(channel, clone(arg)).then(clone);
+  }) as ChatTransport['invoke'],
+  subscribe: ((channel: PushChannel, cb: (payload: unknown) => void) => {
+    let set = table.get(channel);
+    if (!set) table.set(channel, (set = new Set()));
+    const listener = (payload: unknown) => cb(clone(payload));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }) as ChatTransport['subscribe'],
+};
+
+function push(channel: PushChannel, payload: unknown): number {
+  const set = table.get(channel);
+  if (!set) return 0;
+  for (const listener of [...set]) {
+    try {
+      listener(payload);
+    } catch (err) {
+      console.error(`chat push listener failed: ${String(err)}`);
+    }
+  }
+  return set.size;
+}
+
+// Same shape as contextBridge.exposeInMainWorld('chat', …): a frozen object on a read-only property.
+Object.defineProperty(window, 'chat', { value: createChatApi(transport), writable: false, configurable: false, enumerable: true });
+Object.defineProperty(window, '__uosChatPush', { value: push, writable: false, configurable: false, enumerable: false });
+
+// For the tests: every CSP violation the page meets.
+const violations: string[] = [];
+Object.defineProperty(window, '__cspViolations', { value: violations, writable: false, configurable: false, enumerable: false });
+document.addEventListener('securitypolicyviolation', (e) => {
+  violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile || '?'}:${e.lineNumber}`);
+});
