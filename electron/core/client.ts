@@ -413,8 +413,10 @@ export class ChatClient extends Emitter<ClientEvents> {
     ws.on('close', (code, buf) => {
       const text = buf.toString('utf8').slice(0, 200);
       const byCode = reasonForClose(code, text);
-      // A deliberate close code from the server outranks a generic socket error.
-      const why = byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);
+      // A deliberate close code from the server outranks a generic socket error;
+      // our own receiver's verdict (ws: frame too large, bad UTF-8) outranks the echo of it.
+      const ours = conn.error && (conn.error.code === 'FRAME_TOO_LARGE' || conn.error.code === 'BAD_FRAME');
+      const why = ours ? conn.error! : byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);
       this.onClosed(conn, why);
     });
   }
@@ -584,6 +586,9 @@ export class ChatClient extends Emitter<ClientEvents> {
     for (const item of this.outbox.list()) {
       if (conn.inFlight.size >= this.config.sendWindow) return;
       if (conn.inFlight.has(item.id)) continue;
+      // Not saved yet: its send() has not returned, so the log has no entry to mark delivered.
+      // Saves complete in order, so nothing after it is saved either. enqueue() flushes again.
+      if (!this.outbox.isDurable(item.id)) return;
       const wait = this.pacer.waitMs(this.clock.now());
       if (wait > 0) {
         this.flushTimer?.cancel();
@@ -606,6 +611,7 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   private onClosed(conn: Conn, why: Reason): void {
     if (conn !== this.conn) return;
+    if (why.detail) why = { ...why, detail: this.scrub(why.detail) };
     this.detach(conn);
     if (conn.ready && this.clock.now() - this.connectedSince >= this.config.stableAfterMs) this.attempt = 0;
     this.emitLog(why.code === 'STOPPED' ? 'info' : 'warn', `connection closed: ${why.code}${why.detail ? ` (${why.detail})` : ''}`);
@@ -693,12 +699,21 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   private problem(why: Reason): void {
+    if (why.detail) why = { ...why, detail: this.scrub(why.detail) };
     this.emitLog('warn', `${why.code}${why.detail ? `: ${why.detail}` : ''}`);
     this.emit('problem', why);
   }
 
   private emitLog(level: LogLine['level'], message: string): void {
-    this.emit('log', { level, message });
+    this.emit('log', { level, message: this.scrub(message) });
+  }
+
+  /** A hostile or careless server may echo our request URL (close reason, error frame): our token is never logged or shown. */
+  private scrub(text: string): string {
+    const t = this.config.token;
+    if (!t) return text;
+    for (const form of new Set([t, encodeURIComponent(t), new URLSearchParams({ t }).toString().slice(2)])) text = text.split(form).join('***');
+    return text;
   }
 }
 

@@ -56,6 +56,8 @@ export function isOutboxItem(v: unknown): v is OutboxItem {
 export class Outbox {
   private items: OutboxItem[] = [];
   private readonly ids = new Set<string>();
+  /** Ids saved to the store. Only these may be sent: a message goes out after it is durable. */
+  private readonly durable = new Set<string>();
   private writing: Promise<void> | undefined;
   private dirty = false;
   private ops: OutboxOp[] = [];
@@ -71,6 +73,7 @@ export class Outbox {
     for (const item of loaded.items) {
       if (this.ids.has(item.id)) continue;
       this.ids.add(item.id);
+      this.durable.add(item.id);
       this.items.push(item);
     }
     return loaded.problem;
@@ -88,6 +91,10 @@ export class Outbox {
     return this.ids.has(id);
   }
 
+  isDurable(id: string): boolean {
+    return this.durable.has(id);
+  }
+
   /** Queue and persist. Rejects with OUTBOX_FULL rather than dropping anything. */
   async add(item: OutboxItem): Promise<void> {
     if (this.ids.has(item.id)) return;
@@ -97,6 +104,7 @@ export class Outbox {
     this.ops.push({ op: 'add', item });
     try {
       await this.persist();
+      if (this.ids.has(item.id)) this.durable.add(item.id);
     } catch (err) {
       // Not saved means not queued: take it back so the person still has the text and is told.
       if (this.ids.delete(item.id)) {
@@ -110,6 +118,7 @@ export class Outbox {
 
   async remove(id: string): Promise<void> {
     if (!this.ids.delete(id)) return;
+    this.durable.delete(id);
     const i = this.items.findIndex((x) => x.id === id);
     if (i >= 0) this.items.splice(i, 1);
     this.ops.push({ op: 'del', id });

@@ -140,7 +140,10 @@ test('messages typed while offline survive a restart of the client and are sent 
   const dir = tmp();
   const srv = await testServer();
   const file = path.join(dir, 'outbox.jsonl');
+  const clients: ChatClient[] = [];
+  // One hook, in order: clients stop (and finish writing) before their files are removed.
   t.after(async () => {
+    for (const c of clients) await c.stop();
     await srv.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -154,14 +157,36 @@ test('messages typed while offline survive a restart of the client and are sent 
 
   const bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
   const second = new ChatClient({ config: { url: srv.url, token: 'token-alice' }, outboxStore: new FileOutboxStore(file) });
-  t.after(async () => {
-    await bob.stop();
-    await second.stop();
-  });
+  clients.push(bob, second);
   await bob.start();
   await stateIs(bob, 'connected');
   await second.start();
   await until(bob, () => bob.snapshot().entries.length === 3, 5000, 'bob gets the three');
   assert.deepEqual(bob.snapshot().entries.map((e) => e.kind === 'message' && e.text), ['offline 1', 'offline 2', 'offline 3']);
   await until(second, () => second.pendingCount() === 0, 5000, 'drained');
+});
+
+test('a message whose save is still in flight when the connection comes up is not shown pending forever', async (t) => {
+  // A store whose saves the test releases by hand: the connection becomes ready mid-save.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  let commits = 0;
+  const slow: OutboxStore = {
+    load: async () => ({ items: [] }),
+    commit: () => (commits++ === 0 ? held : Promise.resolve()), // only the first save is held
+  };
+  const srv = await testServer();
+  const c = new ChatClient({ config: { url: srv.url, token: 'token-alice' }, outboxStore: slow });
+  t.after(async () => {
+    release();
+    await c.stop();
+    await srv.stop();
+  });
+  await c.start();
+  const sending = c.send('raced');
+  await stateIs(c, 'connected'); // ready while the save is pending: flush() must not send it yet
+  release();
+  const r = await sending;
+  assert.ok(r.ok);
+  await until(c, () => c.snapshot().entries.some((e) => e.kind === 'message' && e.delivery === 'sent'), 5000, 'shown as sent');
 });
