@@ -24,6 +24,9 @@ export function classifySocketError(err: unknown): Reason {
     return reason('TLS_OTHER', `${code}: ${message}`);
   }
   if (UNREACHABLE.has(code)) return reason('UNREACHABLE', `${code}: ${message}`);
+  // ws's own receiver errors (it closes with 1009/1002/1007 after them).
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return reason('FRAME_TOO_LARGE', `${code}: ${message}`);
+  if (code.startsWith('WS_ERR_')) return reason('BAD_FRAME', `${code}: ${message}`);
   if (/timed out|timeout/i.test(message)) return reason('TIMEOUT', message);
   return reason('CONNECTION_LOST', code ? `${code}: ${message}` : message);
 }
