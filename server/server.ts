@@ -130,6 +130,13 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       ws.close(CloseCodes.unauthenticated, 'authentication failed');
       return;
     }
+    const roomName = url.searchParams.get('room') || 'lobby';
+    // With a data dir the room is a file `<encoded name>.jsonl`: a name too long for one crashed the server on append.
+    if (encodeURIComponent(roomName).length > 200) {
+      o.log(`user ${user}: room name too long from ${peer}`);
+      ws.close(1008, 'room name too long');
+      return;
+    }
     const count = perToken.get(token) ?? 0;
     if (count >= o.maxConnectionsPerToken) {
       o.log(`user ${user}: too many connections (${count}) from ${peer}`);
@@ -137,7 +144,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       return;
     }
     perToken.set(token, count + 1);
-    const room = roomOf(url.searchParams.get('room') || 'lobby');
+    const room = roomOf(roomName);
     const client: Client = {
       ws,
       zlib: o.compression === 'zlib' || url.searchParams.get('compression') === 'zlib',
@@ -237,7 +244,15 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
         return;
       }
     }
-    const stored = client.room.append({ type: 'chat_message', ...(id ? { id } : {}), user: client.user, message: frame.message, timestamp: now() });
+    let stored: StoredMessage;
+    try {
+      stored = client.room.append({ type: 'chat_message', ...(id ? { id } : {}), user: client.user, message: frame.message, timestamp: now() });
+    } catch (err) {
+      // A failed write to the data dir (disk full, permissions) must not take the whole server down.
+      o.log(`room ${client.room.name}: append failed: ${(err as Error).message}`);
+      reply(client, { type: 'error', message: 'Message not stored', code: 'server_error', ...(id ? { id } : {}) });
+      return;
+    }
     const wire = encodeFrame(stored);
     let zlibbed: Buffer | undefined;
     for (const other of clients) {

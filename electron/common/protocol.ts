@@ -117,8 +117,12 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isOptStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isOptSeq = (v: unknown): boolean => v === undefined || isSeq(v);
+/** Dates reach ±8.64e15 ms; beyond that toISOString() throws a RangeError, so such numbers are ignored. */
 const timestampOf = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : undefined;
+  typeof v === 'string' ? v : typeof v === 'number' && Math.abs(v) <= 8.64e15 ? new Date(v).toISOString() : undefined;
+/** An unknown `type` for an error detail. Never JSON.stringify the value itself: a deeply nested one overflows the stack. */
+const typeLabel = (v: unknown): string =>
+  typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
 
 function bad(detail: string): DecodeResult<never> {
   return { ok: false, error: { code: 'BAD_SHAPE', detail } };
@@ -180,7 +184,7 @@ export function decodeServerFrame(text: string, maxBytes = MAX_INBOUND_FRAME_BYT
     default:
       return {
         ok: false,
-        error: { code: 'UNKNOWN_TYPE', detail: `unknown frame type ${JSON.stringify(o.type)?.slice(0, 40)}` },
+        error: { code: 'UNKNOWN_TYPE', detail: `unknown frame type ${typeLabel(o.type)}` },
       };
   }
 }
@@ -206,7 +210,7 @@ export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<
     default:
       return {
         ok: false,
-        error: { code: 'UNKNOWN_TYPE', detail: `Unsupported message type: ${JSON.stringify(o.type)?.slice(0, 40)}` },
+        error: { code: 'UNKNOWN_TYPE', detail: `Unsupported message type: ${typeLabel(o.type)}` },
       };
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * The IPC boundary, fuzzed through the stand-in (the real built main.js):
+ * arbitrary values on every channel are either rejected with a clear error or,
+ * when valid, handled; calls from sub-frames, other URLs and other file:// URLs
+ * are refused; the channel list is exactly the contract's; and the app stays
+ * healthy afterwards (snapshot and a real send still work).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { InvokeChannels } from '../../electron/common/contract';
+import { ReasonCodes } from '../../electron/common/errors';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../electron/common/protocol';
+import type { Status } from '../../electron/common/state';
+import { ChatClient } from '../../electron/core/client';
+import { checkAsync, installTraps, printSummary, runs } from '../fuzz/fuzz-kit';
+import { stateIs, until } from '../helpers/wait';
+import { ROOT, bootStandIn, type StandIn } from './standin';
+
+const traps = installTraps();
+let s: StandIn;
+const MAX_SEND_CHARS = MAX_MESSAGE_BYTES * 4;
+
+before(async () => {
+  // A generous rate limit: valid chat:send cases really queue messages.
+  s = await bootStandIn('token-alice', { rateLimit: { messages: 100_000, windowMs: 60_000 } });
+});
+after(async () => {
+  await s?.stop();
+  traps.remove();
+  printSummary('ipc');
+});
+
+const top = () => s.fake.windows[0]!.webContents.mainFrame;
+
+/** What the contract allows, written independently of validate.ts. */
+function isValid(channel: string, arg: unknown): boolean {
+  switch (channel) {
+    case 'chat:get-snapshot':
+    case 'chat:reconnect-now':
+      return arg === null || arg === undefined;
+    case 'chat:send':
+      return typeof arg === 'string' && arg.length <= MAX_SEND_CHARS;
+    case 'chat:retry':
+      return typeof arg === 'string' && arg.length >= 1 && arg.length <= MAX_ID_LENGTH + 8;
+    default:
+      return false;
+  }
+}
+
+const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key/;
+
+const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
+  fc.constantFrom(null, undefined, '', ' ', 0, NaN, [], {}, 'x'.repeat(MAX_SEND_CHARS), 'x'.repeat(MAX_SEND_CHARS + 1), 'k'.repeat(MAX_ID_LENGTH + 8), 'k'.repeat(MAX_ID_LENGTH + 9)),
+  fc.string({ maxLength: 100 }),
+  fc.integer({ min: MAX_SEND_CHARS - 2, max: MAX_SEND_CHARS + 2 }).map((n) => '字'.repeat(n)),
+  fc.record({ toString: fc.constant(() => 'hi'), length: fc.nat() }),
+);
+
+test('every channel: invalid arguments are refused with a clear error, valid ones are handled', async () => {
+  for (const channel of Object.values(InvokeChannels)) {
+    await checkAsync(
+      `ipc/${channel}`,
+      hostileArg,
+      async (arg) => {
+        const valid = isValid(channel, arg);
+        const outcome = await s.fake.invokeAs(top(), channel, arg).then(
+          (value) => ({ ok: true as const, value }),
+          (err: unknown) => ({ ok: false as const, err: err as Error }),
+        );
+        if (!valid) {
+          assert.equal(outcome.ok, false, `${channel} accepted ${fc.stringify(arg).slice(0, 60)}`);
+          assert.match(String((outcome as { err: Error }).err?.message), CLEAR_ERROR);
+          assert.equal((outcome as { err: Error & { code?: string } }).err.code, 'INVALID_IPC_CALL');
+          return;
+        }
+        assert.ok(outcome.ok, `${channel} refused a valid argument: ${(outcome as { err: Error }).err?.message}`);
+        const v = outcome.value as any;
+        if (channel === 'chat:get-snapshot') assert.ok(v.status && Array.isArray(v.entries));
+        else if (channel === 'chat:reconnect-now') assert.equal(v, null);
+        else {
+          // A SendResult: ok with an entry, or a refusal with a known reason code.
+          assert.ok(v.ok === true ? v.entry.kind === 'message' : (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
+          if (channel === 'chat:retry') assert.equal(v.ok, false); // nothing has failed, so nothing can be retried
+        }
+        traps.assertQuiet();
+      },
+      // chat:send with a valid string really queues a message: fewer of those.
+      channel === 'chat:send' ? runs(150) : runs(300),
+    );
+  }
+});
+
+test('unknown channels have no handler, and the list is exactly the contract (no fs, shell or generic channel)', async () => {
+  assert.deepEqual([...s.fake.handlers.keys()].sort(), Object.values(InvokeChannels).sort());
+  for (const name of s.fake.handlers.keys()) assert.doesNotMatch(name, /fs|file|shell|exec|open|path|eval|invoke|require|spawn/i);
+  await checkAsync(
+    'ipc/unknown-channel',
+    fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('chat:*', 'chat:eval', 'fs:read', 'shell:open-external', 'CHAT:SEND', 'chat:send ', '__proto__', 'constructor')),
+    async (channel) => {
+      if (s.fake.handlers.has(channel)) return;
+      await assert.rejects(s.fake.invokeAs(top(), channel, null), /No handler registered/);
+    },
+    runs(200),
+  );
+});
+
+test('calls from sub-frames, other origins and other file:// URLs are refused', async () => {
+  const rendererUrl = pathToFileURL(path.join(ROOT, 'dist/renderer/index.html')).href;
+  assert.equal(top().url, rendererUrl);
+  const lookalikes = fc.constantFrom(
+    `${rendererUrl}.evil.html`,
+    `${rendererUrl}/../../../etc/passwd`,
+    rendererUrl.replace('index.html', 'other.html'),
+    rendererUrl.replace('file://', 'file://evil.example'),
+    rendererUrl.toUpperCase(),
+    'file:///etc/passwd',
+    'file:///tmp/index.html',
+    pathToFileURL(path.join(ROOT, 'dist/renderer/assets/index.html')).href,
+    'about:blank',
+    'data:text/html,<script>1</script>',
+    'javascript:alert(1)',
+    'devtools://devtools/bundled/inspector.html',
+    'chrome-extension://abc/index.html',
+    'http://127.0.0.1/',
+    '',
+  );
+  const frameArb = fc.record({
+    url: fc.oneof(lookalikes, fc.webUrl(), fc.string({ maxLength: 40 }), fc.constant(rendererUrl), fc.constant(`${rendererUrl}#x`)),
+    subFrame: fc.boolean(),
+  });
+  await checkAsync(
+    'ipc/untrusted-frames',
+    fc.tuple(frameArb, fc.constantFrom(...Object.values(InvokeChannels))),
+    async ([f, channel]) => {
+      const frame = { url: f.url, parent: f.subFrame ? top() : null };
+      const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
+      const call = s.fake.invokeAs(frame, channel, channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : null);
+      if (trusted) await call;
+      else await assert.rejects(call, /refused: untrusted sender/);
+    },
+    runs(300),
+  );
+  // No sender frame at all (a destroyed frame) is refused too.
+  await assert.rejects(s.fake.invokeAs(null as never, 'chat:get-snapshot', null), /untrusted sender/);
+});
+
+test('after all that the app is healthy: snapshot, send and receive through the real server', async () => {
+  const snap = (await s.fake.invokeAs(top(), 'chat:get-snapshot', null)) as { status: Status };
+  assert.equal(snap.status.connection.kind, 'connected');
+  const bob = new ChatClient({ config: { url: s.srv.url, token: 'token-bob' } });
+  await bob.start();
+  await stateIs(bob, 'connected');
+  const r = (await s.api.send('healthy after the IPC fuzz')) as { ok: boolean };
+  assert.ok(r.ok);
+  await until(bob, () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'healthy after the IPC fuzz'), 20_000, 'bob receives');
+  await bob.stop();
+  traps.assertQuiet();
+});
