@@ -11,6 +11,8 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     send: (text: string) => transport.invoke(InvokeChannels.send, text),
     retry: (key: string) => transport.invoke(InvokeChannels.retry, key),
     reconnectNow: () => transport.invoke(InvokeChannels.reconnectNow, null),
+    getSettings: () => transport.invoke(InvokeChannels.getSettings, null),
+    saveSettings: (patch) => transport.invoke(InvokeChannels.saveSettings, patch),
     onStatus: (cb) => transport.subscribe(PushChannels.status, cb),
     onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
   } satisfies ChatApi;

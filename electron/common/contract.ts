@@ -43,11 +43,41 @@ export interface Snapshot {
 
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
+export type Compression = 'deflate' | 'zlib' | 'off';
+export type LanguageSetting = 'auto' | 'zh-CN' | 'en';
+
+/** Settings as the renderer sees them. The token itself never leaves main. */
+export interface SettingsView {
+  serverUrl: string;
+  hasToken: boolean;
+  /** '' when none. */
+  caFile: string;
+  compression: Compression;
+  language: LanguageSetting;
+  /** Set by environment variables or flags, which win over the settings file. */
+  overridden: Array<'serverUrl' | 'token' | 'caFile' | 'compression' | 'language'>;
+}
+
+/** Fields to change; absent fields stay. `token: ''` clears the token, `caFile: ''` removes the bundle. */
+export interface SettingsPatchIn {
+  serverUrl?: string;
+  token?: string;
+  caFile?: string;
+  compression?: Compression;
+  language?: LanguageSetting;
+}
+
+export type SaveSettingsResult =
+  | { ok: true; settings: SettingsView; warnings: string[] }
+  | { ok: false; problems: string[] };
+
 export const InvokeChannels = {
   getSnapshot: 'chat:get-snapshot',
   send: 'chat:send',
   retry: 'chat:retry',
   reconnectNow: 'chat:reconnect-now',
+  getSettings: 'chat:get-settings',
+  saveSettings: 'chat:save-settings',
 } as const;
 
 export const PushChannels = {
@@ -60,6 +90,8 @@ export interface InvokeMap {
   'chat:send': { arg: string; result: SendResult };
   'chat:retry': { arg: string; result: SendResult };
   'chat:reconnect-now': { arg: null; result: null };
+  'chat:get-settings': { arg: null; result: SettingsView };
+  'chat:save-settings': { arg: SettingsPatchIn; result: SaveSettingsResult };
 }
 
 export interface PushMap {
@@ -77,6 +109,9 @@ export interface ChatApi {
   send(text: string): Promise<SendResult>;
   retry(key: string): Promise<SendResult>;
   reconnectNow(): Promise<null>;
+  getSettings(): Promise<SettingsView>;
+  /** Validated and saved by main, applied at once (reconnects when the server, token, CA or compression changed). */
+  saveSettings(patch: SettingsPatchIn): Promise<SaveSettingsResult>;
   onStatus(cb: (status: Status) => void): () => void;
   onEntries(cb: (entries: LogEntry[]) => void): () => void;
 }

@@ -22,6 +22,7 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
   switch (channel) {
     case 'chat:get-snapshot':
     case 'chat:reconnect-now':
+    case 'chat:get-settings':
       return arg === null || arg === undefined ? ok(null) : { ok: false, error: `${channel} takes no argument` };
     case 'chat:send':
       if (typeof arg !== 'string') return { ok: false, error: 'send needs a string' };
@@ -32,7 +33,31 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
         return { ok: false, error: 'retry needs a message key' };
       }
       return ok(arg);
+    case 'chat:save-settings':
+      return checkSettingsPatch(arg) ?? ok(arg);
     default:
       return { ok: false, error: `unknown channel ${String(channel)}` };
   }
+}
+
+const PATCH_FIELDS: Record<string, { max: number; values?: readonly string[] }> = {
+  serverUrl: { max: 2048 },
+  token: { max: 4096 },
+  caFile: { max: 4096 },
+  compression: { max: 16, values: ['deflate', 'zlib', 'off'] },
+  language: { max: 16, values: ['auto', 'zh-CN', 'en'] },
+};
+
+/** Shape only (known keys, strings, sizes, allowed values); meaning (a URL, a file) is checked by main. */
+function checkSettingsPatch(arg: unknown): { ok: false; error: string } | undefined {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return { ok: false, error: 'save-settings needs an object' };
+  if (Object.getPrototypeOf(arg) !== Object.prototype && Object.getPrototypeOf(arg) !== null) return { ok: false, error: 'save-settings needs a plain object' };
+  for (const [key, value] of Object.entries(arg)) {
+    const spec = PATCH_FIELDS[key];
+    if (!spec) return { ok: false, error: `save-settings: unknown field ${JSON.stringify(key).slice(0, 40)}` };
+    if (typeof value !== 'string') return { ok: false, error: `save-settings: ${key} must be a string` };
+    if (value.length > spec.max) return { ok: false, error: `save-settings: ${key} over ${spec.max} characters` };
+    if (spec.values && !spec.values.includes(value)) return { ok: false, error: `save-settings: ${key} must be one of ${spec.values.join(', ')}` };
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import type { InvokeChannel, InvokeMap, LogEntry, PushChannel, PushMap } from '../common/contract';
+import type { InvokeChannel, InvokeMap, LogEntry, PushChannel, PushMap, SaveSettingsResult, SettingsPatchIn, SettingsView } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { ChatClient } from './client';
@@ -20,6 +20,17 @@ export const frameScheduler: FrameScheduler = (fn) => {
   setTimeout(fn, 16);
 };
 
+/** Where settings come from: the SettingsStore in the app and the test host. */
+export interface SettingsPort {
+  view(): SettingsView;
+  save(patch: SettingsPatchIn): Promise<SaveSettingsResult>;
+}
+
+/** For hosts without a settings file (benchmarks): shows what the client uses, refuses changes. */
+export function readOnlySettings(view: SettingsView): SettingsPort {
+  return { view: () => view, save: async () => ({ ok: false, problems: ['settings cannot be changed here'] }) };
+}
+
 export class InvalidCallError extends Error {
   readonly code = 'INVALID_IPC_CALL';
 }
@@ -33,6 +44,14 @@ export class ChatService {
 
   constructor(
     private readonly client: ChatClient,
+    private readonly settings: SettingsPort = readOnlySettings({
+      serverUrl: client.diagnostics().url,
+      hasToken: false,
+      caFile: '',
+      compression: client.diagnostics().compression,
+      language: 'auto',
+      overridden: [],
+    }),
     private readonly schedule: FrameScheduler = frameScheduler,
   ) {
     this.offs.push(
@@ -76,7 +95,12 @@ export class ChatService {
       case 'chat:reconnect-now':
         this.client.reconnectNow();
         return null;
+      case 'chat:get-settings':
+        return this.settings.view();
+      case 'chat:save-settings':
+        return this.settings.save(checked.value as SettingsPatchIn);
     }
+    throw new InvalidCallError('unknown channel');
   }
 
   private kick(): void {

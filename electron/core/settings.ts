@@ -1,12 +1,9 @@
 /**
  * Layered settings: typed defaults → settings file → environment → command-line
  * flags. Every layer is validated; a bad value is reported with its source and
- * ignored (the layer below stays in force), and a corrupt file is set aside,
- * never silently overwritten.
+ * ignored (the layer below stays in force). The file layer lives in
+ * settings-store.ts.
  */
-import { promises as fs } from 'node:fs';
-import { reason, type Reason } from '../common/errors';
-import { writeFileAtomic } from './outbox-file';
 
 export const SETTINGS_VERSION = 1;
 
@@ -110,47 +107,6 @@ export function settingsFromArgs(argv: readonly string[]): Checked {
     raw[field] = eq > 0 ? arg.slice(eq + 1) : argv[++i];
   }
   return checkSettings(raw, 'command line');
-}
-
-export interface LoadedFile {
-  patch: SettingsPatch;
-  problems: string[];
-  /** Set when the file could not be read as settings at all (it was set aside). */
-  problem?: Reason;
-}
-
-export async function loadSettingsFile(file: string, now: () => number = Date.now): Promise<LoadedFile> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { patch: {}, problems: [] };
-    return { patch: {}, problems: [], problem: reason('BAD_CONFIG', `${file}: ${(err as Error).message}`) };
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    const aside = `${file}.corrupt-${now()}`;
-    await fs.rename(file, aside).catch(() => undefined);
-    return {
-      patch: {},
-      problems: [],
-      problem: reason('BAD_CONFIG', `${file}: not valid JSON (${(err as Error).message}); moved to ${aside}, defaults in use`),
-    };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { patch: {}, problems: [], problem: reason('BAD_CONFIG', `${file}: expected a JSON object`) };
-  }
-  const obj = raw as Record<string, unknown>;
-  if (obj.version !== undefined && obj.version !== SETTINGS_VERSION) {
-    return { patch: {}, problems: [], problem: reason('BAD_CONFIG', `${file}: version ${String(obj.version)} is not supported (expected ${SETTINGS_VERSION})`) };
-  }
-  return checkSettings(obj, file);
-}
-
-export async function saveSettingsFile(file: string, settings: SettingsPatch): Promise<void> {
-  await writeFileAtomic(file, JSON.stringify({ version: SETTINGS_VERSION, ...settings }, null, 2) + '\n');
 }
 
 export function mergeSettings(...layers: SettingsPatch[]): Settings {

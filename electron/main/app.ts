@@ -11,9 +11,12 @@ import { FileOutboxStore } from '../core/outbox-file';
 import { loadCaBundle } from '../core/ca-bundle';
 import { launchSwitches } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
-import { loadSettingsFile, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
+import { settingsFromArgs, settingsFromEnv } from '../core/settings';
+import { SettingsStore, type SecretBox } from '../core/settings-store';
+import { loadWindowState, saveWindowState } from '../core/window-state';
 import { registerIpc } from './ipc';
-import { hardenContents, hardenSession, secureWebPreferences } from './security';
+import { hardenContents, hardenSession } from './security';
+import { openChatWindow } from './window';
 
 export type ElectronModule = typeof Electron;
 
@@ -31,6 +34,7 @@ export interface MainHandle {
   client: ChatClient;
   service: ChatService;
   machine: MachineMonitor;
+  settings: SettingsStore;
   window: () => Electron.BrowserWindow | undefined;
 }
 
@@ -53,30 +57,38 @@ export async function runMain(
   await app.whenReady();
 
   const userData = app.getPath('userData');
-  const fromFile = await loadSettingsFile(path.join(userData, 'settings.json'));
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
-  for (const p of [...fromFile.problems, ...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${p}`);
-  if (fromFile.problem) log(`settings: ${fromFile.problem.detail}`);
-  const settings = mergeSettings(fromFile.patch, fromEnv.patch, fromArgs.patch);
+  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${p}`);
 
-  // CA trust is read here and handed to the socket: it must not depend on NODE_EXTRA_CA_CERTS,
-  // which the packaged app turns off with the NODE_OPTIONS fuse.
-  const ca = loadCaBundle({ userFile: settings.caFile });
-  for (const p of ca.problems) log(`tls: ${p.detail}`);
-  const client = new ChatClient({
+  // Late-bound: the store applies changes to the client it is created before.
+  let client: ChatClient | undefined;
+  const settings = new SettingsStore({
+    file: path.join(userData, 'settings.json'),
+    overrides: { ...fromEnv.patch, ...fromArgs.patch },
+    secrets: safeStorageBox(electron.safeStorage),
+    apply: (s, changed) => {
+      if (!client || changed.every((f) => f === 'language')) return;
+      client.reconfigure({ url: s.serverUrl, token: s.token, compression: s.compression, tls: { ca: trustedCas(s.caFile, log) } });
+    },
+  });
+  for (const p of await settings.load()) log(`settings: ${p.detail}`);
+  const initial = settings.current();
+
+  client = new ChatClient({
     config: {
-      url: settings.serverUrl,
-      ...(settings.token ? { token: settings.token } : {}),
-      compression: settings.compression,
-      tls: { ca: ca.ca },
+      url: initial.serverUrl,
+      ...(initial.token ? { token: initial.token } : {}),
+      compression: initial.compression,
+      tls: { ca: trustedCas(initial.caFile, log) },
     },
     outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
   });
-  client.on('log', (l) => log(`${l.level}: ${l.message}`));
-  const service = new ChatService(client);
+  const core = client;
+  core.on('log', (l) => log(`${l.level}: ${l.message}`));
+  const service = new ChatService(core, settings);
   // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
-  const machine = new MachineMonitor({ target: client, log: (line) => log(`machine: ${line}`) });
+  const machine = new MachineMonitor({ target: core, log: (line) => log(`machine: ${line}`) });
 
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenContents(contents));
@@ -84,46 +96,57 @@ export async function runMain(
   const rendererUrl = pathToFileURL(paths.indexHtml).href;
   registerIpc(ipcMain, service, rendererUrl, log);
 
-  let win: Electron.BrowserWindow | undefined;
-  const createWindow = () => {
-    const w = new BrowserWindow({
-      width: 960,
-      height: 720,
-      minWidth: 480,
-      minHeight: 360,
-      title: 'UOS Chat',
-      show: false,
-      webPreferences: secureWebPreferences(paths.preload),
-    });
-    hardenContents(w.webContents);
-    const detach = service.attach({ push: (channel, payload) => w.webContents.send(channel, payload) });
-    w.on('closed', () => {
-      detach();
-      if (win === w) win = undefined;
-    });
-    w.once('ready-to-show', () => w.show());
-    void w.loadFile(paths.indexHtml);
-    return w;
-  };
-  win = createWindow();
-
-  app.on('second-instance', () => {
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.focus();
+  const windowStateFile = path.join(userData, 'window-state.json');
+  const chatWindow = await openChatWindow(electron, {
+    paths,
+    service,
+    client: core,
+    state: await loadWindowState(windowStateFile),
+    saveState: (state) => saveWindowState(windowStateFile, state),
+    log,
   });
+  const win = () => chatWindow.window();
+
+  // A second launch focuses this one (single instance).
+  app.on('second-instance', () => chatWindow.focus());
   app.on('window-all-closed', () => app.quit());
   let stopping = false;
   app.on('before-quit', (event) => {
     if (stopping) return;
     stopping = true;
     event.preventDefault();
-    void Promise.allSettled([machine.stop(), client.stop()]).finally(() => app.quit());
+    void Promise.allSettled([machine.stop(), core.stop(), chatWindow.saved()]).finally(() => app.quit());
   });
 
   // The monitor first, so the first connection attempt already knows if the machine is offline.
   await machine.start();
   for (const problem of machine.snapshot().problems) log(`machine: ${problem}`);
-  await client.start();
-  return { client, service, machine, window: () => win };
+  await core.start();
+  return { client: core, service, machine, settings, window: win };
+}
+
+/** Node's roots + the person's bundle + UOS and Debian bundles, read by us (not NODE_EXTRA_CA_CERTS, which fuses disable). */
+function trustedCas(caFile: string | undefined, log: (line: string) => void): string[] {
+  const ca = loadCaBundle({ userFile: caFile });
+  for (const p of ca.problems) log(`tls: ${p.detail}`);
+  return ca.ca;
+}
+
+/**
+ * The token at rest: Electron's safeStorage when the desktop has a keyring.
+ * 'basic_text' (no keyring) is obfuscation only, so then the 0600 file is used plainly.
+ */
+function safeStorageBox(safeStorage: Electron.SafeStorage | undefined): SecretBox | undefined {
+  if (!safeStorage) return undefined;
+  return {
+    available: () => {
+      try {
+        return safeStorage.isEncryptionAvailable() && safeStorage.getSelectedStorageBackend?.() !== 'basic_text';
+      } catch {
+        return false;
+      }
+    },
+    encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+    decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+  };
 }

@@ -99,8 +99,13 @@ export function createFakeElectron(userData: string) {
     loadedFile: string | undefined;
     focused = 0;
     minimized = false;
+    maximized = false;
+    title: string;
+    bounds: { x: number; y: number; width: number; height: number };
     constructor(readonly options: Record<string, any>) {
       super();
+      this.title = options.title ?? '';
+      this.bounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width ?? 800, height: options.height ?? 600 };
       windows.push(this);
       app.emit('web-contents-created', {}, this.webContents);
     }
@@ -113,6 +118,22 @@ export function createFakeElectron(userData: string) {
     show() {}
     focus() {
       this.focused += 1;
+      this.emit('focus');
+    }
+    blur() {
+      this.emit('blur');
+    }
+    setTitle(title: string) {
+      this.title = title;
+    }
+    maximize() {
+      this.maximized = true;
+    }
+    isMaximized() {
+      return this.maximized;
+    }
+    getNormalBounds() {
+      return { ...this.bounds };
     }
     isMinimized() {
       return this.minimized;
@@ -121,6 +142,7 @@ export function createFakeElectron(userData: string) {
       this.minimized = false;
     }
     close() {
+      this.emit('close', { preventDefault() {} });
       this.emit('closed');
     }
   }
@@ -177,14 +199,43 @@ export function createFakeElectron(userData: string) {
     return { module: { ipcRenderer, contextBridge }, deliver, listeners };
   }
 
+  const notifications: FakeNotification[] = [];
+  class FakeNotification extends EventEmitter {
+    static isSupported() {
+      return true;
+    }
+    shown = false;
+    constructor(readonly options: { title: string; body: string }) {
+      super();
+      notifications.push(this);
+    }
+    show() {
+      this.shown = true;
+    }
+    click() {
+      this.emit('click', {});
+    }
+  }
+
+  /** safeStorage with a reversible stand-in cipher, so tests can see that the file holds no plain token. */
+  const safeStorage = {
+    available: true,
+    isEncryptionAvailable: () => safeStorage.available,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`),
+    decryptString: (sealed: Buffer) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'hex').toString(),
+  };
+
   const electron = {
     app,
     BrowserWindow: FakeBrowserWindow,
     ipcMain,
+    Notification: FakeNotification,
+    safeStorage,
     session: { defaultSession: session },
   };
 
-  return { electron, app, windows, handlers, switches, session, exposed, invokeAs, rendererModule };
+  return { electron, app, windows, handlers, switches, session, exposed, invokeAs, rendererModule, notifications, safeStorage };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -40,7 +40,24 @@ function isValid(channel: string, arg: unknown): boolean {
   switch (channel) {
     case 'chat:get-snapshot':
     case 'chat:reconnect-now':
+    case 'chat:get-settings':
       return arg === null || arg === undefined;
+    case 'chat:save-settings': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      const proto = Object.getPrototypeOf(arg);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const allowed: Record<string, [number, string[]?]> = {
+        serverUrl: [2048],
+        token: [4096],
+        caFile: [4096],
+        compression: [16, ['deflate', 'zlib', 'off']],
+        language: [16, ['auto', 'zh-CN', 'en']],
+      };
+      return Object.entries(arg).every(([k, v]) => {
+        const spec = allowed[k];
+        return spec !== undefined && typeof v === 'string' && v.length <= spec[0] && (!spec[1] || spec[1].includes(v));
+      });
+    }
     case 'chat:send':
       return typeof arg === 'string' && arg.length <= MAX_SEND_CHARS;
     case 'chat:retry':
@@ -50,7 +67,7 @@ function isValid(channel: string, arg: unknown): boolean {
   }
 }
 
-const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key/;
+const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
@@ -81,6 +98,8 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         const v = outcome.value as any;
         if (channel === 'chat:get-snapshot') assert.ok(v.status && Array.isArray(v.entries));
         else if (channel === 'chat:reconnect-now') assert.equal(v, null);
+        else if (channel === 'chat:get-settings') assert.equal(typeof v.serverUrl, 'string');
+        else if (channel === 'chat:save-settings') assert.ok(v.ok === true || Array.isArray(v.problems), JSON.stringify(v).slice(0, 200));
         else {
           // A SendResult: ok with an entry, or a refusal with a known reason code.
           assert.ok(v.ok === true ? v.entry.kind === 'message' : (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
@@ -138,7 +157,8 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
     async ([f, channel]) => {
       const frame = { url: f.url, parent: f.subFrame ? top() : null };
       const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
-      const call = s.fake.invokeAs(frame, channel, channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : null);
+      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : null;
+      const call = s.fake.invokeAs(frame, channel, arg);
       if (trusted) await call;
       else await assert.rejects(call, /refused: untrusted sender/);
     },

@@ -1,0 +1,159 @@
+/**
+ * Desktop behaviour of the real built main.js on the stand-in electron module:
+ * settings over IPC (validated, saved with the token sealed, applied without a
+ * restart), notifications and the unread count, window size and position
+ * remembered, single instance.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { SaveSettingsResult, SettingsView } from '../../electron/common/contract';
+import type { Status } from '../../electron/common/state';
+import { ChatClient } from '../../electron/core/client';
+import { mainPaths, runMain } from '../../electron/main/app';
+import { createFakeElectron, type FakeElectron } from '../helpers/fake-electron';
+import { withElectronStandIn } from '../helpers/fake-electron';
+import { testServer, type TestServer } from '../helpers/server';
+import { stateIs, withTimeout } from '../helpers/wait';
+
+const root = path.resolve(__dirname, '../..');
+const distMain = path.join(root, 'dist/electron/main.js');
+let srv: TestServer;
+let fake: FakeElectron;
+let userData: string;
+let bob: ChatClient;
+const savedEnv = { ...process.env };
+const top = () => fake.windows[0]!.webContents.mainFrame;
+const invoke = (channel: string, arg: unknown = null) => fake.invokeAs(top(), channel, arg);
+
+function pushed(channel: string, predicate: (payload: any) => boolean, ms = 5000): Promise<unknown> {
+  const wc = fake.windows[0]!.webContents;
+  const start = wc.sent.length;
+  const hit = () => wc.sent.slice(start).find((s) => s.channel === channel && predicate(s.payload));
+  return withTimeout(
+    new Promise((resolve) => {
+      const l = () => {
+        const h = hit();
+        if (h) (wc.off('test:sent', l), resolve(h.payload));
+      };
+      wc.on('test:sent', l);
+      l();
+    }),
+    ms,
+    `${channel} push`,
+  );
+}
+
+const until = (check: () => boolean, what: string, ms = 5000) =>
+  withTimeout(
+    (async () => {
+      while (!check()) await new Promise((r) => setImmediate(r));
+    })(),
+    ms,
+    what,
+  );
+
+before(async () => {
+  assert.ok(existsSync(distMain), 'run `npm run build` first (npm test does)');
+  srv = await testServer();
+  userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-desktop-'));
+  writeFileSync(path.join(userData, 'window-state.json'), JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }));
+  writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ version: 1, serverUrl: srv.url, token: 'wrong-token' }));
+  for (const k of ['UOS_CHAT_SERVER', 'UOS_CHAT_TOKEN', 'UOS_CHAT_CA', 'UOS_CHAT_COMPRESSION', 'UOS_CHAT_LANG', 'XDG_CURRENT_DESKTOP']) delete process.env[k];
+  fake = createFakeElectron(userData);
+  withElectronStandIn(fake.electron, () => createRequire(__filename)(distMain));
+  await until(() => fake.windows.length > 0, 'the window');
+  bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
+  await bob.start();
+  await stateIs(bob, 'connected');
+});
+
+after(async () => {
+  await bob?.stop();
+  fake?.app.emit('before-quit', { preventDefault: () => {} });
+  await until(() => fake.app.quitCalls > 0, 'quit').catch(() => undefined);
+  await srv?.stop();
+  process.env = savedEnv;
+  rmSync(userData, { recursive: true, force: true });
+});
+
+test('the window opens with the remembered size and position', () => {
+  const o = fake.windows[0]!.options;
+  assert.deepEqual([o.width, o.height, o.x, o.y], [1000, 700, 10, 20]);
+});
+
+test('settings: a wrong token says so; the right one, saved in settings, connects without a restart and is stored sealed', async () => {
+  await pushed('chat:status', (s: Status) => s.connection.kind === 'auth-failed');
+  const view = (await invoke('chat:get-settings')) as SettingsView;
+  assert.equal(view.serverUrl, srv.url);
+  assert.equal(view.hasToken, true);
+  assert.ok(!JSON.stringify(view).includes('wrong-token'), 'the token never goes to the renderer');
+
+  const bad = (await invoke('chat:save-settings', { serverUrl: 'http://not-websocket/' })) as SaveSettingsResult;
+  assert.equal(bad.ok, false);
+  assert.match((bad as { problems: string[] }).problems[0]!, /ws:\/\/ or wss:\/\//);
+  await assert.rejects(invoke('chat:save-settings', { token: 42 }), /token must be a string/);
+  await assert.rejects(invoke('chat:save-settings', { evil: 'x' }), /unknown field/);
+
+  const connected = pushed('chat:status', (s: Status) => s.connection.kind === 'connected');
+  const ok = (await invoke('chat:save-settings', { token: 'token-alice' })) as SaveSettingsResult;
+  assert.ok(ok.ok);
+  await connected;
+  const file = path.join(userData, 'settings.json');
+  const text = readFileSync(file, 'utf8');
+  assert.ok(!text.includes('token-alice') && !text.includes('wrong-token'), 'no plain token in the file');
+  assert.match(text, /"tokenSealed"/);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  // Language only: saved, no reconnect.
+  const before = fake.windows[0]!.webContents.sent.length;
+  const lang = (await invoke('chat:save-settings', { language: 'zh-CN' })) as SaveSettingsResult;
+  assert.ok(lang.ok && lang.settings.language === 'zh-CN');
+  assert.ok(!fake.windows[0]!.webContents.sent.slice(before).some((s) => s.channel === 'chat:status' && (s.payload as Status).connection.kind !== 'connected'));
+});
+
+test('in the background: a notification for a new message (clicking focuses the window) and the unread count in the title', async () => {
+  const snap = (await invoke('chat:get-snapshot')) as { status: Status };
+  assert.equal(snap.status.connection.kind, 'connected');
+  const w = fake.windows[0]!;
+  w.blur();
+  const n0 = fake.notifications.length;
+  await bob.send('are you there?');
+  await until(() => fake.notifications.length > n0, 'a notification');
+  const n = fake.notifications.at(-1)!;
+  assert.deepEqual(n.options, { title: 'bob', body: 'are you there?', silent: false });
+  assert.equal(n.shown, true);
+  assert.equal(w.title, '(1) UOS Chat');
+  await bob.send('hello?');
+  await until(() => w.title === '(2) UOS Chat', 'the second unread');
+  assert.equal(fake.notifications.length, n0 + 1, 'bursts do not become a storm of notifications');
+  const focusedBefore = w.focused;
+  n.click();
+  assert.equal(w.focused, focusedBefore + 1, 'clicking the notification focuses the window');
+  assert.equal(w.title, 'UOS Chat', 'focus clears the unread count');
+});
+
+test('closing the window remembers its size and position', async () => {
+  const w = fake.windows[0]!;
+  w.bounds = { x: 33, y: 44, width: 800, height: 600 };
+  w.close();
+  await until(() => {
+    try {
+      return JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8')).x === 33;
+    } catch {
+      return false;
+    }
+  }, 'window-state.json');
+  assert.deepEqual(JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8')), { x: 33, y: 44, width: 800, height: 600, maximized: false });
+});
+
+test('single instance: a second launch quits without opening a window', async () => {
+  const second = createFakeElectron(mkdtempSync(path.join(os.tmpdir(), 'uos-chat-second-')));
+  second.app.singleInstance = false;
+  const handle = await runMain(second.electron as never, mainPaths(path.join(root, 'dist/electron')), [], {});
+  assert.equal(handle, undefined);
+  assert.equal(second.app.quitCalls, 1);
+  assert.equal(second.windows.length, 0);
+});
