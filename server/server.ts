@@ -106,8 +106,16 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     perMessageDeflate: o.compression === 'deflate' ? { threshold: 256 } : false,
   });
 
+  // After close() nothing may attach: an upgrade finishing late would live on with this
+  // instance's room while a restarted server uses another (two seq counters, one file).
+  let closing = false;
+
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (closing) {
+      socket.destroy();
+      return;
+    }
     const origin = req.headers.origin;
     if (o.allowedOrigins && origin !== undefined && !o.allowedOrigins.includes(origin)) {
       o.log(`refused upgrade from origin ${JSON.stringify(origin).slice(0, 80)}`);
@@ -119,6 +127,10 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
     ws.on('error', (err) => o.log(`socket error: ${err.message}`));
+    if (closing) {
+      ws.terminate();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const token = url.searchParams.get('token') ?? '';
     const user = o.tokens.get(token);
@@ -297,6 +309,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     url,
     connections: () => clients.size,
     close: async () => {
+      closing = true;
       if (pinger) clearInterval(pinger);
       for (const c of clients) c.ws.terminate();
       wss.close();

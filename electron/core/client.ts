@@ -148,6 +148,8 @@ export class ChatClient extends Emitter<ClientEvents> {
   private started = false;
   private suspended = false;
   private lastSeq: number | undefined;
+  /** Bumped when the server's seq numbering starts over, so id-less keys never collide across it. */
+  private seqEpoch = 0;
   private me: string;
   private maxMessageBytes = MAX_MESSAGE_BYTES;
 
@@ -437,7 +439,12 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (frame) {
       frame.features.forEach((f) => conn.features.add(f));
       if (frame.user_id) this.me = frame.user_id;
-      if (this.lastSeq === undefined && frame.seq !== undefined) this.lastSeq = frame.seq;
+      if (frame.seq !== undefined && (this.lastSeq === undefined || frame.seq < this.lastSeq)) {
+        // First contact, or a server whose numbering went backwards (it restarted without its
+        // history): resume from where it is now. It flags the gap itself (`since` > its seq).
+        if (this.lastSeq !== undefined) this.seqEpoch += 1;
+        this.lastSeq = frame.seq;
+      }
       if (frame.max_message_bytes) this.maxMessageBytes = Math.min(MAX_MESSAGE_BYTES, frame.max_message_bytes);
       if (frame.gap) {
         const marker = this.log.addMarker('gap', new Date(this.clock.now()).toISOString());
@@ -522,11 +529,10 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   private onChat(frame: ChatMessageIn): void {
-    if (frame.seq !== undefined) {
-      if (this.log.hasSeq(frame.seq)) return; // a replay of something already shown
-      this.lastSeq = Math.max(this.lastSeq ?? 0, frame.seq);
-    }
-    const key = frame.id ?? (frame.seq !== undefined ? `seq:${frame.seq}` : this.log.nextServerKey());
+    if (frame.seq !== undefined) this.lastSeq = Math.max(this.lastSeq ?? 0, frame.seq);
+    // Deduplicate by message id; by seq only for frames without one (within one numbering epoch):
+    // a seq alone is not an identity once a server has started its numbering over.
+    const key = frame.id ?? (frame.seq !== undefined ? `seq:${this.seqEpoch}:${frame.seq}` : this.log.nextServerKey());
     const existing = this.log.get(key);
     if (existing?.kind === 'message' && existing.own) {
       // Our own message coming back (another device of ours, or a replay): it was delivered.

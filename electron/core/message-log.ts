@@ -7,7 +7,6 @@ import type { LogEntry, MessageEntry, MarkerEntry } from '../common/contract';
 export class MessageLog {
   private readonly entries: LogEntry[] = [];
   private readonly index = new Map<string, number>();
-  private readonly seenSeq = new Set<number>();
   private serverCounter = 0;
 
   constructor(private readonly maxEntries = 200_000) {}
@@ -29,13 +28,8 @@ export class MessageLog {
     return `srv:${++this.serverCounter}`;
   }
 
-  hasSeq(seq: number): boolean {
-    return this.seenSeq.has(seq);
-  }
-
   /** Insert or replace by key. Returns false when an identical entry was already there. */
   upsert(entry: LogEntry): boolean {
-    if (entry.kind === 'message' && entry.seq !== undefined) this.seenSeq.add(entry.seq);
     const i = this.index.get(entry.key);
     if (i !== undefined) {
       const prev = this.entries[i];

@@ -17,6 +17,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
     allowRunningInsecureContent: false,
     webviewTag: false,
     spellcheck: false,
+    // Middle-click would open links in a new window; windows are denied anyway, this removes the event.
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 

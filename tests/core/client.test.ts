@@ -174,3 +174,27 @@ test('a status listener that stops the client leaves no timer or socket behind (
   assert.equal(sockets, 1);
   assert.equal(d.status().connection.kind, 'disconnected');
 });
+
+test('a server that restarts without its history (seq starts again at 1): new messages are still shown', async (t) => {
+  const srv = await testServer(); // no data dir: the restart forgets seq and history
+  const alice = client(srv.url, 'token-alice');
+  const bob = client(srv.url, 'token-bob');
+  t.after(async () => {
+    await alice.stop();
+    await bob.stop();
+    await srv.stop();
+  });
+  await alice.start();
+  await bob.start();
+  await stateIs(alice, 'connected');
+  await stateIs(bob, 'connected');
+  for (const text of ['one', 'two', 'three']) await bob.send(text);
+  await until(alice, () => messages(alice).length === 3, 5000, 'three before the restart');
+
+  await srv.restart();
+  await stateIs(alice, 'connected', 5000);
+  await stateIs(bob, 'connected', 5000);
+  await bob.send('after the restart'); // gets seq 1 again on the fresh server
+  await until(alice, () => messages(alice).some((m) => m.text === 'after the restart'), 5000, 'the new message shown');
+  assert.ok(alice.snapshot().entries.some((e) => e.kind === 'marker' && e.marker === 'gap'), 'the person is told history may be missing');
+});

@@ -113,6 +113,7 @@ test('the window is created with secure webPreferences', () => {
   assert.equal(prefs.webSecurity, true);
   assert.equal(prefs.allowRunningInsecureContent, false);
   assert.equal(prefs.webviewTag, false);
+  assert.equal(prefs.disableBlinkFeatures, 'Auxclick');
   assert.equal(prefs.preload, distPreload);
   assert.ok(existsSync(prefs.preload), 'preload path resolves');
   assert.equal(fake.windows[0]!.loadedFile, path.join(root, 'dist/renderer/index.html'));

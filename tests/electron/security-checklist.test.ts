@@ -133,7 +133,8 @@ test('the IPC channel list is exactly the contract, and the preload exposes only
  * - CONTEXT_ISOLATION_JS_CHECK, SANDBOX_JS_CHECK (main.js, `new BrowserWindow`): the scanner only reads
  *   an object literal; ours comes from secureWebPreferences(), and the values are asserted above.
  * - AUXCLICK_JS_CHECK: middle-click can open a new window — every new window is denied
- *   (setWindowOpenHandler, asserted above). Recommended anyway: disableBlinkFeatures: 'Auxclick'.
+ *   (setWindowOpenHandler, asserted above), and secureWebPreferences() sets disableBlinkFeatures: 'Auxclick'
+ *   (asserted in main-preload.test.ts); the scanner cannot see it for the same reason as above.
  * - CSP_GLOBAL_CHECK (main.js, TENTATIVE): the header value is a constant it cannot parse; it is CONTENT_SECURITY_POLICY.
  * - CSP_GLOBAL_CHECK (index.html, FIRM, LOW): csp-evaluator's generic note on script-src 'self'
  *   (JSONP / script gadgets on the same origin). Our origin is file:// with only our own bundle.
