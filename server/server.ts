@@ -103,7 +103,8 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: o.maxFrameBytes,
-    perMessageDeflate: o.compression === 'deflate' ? { threshold: 256 } : false,
+    // No context takeover, so the threshold applies (ws ignores it otherwise): chat-sized frames go plain.
+    perMessageDeflate: o.compression === 'deflate' ? { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
   });
 
   // After close() nothing may attach: an upgrade finishing late would live on with this

@@ -75,6 +75,14 @@ export const defaultClientConfig: Omit<ClientConfig, 'url'> = {
   sendWindow: 256,
 };
 
+/**
+ * permessage-deflate for chat-sized frames: ws applies its size threshold only when
+ * no-context-takeover is negotiated; with context takeover every ~150-byte frame
+ * goes through async zlib (a process-wide pool of 10), which made draining an
+ * outbox of 10,000 messages 6× slower. Frames of 1 KiB and more are still compressed.
+ */
+export const PER_MESSAGE_DEFLATE = { threshold: 1024, clientNoContextTakeover: true, serverNoContextTakeover: true } as const;
+
 export type SocketFactory = (url: string, options: WebSocket.ClientOptions) => WebSocket;
 export const wsSocketFactory: SocketFactory = (url, options) => new WebSocket(url, options);
 
@@ -376,7 +384,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     try {
       ws = this.socketFactory(url, {
         handshakeTimeout: this.config.handshakeTimeoutMs,
-        perMessageDeflate: this.config.compression === 'deflate',
+        perMessageDeflate: this.config.compression === 'deflate' ? PER_MESSAGE_DEFLATE : false,
         maxPayload: this.config.maxInboundBytes,
         ...(this.config.tls?.ca ? { ca: this.config.tls.ca } : {}),
       });
