@@ -3,13 +3,14 @@
  * subscribe, take a snapshot, then apply pushes (status, entry upserts).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SendResult } from '../../electron/common/contract';
+import type { SaveSettingsResult, SendResult, SettingsPatchIn, SettingsView } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import type { Status } from '../../electron/common/state';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
-import { initialLocale, LOCALES, saveLocale, strings, timeFormatters, type Locale } from './i18n';
-import { IconLogo } from './Icons';
+import { describeSettingsProblem, LOCALES, resolveLocale, strings, timeFormatters, type Locale } from './i18n';
+import { IconAlert, IconGear, IconLogo } from './Icons';
+import { SettingsDialog } from './SettingsDialog';
 import { StatusLabel } from './StatusLabel';
 import { EntryStore } from './store';
 
@@ -17,8 +18,14 @@ import { EntryStore } from './store';
 const DEFAULT_LIMIT = 10 * 1024;
 
 export function App() {
-  const [locale, setLocale] = useState<Locale>(initialLocale);
+  // The language is a setting kept by main; until it is read, the system's language.
+  const [settings, setSettings] = useState<SettingsView | null>(null);
+  const locale: Locale = resolveLocale(settings?.language);
   const t = strings(locale);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const gear = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
   const fmt = useMemo(() => timeFormatters(locale), [locale]);
 
   const store = useRef(new EntryStore()).current;
@@ -63,6 +70,12 @@ export function App() {
       () => {
         if (!disposed) setLoaded(true);
       },
+    );
+    chat.getSettings().then(
+      (view) => {
+        if (!disposed) setSettings(view);
+      },
+      () => {},
     );
     return () => {
       disposed = true;
@@ -133,10 +146,66 @@ export function App() {
     void window.chat.reconnectNow();
   }, []);
 
+  const saveSettings = useCallback((patch: SettingsPatchIn): Promise<SaveSettingsResult> => window.chat.saveSettings(patch), []);
+
+  const openSettings = useCallback(() => {
+    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setWarnings([]);
+    // Fresh from main: the environment or another window may have changed something.
+    window.chat.getSettings().then(
+      (view) => {
+        setSettings(view);
+        setSettingsOpen(true);
+      },
+      () => setSettingsOpen(true),
+    );
+  }, []);
+
+  const focusAfterClose = useRef<HTMLElement | null>(null);
+  const closeSettings = useCallback((saved = false) => {
+    // Back to where the person was. After a save the status label's "Open settings" is about to go
+    // (the problem it offered to fix is being fixed), so the gear is the sensible place then.
+    const back = returnFocus.current;
+    returnFocus.current = null;
+    focusAfterClose.current = back && back.isConnected && !(saved && back.closest('.status-group')) ? back : gear.current;
+    setSettingsOpen(false);
+  }, []);
+  // Once the dialog is gone (and the browser has restored focus its own way), put it where we chose.
+  useEffect(() => {
+    if (settingsOpen) return;
+    const target = focusAfterClose.current;
+    focusAfterClose.current = null;
+    (target && target.isConnected ? target : target && gear.current)?.focus();
+  }, [settingsOpen]);
+
+  const onSaved = useCallback(
+    (view: SettingsView, saveWarnings: string[]) => {
+      setSettings(view);
+      setWarnings(saveWarnings);
+      closeSettings(true);
+    },
+    [closeSettings],
+  );
+
+  // The header switch is a shortcut for the language setting: saved by main like the rest.
   const chooseLocale = (l: Locale) => {
-    setLocale(l);
-    saveLocale(l);
+    if (!settings || settings.language === l) return;
+    const before = settings;
+    setSettings({ ...settings, language: l });
+    window.chat.saveSettings({ language: l }).then(
+      (result) => {
+        if (result.ok) {
+          setSettings(result.settings);
+          setWarnings(result.warnings);
+        } else {
+          setSettings(before);
+          setWarnings(result.problems);
+        }
+      },
+      () => setSettings(before),
+    );
   };
+  const languageLocked = settings?.overridden.includes('language') ?? false;
 
   return (
     <div className="app" data-locale={locale}>
@@ -145,23 +214,61 @@ export function App() {
           <IconLogo />
           <h1 className="app-name">{t.appName}</h1>
         </div>
-        {status && <StatusLabel status={status} t={t} locale={locale} onReconnectNow={reconnectNow} />}
-        <div className="lang" role="group" aria-label={t.languageSwitch}>
-          {LOCALES.map((l) => (
-            <button
-              key={l}
-              type="button"
-              className="lang-option"
-              data-testid={`lang-${l}`}
-              aria-pressed={l === locale}
-              lang={l}
-              onClick={() => chooseLocale(l)}
-            >
-              {t.languageName[l]}
-            </button>
-          ))}
+        {status && (
+          <StatusLabel status={status} t={t} locale={locale} onReconnectNow={reconnectNow} onOpenSettings={openSettings} />
+        )}
+        <div className="header-actions">
+          <div className="lang" role="group" aria-label={t.languageSwitch}>
+            {LOCALES.map((l) => (
+              <button
+                key={l}
+                type="button"
+                className="lang-option"
+                data-testid={`lang-${l}`}
+                aria-pressed={l === locale}
+                lang={l}
+                disabled={!settings || languageLocked}
+                title={languageLocked ? t.overriddenNote : undefined}
+                onClick={() => chooseLocale(l)}
+              >
+                {t.languageName[l]}
+              </button>
+            ))}
+          </div>
+          <button
+            ref={gear}
+            type="button"
+            className="icon-button"
+            data-testid="settings-open"
+            aria-label={t.settings}
+            title={t.settings}
+            aria-haspopup="dialog"
+            aria-expanded={settingsOpen}
+            onClick={openSettings}
+          >
+            <IconGear />
+          </button>
         </div>
       </header>
+      {warnings.length > 0 && (
+        <div className="notice" role="status" data-testid="settings-warnings">
+          <IconAlert />
+          <div className="notice-body">
+            <span className="notice-title">{t.warningsTitle}</span>
+            {warnings.map((w, i) => (
+              <span key={i} className="notice-line">
+                {describeSettingsProblem(w, t).text}
+              </span>
+            ))}
+          </div>
+          <button type="button" className="button button-small" onClick={() => setWarnings([])}>
+            {t.close}
+          </button>
+        </div>
+      )}
+      {settingsOpen && settings && (
+        <SettingsDialog view={settings} t={t} onSave={saveSettings} onSaved={onSaved} onClose={() => closeSettings()} />
+      )}
       <main className="main">
         <ChatLog
           store={store}

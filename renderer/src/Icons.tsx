@@ -4,16 +4,16 @@
  */
 import type { ReactNode } from 'react';
 
-function Svg({ children, className }: { children: ReactNode; className?: string }) {
+function Svg({ children, className, box = 16, stroke = 1.6 }: { children: ReactNode; className?: string; box?: number; stroke?: number }) {
   return (
     <svg
       className={className ? `icon ${className}` : 'icon'}
-      viewBox="0 0 16 16"
+      viewBox={`0 0 ${box} ${box}`}
       width="16"
       height="16"
       fill="none"
       stroke="currentColor"
-      strokeWidth="1.6"
+      strokeWidth={stroke}
       strokeLinecap="round"
       strokeLinejoin="round"
       aria-hidden="true"
@@ -105,4 +105,38 @@ export const IconLogo = () => (
     <rect x="1" y="1" width="30" height="30" rx="9" className="logo-bg" />
     <path d="M9 11.5c0-1.4 1.1-2.5 2.5-2.5h9c1.4 0 2.5 1.1 2.5 2.5v6c0 1.4-1.1 2.5-2.5 2.5h-5.2L11.6 23v-3H11.5C10.1 20 9 18.9 9 17.5Z" className="logo-fg" />
   </svg>
+);
+
+export const IconGear = () => (
+  <Svg box={24} stroke={2}>
+    <circle cx="12" cy="12" r="3" />
+    <path d="M19.4 15a1.65 1.65 0 0 0 .33 1.82l.06.06a2 2 0 1 1-2.83 2.83l-.06-.06a1.65 1.65 0 0 0-1.82-.33 1.65 1.65 0 0 0-1 1.51V21a2 2 0 1 1-4 0v-.09A1.65 1.65 0 0 0 9 19.4a1.65 1.65 0 0 0-1.82.33l-.06.06a2 2 0 1 1-2.83-2.83l.06-.06a1.65 1.65 0 0 0 .33-1.82 1.65 1.65 0 0 0-1.51-1H3a2 2 0 1 1 0-4h.09A1.65 1.65 0 0 0 4.6 9a1.65 1.65 0 0 0-.33-1.82l-.06-.06a2 2 0 1 1 2.83-2.83l.06.06a1.65 1.65 0 0 0 1.82.33H9a1.65 1.65 0 0 0 1-1.51V3a2 2 0 1 1 4 0v.09a1.65 1.65 0 0 0 1 1.51 1.65 1.65 0 0 0 1.82-.33l.06-.06a2 2 0 1 1 2.83 2.83l-.06.06a1.65 1.65 0 0 0-.33 1.82V9a1.65 1.65 0 0 0 1.51 1H21a2 2 0 1 1 0 4h-.09a1.65 1.65 0 0 0-1.51 1Z" />
+  </Svg>
+);
+
+/** A padlock with a warning mark: certificate / TLS trouble. */
+export const IconLockAlert = () => (
+  <Svg>
+    <rect x="2.5" y="7" width="11" height="7.2" rx="1.6" />
+    <path d="M5 7V5a3 3 0 0 1 6 0v2" />
+    <path d="M8 9.2v2" />
+    <circle cx="8" cy="12.6" r="0.5" fill="currentColor" stroke="none" />
+  </Svg>
+);
+
+/** A server rack with a cross: the server itself failed. */
+export const IconServerAlert = () => (
+  <Svg>
+    <rect x="2" y="2.2" width="12" height="4.8" rx="1.2" />
+    <rect x="2" y="9" width="7" height="4.8" rx="1.2" />
+    <circle cx="4.6" cy="4.6" r="0.5" fill="currentColor" stroke="none" />
+    <path d="M11 9.6 14 12.6M14 9.6 11 12.6" />
+  </Svg>
+);
+
+export const IconLock = () => (
+  <Svg>
+    <rect x="3" y="7" width="10" height="7" rx="1.6" />
+    <path d="M5.3 7V5.2a2.7 2.7 0 0 1 5.4 0V7" />
+  </Svg>
 );

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Status } from '../../electron/common/state';
 import { reasonText, type Locale, type Strings } from './i18n';
-import { IconAlert, IconConnected, IconDisconnected, IconLeaf, IconOffline, IconSpinner } from './Icons';
+import { IconAlert, IconConnected, IconDisconnected, IconGear, IconLeaf, IconLockAlert, IconOffline, IconServerAlert, IconSpinner } from './Icons';
 
 /** Seconds until `retryAt`, ticking while a retry is scheduled. */
 function useCountdown(status: Status): number | undefined {
@@ -37,17 +37,23 @@ export function StatusLabel({
   t,
   locale,
   onReconnectNow,
+  onOpenSettings,
 }: {
   status: Status;
   t: Strings;
   locale: Locale;
   onReconnectNow: () => void;
+  onOpenSettings: () => void;
 }) {
   const c = status.connection;
   const seconds = useCountdown(status);
   let icon;
   let text: string;
   let detail: string | undefined;
+  /** A problem the person can fix, shown with its own heading and colour: certificates or the server itself. */
+  let problem: 'tls' | 'server-error' | undefined;
+  if (c.kind === 'reconnecting' && c.reason.code.startsWith('TLS_')) problem = 'tls';
+  else if (c.kind === 'reconnecting' && c.reason.code === 'SERVER_ERROR') problem = 'server-error';
   switch (c.kind) {
     case 'connected':
       icon = <IconConnected />;
@@ -58,9 +64,20 @@ export function StatusLabel({
       text = t.connecting(c.attempt);
       break;
     case 'reconnecting':
-      icon = <IconSpinner />;
-      text = t.reconnecting(c.attempt);
-      detail = reasonText(c.reason.code, locale);
+      if (problem === 'tls') {
+        icon = <IconLockAlert />;
+        text = t.tlsProblem;
+        detail = reasonText(c.reason.code, locale);
+      } else if (problem === 'server-error') {
+        icon = <IconServerAlert />;
+        text = t.serverError;
+        // The reason's words would only repeat the heading.
+        detail = t.attempt(c.attempt);
+      } else {
+        icon = <IconSpinner />;
+        text = t.reconnecting(c.attempt);
+        detail = reasonText(c.reason.code, locale);
+      }
       break;
     case 'offline':
       icon = <IconOffline />;
@@ -83,7 +100,15 @@ export function StatusLabel({
 
   return (
     <div className="status-group">
-      <div className={`status status-${c.kind}`} data-testid="status" data-state={c.kind} role="status" aria-live="polite">
+      <div
+        className={`status status-${problem ?? c.kind}`}
+        data-testid="status"
+        data-state={c.kind}
+        data-problem={problem}
+        data-reason={'reason' in c ? c.reason.code : undefined}
+        role="status"
+        aria-live="polite"
+      >
         {icon}
         <span className="status-text" data-testid="status-text">
           {text}
@@ -103,6 +128,12 @@ export function StatusLabel({
             {t.reconnectNow}
           </button>
         </div>
+      )}
+      {(problem === 'tls' || c.kind === 'auth-failed') && (
+        <button type="button" className="button button-small button-accent" data-testid="status-open-settings" onClick={onOpenSettings}>
+          <IconGear />
+          {t.openSettings}
+        </button>
       )}
       {status.machine.powerSave && (
         <span className="power-save" data-testid="power-save" title={t.powerSaveHint(Math.round(status.heartbeatMs / 1000))}>

@@ -4,7 +4,9 @@
  *
  *   dist/renderer  ── tiny static http server on 127.0.0.1:0
  *   ChatClient (MemoryOutboxStore) ── real reference server (testServer())
- *   ChatService(client) ── the same host side Electron main uses
+ *   SettingsStore ── a real settings file in a temp dir; saving applies to the
+ *                    client (reconfigure), as Electron main does
+ *   ChatService(client, store) ── the same host side Electron main uses
  *   window.chat ── createChatApi() over a Playwright binding (invoke) and
  *                  page.evaluate pushes (status / entries), see ui-host-preload.ts
  *
@@ -12,7 +14,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,6 +24,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { ChatService } from '../../electron/core/chat-service';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
+import { loadCaBundle } from '../../electron/core/ca-bundle';
+import { writeFileAtomic } from '../../electron/core/outbox-file';
+import { SettingsStore } from '../../electron/core/settings-store';
+import { SETTINGS_VERSION, type Settings, type SettingsPatch } from '../../electron/core/settings';
 import type { PushChannel } from '../../electron/common/contract';
 import type { Locale } from '../../electron/common/words';
 import type { ServerOptions } from '../../server/server';
@@ -180,16 +186,32 @@ export interface UiHostOptions {
   viewport?: { width: number; height: number };
   /** Reference server options (port, tokens and log are set by testServer()). */
   server?: Partial<ServerOptions>;
+  /** Saved in the settings file before start (default token-alice). */
   token?: string;
+  /** More of the settings file before start (serverUrl defaults to the test server's). */
+  settings?: SettingsPatch;
+  /** The environment / command-line layer: wins over the file, shown read-only. */
+  overrides?: SettingsPatch;
   client?: Partial<ClientConfig>;
   /** Backoff jitter; fixed so reconnect delays are predictable. */
   random?: () => number;
+}
+
+/** Fields whose change reconnects the client (language only re-renders). */
+const CONNECTION_FIELDS: ReadonlyArray<keyof SettingsPatch> = ['serverUrl', 'token', 'caFile', 'compression'];
+
+/** What Electron main does with the settings: the client's url, token, compression and trusted CAs. */
+export function clientSettings(s: Settings): Pick<ClientConfig, 'url' | 'token' | 'compression' | 'tls'> {
+  return { url: s.serverUrl, token: s.token, compression: s.compression, tls: { ca: loadCaBundle({ userFile: s.caFile }).ca } };
 }
 
 export interface UiHost {
   server: TestServer;
   client: ChatClient;
   service: ChatService;
+  settings: SettingsStore;
+  /** The settings file (JSON, mode 0600) in a temp dir removed by close(). */
+  settingsFile: string;
   browser: Browser;
   context: BrowserContext;
   page: Page;
@@ -234,13 +256,32 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       ...FAST,
       ...options.client,
     });
-    const client = new ChatClient({
-      config: clientConfig(options.token ?? 'token-alice'),
+
+    // The person's settings, as main keeps them: a file, the env/flag layer, and apply → reconfigure.
+    const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-settings-'));
+    cleanups.push(() => rmSync(settingsDir, { recursive: true, force: true }));
+    const settingsFile = path.join(settingsDir, 'settings.json');
+    const initial: SettingsPatch = { serverUrl: server.url, token: options.token ?? 'token-alice', ...options.settings };
+    await writeFileAtomic(settingsFile, JSON.stringify({ version: SETTINGS_VERSION, ...initial }, null, 2) + '\n', 0o600);
+    let client: ChatClient | undefined;
+    const settings = new SettingsStore({
+      file: settingsFile,
+      overrides: options.overrides ?? {},
+      apply: (s, changed) => {
+        if (client && changed.some((f) => CONNECTION_FIELDS.includes(f))) client.reconfigure(clientSettings(s));
+      },
+    });
+    const problems = await settings.load();
+    if (problems.length > 0) throw new Error(`test settings file: ${problems.map((p) => p.detail ?? p.code).join('; ')}`);
+
+    client = new ChatClient({
+      config: { ...FAST, ...clientSettings(settings.current()), ...options.client },
       outboxStore: new MemoryOutboxStore(),
       random: options.random ?? (() => 0.9),
     });
-    cleanups.push(() => client.stop());
-    const service = new ChatService(client);
+    const theClient = client;
+    cleanups.push(() => theClient.stop());
+    const service = new ChatService(client, settings);
     cleanups.push(() => service.dispose());
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
@@ -296,6 +337,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       server,
       client,
       service,
+      settings,
+      settingsFile,
       browser,
       context,
       page,
