@@ -6,8 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SaveSettingsResult, SettingsView } from '../../electron/common/contract';
@@ -15,24 +14,23 @@ import type { Status } from '../../electron/common/state';
 import { ChatClient } from '../../electron/core/client';
 import { mainPaths, runMain } from '../../electron/main/app';
 import { createFakeElectron, type FakeElectron } from '../helpers/fake-electron';
-import { withElectronStandIn } from '../helpers/fake-electron';
+import { bootStandIn, ROOT as root, type StandIn } from '../helpers/standin';
 import { testServer, type TestServer } from '../helpers/server';
 import { stateIs, withTimeout } from '../helpers/wait';
 
-const root = path.resolve(__dirname, '../..');
-const distMain = path.join(root, 'dist/electron/main.js');
+let s: StandIn;
 let srv: TestServer;
 let fake: FakeElectron;
 let userData: string;
 let bob: ChatClient;
-const savedEnv = { ...process.env };
 const top = () => fake.windows[0]!.webContents.mainFrame;
 const invoke = (channel: string, arg: unknown = null) => fake.invokeAs(top(), channel, arg);
 
+/** The next push on `channel` (from now on) that satisfies `predicate`. */
 function pushed(channel: string, predicate: (payload: any) => boolean, ms = 5000): Promise<unknown> {
   const wc = fake.windows[0]!.webContents;
   const start = wc.sent.length;
-  const hit = () => wc.sent.slice(start).find((s) => s.channel === channel && predicate(s.payload));
+  const hit = () => wc.sent.slice(start).find((x) => x.channel === channel && predicate(x.payload));
   return withTimeout(
     new Promise((resolve) => {
       const l = () => {
@@ -57,15 +55,15 @@ const until = (check: () => boolean, what: string, ms = 5000) =>
   );
 
 before(async () => {
-  assert.ok(existsSync(distMain), 'run `npm run build` first (npm test does)');
-  srv = await testServer();
-  userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-desktop-'));
-  writeFileSync(path.join(userData, 'window-state.json'), JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }));
-  writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ version: 1, serverUrl: srv.url, token: 'wrong-token' }));
-  for (const k of ['UOS_CHAT_SERVER', 'UOS_CHAT_TOKEN', 'UOS_CHAT_CA', 'UOS_CHAT_COMPRESSION', 'UOS_CHAT_LANG', 'XDG_CURRENT_DESKTOP']) delete process.env[k];
-  fake = createFakeElectron(userData);
-  withElectronStandIn(fake.electron, () => createRequire(__filename)(distMain));
-  await until(() => fake.windows.length > 0, 'the window');
+  // Settings from the file only (no env overrides), with a wrong token to begin with.
+  s = await bootStandIn(null, {}, {
+    waitConnected: false,
+    files: (server) => ({
+      'window-state.json': JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }),
+      'settings.json': JSON.stringify({ version: 1, serverUrl: server.url, token: 'wrong-token' }),
+    }),
+  });
+  ({ srv, fake, userData } = s);
   bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
   await bob.start();
   await stateIs(bob, 'connected');
@@ -73,11 +71,7 @@ before(async () => {
 
 after(async () => {
   await bob?.stop();
-  fake?.app.emit('before-quit', { preventDefault: () => {} });
-  await until(() => fake.app.quitCalls > 0, 'quit').catch(() => undefined);
-  await srv?.stop();
-  process.env = savedEnv;
-  rmSync(userData, { recursive: true, force: true });
+  await s?.stop();
 });
 
 test('the window opens with the remembered size and position', () => {
@@ -86,7 +80,7 @@ test('the window opens with the remembered size and position', () => {
 });
 
 test('settings: a wrong token says so; the right one, saved in settings, connects without a restart and is stored sealed', async () => {
-  await pushed('chat:status', (s: Status) => s.connection.kind === 'auth-failed');
+  await s.waitForPush('chat:status', (x: Status) => x.connection.kind === 'auth-failed');
   const view = (await invoke('chat:get-settings')) as SettingsView;
   assert.equal(view.serverUrl, srv.url);
   assert.equal(view.hasToken, true);

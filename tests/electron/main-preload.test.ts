@@ -6,82 +6,33 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import * as os from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as vm from 'node:vm';
 import type { ChatApi, LogEntry } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
 import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp';
 import { ChatClient } from '../../electron/core/client';
-import { createFakeElectron, withElectronStandIn, type FakeElectron } from '../helpers/fake-electron';
+import type { FakeElectron } from '../helpers/fake-electron';
+import { bootStandIn, type StandIn } from '../helpers/standin';
 import { testServer, type TestServer } from '../helpers/server';
-import { stateIs, until, withTimeout } from '../helpers/wait';
+import { stateIs, until } from '../helpers/wait';
 
 const root = path.resolve(__dirname, '../..');
 const distMain = path.join(root, 'dist/electron/main.js');
 const distPreload = path.join(root, 'dist/electron/preload.js');
 
+let s: StandIn;
 let srv: TestServer;
 let fake: FakeElectron;
-let userData: string;
 let api: ChatApi;
 let bob: ChatClient;
-const savedEnv = { ...process.env };
 
-function waitForPush(channel: string, predicate: (payload: any) => boolean, ms = 5000): Promise<unknown> {
-  const wc = fake.windows[0]!.webContents;
-  const already = wc.sent.find((s) => s.channel === channel && predicate(s.payload));
-  if (already) return Promise.resolve(already.payload);
-  return withTimeout(
-    new Promise((resolve) => {
-      const l = (ch: string, payload: unknown) => {
-        if (ch === channel && predicate(payload)) {
-          wc.off('test:sent', l);
-          resolve(payload);
-        }
-      };
-      wc.on('test:sent', l);
-    }),
-    ms,
-    `${channel} push`,
-  );
-}
+const waitForPush = (channel: string, predicate: (payload: any) => boolean, ms = 5000) => s.waitForPush(channel, predicate, ms);
 
 before(async () => {
-  assert.ok(existsSync(distMain) && existsSync(distPreload), 'run `npm run build` first (npm test does)');
-  srv = await testServer();
-  userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-main-'));
-  process.env.UOS_CHAT_SERVER = srv.url;
-  process.env.UOS_CHAT_TOKEN = 'token-alice';
-  process.env.XDG_CURRENT_DESKTOP = 'Deepin';
-  delete process.env.UOS_CHAT_WAYLAND;
-  fake = createFakeElectron(userData);
-  const req = createRequire(__filename);
-  withElectronStandIn(fake.electron, () => req(distMain));
-  await withTimeout(
-    (async () => {
-      while (fake.windows.length === 0) await new Promise((r) => setImmediate(r));
-    })(),
-    5000,
-    'the main window',
-  );
-  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected');
-
-  // The preload, as Electron's sandbox runs it: a fresh context whose require() knows only 'electron'.
-  const win = fake.windows[0]!;
-  const renderer = fake.rendererModule(() => win.webContents.mainFrame);
-  win.webContents.rendererSink = renderer.deliver;
-  const sandboxRequire = (name: string) => {
-    if (name === 'electron') return renderer.module;
-    throw new Error(`module not found: ${name} (a sandboxed preload can only require electron)`);
-  };
-  const mod = { exports: {} };
-  vm.runInNewContext(readFileSync(distPreload, 'utf8'), { require: sandboxRequire, module: mod, exports: mod.exports, TextEncoder, console }, { filename: 'preload.js' });
-  api = fake.exposed.get('chat') as ChatApi;
-
+  s = await bootStandIn('token-alice', {}, { env: { XDG_CURRENT_DESKTOP: 'Deepin' } });
+  ({ srv, fake, api } = s);
   bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
   await bob.start();
   await stateIs(bob, 'connected');
@@ -90,17 +41,7 @@ before(async () => {
 after(async () => {
   await bob?.stop();
   // Quitting the app stops its core cleanly (before-quit → client.stop → app.quit).
-  fake?.app.emit('before-quit', { preventDefault: () => {} });
-  await withTimeout(
-    (async () => {
-      while (fake.app.quitCalls === 0) await new Promise((r) => setImmediate(r));
-    })(),
-    5000,
-    'app.quit after before-quit',
-  ).catch(() => undefined);
-  await srv?.stop();
-  process.env = savedEnv;
-  rmSync(userData, { recursive: true, force: true });
+  await s?.stop();
 });
 
 test('the window is created with secure webPreferences', () => {

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { InvokeChannels } from '../../electron/common/contract';
 import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp';
 import { FakeWebContents } from '../helpers/fake-electron';
-import { bootStandIn, ROOT, type StandIn } from '../security/standin';
+import { bootStandIn, ROOT, type StandIn } from '../helpers/standin';
 
 let s: StandIn;
 before(async () => {

@@ -17,7 +17,7 @@ import type { Status } from '../../electron/common/state';
 import { ChatClient } from '../../electron/core/client';
 import { checkAsync, installTraps, printSummary, runs } from '../fuzz/fuzz-kit';
 import { stateIs, until } from '../helpers/wait';
-import { ROOT, bootStandIn, type StandIn } from './standin';
+import { ROOT, bootStandIn, type StandIn } from '../helpers/standin';
 
 const traps = installTraps();
 let s: StandIn;

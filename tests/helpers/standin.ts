@@ -1,21 +1,21 @@
 /**
  * Boots the real built dist/electron/main.js (and preload.js, in a sandbox-like
- * vm context) on the stand-in electron module, against a real reference server —
- * as tests/electron/main-preload.test.ts does. A module loads once per process:
+ * vm context, whose require() knows only 'electron') on the stand-in electron
+ * module, against a real reference server. A module loads once per process:
  * call bootStandIn() once per test file. Not a test file itself.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { ChatApi } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
-import { createFakeElectron, withElectronStandIn, type FakeElectron } from '../helpers/fake-electron';
+import { createFakeElectron, withElectronStandIn, type FakeElectron } from './fake-electron';
 import type { ServerOptions } from '../../server/server';
-import { testServer, type TestServer } from '../helpers/server';
-import { withTimeout } from '../helpers/wait';
+import { testServer, type TestServer } from './server';
+import { withTimeout } from './wait';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const DIST_MAIN = path.join(ROOT, 'dist/electron/main.js');
@@ -25,17 +25,38 @@ export interface StandIn {
   srv: TestServer;
   fake: FakeElectron;
   api: ChatApi;
+  userData: string;
   waitForPush(channel: string, predicate: (payload: any) => boolean, ms?: number): Promise<unknown>;
   stop(): Promise<void>;
 }
 
-export async function bootStandIn(token = 'token-alice', server: Partial<ServerOptions> = {}): Promise<StandIn> {
-  assert.ok(existsSync(DIST_MAIN) && existsSync(DIST_PRELOAD), 'run `node build/build.mjs` first');
+export interface StandInOptions {
+  /** Passed as UOS_CHAT_TOKEN with UOS_CHAT_SERVER; null: neither is set (settings come from files). */
+  token?: string | null;
+  server?: Partial<ServerOptions>;
+  /** More environment for main (undefined deletes a variable). */
+  env?: Record<string, string | undefined>;
+  /** Files to put in the app's data directory before main starts. */
+  files?: (srv: TestServer) => Record<string, string>;
+  /** Wait for the first 'connected' push (default true). */
+  waitConnected?: boolean;
+}
+
+export async function bootStandIn(token: string | null = 'token-alice', server: Partial<ServerOptions> = {}, more: Omit<StandInOptions, 'token' | 'server'> = {}): Promise<StandIn> {
+  assert.ok(existsSync(DIST_MAIN) && existsSync(DIST_PRELOAD), 'run `node build/build.mjs` first (npm test does)');
   const savedEnv = { ...process.env };
   const srv = await testServer(server);
-  const userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-sec-'));
-  process.env.UOS_CHAT_SERVER = srv.url;
-  process.env.UOS_CHAT_TOKEN = token;
+  const userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-standin-'));
+  for (const [name, text] of Object.entries(more.files?.(srv) ?? {})) writeFileSync(path.join(userData, name), text);
+  for (const k of ['UOS_CHAT_SERVER', 'UOS_CHAT_TOKEN', 'UOS_CHAT_CA', 'UOS_CHAT_COMPRESSION', 'UOS_CHAT_LANG', 'UOS_CHAT_WAYLAND', 'XDG_CURRENT_DESKTOP']) delete process.env[k];
+  if (token !== null) {
+    process.env.UOS_CHAT_SERVER = srv.url;
+    process.env.UOS_CHAT_TOKEN = token;
+  }
+  for (const [k, v] of Object.entries(more.env ?? {})) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   const fake = createFakeElectron(userData);
   withElectronStandIn(fake.electron, () => createRequire(__filename)(DIST_MAIN));
   await withTimeout(
@@ -63,7 +84,7 @@ export async function bootStandIn(token = 'token-alice', server: Partial<ServerO
       `${channel} push`,
     );
   };
-  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected');
+  if (more.waitConnected ?? true) await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected');
   const win = fake.windows[0]!;
   const renderer = fake.rendererModule(() => win.webContents.mainFrame);
   win.webContents.rendererSink = renderer.deliver;
@@ -78,6 +99,7 @@ export async function bootStandIn(token = 'token-alice', server: Partial<ServerO
     srv,
     fake,
     api,
+    userData,
     waitForPush,
     async stop() {
       fake.app.emit('before-quit', { preventDefault: () => {} });
