@@ -96,8 +96,8 @@ export function encodeFrame(frame: ClientFrame | ServerFrame | Record<string, un
 }
 
 function parseObject(text: string, maxBytes: number): DecodeResult<Record<string, unknown>> {
-  // Cheap pre-check on UTF-16 length before the exact byte count.
-  if (text.length > maxBytes || utf8Length(text) > maxBytes) {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit: count exactly only when that bound is over the cap.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && utf8Length(text) > maxBytes)) {
     return { ok: false, error: { code: 'FRAME_TOO_LARGE', detail: `frame over ${maxBytes} bytes` } };
   }
   let value: unknown;

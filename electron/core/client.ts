@@ -55,6 +55,11 @@ export interface ClientConfig {
   compression: 'deflate' | 'zlib' | 'off';
   maxInboundBytes: number;
   maxOutbox: number;
+  /**
+   * Entries kept in the core's log, for snapshots (a new or reloaded window) and dedup.
+   * The renderer keeps its own, longer list while it lives; this bounds main's memory.
+   */
+  logLimit: number;
   /** Unacked messages in flight at once. */
   sendWindow: number;
   /** Trusted CAs for wss:// (see ca-bundle.ts: Node's roots are included). Verification is never disabled. */
@@ -72,6 +77,7 @@ export const defaultClientConfig: Omit<ClientConfig, 'url'> = {
   compression: 'deflate',
   maxInboundBytes: MAX_INBOUND_FRAME_BYTES,
   maxOutbox: 50_000,
+  logLimit: 5_000,
   sendWindow: 256,
 };
 
@@ -142,7 +148,7 @@ export class ChatClient extends Emitter<ClientEvents> {
   private readonly random: () => number;
   private readonly newId: () => string;
   private readonly outbox: Outbox;
-  private readonly log = new MessageLog();
+  private readonly log: MessageLog;
   private readonly heartbeat: Heartbeat;
   private readonly pacer = new Pacer(Number.MAX_SAFE_INTEGER, 1);
 
@@ -169,6 +175,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.random = deps.random ?? Math.random;
     this.newId = deps.newId ?? randomUUID;
     this.outbox = new Outbox(deps.outboxStore ?? new MemoryOutboxStore(), this.config.maxOutbox);
+    this.log = new MessageLog(this.config.logLimit);
     this.me = this.config.user ?? 'me';
     this.heartbeat = new Heartbeat(
       this.clock,
@@ -475,7 +482,7 @@ export class ChatClient extends Emitter<ClientEvents> {
   private onMessage(conn: Conn, data: WebSocket.RawData, isBinary: boolean): void {
     if (conn !== this.conn) return;
     this.heartbeat.alive();
-    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     let text: string;
     if (isBinary) {
       // The design notes' zlib frames. Inflate with a hard cap: a zip bomb stops at the cap.

@@ -9,7 +9,7 @@ export class MessageLog {
   private readonly index = new Map<string, number>();
   private serverCounter = 0;
 
-  constructor(private readonly maxEntries = 200_000) {}
+  constructor(private readonly maxEntries = 5_000) {}
 
   all(): LogEntry[] {
     return this.entries.slice();
@@ -28,19 +28,16 @@ export class MessageLog {
     return `srv:${++this.serverCounter}`;
   }
 
-  /** Insert or replace by key. Returns false when an identical entry was already there. */
-  upsert(entry: LogEntry): boolean {
+  /** Insert, or replace the entry with the same key in place. */
+  upsert(entry: LogEntry): void {
     const i = this.index.get(entry.key);
     if (i !== undefined) {
-      const prev = this.entries[i];
-      if (prev && JSON.stringify(prev) === JSON.stringify(entry)) return false;
       this.entries[i] = entry;
-      return true;
+      return;
     }
     this.index.set(entry.key, this.entries.length);
     this.entries.push(entry);
     this.trim();
-    return true;
   }
 
   update(key: string, patch: Partial<Omit<MessageEntry, 'kind' | 'key'>>): MessageEntry | undefined {
@@ -59,11 +56,14 @@ export class MessageLog {
   }
 
   private trim(): void {
-    // Bounded memory: drop the oldest displayed entries (they were delivered; nothing unsent lives here only).
+    // Bounded memory: drop the oldest entries in chunks of 10% (amortised O(1) per message).
+    // Unsent messages are safe: they live in the outbox, and pending entries are kept.
     const excess = this.entries.length - this.maxEntries;
     if (excess <= 0) return;
-    const removed = this.entries.splice(0, Math.max(excess, Math.floor(this.maxEntries / 10)));
-    for (const e of removed) this.index.delete(e.key);
+    const chunk = Math.max(excess, Math.ceil(this.maxEntries / 10));
+    const kept = this.entries.filter((e, i) => i >= chunk || (e.kind === 'message' && e.own && e.delivery !== 'sent'));
+    this.entries.length = 0;
+    this.entries.push(...kept);
     this.index.clear();
     this.entries.forEach((e, i) => this.index.set(e.key, i));
   }

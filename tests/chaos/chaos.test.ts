@@ -45,7 +45,7 @@ test(`chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — ze
   const backoff = { baseMs: 20, capMs: 300, rateLimitedMs: 1000, tlsMs: 1000 };
   const mk = (name: 'alice' | 'bob') =>
     new ChatClient({
-      config: { url, token: `token-${name}`, backoff, compression: (process.env.CHAOS_COMPRESSION as "off") ?? "deflate" },
+      config: { url, token: `token-${name}`, backoff, logLimit: 4 * PER_CLIENT, compression: (process.env.CHAOS_COMPRESSION as "off") ?? "deflate" },
       outboxStore: new FileOutboxStore(path.join(dir, name, 'outbox.jsonl')),
     });
   const alice = mk('alice');
