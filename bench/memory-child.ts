@@ -1,0 +1,34 @@
+/**
+ * The measured process for bench/memory.ts: one ChatClient (as shipped: permessage-deflate,
+ * in-memory outbox) and a ChatService whose pushes go to a sink that drops them (the main
+ * process with a window, minus the window). Reports memory on request over the fork channel.
+ */
+import { ChatClient } from '../electron/core/client';
+import { ChatService } from '../electron/core/chat-service';
+import { MemoryOutboxStore } from '../electron/core/outbox';
+
+const url = process.argv[2]!;
+let received = 0;
+const client = new ChatClient({ config: { url, token: 'token-alice' }, outboxStore: new MemoryOutboxStore() });
+const service = new ChatService(client);
+service.attach({ push: () => {} });
+client.on('entries', (es) => {
+  for (const e of es) if (e.kind === 'message' && !e.own) received++;
+});
+client.on('status', (s) => {
+  if (s.connection.kind === 'connected') process.send?.({ type: 'ready' });
+});
+const mem = () => {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, received, entries: client.snapshot().entries.length, cpu: process.cpuUsage() };
+};
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'sample') process.send?.({ type: 'sample', ...mem() });
+  if (m.type === 'final') {
+    const before = mem();
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ type: 'final', before, after: mem() });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+void client.start();

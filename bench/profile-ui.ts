@@ -1,0 +1,112 @@
+/**
+ * Profiling aid for the UI figures (not part of npm run bench):
+ *   node --import tsx bench/profile-ui.ts [N] [OUTDIR]
+ * Chromium's CPU profiler (CDP Profiler domain) over (1) a reload of a page on a core
+ * holding N messages, until the newest row is painted, and (2) 5 s of 5,000 msgs/s
+ * arriving. Writes OUTDIR/ui-first-paint.cpuprofile and ui-live.cpuprofile and prints
+ * the top functions of each (bench/cpuprofile-top.ts).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startCore } from './clients';
+import { topOf } from './cpuprofile-top';
+import { sleep, startServerProc, textForFrame, until } from './lib';
+import { launch, openPage } from './page-host';
+
+/** Top-level (depth 0) event time on the renderer's main thread, by event name, plus their direct children. */
+function traceTop(file: string): string {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: Array<{ name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string; data?: { type?: string; functionName?: string; url?: string } } }> };
+  const ev = data.traceEvents;
+  const main = ev.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  if (!main) return 'no renderer main thread in the trace';
+  const mine = ev.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const byName = new Map<string, number>();
+  const stack: Array<{ end: number }> = [];
+  for (const e of mine) {
+    while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+    if (stack.length <= 2 && stack.length >= 1) {
+      const detail = e.args?.data?.type ?? e.args?.data?.functionName ?? '';
+      const k = `${'  '.repeat(stack.length - 1)}${e.name}${detail ? ` (${detail})` : ''}`;
+      byName.set(k, (byName.get(k) ?? 0) + (e.dur ?? 0));
+    }
+    stack.push({ end: e.ts + (e.dur ?? 0) });
+  }
+  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`).join('\n');
+}
+
+async function main() {
+  const n = Number(process.argv[2] ?? 100_000);
+  const out = process.argv[3] ?? '/tmp/uos-chat-prof';
+  mkdirSync(out, { recursive: true });
+  const srv = await startServerProc();
+  const b = await launch();
+  const core = await startCore(srv.roomUrl('prof-ui', ''), { compression: 'off' });
+  let received = 0;
+  core.client.on('entries', (es) => (received += es.filter((e) => e.kind === 'message' && !e.own).length));
+  await srv.flood('prof-ui', n, textForFrame(200));
+  await until(() => received >= n, 120_000, 'fill');
+  const lastKey = core.client.snapshot().entries.at(-1)!.key;
+  const bp = await openPage(b, core.client, undefined, { snapshotAsJson: true });
+  const painted = () => bp.page.locator(`[data-key="${lastKey}"]`).waitFor({ timeout: 60_000 });
+  await bp.page.goto(b.files.url);
+  await painted();
+  const cdp = await bp.page.context().newCDPSession(bp.page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  await bp.page.reload();
+  await painted();
+  await sleep(200);
+  let { profile } = await cdp.send('Profiler.stop');
+  writeFileSync(path.join(out, 'ui-first-paint.cpuprofile'), JSON.stringify(profile));
+  console.log('== first paint (reload → newest row) ==\n' + topOf(profile as never, 30));
+
+  // Scrolling up 150 px per frame for 3 s (as bench/ui.ts does).
+  await sleep(300);
+  await cdp.send('Profiler.start');
+  // A string, not a function: tsx's keepNames would inject a __name helper the page lacks.
+  await bp.page.evaluate(`new Promise((resolve) => {
+    const el = document.querySelector('[data-testid="log"]');
+    const end = performance.now() + 3000;
+    const step = () => {
+      el.scrollTop -= 150;
+      if (performance.now() < end) requestAnimationFrame(step);
+      else resolve();
+    };
+    requestAnimationFrame(step);
+  })`);
+  ({ profile } = await cdp.send('Profiler.stop'));
+  writeFileSync(path.join(out, 'ui-scroll.cpuprofile'), JSON.stringify(profile));
+  console.log('== scrolling up 3 s ==\n' + topOf(profile as never, 25));
+  await bp.page.evaluate(() => {
+    const el = document.querySelector('[data-testid="log"]')!;
+    el.scrollTop = el.scrollHeight;
+  });
+
+  await sleep(500);
+  await cdp.send('Profiler.start');
+  const before = received;
+  const sent = await srv.paced('prof-ui', 5_000, 5_000, textForFrame(200));
+  await until(() => received - before >= sent.sent, 30_000, 'live');
+  await sleep(300);
+  ({ profile } = await cdp.send('Profiler.stop'));
+  writeFileSync(path.join(out, 'ui-live.cpuprofile'), JSON.stringify(profile));
+  console.log('== live 5,000 msgs/s for 5 s ==\n' + topOf(profile as never, 30));
+
+  // A Chromium trace of 3 s of live arrivals: where the renderer main thread's time goes
+  // (the CPU profile above only names JS; "(program)" is native work).
+  await sleep(500);
+  await b.browser.startTracing(bp.page, { path: path.join(out, 'ui-live.trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc'] });
+  const before2 = received;
+  const sent2 = await srv.paced('prof-ui', 5_000, 3_000, textForFrame(200));
+  await until(() => received - before2 >= sent2.sent, 30_000, 'live 2');
+  await sleep(300);
+  await b.browser.stopTracing();
+  console.log('== trace: live, renderer main thread ==\n' + traceTop(path.join(out, 'ui-live.trace.json')));
+  await bp.close();
+  await core.stop();
+  await b.close();
+  await srv.stop();
+  process.exit(0);
+}
+void main();
