@@ -5,7 +5,7 @@
 import type { LogEntry, MessageEntry, MarkerEntry } from '../common/contract';
 
 export class MessageLog {
-  private readonly entries: LogEntry[] = [];
+  private entries: LogEntry[] = [];
   private readonly index = new Map<string, number>();
   private serverCounter = 0;
 
@@ -61,9 +61,8 @@ export class MessageLog {
     const excess = this.entries.length - this.maxEntries;
     if (excess <= 0) return;
     const chunk = Math.max(excess, Math.ceil(this.maxEntries / 10));
-    const kept = this.entries.filter((e, i) => i >= chunk || (e.kind === 'message' && e.own && e.delivery !== 'sent'));
-    this.entries.length = 0;
-    this.entries.push(...kept);
+    // A new array, not push(...kept): spreading 100k+ arguments overflows the stack.
+    this.entries = this.entries.filter((e, i) => i >= chunk || (e.kind === 'message' && e.own && e.delivery !== 'sent'));
     this.index.clear();
     this.entries.forEach((e, i) => this.index.set(e.key, i));
   }
