@@ -9,7 +9,11 @@ export class MessageLog {
   private readonly index = new Map<string, number>();
   private serverCounter = 0;
 
-  constructor(private readonly maxEntries = 5_000) {}
+  private trimAt: number;
+
+  constructor(private readonly maxEntries = 5_000) {
+    this.trimAt = maxEntries;
+  }
 
   all(): LogEntry[] {
     return this.entries.slice();
@@ -57,13 +61,15 @@ export class MessageLog {
 
   private trim(): void {
     // Bounded memory: drop the oldest entries in chunks of 10% (amortised O(1) per message).
-    // Unsent messages are safe: they live in the outbox, and pending entries are kept.
+    // Unsent messages are safe: they live in the outbox, and pending entries are kept. When
+    // those alone exceed the limit, the next trim waits for another chunk (no O(n²) churn).
+    if (this.entries.length <= this.trimAt) return;
     const excess = this.entries.length - this.maxEntries;
-    if (excess <= 0) return;
     const chunk = Math.max(excess, Math.ceil(this.maxEntries / 10));
     // A new array, not push(...kept): spreading 100k+ arguments overflows the stack.
     this.entries = this.entries.filter((e, i) => i >= chunk || (e.kind === 'message' && e.own && e.delivery !== 'sent'));
     this.index.clear();
     this.entries.forEach((e, i) => this.index.set(e.key, i));
+    this.trimAt = Math.max(this.maxEntries, this.entries.length + Math.ceil(this.maxEntries / 10));
   }
 }

@@ -31,5 +31,15 @@ test('pending own messages survive trimming', () => {
   log.upsert(msg(0, true, 'pending'));
   for (let i = 1; i < 40; i++) log.upsert(msg(i));
   assert.equal(log.get('k0')?.kind, 'message', 'the unsent message is still shown');
-  assert.ok(log.size <= 11);
+  assert.ok(log.size <= 10 + 1 + 1, `size ${log.size}: at most the limit, one 10% chunk and the kept pending entry`);
+});
+
+test('many pending own messages over the limit do not make every insert re-trim (no O(n²))', () => {
+  const log = new MessageLog(1_000);
+  const started = process.cpuUsage();
+  for (let i = 0; i < 20_000; i++) log.upsert(msg(i, true, 'pending'));
+  const cpuMs = (process.cpuUsage(started).user + process.cpuUsage(started).system) / 1000;
+  assert.equal(log.size, 20_000, 'pending messages are all kept');
+  // Quadratic re-trimming took ~10 s for this; linear work is well under one.
+  assert.ok(cpuMs < 2_000, `${cpuMs.toFixed(0)} ms of CPU`);
 });
