@@ -59,7 +59,9 @@ export class Room {
 
   /** Messages after `since`, and whether some were already dropped from the history. */
   since(since: number): { messages: StoredMessage[]; gap: boolean } {
-    if (since > this.seq) return { messages: [], gap: true }; // we do not know what the client saw
+    // A seq we never issued: the client saw a previous life of this room (a restart without
+    // --data-dir). Its position means nothing here, so send everything we have, and say so.
+    if (since > this.seq) return { messages: this.history.slice(), gap: true };
     const oldest = this.history[0]?.seq ?? this.seq + 1;
     const gap = since + 1 < oldest && since < this.seq;
     return { messages: this.history.filter((m) => m.seq > since), gap };

@@ -191,10 +191,15 @@ test('a server that restarts without its history (seq starts again at 1): new me
   for (const text of ['one', 'two', 'three']) await bob.send(text);
   await until(alice, () => messages(alice).length === 3, 5000, 'three before the restart');
 
+  // Bob reconnects and posts before alice is back (the order that used to lose the message).
+  const aliceNoticed = nextEvent(alice, 'status', (x) => x.connection.kind !== 'connected');
+  alice.setNetwork('offline');
+  await aliceNoticed;
   await srv.restart();
-  await stateIs(alice, 'connected', 5000);
   await stateIs(bob, 'connected', 5000);
   await bob.send('after the restart'); // gets seq 1 again on the fresh server
+  await until(bob, () => bob.pendingCount() === 0, 5000, 'accepted by the fresh server');
+  alice.setNetwork('online');
   await until(alice, () => messages(alice).some((m) => m.text === 'after the restart'), 5000, 'the new message shown');
   assert.ok(alice.snapshot().entries.some((e) => e.kind === 'marker' && e.marker === 'gap'), 'the person is told history may be missing');
 });
