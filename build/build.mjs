@@ -39,7 +39,7 @@ async function buildElectron() {
 }
 
 async function buildRenderer() {
-  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({ configFile: path.join(root, 'renderer/vite.config.mts'), logLevel: 'warn' });
 }
 
 if (!only || only === 'electron') await buildElectron();

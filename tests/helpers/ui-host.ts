@@ -78,7 +78,7 @@ export function rendererBuild(): Promise<string> {
     const sources = [
       path.join(ROOT, 'renderer/index.html'),
       path.join(ROOT, 'renderer/src'),
-      path.join(ROOT, 'renderer/vite.config.ts'),
+      path.join(ROOT, 'renderer/vite.config.mts'),
       path.join(ROOT, 'electron/common'),
     ];
     let built = 0;
@@ -93,7 +93,7 @@ export function rendererBuild(): Promise<string> {
     process.once('exit', () => rmSync(outDir, { recursive: true, force: true }));
     const { build } = await import('vite');
     await build({
-      configFile: path.join(ROOT, 'renderer/vite.config.ts'),
+      configFile: path.join(ROOT, 'renderer/vite.config.mts'),
       logLevel: 'warn',
       build: { outDir, emptyOutDir: true, sourcemap: false },
     });
