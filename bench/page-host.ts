@@ -7,8 +7,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ChatService } from '../electron/core/chat-service';
 import type { ChatClient } from '../electron/core/client';
-import type { PushChannel } from '../electron/common/contract';
-import { CHROMIUM, CHROMIUM_ARGS, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
+import { attachPage, CHROMIUM, CHROMIUM_ARGS, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
 import { withTimeout } from './lib';
 
 export interface Browserish {
@@ -72,23 +71,12 @@ export async function openPage(b: Browserish, client: ChatClient, initScript?: s
   }
   await page.addInitScript({ content: b.script });
   if (initScript) await page.addInitScript({ content: initScript });
-  let open = true;
-  const push = (channel: PushChannel, payload: unknown) =>
-    page
-      .evaluate(([c, p]) => {
-        const w = window as unknown as { __uosChatPush?: (c: string, p: unknown) => void };
-        w.__uosChatPush?.(c, p);
-      }, [channel, payload] as const)
-      .catch((err: unknown) => {
-        if (open) errors.push(`push ${channel} failed: ${String(err)}`);
-      });
-  const detach = service.attach({ push: (channel, payload) => void push(channel, payload) });
+  const { detach } = attachPage(page, service, (line) => errors.push(line));
   return {
     page,
     service,
     errors,
     async close() {
-      open = false;
       detach();
       service.dispose();
       await withTimeout(page.close(), 15_000, 'page close').catch(() => {});

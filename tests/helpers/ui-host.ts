@@ -308,21 +308,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     await page.exposeBinding('__uosChatInvoke', (_source, channel: unknown, arg: unknown) => service.handle(channel, arg));
     await page.addInitScript({ content: script });
     // push: ChatService → the page, in order.
-    let open = true;
-    const push = (channel: PushChannel, payload: unknown) =>
-      page
-        .evaluate(([c, p]) => {
-          const w = window as unknown as { __uosChatPush?: (c: string, p: unknown) => void };
-          w.__uosChatPush?.(c, p);
-        }, [channel, payload] as const)
-        .catch((err: unknown) => {
-          if (open) consoleLines.push(`host: push ${channel} failed: ${String(err)}`);
-        });
-    const detach = service.attach({ push: (channel, payload) => void push(channel, payload) });
-    cleanups.push(() => {
-      open = false;
-      detach();
-    });
+    const { push, detach } = attachPage(page, service, (line) => consoleLines.push(`host: ${line}`));
+    cleanups.push(detach);
 
     await page.goto(files.url, { waitUntil: 'load' });
     await page.locator('[data-testid="status"]').waitFor({ timeout: 10_000 });
@@ -372,6 +359,35 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
  * Console lines that are errors or warnings, less the one Chromium always prints for our meta CSP:
  * csp.ts's policy includes frame-ancestors, which only works as a header (main sends it).
  */
+/**
+ * Pushes from the ChatService into the page (`window.__uosChatPush`, set up by the
+ * init script), in order — the test host's stand-in for webContents.send.
+ * `push` is also handed to tests that drive the page directly; failures after
+ * `detach` are not reported.
+ */
+export function attachPage(
+  page: Page,
+  service: ChatService,
+  onError: (line: string) => void,
+): { push: (channel: PushChannel, payload: unknown) => Promise<void>; detach: () => void } {
+  let open = true;
+  const push = (channel: PushChannel, payload: unknown) =>
+    page
+      .evaluate(([c, p]) => {
+        const w = window as unknown as { __uosChatPush?: (c: string, p: unknown) => void };
+        w.__uosChatPush?.(c, p);
+      }, [channel, payload] as const)
+      .catch((err: unknown) => {
+        if (open) onError(`push ${channel} failed: ${String(err)}`);
+      });
+  const off = service.attach({ push: (channel, payload) => void push(channel, payload) });
+  const detach = () => {
+    open = false;
+    off();
+  };
+  return { push, detach };
+}
+
 export function consoleProblems(lines: readonly string[]): string[] {
   return lines.filter(
     (l) => /^(error|warning): /.test(l) && !/directive 'frame-ancestors' is ignored when delivered via a <meta> element/.test(l),
