@@ -14,8 +14,6 @@ export const MAX_INBOUND_FRAME_BYTES = 256 * 1024;
 /** Client message ids: what we generate and what the server accepts. */
 export const MAX_ID_LENGTH = 64;
 
-export type Features = 'ack' | 'seq' | 'resume' | 'dedup';
-
 // ---- client → server -------------------------------------------------------
 export interface ChatMessageOut {
   type: 'chat_message';
@@ -189,10 +187,8 @@ export function decodeServerFrame(text: string, maxBytes = MAX_INBOUND_FRAME_BYT
   }
 }
 
-export type ClientFrameIn = ChatMessageOut | PingOut;
-
 /** Decode a frame a client sent (used by the reference server). Never throws. */
-export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<ClientFrameIn> {
+export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<ClientFrame> {
   const parsed = parseObject(text, maxBytes);
   if (!parsed.ok) return parsed;
   const o = parsed.frame;

@@ -16,7 +16,7 @@ import {
   MAX_INBOUND_FRAME_BYTES,
   type DecodeResult,
   type ServerFrame,
-  type ClientFrameIn,
+  type ClientFrame,
 } from '../../electron/common/protocol';
 import {
   check,
@@ -88,7 +88,7 @@ function wellFormedServer(r: DecodeResult<ServerFrame>): void {
   }
 }
 
-function wellFormedClient(r: DecodeResult<ClientFrameIn>): void {
+function wellFormedClient(r: DecodeResult<ClientFrame>): void {
   wellFormedError(r);
   if (!r.ok) return;
   const f = r.frame;
