@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { ChatClient, wsSocketFactory, type ClientConfig, type SocketFactory } from '../../electron/core/client';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import type { MessageEntry } from '../../electron/common/contract';
-import { testServer } from '../helpers/server';
+import { startPair, testServer } from '../helpers/server';
 import { nextEvent, stateIs, until } from '../helpers/wait';
 import { ManualClock } from '../helpers/clock';
 
@@ -21,15 +21,7 @@ const messages = (c: ChatClient) => c.snapshot().entries.filter((e): e is Messag
 
 test('connects, sends, is acked, and the other client receives it with sender and seq', async (t) => {
   const srv = await testServer();
-  const alice = client(srv.url, 'token-alice');
-  const bob = client(srv.url, 'token-bob');
-  t.after(async () => {
-    await alice.stop();
-    await bob.stop();
-    await srv.stop();
-  });
-  await alice.start();
-  await bob.start();
+  const { alice, bob } = await startPair(t, srv, (token) => client(srv.url, token));
   const s = await stateIs(alice, 'connected');
   assert.ok(s.connection.kind === 'connected' && s.connection.features.includes('ack'));
   await stateIs(bob, 'connected');
@@ -52,15 +44,7 @@ test('connects, sends, is acked, and the other client receives it with sender an
 
 test('server restart: reconnects by itself and delivers what was typed while it was down', async (t) => {
   const srv = await testServer();
-  const alice = client(srv.url, 'token-alice');
-  const bob = client(srv.url, 'token-bob');
-  t.after(async () => {
-    await alice.stop();
-    await bob.stop();
-    await srv.stop();
-  });
-  await alice.start();
-  await bob.start();
+  const { alice, bob } = await startPair(t, srv, (token) => client(srv.url, token));
   await stateIs(alice, 'connected');
   await stateIs(bob, 'connected');
 
@@ -121,15 +105,7 @@ test('oversized messages are refused with TOO_LARGE and nothing is queued', asyn
 
 test('resume: a client that was away receives what it missed, in order, without duplicates', async (t) => {
   const srv = await testServer();
-  const alice = client(srv.url, 'token-alice');
-  const bob = client(srv.url, 'token-bob');
-  t.after(async () => {
-    await alice.stop();
-    await bob.stop();
-    await srv.stop();
-  });
-  await alice.start();
-  await bob.start();
+  const { alice, bob } = await startPair(t, srv, (token) => client(srv.url, token));
   await stateIs(alice, 'connected');
   await stateIs(bob, 'connected');
   await bob.send('before');
@@ -177,15 +153,7 @@ test('a status listener that stops the client leaves no timer or socket behind (
 
 test('a server that restarts without its history (seq starts again at 1): new messages are still shown', async (t) => {
   const srv = await testServer(); // no data dir: the restart forgets seq and history
-  const alice = client(srv.url, 'token-alice');
-  const bob = client(srv.url, 'token-bob');
-  t.after(async () => {
-    await alice.stop();
-    await bob.stop();
-    await srv.stop();
-  });
-  await alice.start();
-  await bob.start();
+  const { alice, bob } = await startPair(t, srv, (token) => client(srv.url, token));
   await stateIs(alice, 'connected');
   await stateIs(bob, 'connected');
   for (const text of ['one', 'two', 'three']) await bob.send(text);
@@ -206,15 +174,7 @@ test('a server that restarts without its history (seq starts again at 1): new me
 
 test("main's log is bounded (the renderer keeps its own); unsent messages are never trimmed away", async (t) => {
   const srv = await testServer({ rateLimit: { messages: 100_000, windowMs: 60_000 } });
-  const alice = client(srv.url, 'token-alice', { logLimit: 50 });
-  const bob = client(srv.url, 'token-bob');
-  t.after(async () => {
-    await alice.stop();
-    await bob.stop();
-    await srv.stop();
-  });
-  await alice.start();
-  await bob.start();
+  const { alice, bob } = await startPair(t, srv, (token) => client(srv.url, token), (token) => client(srv.url, token, { logLimit: 50 }));
   await stateIs(alice, 'connected');
   alice.setNetwork('offline'); // alice's own message stays pending
   await stateIs(alice, 'offline');

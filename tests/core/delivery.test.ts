@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ChatClient } from '../../electron/core/client';
 import type { MessageEntry } from '../../electron/common/contract';
 import { rawServer } from '../helpers/raw-server';
-import { testServer } from '../helpers/server';
+import { startPair, testServer } from '../helpers/server';
 import { nextEvent, stateIs, until, withTimeout } from '../helpers/wait';
 
 const messages = (c: ChatClient) => c.snapshot().entries.filter((e): e is MessageEntry => e.kind === 'message');
@@ -131,15 +131,7 @@ test('the client paces itself under the announced rate limit instead of being cl
 
 test('resume older than the history: the log shows "earlier messages may be missing"', async (t) => {
   const srv = await testServer({ historyLimit: 3 });
-  const alice = new ChatClient({ config: { url: srv.url, token: 'token-alice' } });
-  const bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
-  t.after(async () => {
-    await alice.stop();
-    await bob.stop();
-    await srv.stop();
-  });
-  await alice.start();
-  await bob.start();
+  const { alice, bob } = await startPair(t, srv, (token) => new ChatClient({ config: { url: srv.url, token } }));
   await stateIs(alice, 'connected');
   await bob.send('seen');
   await until(alice, () => messages(alice).length === 1, 5000, 'first message');

@@ -36,3 +36,25 @@ export async function testServer(options: Partial<ServerOptions> = {}): Promise<
   };
   return handle;
 }
+
+/**
+ * Alice and Bob on `srv`, started; when the test ends they stop before the server does.
+ * `make` builds each client (the tests' own config); `makeAlice`, when Alice differs.
+ */
+export async function startPair<C extends { start(): Promise<void>; stop(): Promise<void> }>(
+  t: { after(fn: () => Promise<void>): void },
+  srv: TestServer,
+  make: (token: 'token-alice' | 'token-bob') => C,
+  makeAlice: (token: 'token-alice') => C = make,
+): Promise<{ alice: C; bob: C }> {
+  const alice = makeAlice('token-alice');
+  const bob = make('token-bob');
+  t.after(async () => {
+    await alice.stop();
+    await bob.stop();
+    await srv.stop();
+  });
+  await alice.start();
+  await bob.start();
+  return { alice, bob };
+}
