@@ -264,7 +264,21 @@ export function monitorUntil(monitor: MachineMonitor, check: (s: MachineSnapshot
       if (check(s)) resolve(s);
     });
   });
-  return withTimeout(p, ms, what).finally(off);
+  // On a timeout, say where the monitor was (buses, sources, problems) and what it logged meanwhile.
+  const started = Date.now();
+  const lines: string[] = [];
+  const offLog = monitor.on('log', (line) => {
+    lines.push(`+${Date.now() - started} ms ${line}`);
+    if (lines.length > 40) lines.shift();
+  });
+  return withTimeout(p, ms, what)
+    .catch((err: Error) => {
+      throw new Error(`${err.message}; monitor was at ${JSON.stringify(monitor.snapshot())}; its log meanwhile: ${JSON.stringify(lines)}`);
+    })
+    .finally(() => {
+      off();
+      offLog();
+    });
 }
 
 /** Resolves on the next `event` from an EventEmitter (a test service), with a timeout. */
