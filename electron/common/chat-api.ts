@@ -8,6 +8,7 @@ import { InvokeChannels, PushChannels, type ChatApi, type ChatTransport } from '
 export function createChatApi(transport: ChatTransport): ChatApi {
   const api = {
     getSnapshot: () => transport.invoke(InvokeChannels.getSnapshot, null),
+    getOlder: (before: number, limit: number) => transport.invoke(InvokeChannels.getOlder, { before, limit }),
     send: (text: string) => transport.invoke(InvokeChannels.send, text),
     retry: (key: string) => transport.invoke(InvokeChannels.retry, key),
     reconnectNow: () => transport.invoke(InvokeChannels.reconnectNow, null),

@@ -12,6 +12,8 @@ export interface MessageEntry {
   kind: 'message';
   /** Stable key across updates: the client id for own messages, else `seq:N` / `srv:N`. */
   key: string;
+  /** Place in the core's log, set once when the entry is first added and strictly increasing (see `order` on MarkerEntry). */
+  order?: number;
   id?: string;
   seq?: number;
   user: string;
@@ -28,6 +30,13 @@ export interface MessageEntry {
 export interface MarkerEntry {
   kind: 'marker';
   key: string;
+  /**
+   * Place in the core's log: set once when the entry is first added, strictly increasing,
+   * unchanged by updates. A window that holds only part of the log uses it to tell a new
+   * entry (order above its newest: append) from an update to one it has not loaded (skip;
+   * it is fetched fresh with `chat:get-older`), and as the cursor for `chat:get-older`.
+   */
+  order?: number;
   /** `gap`: earlier messages may be missing (resume older than the server's history). */
   marker: 'gap';
   timestamp: string;
@@ -37,9 +46,33 @@ export type LogEntry = MessageEntry | MarkerEntry;
 
 export interface Snapshot {
   status: Status;
+  /** Over IPC: the newest SNAPSHOT_PAGE entries; older ones come from `chat:get-older`. */
   entries: LogEntry[];
+  /** The core's log holds entries older than `entries[0]`. */
+  hasOlder: boolean;
   limits: { maxMessageBytes: number };
 }
+
+/** Entries before an `order`, oldest first. */
+export interface OlderEntries {
+  entries: LogEntry[];
+  /** More entries before `entries[0]`. */
+  hasOlder: boolean;
+}
+
+export interface OlderQuery {
+  /** Entries with an `order` below this. */
+  before: number;
+  /** At most this many (the newest of them), 1…MAX_PAGE. */
+  limit: number;
+}
+
+/**
+ * Why pages: a snapshot of the whole log (up to the core's 5,000 entries, 100,000 in the
+ * benchmark) is megabytes to clone across IPC before the first paint; a page is tens of KB.
+ */
+export const SNAPSHOT_PAGE = 200;
+export const MAX_PAGE = 1_000;
 
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
@@ -73,6 +106,7 @@ export type SaveSettingsResult =
 
 export const InvokeChannels = {
   getSnapshot: 'chat:get-snapshot',
+  getOlder: 'chat:get-older',
   send: 'chat:send',
   retry: 'chat:retry',
   reconnectNow: 'chat:reconnect-now',
@@ -87,6 +121,7 @@ export const PushChannels = {
 
 export interface InvokeMap {
   'chat:get-snapshot': { arg: null; result: Snapshot };
+  'chat:get-older': { arg: OlderQuery; result: OlderEntries };
   'chat:send': { arg: string; result: SendResult };
   'chat:retry': { arg: string; result: SendResult };
   'chat:reconnect-now': { arg: null; result: null };
@@ -106,6 +141,8 @@ export type PushChannel = keyof PushMap;
 /** `window.chat`: the whole surface the renderer gets. */
 export interface ChatApi {
   getSnapshot(): Promise<Snapshot>;
+  /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
+  getOlder(before: number, limit: number): Promise<OlderEntries>;
   send(text: string): Promise<SendResult>;
   retry(key: string): Promise<SendResult>;
   reconnectNow(): Promise<null>;

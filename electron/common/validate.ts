@@ -2,8 +2,8 @@
  * Validation of every argument that crosses from the renderer into main.
  * The renderer is untrusted: type, size and allowed values are checked here.
  */
-import type { InvokeChannel, InvokeMap } from './contract';
-import { InvokeChannels } from './contract';
+import type { InvokeChannel, InvokeMap, OlderQuery } from './contract';
+import { InvokeChannels, MAX_PAGE } from './contract';
 import { MAX_MESSAGE_BYTES, MAX_ID_LENGTH } from './protocol';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -35,9 +35,21 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
       return ok(arg);
     case 'chat:save-settings':
       return checkSettingsPatch(arg) ?? ok(arg);
+    case 'chat:get-older':
+      return checkOlderQuery(arg) ?? ok({ before: (arg as OlderQuery).before, limit: (arg as OlderQuery).limit });
     default:
       return { ok: false, error: `unknown channel ${String(channel)}` };
   }
+}
+
+function checkOlderQuery(arg: unknown): { ok: false; error: string } | undefined {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return { ok: false, error: 'get-older needs { before, limit }' };
+  const keys = Object.keys(arg);
+  if (keys.length !== 2 || !keys.includes('before') || !keys.includes('limit')) return { ok: false, error: 'get-older needs exactly { before, limit }' };
+  const { before, limit } = arg as Record<string, unknown>;
+  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 0) return { ok: false, error: 'get-older: before must be a whole number ≥ 0' };
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) return { ok: false, error: `get-older: limit must be a whole number 1…${MAX_PAGE}` };
+  return undefined;
 }
 
 const PATCH_FIELDS: Record<string, { max: number; values?: readonly string[] }> = {

@@ -4,7 +4,7 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import type { InvokeChannel, InvokeMap, LogEntry, PushChannel, PushMap, SaveSettingsResult, SettingsPatchIn, SettingsView } from '../common/contract';
+import { SNAPSHOT_PAGE, type InvokeChannel, type InvokeMap, type LogEntry, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { ChatClient } from './client';
@@ -87,7 +87,11 @@ export class ChatService {
     if (!checked.ok) throw new InvalidCallError(checked.error);
     switch (channel) {
       case 'chat:get-snapshot':
-        return this.client.snapshot();
+        return this.client.snapshot(SNAPSHOT_PAGE);
+      case 'chat:get-older': {
+        const q = checked.value as OlderQuery;
+        return this.client.olderEntries(q.before, q.limit);
+      }
       case 'chat:send':
         return this.client.send(checked.value as string);
       case 'chat:retry':

@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { deflateSync, inflateSync } from 'node:zlib';
 import WebSocket from 'ws';
-import type { LogEntry, MessageEntry, SendResult, Snapshot } from '../common/contract';
+import type { LogEntry, MessageEntry, OlderEntries, SendResult, Snapshot } from '../common/contract';
 import { CloseCodes, reason, reasonForClose, type Reason } from '../common/errors';
 import {
   decodeServerFrame,
@@ -328,8 +328,15 @@ export class ChatClient extends Emitter<ClientEvents> {
     return { connection: this.state, machine: this.machine, heartbeatMs: this.heartbeat.intervalMs };
   }
 
-  snapshot(): Snapshot {
-    return { status: this.status(), entries: this.log.all(), limits: { maxMessageBytes: this.maxMessageBytes } };
+  /** The status and the log: all of it, or the newest `limit` entries (a window's first page). */
+  snapshot(limit?: number): Snapshot {
+    const page = limit === undefined ? { entries: this.log.all(), hasOlder: false } : this.log.latest(limit);
+    return { status: this.status(), ...page, limits: { maxMessageBytes: this.maxMessageBytes } };
+  }
+
+  /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
+  olderEntries(before: number, limit: number): OlderEntries {
+    return this.log.before(before, limit);
   }
 
   /** Application-level ping (the design notes' `ping` → `pong`); resolves with the round trip in ms. */

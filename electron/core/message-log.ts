@@ -8,6 +8,8 @@ export class MessageLog {
   private entries: LogEntry[] = [];
   private readonly index = new Map<string, number>();
   private serverCounter = 0;
+  /** The last `order` given out (see LogEntry.order). */
+  private lastOrder = 0;
 
   private trimAt: number;
 
@@ -32,13 +34,42 @@ export class MessageLog {
     return `srv:${++this.serverCounter}`;
   }
 
-  /** Insert, or replace the entry with the same key in place. */
+  /**
+   * The newest `limit` entries, oldest first, and whether older ones exist.
+   * `entries` is sorted by `order` (appends only; trims keep the order).
+   */
+  latest(limit: number): { entries: LogEntry[]; hasOlder: boolean } {
+    const start = Math.max(0, this.entries.length - limit);
+    return { entries: this.entries.slice(start), hasOlder: start > 0 };
+  }
+
+  /** Up to `limit` entries with an `order` below `before` (the newest of them), oldest first. */
+  before(before: number, limit: number): { entries: LogEntry[]; hasOlder: boolean } {
+    // Binary search: the first index whose order is ≥ before.
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.entries[mid]!.order ?? 0) < before) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = Math.max(0, lo - limit);
+    return { entries: this.entries.slice(start, lo), hasOlder: start > 0 };
+  }
+
+  /**
+   * Insert, or replace the entry with the same key in place. Sets `entry.order`: a new
+   * order for a new key, the old one for a replacement (the caller's fresh object is
+   * stamped, so what it emits carries the order).
+   */
   upsert(entry: LogEntry): void {
     const i = this.index.get(entry.key);
     if (i !== undefined) {
+      entry.order = this.entries[i]!.order;
       this.entries[i] = entry;
       return;
     }
+    entry.order = ++this.lastOrder;
     this.index.set(entry.key, this.entries.length);
     this.entries.push(entry);
     this.trim();

@@ -6,9 +6,9 @@
  * person is at the bottom; once they scroll up, a "new messages ↓" button
  * offers the way back.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { LogEntry, MarkerEntry, MessageEntry } from '../../electron/common/contract';
+import type { LogEntry, MarkerEntry, MessageEntry, OlderEntries } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
 import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
@@ -16,6 +16,10 @@ import type { EntryStore } from './store';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const END_THRESHOLD = 32;
+/** Ask for an older page when the first rendered row is this close to the top of what we hold. */
+const LOAD_AHEAD_ROWS = 40;
+/** Entries per older page. */
+export const OLDER_PAGE = 200;
 const AVATAR_COLOURS = 8;
 
 function colourOf(name: string): number {
@@ -125,15 +129,23 @@ export interface ChatLogProps {
   onRetry: (key: string) => void;
   /** Bumped to jump to the newest entry (after the person sends). */
   stickRequest: number;
+  /** Whether the person is at the bottom; kept here, read by the owner (it trims the window only then). */
+  atEndRef: MutableRefObject<boolean>;
+  /** The next older page before `before` (an entry's order). */
+  fetchOlder: (before: number, limit: number) => Promise<OlderEntries>;
+  /** The store changed outside a push (an older page went in). */
+  onStoreChange: () => void;
 }
 
-export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, onRetry, stickRequest }: ChatLogProps) {
+export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, onRetry, stickRequest, atEndRef, fetchOlder, onStoreChange }: ChatLogProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = store.size;
-  const atEndRef = useRef(true);
   const [atEnd, setAtEnd] = useState(true);
   const [unseen, setUnseen] = useState(0);
-  const prevCount = useRef(count);
+  const prevAppended = useRef(store.appendedTotal);
+  const loadingOlder = useRef(false);
+  /** A failed page request waits for the next scroll before trying again (no request loop). */
+  const olderFailed = useRef(false);
 
   const getItemKey = useCallback((i: number) => store.keyAt(i), [store]);
   const virtualizer = useVirtualizer({
@@ -157,6 +169,7 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
     const el = scrollRef.current;
     if (!el) return;
     const onScroll = () => {
+      olderFailed.current = false;
       const end = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD;
       atEndRef.current = end;
       setAtEnd(end);
@@ -174,12 +187,12 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
     };
   }, []);
 
-  // Count what arrived while the person was reading further up.
+  // Count what arrived (at the bottom) while the person was reading further up; pages going in on top do not count.
   useEffect(() => {
-    const added = count - prevCount.current;
-    prevCount.current = count;
+    const added = store.appendedTotal - prevAppended.current;
+    prevAppended.current = store.appendedTotal;
     if (added > 0 && !atEndRef.current) setUnseen((n) => n + added);
-  }, [count, version]);
+  }, [store, version, atEndRef]);
 
   const jumpToEnd = useCallback(() => {
     if (store.size === 0) return;
@@ -194,6 +207,34 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
   }, [stickRequest, jumpToEnd]);
 
   const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index;
+
+  // Near the top of what we hold and the core has more: fetch the page before it. The
+  // virtualizer (anchorTo 'end') keeps the rows in view where they are when it goes in.
+  useEffect(() => {
+    if (firstIndex === undefined || firstIndex > LOAD_AHEAD_ROWS || !store.hasOlder) return;
+    // Where the view really is now: the first render after a snapshot starts at the top
+    // and is moved to the bottom by a layout effect, after `firstIndex` was computed.
+    const el = scrollRef.current;
+    if (!el || el.scrollTop > LOAD_AHEAD_ROWS * 40) return;
+    const before = store.oldestOrder;
+    if (before === undefined || loadingOlder.current || olderFailed.current) return;
+    loadingOlder.current = true;
+    fetchOlder(before, OLDER_PAGE).then(
+      (page) => {
+        loadingOlder.current = false;
+        // The window moved meanwhile (trimmed, reset): this page no longer fits in front.
+        if (store.oldestOrder !== before) return;
+        store.prepend(page.entries, page.hasOlder);
+        onStoreChange();
+      },
+      () => {
+        loadingOlder.current = false;
+        olderFailed.current = true;
+      },
+    );
+  }, [firstIndex, version, store, fetchOlder, onStoreChange]);
+
   return (
     <div className="log-wrap">
       <div
@@ -203,6 +244,8 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
         role="log"
         aria-label={t.logLabel}
         aria-busy={!loaded}
+        data-held={count}
+        data-has-older={store.hasOlder ? 'true' : 'false'}
         tabIndex={0}
       >
         {loaded && count === 0 && (

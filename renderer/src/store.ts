@@ -1,9 +1,17 @@
 /**
- * The renderer's copy of the log: an array in display order plus a Map
- * key → index, so an update (pending → sent, → failed) replaces its entry in
- * place in O(1) and a batch of new entries is appended. Mutable on purpose:
- * with 100,000 entries we do not copy the array on every push; the React side
+ * The renderer's copy of (a window onto) the log: an array in display order plus
+ * a Map key → index, so an update (pending → sent, → failed) replaces its entry
+ * in place in O(1) and a batch of new entries is appended. Mutable on purpose:
+ * with many entries we do not copy the array on every push; the React side
  * re-renders on `version`.
+ *
+ * It holds a window, not necessarily the whole log: the snapshot is the newest
+ * page, older pages are prepended on demand (`prepend`), and while the person
+ * follows the bottom the oldest entries are let go again (`trimOldest`) so a
+ * flood of messages cannot grow the window (and the virtualizer's O(n) work per
+ * change) without bound. Entries carry the core's `order`, which tells a new
+ * entry (above our newest: append) from an update to one outside the window
+ * (skip: it is fetched fresh when paged in).
  */
 import type { LogEntry } from '../../electron/common/contract';
 
@@ -16,6 +24,10 @@ export class EntryStore {
   private list: LogEntry[] = [];
   private readonly index = new Map<string, number>();
   version = 0;
+  /** The core has entries older than our first. */
+  hasOlder = false;
+  /** Entries appended at the bottom since the start (for "new messages ↓"; prepends do not count). */
+  appendedTotal = 0;
 
   get size(): number {
     return this.list.length;
@@ -38,9 +50,23 @@ export class EntryStore {
     return i === undefined ? undefined : this.list[i];
   }
 
-  reset(entries: readonly LogEntry[]): void {
+  /** The cursor for the next older page: the first entry's order (undefined: none known). */
+  get oldestOrder(): number | undefined {
+    return this.list[0]?.order;
+  }
+
+  private get newestOrder(): number | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const o = this.list[i]!.order;
+      if (o !== undefined) return o;
+    }
+    return undefined;
+  }
+
+  reset(entries: readonly LogEntry[], hasOlder = false): void {
     this.list = [];
     this.index.clear();
+    this.hasOlder = hasOlder;
     this.upsert(entries);
     this.version += 1;
   }
@@ -48,19 +74,53 @@ export class EntryStore {
   upsert(entries: readonly LogEntry[]): UpsertResult {
     let appended = 0;
     let replaced = 0;
+    let newest = this.newestOrder;
     for (const e of entries) {
       const i = this.index.get(e.key);
-      if (i === undefined) {
-        this.index.set(e.key, this.list.length);
-        this.list.push(e);
-        appended += 1;
-      } else {
+      if (i !== undefined) {
         this.list[i] = e;
         replaced += 1;
+        continue;
       }
+      // Unknown key at or below our newest order: an update to an entry outside the window.
+      if (e.order !== undefined && newest !== undefined && e.order <= newest) continue;
+      this.index.set(e.key, this.list.length);
+      this.list.push(e);
+      if (e.order !== undefined) newest = e.order;
+      appended += 1;
     }
+    this.appendedTotal += appended;
     if (appended + replaced > 0) this.version += 1;
     return { appended, replaced };
+  }
+
+  /** An older page (oldest first) goes in front; keys already held are skipped. */
+  prepend(entries: readonly LogEntry[], hasOlder: boolean): number {
+    const oldest = this.oldestOrder;
+    const fresh = entries.filter((e) => !this.index.has(e.key) && (oldest === undefined || e.order === undefined || e.order < oldest));
+    this.hasOlder = hasOlder;
+    if (fresh.length > 0) {
+      this.list = fresh.concat(this.list);
+      this.reindex();
+    }
+    this.version += 1;
+    return fresh.length;
+  }
+
+  /** Keeps the newest `keep` entries; the rest can be paged in again. */
+  trimOldest(keep: number): number {
+    const drop = this.list.length - keep;
+    if (drop <= 0) return 0;
+    this.list = this.list.slice(drop);
+    this.reindex();
+    this.hasOlder = true;
+    this.version += 1;
+    return drop;
+  }
+
+  private reindex(): void {
+    this.index.clear();
+    this.list.forEach((e, i) => this.index.set(e.key, i));
   }
 }
 

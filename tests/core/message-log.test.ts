@@ -43,3 +43,49 @@ test('many pending own messages over the limit do not make every insert re-trim 
   // Quadratic re-trimming took ~10 s for this; linear work is well under one.
   assert.ok(cpuMs < 2_000, `${cpuMs.toFixed(0)} ms of CPU`);
 });
+
+test('order: set once per key, strictly increasing, kept by replacements and trims; pages by order', () => {
+  const log = new MessageLog(100);
+  for (let i = 0; i < 130; i++) log.upsert(msg(i));
+  const all = log.all();
+  const orders = all.map((e) => e.order!);
+  assert.ok(orders.every((o, i) => i === 0 || o > orders[i - 1]!), 'strictly increasing');
+  assert.equal(log.get('k129')?.order, 130);
+  // A replacement keeps its place and its order.
+  const replaced = { ...msg(120), text: 'edited' };
+  log.upsert(replaced);
+  assert.equal(replaced.order, 121);
+  // The newest page, and pages before a cursor.
+  const latest = log.latest(20);
+  assert.deepEqual(
+    latest.entries.map((e) => e.key),
+    Array.from({ length: 20 }, (_, i) => `k${110 + i}`),
+  );
+  assert.equal(latest.hasOlder, true);
+  const page = log.before(latest.entries[0]!.order!, 15);
+  assert.deepEqual(
+    page.entries.map((e) => e.key),
+    Array.from({ length: 15 }, (_, i) => `k${95 + i}`),
+  );
+  assert.equal(page.hasOlder, true);
+  // Walking back reaches the oldest kept entry exactly once, then stops.
+  const seen = new Set<string>(latest.entries.map((e) => e.key));
+  let cursor = latest.entries[0]!.order!;
+  for (let n = 0; n < 50; n++) {
+    const p = log.before(cursor, 15);
+    for (const e of p.entries) {
+      assert.ok(!seen.has(e.key), `${e.key} twice`);
+      seen.add(e.key);
+    }
+    if (!p.hasOlder) break;
+    cursor = p.entries[0]!.order!;
+  }
+  assert.equal(seen.size, log.size);
+  // A cursor older than everything kept (trimmed away): nothing, and no more.
+  assert.deepEqual(log.before(1, 10), { entries: [], hasOlder: false });
+  // A cursor past the newest: the newest page.
+  assert.deepEqual(
+    log.before(10_000, 3).entries.map((e) => e.key),
+    ['k127', 'k128', 'k129'],
+  );
+});

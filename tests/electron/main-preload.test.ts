@@ -82,10 +82,10 @@ test('fcitx-friendly launch: X11 by default on deepin/UOS', () => {
 
 test('preload exposes exactly the typed window.chat API and nothing generic', () => {
   assert.deepEqual([...fake.exposed.keys()], ['chat']);
-  assert.deepEqual(Object.keys(api).sort(), ['getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'send']);
+  assert.deepEqual(Object.keys(api).sort(), ['getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'send']);
   for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
   assert.equal((api as any).invoke, undefined);
-  assert.deepEqual([...fake.handlers.keys()].sort(), ['chat:get-settings', 'chat:get-snapshot', 'chat:reconnect-now', 'chat:retry', 'chat:save-settings', 'chat:send']);
+  assert.deepEqual([...fake.handlers.keys()].sort(), ['chat:get-older', 'chat:get-settings', 'chat:get-snapshot', 'chat:reconnect-now', 'chat:retry', 'chat:save-settings', 'chat:send']);
 });
 
 test('every IPC channel reaches the core, and status and messages are pushed to the window', async () => {

@@ -62,12 +62,18 @@ function isValid(channel: string, arg: unknown): boolean {
       return typeof arg === 'string' && arg.length <= MAX_SEND_CHARS;
     case 'chat:retry':
       return typeof arg === 'string' && arg.length >= 1 && arg.length <= MAX_ID_LENGTH + 8;
+    case 'chat:get-older': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'before,limit') return false;
+      const { before, limit } = arg as { before: unknown; limit: unknown };
+      return Number.isSafeInteger(before) && (before as number) >= 0 && Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 1_000;
+    }
     default:
       return false;
   }
 }
 
-const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)/;
+const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
@@ -75,6 +81,12 @@ const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 100 }),
   fc.integer({ min: MAX_SEND_CHARS - 2, max: MAX_SEND_CHARS + 2 }).map((n) => '字'.repeat(n)),
   fc.record({ toString: fc.constant(() => 'hi'), length: fc.nat() }),
+  // chat:get-older's shape, with values in and out of range.
+  fc.record({
+    before: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2), fc.string({ maxLength: 4 })),
+    limit: fc.oneof(fc.integer({ min: -2, max: 1_002 }), fc.double(), fc.constant('200')),
+  }),
+  fc.record({ before: fc.nat(), limit: fc.integer({ min: 1, max: 1_000 }), extra: fc.anything({ maxDepth: 1 }) }, { requiredKeys: ['before', 'limit'] }),
 );
 
 test('every channel: invalid arguments are refused with a clear error, valid ones are handled', async () => {
@@ -96,7 +108,12 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         }
         assert.ok(outcome.ok, `${channel} refused a valid argument: ${(outcome as { err: Error }).err?.message}`);
         const v = outcome.value as any;
-        if (channel === 'chat:get-snapshot') assert.ok(v.status && Array.isArray(v.entries));
+        if (channel === 'chat:get-snapshot') assert.ok(v.status && Array.isArray(v.entries) && typeof v.hasOlder === 'boolean');
+        else if (channel === 'chat:get-older') {
+          const q = arg as { before: number; limit: number };
+          assert.ok(Array.isArray(v.entries) && typeof v.hasOlder === 'boolean' && v.entries.length <= q.limit);
+          assert.ok(v.entries.every((e: { order: number }) => e.order < q.before), 'only entries before the cursor');
+        }
         else if (channel === 'chat:reconnect-now') assert.equal(v, null);
         else if (channel === 'chat:get-settings') assert.equal(typeof v.serverUrl, 'string');
         else if (channel === 'chat:save-settings') assert.ok(v.ok === true || Array.isArray(v.problems), JSON.stringify(v).slice(0, 200));
@@ -157,7 +174,7 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
     async ([f, channel]) => {
       const frame = { url: f.url, parent: f.subFrame ? top() : null };
       const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
-      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : null;
+      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       if (trusted) await call;
       else await assert.rejects(call, /refused: untrusted sender/);

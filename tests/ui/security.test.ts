@@ -105,7 +105,7 @@ test('window.chat has the contextBridge shape and only the named methods; bad ca
     configurable: false,
     frozen: true,
     same: true,
-    keys: ['getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'send'],
+    keys: ['getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'send'],
   });
   // The host validates like ipcMain does.
   const refused = await page.evaluate(() =>
