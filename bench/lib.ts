@@ -19,7 +19,7 @@ export interface Sizes {
   repeats: number;
   roundtrip: { warmup: number; messages: number };
   throughput: { warmup: number; messages: number; deflateMessages: number; ipcMessages: number };
-  ui: { logSize: number; scrollMs: number; liveRate: number; liveMs: number; paintRepeats: number; testHostPaint: boolean };
+  ui: { logSize: number; scrollMs: number; liveRate: number; liveMs: number; paintRepeats: number };
   dbus: { queued: number; repeats: number };
   compression: { messages: number };
   memory: { rate: number; durationMs: number; warmupMs: number; parallel: number };
@@ -30,7 +30,7 @@ export const FULL: Sizes = {
   repeats: 3,
   roundtrip: { warmup: 500, messages: 5_000 },
   throughput: { warmup: 2_000, messages: 50_000, deflateMessages: 10_000, ipcMessages: 10_000 },
-  ui: { logSize: 100_000, scrollMs: 3_000, liveRate: 5_000, liveMs: 10_000, paintRepeats: 3, testHostPaint: false },
+  ui: { logSize: 100_000, scrollMs: 3_000, liveRate: 5_000, liveMs: 10_000, paintRepeats: 3 },
   dbus: { queued: 100, repeats: 10 },
   compression: { messages: 10_000 },
   memory: { rate: 1_000, durationMs: 60_000, warmupMs: 5_000, parallel: 3 },
@@ -41,7 +41,7 @@ export const TINY: Sizes = {
   repeats: 1,
   roundtrip: { warmup: 10, messages: 50 },
   throughput: { warmup: 50, messages: 200, deflateMessages: 200, ipcMessages: 200 },
-  ui: { logSize: 1_000, scrollMs: 300, liveRate: 500, liveMs: 500, paintRepeats: 1, testHostPaint: true },
+  ui: { logSize: 1_000, scrollMs: 300, liveRate: 500, liveMs: 500, paintRepeats: 1 },
   dbus: { queued: 10, repeats: 1 },
   compression: { messages: 100 },
   memory: { rate: 200, durationMs: 2_000, warmupMs: 500, parallel: 1 },

@@ -7,7 +7,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ChatService } from '../electron/core/chat-service';
 import type { ChatClient } from '../electron/core/client';
-import { attachPage, CHROMIUM, CHROMIUM_ARGS, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
+import { attachPage, CHROMIUM, CHROMIUM_ARGS, exposeChatInvoke, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
 import { withTimeout } from './lib';
 
 export interface Browserish {
@@ -48,27 +48,22 @@ export interface BenchPage {
  * A page on `client`: its own ChatService (as Electron main has one per app), attached
  * to this page only. `initScript` runs before the app (after the window.chat preload).
  */
-export async function openPage(b: Browserish, client: ChatClient, initScript?: string, opts: { snapshotAsJson?: boolean } = {}): Promise<BenchPage> {
+export async function openPage(b: Browserish, client: ChatClient, initScript?: string): Promise<BenchPage> {
   const page = await b.context.newPage();
   page.setDefaultTimeout(30_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const service = new ChatService(client);
-  if (opts.snapshotAsJson) {
-    // The snapshot as ONE string over the binding, parsed in the page: Playwright serializes a
-    // 100k-object result value by value over CDP (tens of seconds), a string in one piece. This
-    // is closer to Electron's structured-clone IPC; everything else goes the test host's way.
-    await page.exposeBinding('__benchInvoke', async (_source, channel: unknown, arg: unknown) =>
-      channel === 'bench:snapshot-json' ? JSON.stringify(await service.handle('chat:get-snapshot', null)) : service.handle(channel, arg),
-    );
-    await page.addInitScript({
-      content: `window.__uosChatInvoke = (channel, arg) => channel === 'chat:get-snapshot'
-        ? (window.__benchPaint && !window.__benchPaint.snapAsked && (window.__benchPaint.snapAsked = performance.now()), window.__benchInvoke)('bench:snapshot-json', null).then((s) => { if (window.__benchPaint) window.__benchPaint.jsonArrived = performance.now(); return JSON.parse(s); })
-        : window.__benchInvoke(channel, arg);`,
-    });
-  } else {
-    await page.exposeBinding('__uosChatInvoke', (_source, channel: unknown, arg: unknown) => service.handle(channel, arg));
-  }
+  // The test host's binding (JSON text over CDP), wrapped to mark when the snapshot is asked
+  // for and when its text is in the page (window.__benchPaint, from the bench's init script).
+  await exposeChatInvoke(page, service, '__benchInvoke');
+  await page.addInitScript({
+    content: `window.__uosChatInvoke = (channel, arg) => {
+      const P = channel === 'chat:get-snapshot' ? window.__benchPaint : undefined;
+      if (P && !P.snapAsked) P.snapAsked = performance.now();
+      return window.__benchInvoke(channel, arg).then((s) => { if (P && !P.jsonArrived) P.jsonArrived = performance.now(); return s; });
+    };`,
+  });
   await page.addInitScript({ content: b.script });
   if (initScript) await page.addInitScript({ content: initScript });
   const { detach } = attachPage(page, service, (line) => errors.push(line));

@@ -46,7 +46,7 @@ async function main() {
   await srv.flood('prof-ui', n, textForFrame(200));
   await until(() => received >= n, 120_000, 'fill');
   const lastKey = core.client.snapshot().entries.at(-1)!.key;
-  const bp = await openPage(b, core.client, undefined, { snapshotAsJson: true });
+  const bp = await openPage(b, core.client);
   const painted = () => bp.page.locator(`[data-key="${lastKey}"]`).waitFor({ timeout: 60_000 });
   await bp.page.goto(b.files.url);
   await painted();

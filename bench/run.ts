@@ -2,11 +2,10 @@
  * `npm run bench`: every figure of the "Benchmarks against the limits" issue,
  * written to bench/results/latest.json and latest.md.
  *
- *   node --import tsx bench/run.ts [--tiny] [--out DIR] [--only roundtrip,ui,…] [--test-host-paint]
+ *   node --import tsx bench/run.ts [--tiny] [--out DIR] [--only roundtrip,ui,…]
  *
  * --tiny runs each benchmark once at a tiny size (npm test's smoke test: shape,
- * not speed). --test-host-paint adds one first paint through tests/helpers/ui-host.ts's
- * own snapshot transport (Playwright serializing 100k objects over CDP: 30-45 s). Every section has its own time bound and the whole run a deadline;
+ * not speed). Every section has its own time bound and the whole run a deadline;
  * a section that fails or times out is recorded under `errors` and the run goes on.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,15 +25,13 @@ import { benchUi } from './ui';
 
 type Section = (typeof SECTIONS)[number];
 
-function parseArgs(argv: string[]): { tiny: boolean; out: string; only: Set<Section>; testHostPaint: boolean } {
+function parseArgs(argv: string[]): { tiny: boolean; out: string; only: Set<Section> } {
   let tiny = false;
-  let testHostPaint = false;
   let out = path.join(ROOT, 'bench/results');
   let only = new Set<Section>(SECTIONS);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--tiny') tiny = true;
-    else if (a === '--test-host-paint') testHostPaint = true;
     else if (a === '--out') out = path.resolve(argv[++i] ?? out);
     else if (a === '--only') {
       const list = (argv[++i] ?? '').split(',').filter(Boolean);
@@ -42,7 +39,7 @@ function parseArgs(argv: string[]): { tiny: boolean; out: string; only: Set<Sect
       only = new Set(list as Section[]);
     } else throw new Error(`unknown argument ${a}`);
   }
-  return { tiny, out, only, testHostPaint };
+  return { tiny, out, only };
 }
 
 /** Per-section bounds (full run); the whole run must stay under 10 minutes on 2 cores. */
@@ -58,8 +55,7 @@ const DEADLINE_MS = 9.5 * 60_000;
 
 export async function runBench(argv: string[]): Promise<{ results: Results; files: { json: string; md: string } }> {
   const args = parseArgs(argv);
-  const base = args.tiny ? TINY : FULL;
-  const sizes = { ...base, ui: { ...base.ui, testHostPaint: base.ui.testHostPaint || args.testHostPaint } };
+  const sizes = args.tiny ? TINY : FULL;
   const started = new Date();
   const t0 = performance.now();
   const machine = machineInfo();

@@ -22,7 +22,8 @@ function initScript(lastKey: string): string {
   const P = (window.__benchPaint = { snapAsked: 0, jsonArrived: 0, snapStart: 0, snapEnd: 0, firstRowsAt: 0, newestAt: 0, newestPaintedAt: 0, fcp: 0, rows: 0 });
   const orig = window.structuredClone;
   window.structuredClone = function (v, o) {
-    const big = v && typeof v === 'object' && Array.isArray(v.entries) && v.entries.length >= 500;
+    // The snapshot (a page of the log since it is paged), wherever it gets cloned.
+    const big = v && typeof v === 'object' && Array.isArray(v.entries) && 'limits' in v && 'hasOlder' in v;
     const t0 = performance.now();
     const r = orig.call(this, v, o);
     if (big && !P.snapStart) { P.snapStart = t0; P.snapEnd = performance.now(); }
@@ -47,12 +48,22 @@ function initScript(lastKey: string): string {
   requestAnimationFrame(tick);
 
   // Frame recorder: rAF intervals and long-animation-frame / longtask entries.
-  const F = (window.__benchFrames = { on: false, gen: 0, last: 0, intervals: [], work: [], loaf: [], longtasks: [], scroll: 0 });
+  const F = (window.__benchFrames = { on: false, gen: 0, last: 0, intervals: [], work: [], loaf: [], loafWhere: [], longtasks: [], scroll: 0 });
   const ch = new MessageChannel();
   let rafAt = 0;
   ch.port1.onmessage = () => { if (F.on && rafAt) F.work.push(performance.now() - rafAt); rafAt = 0; };
   try {
-    new PerformanceObserver((l) => { if (F.on) for (const e of l.getEntries()) F.loaf.push(e.duration); }).observe({ type: 'long-animation-frame' });
+    new PerformanceObserver((l) => { if (F.on) for (const e of l.getEntries()) {
+      F.loaf.push(e.duration);
+      // Where a long frame went (script vs rendering), for the slowest few.
+      if (e.duration > 100 && F.loafWhere.length < 8) F.loafWhere.push({
+        duration: Math.round(e.duration),
+        blocking: Math.round(e.blockingDuration || 0),
+        beforeRender: Math.round((e.renderStart || e.startTime + e.duration) - e.startTime),
+        styleAndLayout: Math.round(e.renderStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0),
+        scripts: (e.scripts || []).filter((x) => x.duration > 20).slice(0, 4).map((x) => ({ invoker: x.invoker, duration: Math.round(x.duration), fn: x.sourceFunctionName, forcedLayout: Math.round(x.forcedStyleAndLayoutDuration || 0) })),
+      });
+    } }).observe({ type: 'long-animation-frame' });
   } catch {}
   try {
     new PerformanceObserver((l) => { if (F.on) for (const e of l.getEntries()) F.longtasks.push(e.duration); }).observe({ type: 'longtask' });
@@ -71,11 +82,11 @@ function initScript(lastKey: string): string {
     requestAnimationFrame((t) => frame(gen, t));
   };
   window.__benchFramesStart = (scroll) => {
-    F.on = true; F.gen++; F.last = 0; F.intervals = []; F.work = []; F.loaf = []; F.longtasks = []; F.scroll = scroll || 0;
+    F.on = true; F.gen++; F.last = 0; F.intervals = []; F.work = []; F.loaf = []; F.loafWhere = []; F.longtasks = []; F.scroll = scroll || 0;
     const gen = F.gen;
     requestAnimationFrame((t) => frame(gen, t));
   };
-  window.__benchFramesStop = () => { F.on = false; return { intervals: F.intervals, work: F.work, loaf: F.loaf, longtasks: F.longtasks }; };
+  window.__benchFramesStop = () => { F.on = false; return { intervals: F.intervals, work: F.work, loaf: F.loaf, loafWhere: F.loafWhere, longtasks: F.longtasks }; };
 })();`;
 }
 
@@ -83,6 +94,7 @@ interface FrameRec {
   intervals: number[];
   work: number[];
   loaf: number[];
+  loafWhere: unknown[];
   longtasks: number[];
 }
 
@@ -128,9 +140,9 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
     // ---- first paint ---------------------------------------------------------------------------
     type Paint = { snapAsked: number; jsonArrived: number; snapStart: number; snapEnd: number; firstRowsAt: number; newestAt: number; newestPaintedAt: number; fcp: number; rows: number };
     const paints: Paint[] = [];
-    const paintOnce = async (snapshotAsJson: boolean, label: string): Promise<{ bp: BenchPage; p: Paint }> => {
+    const paintOnce = async (label: string): Promise<{ bp: BenchPage; p: Paint }> => {
       ctx.check();
-      const bp = await openPage(b, core.client, initScript(lastKey), { snapshotAsJson });
+      const bp = await openPage(b, core.client, initScript(lastKey));
       pages.push(bp);
       await bp.page.goto(b.files.url, { waitUntil: 'load' });
       const p = await withTimeout(
@@ -141,7 +153,7 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
             await sleep(50);
           }
         })(),
-        snapshotAsJson ? 60_000 : 120_000,
+        60_000,
         `first paint of the log (${label})`,
       );
       ctx.log(`ui first paint ${label}: newest row painted at ${p.newestPaintedAt.toFixed(1)} ms (snapshot asked ${p.snapAsked.toFixed(1)}, string in page ${p.jsonArrived.toFixed(1)}, parsed+cloned ${p.snapEnd.toFixed(1)} ms, FCP ${p.fcp.toFixed(1)}, ${p.rows} rows)`);
@@ -149,7 +161,7 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
     };
     let last: BenchPage | undefined;
     for (let r = 0; r < paintRepeats + 1; r++) {
-      const { bp, p } = await paintOnce(true, r === 0 ? '(warm-up)' : String(r));
+      const { bp, p } = await paintOnce(r === 0 ? '(warm-up)' : String(r));
       if (r > 0) paints.push(p); // the first page load is the warm-up
       if (r < paintRepeats) {
         await bp.close();
@@ -165,7 +177,7 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
         unit: 'ms',
         samples: paints.map((p) => p.newestPaintedAt),
         target: { on: 'value', op: '<=', limit: 200, text: '≤ 200 ms' },
-        note: `fresh page per repeat (${paintRepeats} after a warm-up) on a core already holding the log; navigation start → the frame showing the newest message, i.e. loading the bundle, getSnapshot and React's first render. The snapshot crosses as one JSON string over the Playwright binding and is JSON.parsed + structuredCloned in the page (≈ Electron IPC); the test host's own transport (the object serialized value by value over CDP) is measured once below.`,
+        note: `fresh page per repeat (${paintRepeats} after a warm-up) on a core already holding the log; navigation start → the frame showing the newest message, i.e. loading the bundle, getSnapshot and React's first render. The snapshot is the newest page of the log (200 entries; older pages come in with chat:get-older as the person scrolls up). It crosses as one JSON string over the Playwright binding and is JSON.parsed + structuredCloned in the page (≈ Electron IPC: the test host's transport since pushes and results go as JSON text).`,
         details: { paints },
       }),
       figure({
@@ -192,24 +204,6 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
       }),
     );
 
-    // ---- the test host's own snapshot transport, once (slow: 30-45 s at 100k; --test-host-paint) ----
-    if (ctx.sizes.ui.testHostPaint) {
-      const entriesNow = core.client.snapshot().entries.length;
-      const cdp = await paintOnce(false, 'test-host transport');
-      await cdp.bp.close();
-      pages.splice(pages.indexOf(cdp.bp), 1);
-      figures.push(
-        figure({
-          id: 'ui.first-paint.test-host',
-          section: 'ui',
-          name: `UI first paint through the test host's own transport (log of ${entriesNow.toLocaleString('en-US')}), once`,
-          unit: 'ms',
-          samples: [cdp.p.newestPaintedAt],
-          note: `tests/helpers/ui-host.ts's wiring as is: the getSnapshot result goes back through page.exposeBinding, which Playwright serializes value by value over CDP. Measured once (n=1) because it is slow; not what Electron does.`,
-          details: { paint: cdp.p, entries: entriesNow },
-        }),
-      );
-    }
     // ---- scrolling ---------------------------------------------------------------------------------
     await sleep(300);
     const scrollP99: number[] = [];
@@ -289,6 +283,7 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
         longtaskMax: rec.longtasks.length ? Math.max(...rec.longtasks) : 0,
       });
       ctx.log(`ui live ${r + 1}: ${JSON.stringify(liveDetails.at(-1))}`);
+      if (rec.loafWhere.length) ctx.log(`ui live ${r + 1} long frames: ${JSON.stringify(rec.loafWhere)}`);
     }
     const shown = await bp.page.locator('[data-testid="message"]').count();
     figures.push(

@@ -59,11 +59,25 @@ export function App() {
     const offStatus = chat.onStatus((s) => {
       if (ready) setStatus(s);
     });
+    // Pushes go into the store at once, but React renders at most once per display frame:
+    // two pushes landing in one frame would otherwise lay the log out twice. (The timer is
+    // the fallback for a window that gets no animation frames, e.g. while hidden.)
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const render = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      frame = 0;
+      timer = undefined;
+      if (!disposed) setVersion(store.version);
+    };
     const offEntries = chat.onEntries((batch) => {
       if (!ready) return;
       store.upsert(batch);
       if (atEndRef.current && store.size > LIVE_MAX) store.trimOldest(LIVE_KEEP);
-      setVersion(store.version);
+      if (timer !== undefined) return;
+      frame = requestAnimationFrame(render);
+      timer = setTimeout(render, 100);
     });
     chat.getSnapshot().then(
       (snap) => {
@@ -88,6 +102,8 @@ export function App() {
     );
     return () => {
       disposed = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
       offStatus();
       offEntries();
     };

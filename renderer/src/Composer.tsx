@@ -4,7 +4,7 @@
  * Shows the UTF-8 byte count against the server's limit before sending.
  * A refused send keeps the text and says why; an accepted one clears the box.
  */
-import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
@@ -13,7 +13,7 @@ import { utf8Bytes } from './store';
 
 type Problem = { code: ReasonCode } | { unexpected: true };
 
-export function Composer({
+export const Composer = memo(function Composer({
   t,
   locale,
   fmt,
@@ -140,4 +140,4 @@ export function Composer({
       </div>
     </form>
   );
-}
+});

@@ -3,7 +3,7 @@
  * The label itself is a polite live region; the per-second countdown sits
  * beside it, outside the region, so screen readers are not told every second.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { Status } from '../../electron/common/state';
 import { reasonText, type Locale, type Strings } from './i18n';
 import { IconAlert, IconConnected, IconDisconnected, IconGear, IconLeaf, IconLockAlert, IconOffline, IconServerAlert, IconSpinner } from './Icons';
@@ -32,7 +32,7 @@ function useCountdown(status: Status): number | undefined {
   return Math.max(0, Math.ceil((deadline - now) / 1000));
 }
 
-export function StatusLabel({
+export const StatusLabel = memo(function StatusLabel({
   status,
   t,
   locale,
@@ -143,4 +143,4 @@ export function StatusLabel({
       )}
     </div>
   );
-}
+});

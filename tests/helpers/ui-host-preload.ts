@@ -6,7 +6,13 @@
  * on a transport whose invoke goes to the Playwright binding
  * `__uosChatInvoke` (→ ChatService.handle in Node) and whose subscribe
  * registers callbacks in a table that the host fills through
- * `__uosChatPush(channel, payload)` (← ChatService.attach).
+ * `__uosChatPushJson(channel, json)` (← ChatService.attach).
+ *
+ * Results and pushes cross CDP as one JSON string each: Playwright serializes an
+ * object argument or result value by value (its own format, rebuilt in the page),
+ * which costs far more than Electron's structured-clone IPC and swamped the
+ * renderer's own work in the benchmarks. A string crosses in one piece.
+ * `__uosChatPush(channel, object)` stays for tests that build payloads in the page.
  */
 import { createChatApi } from '../../electron/common/chat-api';
 import type { ChatTransport, InvokeChannel, PushChannel } from '../../electron/common/contract';
@@ -23,7 +29,8 @@ const transport: ChatTransport = {
     // Looked up per call: Playwright installs the binding alongside the init scripts.
     const binding = (window as unknown as { __uosChatInvoke?: Invoke }).__uosChatInvoke;
     if (typeof binding !== 'function') return Promise.reject(new Error('test host binding missing'));
-    return binding(channel, clone(arg)).then(clone);
+    // The host answers with JSON text (see above); parse, then copy as contextBridge would.
+    return binding(channel, clone(arg)).then((json) => clone(JSON.parse(json as string)));
   }) as ChatTransport['invoke'],
   subscribe: ((channel: PushChannel, cb: (payload: unknown) => void) => {
     let set = table.get(channel);
@@ -52,6 +59,12 @@ function push(channel: PushChannel, payload: unknown): number {
 // Same shape as contextBridge.exposeInMainWorld('chat', …): a frozen object on a read-only property.
 Object.defineProperty(window, 'chat', { value: createChatApi(transport), writable: false, configurable: false, enumerable: true });
 Object.defineProperty(window, '__uosChatPush', { value: push, writable: false, configurable: false, enumerable: false });
+Object.defineProperty(window, '__uosChatPushJson', {
+  value: (channel: PushChannel, json: string) => push(channel, JSON.parse(json)),
+  writable: false,
+  configurable: false,
+  enumerable: false,
+});
 
 // For the tests: every CSP violation the page meets.
 const violations: string[] = [];

@@ -305,7 +305,7 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     });
 
     // invoke: the page → ChatService.handle (validation included), as ipcMain.handle does.
-    await page.exposeBinding('__uosChatInvoke', (_source, channel: unknown, arg: unknown) => service.handle(channel, arg));
+    await exposeChatInvoke(page, service);
     await page.addInitScript({ content: script });
     // push: ChatService → the page, in order.
     const { push, detach } = attachPage(page, service, (line) => consoleLines.push(`host: ${line}`));
@@ -365,18 +365,27 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
  * `push` is also handed to tests that drive the page directly; failures after
  * `detach` are not reported.
  */
+/**
+ * `__uosChatInvoke(channel, arg)` in the page → ChatService.handle, answered as JSON text
+ * (ui-host-preload.ts parses it; why: see there). Errors reject in the page as before.
+ */
+export async function exposeChatInvoke(page: Page, service: ChatService, name = '__uosChatInvoke'): Promise<void> {
+  await page.exposeBinding(name, async (_source, channel: unknown, arg: unknown) => JSON.stringify((await service.handle(channel, arg)) ?? null));
+}
+
 export function attachPage(
   page: Page,
   service: ChatService,
   onError: (line: string) => void,
 ): { push: (channel: PushChannel, payload: unknown) => Promise<void>; detach: () => void } {
   let open = true;
+  // As JSON text: one string over CDP instead of Playwright's value-by-value serialization.
   const push = (channel: PushChannel, payload: unknown) =>
     page
-      .evaluate(([c, p]) => {
-        const w = window as unknown as { __uosChatPush?: (c: string, p: unknown) => void };
-        w.__uosChatPush?.(c, p);
-      }, [channel, payload] as const)
+      .evaluate(([c, json]) => {
+        const w = window as unknown as { __uosChatPushJson?: (c: string, json: string) => void };
+        w.__uosChatPushJson?.(c, json);
+      }, [channel, JSON.stringify(payload)] as const)
       .catch((err: unknown) => {
         if (open) onError(`push ${channel} failed: ${String(err)}`);
       });

@@ -54,8 +54,9 @@ test('a long history: the window gets a page, pages older ones in up to the firs
     assert.ok(rows > 0 && rows < 80, `virtualized: ${rows} rows in the DOM`);
   }
   await waitForMessage(page, 'history 1');
-  t.diagnostic(`paged in ${pages} older pages to reach the first message`);
-  assert.ok(pages >= Math.floor((N - 200) / 200), `older entries came in pages (${pages})`);
+  t.diagnostic(`${pages} scroll-to-top rounds paged in ${N - 200} older entries`);
+  // Several pages may land in one round (the view stays near the top while they go in).
+  assert.ok(pages > 0, 'older entries came in as the person scrolled up');
   assert.deepEqual(await held(page), { held: N, hasOlder: false });
   const texts = await page.getByTestId('message-text').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
   const nums = texts.map((x) => Number(/^history (\d+)$/.exec(x)?.[1]));
