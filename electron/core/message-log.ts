@@ -5,8 +5,14 @@
 import type { LogEntry, MessageEntry, MarkerEntry } from '../common/contract';
 
 export class MessageLog {
+  /** Sorted by `order` (appends only; trims keep the order). */
   private entries: LogEntry[] = [];
-  private readonly index = new Map<string, number>();
+  /**
+   * key → order. Positions are found from the order (see positionOf), so a trim only
+   * deletes the keys it drops; a key → position map had to be rebuilt for every kept
+   * entry on every trim, which was a quarter of the core's CPU under a flood.
+   */
+  private readonly orders = new Map<string, number>();
   private serverCounter = 0;
   /** The last `order` given out (see LogEntry.order). */
   private lastOrder = 0;
@@ -26,8 +32,30 @@ export class MessageLog {
   }
 
   get(key: string): LogEntry | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.entries[i];
+    const order = this.orders.get(key);
+    return order === undefined ? undefined : this.entries[this.positionOf(order)];
+  }
+
+  /** Where the entry with `order` is (it must be in the log). */
+  private positionOf(order: number): number {
+    // The newest entry has the last order and nothing after a position is ever missing
+    // except where a trim kept pending entries back: so this guess is right for every
+    // entry newer than those, which is where lookups happen.
+    const guess = this.entries.length - 1 - (this.lastOrder - order);
+    if (guess >= 0 && this.entries[guess]?.order === order) return guess;
+    return this.firstAtOrAfter(order);
+  }
+
+  /** Binary search: the first index whose order is ≥ `order` (entries.length if none). */
+  private firstAtOrAfter(order: number): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.entries[mid]!.order ?? 0) < order) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   nextServerKey(): string {
@@ -45,14 +73,7 @@ export class MessageLog {
 
   /** Up to `limit` entries with an `order` below `before` (the newest of them), oldest first. */
   before(before: number, limit: number): { entries: LogEntry[]; hasOlder: boolean } {
-    // Binary search: the first index whose order is ≥ before.
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.entries[mid]!.order ?? 0) < before) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.firstAtOrAfter(before);
     const start = Math.max(0, lo - limit);
     return { entries: this.entries.slice(start, lo), hasOlder: start > 0 };
   }
@@ -63,14 +84,14 @@ export class MessageLog {
    * stamped, so what it emits carries the order).
    */
   upsert(entry: LogEntry): void {
-    const i = this.index.get(entry.key);
-    if (i !== undefined) {
-      entry.order = this.entries[i]!.order;
-      this.entries[i] = entry;
+    const order = this.orders.get(entry.key);
+    if (order !== undefined) {
+      entry.order = order;
+      this.entries[this.positionOf(order)] = entry;
       return;
     }
     entry.order = ++this.lastOrder;
-    this.index.set(entry.key, this.entries.length);
+    this.orders.set(entry.key, entry.order);
     this.entries.push(entry);
     this.trim();
   }
@@ -98,9 +119,13 @@ export class MessageLog {
     const excess = this.entries.length - this.maxEntries;
     const chunk = Math.max(excess, Math.ceil(this.maxEntries / 10));
     // A new array, not push(...kept): spreading 100k+ arguments overflows the stack.
-    this.entries = this.entries.filter((e, i) => i >= chunk || (e.kind === 'message' && e.own && e.delivery !== 'sent'));
-    this.index.clear();
-    this.entries.forEach((e, i) => this.index.set(e.key, i));
+    const keptBack: LogEntry[] = [];
+    for (let i = 0; i < chunk; i++) {
+      const e = this.entries[i]!;
+      if (e.kind === 'message' && e.own && e.delivery !== 'sent') keptBack.push(e);
+      else this.orders.delete(e.key);
+    }
+    this.entries = keptBack.length > 0 ? keptBack.concat(this.entries.slice(chunk)) : this.entries.slice(chunk);
     this.trimAt = Math.max(this.maxEntries, this.entries.length + Math.ceil(this.maxEntries / 10));
   }
 }

@@ -89,3 +89,25 @@ test('order: set once per key, strictly increasing, kept by replacements and tri
     ['k127', 'k128', 'k129'],
   );
 });
+
+test('lookups and in-place updates stay right around entries a trim kept back', () => {
+  const log = new MessageLog(20);
+  const pending = [3, 7, 11].map((i) => msg(i, true, 'pending'));
+  for (let i = 0; i < 200; i++) log.upsert(pending.find((p) => p.key === `k${i}`) ?? msg(i));
+  // The kept-back entries sit in front of the newest ones, in order, and each is found by key.
+  const all = log.all();
+  assert.deepEqual(all.slice(0, 3).map((e) => e.key), ['k3', 'k7', 'k11']);
+  for (const e of all) assert.equal(log.get(e.key), e, `${e.key} found`);
+  assert.equal(log.get('k50'), undefined, 'a trimmed key is gone');
+  // Updating a kept-back entry replaces it where it is; a newer one likewise.
+  assert.equal(log.update('k7', { delivery: 'sent' })?.delivery, 'sent');
+  assert.equal(log.all()[1]!.key, 'k7');
+  assert.equal((log.all()[1] as MessageEntry).delivery, 'sent');
+  log.upsert({ ...msg(190), text: 'edited' });
+  assert.equal((log.get('k190') as MessageEntry).text, 'edited');
+  assert.equal(log.all().filter((e) => e.key === 'k190').length, 1);
+  // Once sent, the next trim lets it go.
+  for (let i = 200; i < 260; i++) log.upsert(msg(i));
+  assert.equal(log.get('k7'), undefined);
+  assert.ok(log.get('k3'), 'still pending, still kept');
+});
