@@ -106,8 +106,9 @@ test('design notes (com.uniontech.network): offline → zero attempts; back onli
   assert.equal(attempts(), 0);
   assert.equal(client.status().connection.kind, 'offline');
 
-  const ms = await timeToConnected(client, monitor, () => net.set(true), 'com.uniontech.network StatusChanged(true)');
-  assert.ok(ms < 1_000, `took ${ms} ms`);
+  // "At once": the clock is manual, so a backoff timer would never fire and this would time out.
+  // The time is printed for the record; speed is measured in `npm run bench`, not asserted here.
+  await timeToConnected(client, monitor, () => net.set(true), 'com.uniontech.network StatusChanged(true)');
   assert.equal(attempts(), 1);
 
   // Network gone while connected: the socket closes and nothing retries.
@@ -132,8 +133,7 @@ test('NetworkManager: StateChanged 20 → offline with zero attempts, 70 → con
   clock.advance(10 * 60_000);
   assert.equal(attempts(), 0);
 
-  const ms = await timeToConnected(client, monitor, () => nm.set(70), 'NetworkManager StateChanged(70)');
-  assert.ok(ms < 1_000, `took ${ms} ms`);
+  await timeToConnected(client, monitor, () => nm.set(70), 'NetworkManager StateChanged(70)'); // manual clock: no backoff can fire
 
   nm.set(30); // disconnecting
   await stateIs(client, 'offline');
@@ -297,10 +297,11 @@ test('power save: deepin is preferred over the design-notes service; AddWhitelis
 // ---- suspend / resume -------------------------------------------------------------------------
 
 test('login1 PrepareForSleep(true) → disconnected (SUSPENDED), no attempts while asleep; false → reconnected', async (t) => {
+  const clock = new ManualClock();
   const buses = await startBuses(t);
   const login1 = new Login1();
   await serve(t, buses.system.address, 'org.freedesktop.login1', '/org/freedesktop/login1', login1);
-  const { client, monitor, attempts } = await setup(t, { buses });
+  const { client, monitor, attempts } = await setup(t, { clock, buses });
   await monitor.start();
   await client.start();
   await stateIs(client, 'connected');
@@ -311,8 +312,10 @@ test('login1 PrepareForSleep(true) → disconnected (SUSPENDED), no attempts whi
   assert.equal(st.connection.kind === 'disconnected' && st.connection.reason.code, 'SUSPENDED');
   assert.equal(attempts(), 1);
 
-  const ms = await timeToConnected(client, monitor, () => login1.PrepareForSleep(false), 'login1 PrepareForSleep(false)');
-  assert.ok(ms < 1_000);
+  clock.advance(10 * 60_000); // asleep for ten (manual) minutes: still no attempt
+  assert.equal(attempts(), 1);
+  // Manual clock: only an immediate reconnect (no backoff timer) gets here.
+  await timeToConnected(client, monitor, () => login1.PrepareForSleep(false), 'login1 PrepareForSleep(false)');
   assert.equal(attempts(), 2);
 });
 

@@ -105,7 +105,7 @@ test('a long history: the window gets a page, pages older ones in up to the firs
   assert.equal(await page.locator(`[data-testid="message"][data-key="${last.key}"]`).count(), 1);
   assert.equal((await held(page)).held, 1_000);
   assert.equal(await message(page, 'history 1 (outside the window)').count(), 0);
-  await host.screenshot('chat-100k.png');
+  await host.screenshot('chat-long-history.png');
   assert.deepEqual(host.pageErrors, []);
   assert.deepEqual(await host.cspViolations(), []);
 });
