@@ -157,6 +157,7 @@ export const REQUIRED_FIGURES = [
   'compression.cpu.deflate',
   'compression.cpu.zlib',
   'memory.rss-growth',
+  'memory.rss-growth.node-defaults',
 ] as const;
 
 function isStats(v: unknown): boolean {

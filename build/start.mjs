@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+// The switches every launcher passes (build/desktop-entry.cjs explains each); Electron gets them too.
+const { app: appMeta } = createRequire(import.meta.url)('./desktop-entry.cjs');
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const say = (line) => console.log(`[start] ${line}`);
@@ -57,7 +60,7 @@ try {
 // Chromium refuses to start as root with its sandbox on; say so rather than fail silently.
 const extra = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 if (extra.length) say('running as root: passing --no-sandbox to Electron');
-const app = spawn(electronPath, [root, ...extra], {
+const app = spawn(electronPath, [...appMeta.launchArgs, root, ...extra], {
   stdio: 'inherit',
   env: { ...process.env, UOS_CHAT_SERVER: url, UOS_CHAT_TOKEN: appToken },
 });
