@@ -6,8 +6,11 @@
 import { ChatClient } from '../electron/core/client';
 import { ChatService } from '../electron/core/chat-service';
 import { MemoryOutboxStore } from '../electron/core/outbox';
+import { tuneHeapForLongRunning } from '../electron/core/heap-tuning';
 
 const url = process.argv[2]!;
+// 'as-main': the heap tuning electron/main applies at startup; 'node-defaults': none.
+if (process.argv[3] === 'as-main') tuneHeapForLongRunning();
 let received = 0;
 const client = new ChatClient({ config: { url, token: 'token-alice' }, outboxStore: new MemoryOutboxStore() });
 const service = new ChatService(client);

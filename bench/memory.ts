@@ -4,13 +4,13 @@
  * sender in the server's process feeds its room. RSS is sampled every second;
  * growth = RSS at the end − RSS after the warm-up (no forced GC). Several
  * children run at once in separate rooms (independent repeats, same wall time):
- * half with the V8 flags the app is launched with (build/desktop-entry.cjs
- * launchArgs' --js-flags), half with Node's defaults, so both figures come from
- * the same minute on the same machine.
+ * half with the heap tuning the main process applies at startup
+ * (electron/core/heap-tuning.ts), half with Node's defaults, so both figures
+ * come from the same minute on the same machine.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { MAIN_PROCESS_V8_FLAGS } from '../electron/core/heap-tuning';
 import { BENCH_DIR, sleep, startServerProc, textForFrame, withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 
@@ -26,25 +26,20 @@ interface Mem {
 
 const MB = 2 ** 20;
 
-/** The V8 flags every launcher passes to the app (`--js-flags=a b` in build/desktop-entry.cjs). */
-export function launchV8Flags(): string[] {
-  const { app } = createRequire(__filename)('../build/desktop-entry.cjs') as { app: { launchArgs: readonly string[] } };
-  return app.launchArgs.filter((a) => a.startsWith('--js-flags=')).flatMap((a) => a.slice('--js-flags='.length).split(' ').filter(Boolean));
-}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
   const { rate, durationMs, warmupMs, parallel } = ctx.sizes.memory;
   const srv = await startServerProc();
   const children: ChildProcess[] = [];
-  const v8Flags = launchV8Flags();
-  // Children [0, parallel) as launched, [parallel, 2·parallel) with Node's defaults.
+  const v8Flags = MAIN_PROCESS_V8_FLAGS;
+  // Children [0, parallel) tuned as the main process is, [parallel, 2·parallel) with Node's defaults.
   const launched = (i: number) => i < parallel;
   try {
     const runs = await Promise.all(
       Array.from({ length: parallel * 2 }, async (_, i) => {
-        const child = fork(path.join(BENCH_DIR, 'memory-child.ts'), [srv.roomUrl(`mem-${i}`, '')], {
-          execArgv: ['--import', 'tsx', '--expose-gc', ...(launched(i) ? v8Flags : [])],
+        const child = fork(path.join(BENCH_DIR, 'memory-child.ts'), [srv.roomUrl(`mem-${i}`, ''), launched(i) ? 'as-main' : 'node-defaults'], {
+          execArgv: ['--import', 'tsx', '--expose-gc'],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
         children.push(child);
@@ -85,7 +80,7 @@ export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
     const ends = runs.map((_, i) => samples[i]!.at(-1)!);
     const finals = await Promise.all(runs.map((r) => r.ask<{ before: Mem; after: Mem }>('final')));
     const growth = ends.map((e, i) => (e.rss - baseline[i]!.rss) / MB);
-    runs.forEach((_, i) => ctx.log(`memory ${i + 1} (${launched(i) ? 'as launched' : 'node defaults'}): rss ${(baseline[i]!.rss / MB).toFixed(1)} → ${(ends[i]!.rss / MB).toFixed(1)} MB (peak ${(Math.max(...samples[i]!.map((s) => s.rss)) / MB).toFixed(1)}), heap ${(baseline[i]!.heapUsed / MB).toFixed(1)} → ${(finals[i]!.after.heapUsed / MB).toFixed(1)} MB after GC, ${ends[i]!.received} received, log ${ends[i]!.entries}`));
+    runs.forEach((_, i) => ctx.log(`memory ${i + 1} (${launched(i) ? 'as main' : 'node defaults'}): rss ${(baseline[i]!.rss / MB).toFixed(1)} → ${(ends[i]!.rss / MB).toFixed(1)} MB (peak ${(Math.max(...samples[i]!.map((s) => s.rss)) / MB).toFixed(1)}), heap ${(baseline[i]!.heapUsed / MB).toFixed(1)} → ${(finals[i]!.after.heapUsed / MB).toFixed(1)} MB after GC (total ${(baseline[i]!.heapTotal / MB).toFixed(1)} → ${(ends[i]!.heapTotal / MB).toFixed(1)}), external ${(baseline[i]!.external / MB).toFixed(1)} → ${(ends[i]!.external / MB).toFixed(1)} MB, ${ends[i]!.received} received, log ${ends[i]!.entries}`));
     const pick = <T>(xs: T[], asLaunched: boolean) => xs.filter((_, i) => launched(i) === asLaunched);
     const handled = Math.round(median(ends.map((e) => e.received)) / ((warmupMs + durationMs) / 1000));
     const rssFigure = (asLaunched: boolean): Figure =>
@@ -93,12 +88,12 @@ export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
         id: asLaunched ? 'memory.rss-growth' : 'memory.rss-growth.node-defaults',
         section: 'memory',
         name: asLaunched
-          ? `core RSS growth over ${durationMs / 1000} s at ${rate.toLocaleString('en-US')} msgs/s offered (${handled}/s handled), as launched (${v8Flags.join(' ') || 'no V8 flags'})`
-          : "… the same with Node's default V8 heap sizing (no --js-flags)",
+          ? `core RSS growth over ${durationMs / 1000} s at ${rate.toLocaleString('en-US')} msgs/s offered (${handled}/s handled), as in the main process (${v8Flags.join(' ')})`
+          : "… the same with Node's default V8 heap sizing",
         unit: 'MB',
         samples: pick(growth, asLaunched),
         target: { on: 'value', op: '<=', limit: 5, text: '≤ 5 MB' },
-        note: `ChatClient + ChatService (pushes dropped) alone in a child process, as shipped (permessage-deflate); ${parallel} children in parallel per variant, separate rooms, both variants in the same minute; RSS after ${warmupMs / 1000} s warm-up → at the end, no forced GC (heap after a forced GC in details). ${asLaunched ? `V8 flags as the desktop entry launches the app: ${v8Flags.join(' ')}.` : 'Without the flag V8 grows its young generation (up to 2 × 16 MB) under the steady allocation of a message flow: RSS grows while the heap retained after GC does not.'}`,
+        note: `ChatClient + ChatService (pushes dropped) alone in a child process, as shipped (permessage-deflate); ${parallel} children in parallel per variant, separate rooms, both variants in the same minute; RSS after ${warmupMs / 1000} s warm-up → at the end, no forced GC (heap after a forced GC in details). ${asLaunched ? `With the heap tuning electron/main applies at startup (electron/core/heap-tuning.ts: ${v8Flags.join(' ')}).` : 'Without the flag V8 sizes its heap for speed under the steady allocation of a message flow (young generation up to 2 × 16 MB, old-generation limits well above what is live): RSS grows while the heap retained after GC does not.'}`,
         details: {
           v8Flags: asLaunched ? v8Flags : [],
           rssBaselineMB: pick(baseline, asLaunched).map((b) => b.rss / MB),

@@ -47,15 +47,8 @@ const app = Object.freeze({
    * app is on X11 even outside deepin/UOS (fine wherever XWayland exists) and UOS_CHAT_WAYLAND=1 does not
    * override it there; to try Wayland, start it from a terminal: uos-chat --ozone-platform=wayland --enable-wayland-ime
    * (the last --ozone-platform on a Chromium command line wins).
-   *
-   * --js-flags=--max-semi-space-size=1: V8's young generation grows to 2 × 16 MB under a steady message
-   * flow, which showed as ~23 MB of main-process RSS growth in a minute at 1,000 msgs/s while the heap
-   * retained after GC shrank (bench/memory.ts measures both). Capped at 1 MB the growth is ~4 MB; for a
-   * chat client's allocation rate the extra scavenges cost nothing measurable. Electron reads V8 flags
-   * for the main process only from the real command line (app.commandLine.appendSwitch reaches renderers
-   * only), so it belongs here.
    */
-  launchArgs: Object.freeze(['--ozone-platform=x11', '--js-flags=--max-semi-space-size=1']),
+  launchArgs: Object.freeze(['--ozone-platform=x11']),
 });
 
 /** Every hicolor size we ship, rendered from build/icon.svg by build/icons.mjs. */

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { ChatClient } from '../core/client';
 import { ChatService } from '../core/chat-service';
 import { FileOutboxStore } from '../core/outbox-file';
+import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle } from '../core/ca-bundle';
 import { launchSwitches } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
@@ -43,9 +44,12 @@ export async function runMain(
   paths: MainPaths,
   argv: readonly string[] = process.argv,
   env: NodeJS.ProcessEnv = process.env,
+  deps: { setV8Flags?: (flags: string) => void } = {},
 ): Promise<MainHandle | undefined> {
   const { app, BrowserWindow, ipcMain, session } = electron;
   const log = (line: string) => process.stderr.write(`[uos-chat] ${line}\n`);
+
+  tuneHeapForLongRunning(deps.setV8Flags);
 
   for (const s of launchSwitches(env, argv)) app.commandLine.appendSwitch(s.name, s.value);
 

@@ -17,6 +17,7 @@ import { createFakeElectron, type FakeElectron } from '../helpers/fake-electron'
 import { bootStandIn, ROOT as root, type StandIn } from '../helpers/standin';
 import { testServer, type TestServer } from '../helpers/server';
 import { stateIs, withTimeout } from '../helpers/wait';
+import { MAIN_PROCESS_V8_FLAGS } from '../../electron/core/heap-tuning';
 
 let s: StandIn;
 let srv: TestServer;
@@ -146,8 +147,11 @@ test('closing the window remembers its size and position', async () => {
 test('single instance: a second launch quits without opening a window', async () => {
   const second = createFakeElectron(mkdtempSync(path.join(os.tmpdir(), 'uos-chat-second-')));
   second.app.singleInstance = false;
-  const handle = await runMain(second.electron as never, mainPaths(path.join(root, 'dist/electron')), [], {});
+  const v8Flags: string[] = [];
+  const handle = await runMain(second.electron as never, mainPaths(path.join(root, 'dist/electron')), [], {}, { setV8Flags: (f) => v8Flags.push(f) });
   assert.equal(handle, undefined);
+  // The heap tuning happens first thing, in every main process (electron/core/heap-tuning.ts).
+  assert.deepEqual(v8Flags, [...MAIN_PROCESS_V8_FLAGS]);
   assert.equal(second.app.quitCalls, 1);
   assert.equal(second.windows.length, 0);
 });
