@@ -25,20 +25,18 @@ interface Mem {
 }
 
 const MB = 2 ** 20;
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
   const { rate, durationMs, warmupMs, parallel } = ctx.sizes.memory;
   const srv = await startServerProc();
   const children: ChildProcess[] = [];
-  const v8Flags = MAIN_PROCESS_V8_FLAGS;
   // Children [0, parallel) tuned as the main process is, [parallel, 2·parallel) with Node's defaults.
-  const launched = (i: number) => i < parallel;
+  const tuned = (i: number) => i < parallel;
   try {
     const runs = await Promise.all(
       Array.from({ length: parallel * 2 }, async (_, i) => {
-        const child = fork(path.join(BENCH_DIR, 'memory-child.ts'), [srv.roomUrl(`mem-${i}`, ''), launched(i) ? 'as-main' : 'node-defaults'], {
+        const child = fork(path.join(BENCH_DIR, 'memory-child.ts'), [srv.roomUrl(`mem-${i}`, ''), tuned(i) ? 'as-main' : 'node-defaults'], {
           execArgv: ['--import', 'tsx', '--expose-gc'],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
@@ -80,33 +78,33 @@ export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
     const ends = runs.map((_, i) => samples[i]!.at(-1)!);
     const finals = await Promise.all(runs.map((r) => r.ask<{ before: Mem; after: Mem }>('final')));
     const growth = ends.map((e, i) => (e.rss - baseline[i]!.rss) / MB);
-    runs.forEach((_, i) => ctx.log(`memory ${i + 1} (${launched(i) ? 'as main' : 'node defaults'}): rss ${(baseline[i]!.rss / MB).toFixed(1)} → ${(ends[i]!.rss / MB).toFixed(1)} MB (peak ${(Math.max(...samples[i]!.map((s) => s.rss)) / MB).toFixed(1)}), heap ${(baseline[i]!.heapUsed / MB).toFixed(1)} → ${(finals[i]!.after.heapUsed / MB).toFixed(1)} MB after GC (total ${(baseline[i]!.heapTotal / MB).toFixed(1)} → ${(ends[i]!.heapTotal / MB).toFixed(1)}), external ${(baseline[i]!.external / MB).toFixed(1)} → ${(ends[i]!.external / MB).toFixed(1)} MB, ${ends[i]!.received} received, log ${ends[i]!.entries}`));
-    const pick = <T>(xs: T[], asLaunched: boolean) => xs.filter((_, i) => launched(i) === asLaunched);
+    runs.forEach((_, i) => ctx.log(`memory ${i + 1} (${tuned(i) ? 'as main' : 'node defaults'}): rss ${(baseline[i]!.rss / MB).toFixed(1)} → ${(ends[i]!.rss / MB).toFixed(1)} MB (peak ${(Math.max(...samples[i]!.map((s) => s.rss)) / MB).toFixed(1)}), heap ${(baseline[i]!.heapUsed / MB).toFixed(1)} → ${(finals[i]!.after.heapUsed / MB).toFixed(1)} MB after GC (total ${(baseline[i]!.heapTotal / MB).toFixed(1)} → ${(ends[i]!.heapTotal / MB).toFixed(1)}), external ${(baseline[i]!.external / MB).toFixed(1)} → ${(ends[i]!.external / MB).toFixed(1)} MB, ${ends[i]!.received} received, log ${ends[i]!.entries}`));
+    const pick = <T>(xs: T[], asMain: boolean) => xs.filter((_, i) => tuned(i) === asMain);
     const handled = Math.round(median(ends.map((e) => e.received)) / ((warmupMs + durationMs) / 1000));
-    const rssFigure = (asLaunched: boolean): Figure =>
+    const rssFigure = (asMain: boolean): Figure =>
       figure({
-        id: asLaunched ? 'memory.rss-growth' : 'memory.rss-growth.node-defaults',
+        id: asMain ? 'memory.rss-growth' : 'memory.rss-growth.node-defaults',
         section: 'memory',
-        name: asLaunched
-          ? `core RSS growth over ${durationMs / 1000} s at ${rate.toLocaleString('en-US')} msgs/s offered (${handled}/s handled), as in the main process (${v8Flags.join(' ')})`
+        name: asMain
+          ? `core RSS growth over ${durationMs / 1000} s at ${rate.toLocaleString('en-US')} msgs/s offered (${handled}/s handled), as in the main process (${MAIN_PROCESS_V8_FLAGS.join(' ')})`
           : "… the same with Node's default V8 heap sizing",
         unit: 'MB',
-        samples: pick(growth, asLaunched),
+        samples: pick(growth, asMain),
         target: { on: 'value', op: '<=', limit: 5, text: '≤ 5 MB' },
-        note: `ChatClient + ChatService (pushes dropped) alone in a child process, as shipped (permessage-deflate); ${parallel} children in parallel per variant, separate rooms, both variants in the same minute; RSS after ${warmupMs / 1000} s warm-up → at the end, no forced GC (heap after a forced GC in details). ${asLaunched ? `With the heap tuning electron/main applies at startup (electron/core/heap-tuning.ts: ${v8Flags.join(' ')}).` : 'Without the flag V8 sizes its heap for speed under the steady allocation of a message flow (young generation up to 2 × 16 MB, old-generation limits well above what is live): RSS grows while the heap retained after GC does not.'}`,
+        note: `ChatClient + ChatService (pushes dropped) alone in a child process, as shipped (permessage-deflate); ${parallel} children in parallel per variant, separate rooms, both variants in the same minute; RSS after ${warmupMs / 1000} s warm-up → at the end, no forced GC (heap after a forced GC in details). ${asMain ? `With the heap tuning electron/main applies at startup (electron/core/heap-tuning.ts: ${MAIN_PROCESS_V8_FLAGS.join(' ')}).` : 'Without the flag V8 sizes its heap for speed under the steady allocation of a message flow (young generation up to 2 × 16 MB, old-generation limits well above what is live): RSS grows while the heap retained after GC does not.'}`,
         details: {
-          v8Flags: asLaunched ? v8Flags : [],
-          rssBaselineMB: pick(baseline, asLaunched).map((b) => b.rss / MB),
-          rssEndMB: pick(ends, asLaunched).map((e) => e.rss / MB),
-          rssPeakMB: pick(samples, asLaunched).map((s) => Math.max(...s.map((x) => x.rss)) / MB),
-          heapUsedBaselineMB: pick(baseline, asLaunched).map((b) => b.heapUsed / MB),
-          heapUsedEndAfterGcMB: pick(finals, asLaunched).map((f) => f.after.heapUsed / MB),
-          rssEndAfterGcMB: pick(finals, asLaunched).map((f) => f.after.rss / MB),
-          logEntriesEnd: pick(ends, asLaunched).map((e) => e.entries),
-          received: pick(ends, asLaunched).map((e) => e.received),
-          achievedMsgsPerSec: pick(ends, asLaunched).map((e) => Math.round(e.received / ((warmupMs + durationMs) / 1000))),
-          sent: pick(sent, asLaunched).map((x) => x.sent),
-          series: pick(samples, asLaunched).map((x) => x.map((m) => Math.round((m.rss / MB) * 10) / 10)),
+          v8Flags: asMain ? MAIN_PROCESS_V8_FLAGS : [],
+          rssBaselineMB: pick(baseline, asMain).map((b) => b.rss / MB),
+          rssEndMB: pick(ends, asMain).map((e) => e.rss / MB),
+          rssPeakMB: pick(samples, asMain).map((s) => Math.max(...s.map((x) => x.rss)) / MB),
+          heapUsedBaselineMB: pick(baseline, asMain).map((b) => b.heapUsed / MB),
+          heapUsedEndAfterGcMB: pick(finals, asMain).map((f) => f.after.heapUsed / MB),
+          rssEndAfterGcMB: pick(finals, asMain).map((f) => f.after.rss / MB),
+          logEntriesEnd: pick(ends, asMain).map((e) => e.entries),
+          received: pick(ends, asMain).map((e) => e.received),
+          achievedMsgsPerSec: pick(ends, asMain).map((e) => Math.round(e.received / ((warmupMs + durationMs) / 1000))),
+          sent: pick(sent, asMain).map((x) => x.sent),
+          series: pick(samples, asMain).map((x) => x.map((m) => Math.round((m.rss / MB) * 10) / 10)),
         },
       });
     return [

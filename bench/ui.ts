@@ -23,10 +23,10 @@ function initScript(lastKey: string): string {
   const orig = window.structuredClone;
   window.structuredClone = function (v, o) {
     // The snapshot (a page of the log since it is paged), wherever it gets cloned.
-    const big = v && typeof v === 'object' && Array.isArray(v.entries) && 'limits' in v && 'hasOlder' in v;
+    const isSnapshot = v && typeof v === 'object' && Array.isArray(v.entries) && 'limits' in v && 'hasOlder' in v;
     const t0 = performance.now();
     const r = orig.call(this, v, o);
-    if (big && !P.snapStart) { P.snapStart = t0; P.snapEnd = performance.now(); }
+    if (isSnapshot && !P.snapStart) { P.snapStart = t0; P.snapEnd = performance.now(); }
     return r;
   };
   try {

@@ -2,7 +2,7 @@
  * Validation of every argument that crosses from the renderer into main.
  * The renderer is untrusted: type, size and allowed values are checked here.
  */
-import type { InvokeChannel, InvokeMap, OlderQuery } from './contract';
+import type { InvokeChannel, InvokeMap } from './contract';
 import { InvokeChannels, MAX_PAGE } from './contract';
 import { MAX_MESSAGE_BYTES, MAX_ID_LENGTH } from './protocol';
 
@@ -36,7 +36,7 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
     case 'chat:save-settings':
       return checkSettingsPatch(arg) ?? ok(arg);
     case 'chat:get-older':
-      return checkOlderQuery(arg) ?? ok({ before: (arg as OlderQuery).before, limit: (arg as OlderQuery).limit });
+      return checkOlderQuery(arg) ?? ok(arg);
     default:
       return { ok: false, error: `unknown channel ${String(channel)}` };
   }

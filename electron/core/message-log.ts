@@ -2,7 +2,7 @@
  * The chat log the person sees: entries keyed so that nothing shows twice,
  * whatever resends, replays or reconnects happen underneath.
  */
-import type { LogEntry, MessageEntry, MarkerEntry } from '../common/contract';
+import type { LogEntry, MessageEntry, MarkerEntry, OlderEntries } from '../common/contract';
 
 export class MessageLog {
   /** Sorted by `order` (appends only; trims keep the order). */
@@ -62,17 +62,13 @@ export class MessageLog {
     return `srv:${++this.serverCounter}`;
   }
 
-  /**
-   * The newest `limit` entries, oldest first, and whether older ones exist.
-   * `entries` is sorted by `order` (appends only; trims keep the order).
-   */
-  latest(limit: number): { entries: LogEntry[]; hasOlder: boolean } {
-    const start = Math.max(0, this.entries.length - limit);
-    return { entries: this.entries.slice(start), hasOlder: start > 0 };
+  /** The newest `limit` entries, oldest first, and whether older ones exist. */
+  latest(limit: number): OlderEntries {
+    return this.before(this.lastOrder + 1, limit);
   }
 
   /** Up to `limit` entries with an `order` below `before` (the newest of them), oldest first. */
-  before(before: number, limit: number): { entries: LogEntry[]; hasOlder: boolean } {
+  before(before: number, limit: number): OlderEntries {
     const lo = this.firstAtOrAfter(before);
     const start = Math.max(0, lo - limit);
     return { entries: this.entries.slice(start, lo), hasOlder: start > 0 };

@@ -16,10 +16,12 @@ import type { EntryStore } from './store';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const END_THRESHOLD = 32;
+/** A row's height before it is measured (a one-line message). */
+const ROW_ESTIMATE_PX = 76;
 /** Ask for an older page when the first rendered row is this close to the top of what we hold. */
 const LOAD_AHEAD_ROWS = 40;
 /** Entries per older page. */
-export const OLDER_PAGE = 200;
+const OLDER_PAGE = 200;
 const AVATAR_COLOURS = 8;
 
 function colourOf(name: string): number {
@@ -160,7 +162,7 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 76,
+    estimateSize: () => ROW_ESTIMATE_PX,
     measureElement: measureRow,
     getItemKey,
     overscan: 6,
@@ -226,7 +228,7 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
     // Where the view really is now: the first render after a snapshot starts at the top
     // and is moved to the bottom by a layout effect, after `firstIndex` was computed.
     const el = scrollRef.current;
-    if (!el || el.scrollTop > LOAD_AHEAD_ROWS * 40) return;
+    if (!el || el.scrollTop > LOAD_AHEAD_ROWS * ROW_ESTIMATE_PX) return;
     const before = store.oldestOrder;
     if (before === undefined || loadingOlder.current || olderFailed.current) return;
     loadingOlder.current = true;
