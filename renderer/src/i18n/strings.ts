@@ -1,0 +1,94 @@
+/** The shape of every string the renderer shows; each locale's table fills it in (en.ts, zh-CN.ts). */
+import type { Compression, LanguageSetting, SettingsView } from '../../../electron/common/contract';
+import type { Locale } from './locales';
+import { en } from './en';
+import { zh } from './zh-CN';
+
+export type SettingsField = SettingsView['overridden'][number];
+
+export interface Strings {
+  appName: string;
+  /** Names of the languages, in their own language: shown on the switch. */
+  languageName: Record<Locale, string>;
+  languageSwitch: string;
+  connected: string;
+  connecting: (attempt: number) => string;
+  reconnecting: (attempt: number) => string;
+  nextTryIn: (seconds: number) => string;
+  retryingNow: string;
+  reconnectNow: string;
+  offline: string;
+  authFailed: string;
+  disconnected: string;
+  powerSave: string;
+  powerSaveHint: (heartbeatSeconds: number) => string;
+  loading: string;
+  emptyLog: string;
+  emptyLogHint: string;
+  logLabel: string;
+  /** Marks own messages beside the sender's name. */
+  youTag: string;
+  server: string;
+  pending: string;
+  sent: string;
+  failed: string;
+  retry: string;
+  gap: string;
+  newMessages: (count: number) => string;
+  inputLabel: string;
+  placeholder: string;
+  send: string;
+  sending: string;
+  keyHint: string;
+  bytes: (used: string, limit: string) => string;
+  tooLong: string;
+  sendFailed: (why: string) => string;
+  unexpectedError: string;
+  /** Status label: a TLS (certificate) problem while reconnecting. */
+  tlsProblem: string;
+  /** Status label: the server said it failed (SERVER_ERROR) while reconnecting. */
+  serverError: string;
+  attempt: (attempt: number) => string;
+  openSettings: string;
+  // ---- settings ----
+  settings: string;
+  settingsTitle: string;
+  settingsIntro: string;
+  serverUrl: string;
+  serverUrlHint: string;
+  token: string;
+  tokenUnchanged: string;
+  tokenNone: string;
+  tokenHint: string;
+  clearToken: string;
+  caFile: string;
+  caFilePlaceholder: string;
+  caFileHint: string;
+  compression: string;
+  compressionName: Record<Compression, string>;
+  compressionHint: Record<Compression, string>;
+  language: string;
+  languageOption: Record<LanguageSetting, string>;
+  /** `system`: the name of the language 'auto' picks now. */
+  languageHint: (system: string) => string;
+  overriddenNote: string;
+  save: string;
+  saving: string;
+  cancel: string;
+  close: string;
+  problemsTitle: string;
+  warningsTitle: string;
+  saveFailed: string;
+  settingsSaved: string;
+  /** Words for the problems main reports for a field (its own English text is kept for anything else). */
+  fieldProblem: Record<SettingsField, string>;
+  caUnreadable: (file: string) => string;
+  overriddenWarning: (field: string) => string;
+  fieldName: Record<SettingsField, string>;
+}
+
+const table: Record<Locale, Strings> = { en, 'zh-CN': zh };
+
+export function strings(locale: Locale): Strings {
+  return table[locale];
+}
