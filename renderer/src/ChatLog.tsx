@@ -6,12 +6,12 @@
  * person is at the bottom; once they scroll up, a "new messages ↓" button
  * offers the way back.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject } from 'react';
-import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import type { LogEntry, MarkerEntry, MessageEntry, OlderEntries } from '../../electron/common/contract';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject, type RefObject } from 'react';
+import { useVirtualizer, type ReactVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import type { OlderEntries } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
-import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
-import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
+import type { Locale, Strings, TimeFormatters } from './i18n';
+import { GapRow, MessageRow } from './LogRows';
 import type { EntryStore } from './store';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
@@ -22,102 +22,8 @@ const ROW_ESTIMATE_PX = 76;
 const LOAD_AHEAD_ROWS = 40;
 /** Entries per older page. */
 const OLDER_PAGE = 200;
-const AVATAR_COLOURS = 8;
 
-function colourOf(name: string): number {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-  return h % AVATAR_COLOURS;
-}
-
-function initialOf(name: string): string {
-  const first = [...name.trim()][0] ?? '?';
-  return first.toUpperCase();
-}
-
-interface RowProps {
-  entry: LogEntry;
-  t: Strings;
-  locale: Locale;
-  fmt: TimeFormatters;
-  retryError: ReasonCode | undefined;
-  onRetry: (key: string) => void;
-}
-
-const GapRow = memo(function GapRow({ entry, t }: { entry: MarkerEntry; t: Strings }) {
-  return (
-    <div className="gap" data-testid="gap" data-key={entry.key} role="note">
-      <span className="gap-line" aria-hidden="true" />
-      <span className="gap-text">{t.gap}</span>
-      <span className="gap-line" aria-hidden="true" />
-    </div>
-  );
-});
-
-const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retryError, onRetry }: RowProps & { entry: MessageEntry }) {
-  const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
-  const sender = entry.fromServer ? t.server : entry.user;
-  const failure = entry.delivery === 'failed' ? (retryError ?? entry.failure?.code) : undefined;
-  return (
-    <article
-      className={`msg msg-${kind} msg-${entry.delivery}`}
-      data-testid="message"
-      data-key={entry.key}
-      data-own={entry.own ? 'true' : 'false'}
-      data-delivery={entry.delivery}
-    >
-      {kind === 'other' && (
-        <div className={`avatar avatar-c${colourOf(entry.user)}`} aria-hidden="true">
-          {initialOf(entry.user)}
-        </div>
-      )}
-      <div className="msg-body">
-        <div className="msg-meta">
-          <span className="msg-sender" data-testid="message-sender">
-            {sender}
-          </span>
-          {entry.own && <span className="msg-you">{t.youTag}</span>}
-          <time className="msg-time" data-testid="message-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)}>
-            {fmt.short(entry.timestamp)}
-          </time>
-        </div>
-        <div className="bubble">
-          {/* Text, never HTML: React escapes it. */}
-          <p className="msg-text" data-testid="message-text">
-            {entry.text}
-          </p>
-        </div>
-        {entry.own && entry.delivery === 'pending' && (
-          <div className="msg-state state-pending" data-testid="delivery-pending">
-            <IconClock />
-            {t.pending}
-          </div>
-        )}
-        {entry.own && entry.delivery === 'sent' && (
-          <div className="msg-state state-sent" data-testid="delivery-sent">
-            <IconCheck />
-            {t.sent}
-          </div>
-        )}
-        {entry.delivery === 'failed' && (
-          <div className="msg-state state-failed" data-testid="delivery-failed">
-            <IconAlert />
-            <span data-testid="failure-reason">
-              {t.failed}
-              {failure ? `: ${reasonText(failure, locale)}` : ''}
-            </span>
-            {entry.own && (
-              <button type="button" className="button button-small button-danger" data-testid="retry" onClick={() => onRetry(entry.key)}>
-                <IconRetry />
-                {t.retry}
-              </button>
-            )}
-          </div>
-        )}
-      </div>
-    </article>
-  );
-});
+type LogVirtualizer = ReactVirtualizer<HTMLDivElement, Element>;
 
 export interface ChatLogProps {
   store: EntryStore;
@@ -139,16 +45,63 @@ export interface ChatLogProps {
   onStoreChange: () => void;
 }
 
-export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, onRetry, stickRequest, atEndRef, fetchOlder, onStoreChange }: ChatLogProps) {
+export function ChatLog(props: ChatLogProps) {
+  const { store, loaded, t, locale, fmt, retryErrors, onRetry } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = store.size;
-  const [atEnd, setAtEnd] = useState(true);
-  const [unseen, setUnseen] = useState(0);
-  const prevAppended = useRef(store.appendedTotal);
-  const loadingOlder = useRef(false);
   /** A failed page request waits for the next scroll before trying again (no request loop). */
   const olderFailed = useRef(false);
+  const virtualizer = useLogVirtualizer(store, scrollRef);
+  const { atEnd, unseen, jumpToEnd } = useFollowEnd(props, scrollRef, virtualizer, olderFailed);
+  const items = virtualizer.getVirtualItems();
+  useOlderPages(props, scrollRef, items[0]?.index, olderFailed);
 
+  return (
+    <div className="log-wrap">
+      <div
+        className="log-scroll"
+        ref={scrollRef}
+        data-testid="log"
+        role="log"
+        aria-label={t.logLabel}
+        aria-busy={!loaded}
+        data-held={count}
+        data-has-older={store.hasOlder ? 'true' : 'false'}
+        tabIndex={0}
+      >
+        {loaded && count === 0 && (
+          <div className="log-empty" data-testid="log-empty">
+            <p className="log-empty-title">{t.emptyLog}</p>
+            <p className="log-empty-hint">{t.emptyLogHint}</p>
+          </div>
+        )}
+        {!loaded && <div className="log-empty">{t.loading}</div>}
+        <div className="log-inner" ref={virtualizer.containerRef}>
+          {items.map((item) => {
+            const entry = store.at(item.index);
+            if (!entry) return null;
+            return (
+              <div key={item.key} className="row" data-index={item.index} ref={virtualizer.measureElement}>
+                {entry.kind === 'marker' ? (
+                  <GapRow entry={entry} t={t} />
+                ) : (
+                  <MessageRow entry={entry} t={t} locale={locale} fmt={fmt} retryError={retryErrors.get(entry.key)} onRetry={onRetry} />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {!atEnd && unseen > 0 && (
+        <button type="button" className="new-messages" data-testid="new-messages" onClick={jumpToEnd}>
+          {t.newMessages(unseen)}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function useLogVirtualizer(store: EntryStore, scrollRef: RefObject<HTMLDivElement | null>): LogVirtualizer {
   const getItemKey = useCallback((i: number) => store.keyAt(i), [store]);
   // Sizes come from the ResizeObserver only (after layout, before paint). The default also
   // reads offsetHeight when a row mounts, and with positions written between two reads
@@ -159,8 +112,8 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
     const index = v.indexFromElement(el);
     return v.itemSizeCache.get(v.options.getItemKey(index)) ?? v.options.estimateSize(index);
   }, []);
-  const virtualizer = useVirtualizer({
-    count,
+  return useVirtualizer({
+    count: store.size,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_ESTIMATE_PX,
     measureElement: measureRow,
@@ -174,6 +127,18 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
     directDomUpdates: true,
     useFlushSync: false,
   });
+}
+
+/** Whether the person is at the bottom, what arrived below while they were not, and the way back down. */
+function useFollowEnd(
+  { store, version, stickRequest, atEndRef }: ChatLogProps,
+  scrollRef: RefObject<HTMLDivElement | null>,
+  virtualizer: LogVirtualizer,
+  olderFailed: MutableRefObject<boolean>,
+) {
+  const [atEnd, setAtEnd] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const prevAppended = useRef(store.appendedTotal);
 
   // Where the person is: only real scroll events move this (content growing
   // below us does not fire one, so "at the bottom" survives an append).
@@ -218,11 +183,21 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
     if (stickRequest > 0) jumpToEnd();
   }, [stickRequest, jumpToEnd]);
 
-  const items = virtualizer.getVirtualItems();
-  const firstIndex = items[0]?.index;
+  return { atEnd, unseen, jumpToEnd };
+}
 
-  // Near the top of what we hold and the core has more: fetch the page before it. The
-  // virtualizer (anchorTo 'end') keeps the rows in view where they are when it goes in.
+/**
+ * Near the top of what we hold and the core has more: fetch the page before it. The
+ * virtualizer (anchorTo 'end') keeps the rows in view where they are when it goes in.
+ */
+function useOlderPages(
+  { store, version, fetchOlder, onStoreChange }: ChatLogProps,
+  scrollRef: RefObject<HTMLDivElement | null>,
+  firstIndex: number | undefined,
+  olderFailed: MutableRefObject<boolean>,
+) {
+  const loadingOlder = useRef(false);
+
   useEffect(() => {
     if (firstIndex === undefined || firstIndex > LOAD_AHEAD_ROWS || !store.hasOlder) return;
     // Where the view really is now: the first render after a snapshot starts at the top
@@ -246,55 +221,4 @@ export function ChatLog({ store, version, loaded, t, locale, fmt, retryErrors, o
       },
     );
   }, [firstIndex, version, store, fetchOlder, onStoreChange]);
-
-  return (
-    <div className="log-wrap">
-      <div
-        className="log-scroll"
-        ref={scrollRef}
-        data-testid="log"
-        role="log"
-        aria-label={t.logLabel}
-        aria-busy={!loaded}
-        data-held={count}
-        data-has-older={store.hasOlder ? 'true' : 'false'}
-        tabIndex={0}
-      >
-        {loaded && count === 0 && (
-          <div className="log-empty" data-testid="log-empty">
-            <p className="log-empty-title">{t.emptyLog}</p>
-            <p className="log-empty-hint">{t.emptyLogHint}</p>
-          </div>
-        )}
-        {!loaded && <div className="log-empty">{t.loading}</div>}
-        <div className="log-inner" ref={virtualizer.containerRef}>
-          {items.map((item) => {
-            const entry = store.at(item.index);
-            if (!entry) return null;
-            return (
-              <div key={item.key} className="row" data-index={item.index} ref={virtualizer.measureElement}>
-                {entry.kind === 'marker' ? (
-                  <GapRow entry={entry} t={t} />
-                ) : (
-                  <MessageRow
-                    entry={entry}
-                    t={t}
-                    locale={locale}
-                    fmt={fmt}
-                    retryError={retryErrors.get(entry.key)}
-                    onRetry={onRetry}
-                  />
-                )}
-              </div>
-            );
-          })}
-        </div>
-      </div>
-      {!atEnd && unseen > 0 && (
-        <button type="button" className="new-messages" data-testid="new-messages" onClick={jumpToEnd}>
-          {t.newMessages(unseen)}
-        </button>
-      )}
-    </div>
-  );
 }

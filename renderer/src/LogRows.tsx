@@ -1,0 +1,112 @@
+/** The rows of the chat log: a message (with its delivery state) or a gap marker. */
+import { memo } from 'react';
+import type { LogEntry, MarkerEntry, MessageEntry } from '../../electron/common/contract';
+import type { ReasonCode } from '../../electron/common/errors';
+import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
+
+const AVATAR_COLOURS = 8;
+
+function colourOf(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+  return h % AVATAR_COLOURS;
+}
+
+function initialOf(name: string): string {
+  const first = [...name.trim()][0] ?? '?';
+  return first.toUpperCase();
+}
+
+export interface RowProps {
+  entry: LogEntry;
+  t: Strings;
+  locale: Locale;
+  fmt: TimeFormatters;
+  retryError: ReasonCode | undefined;
+  onRetry: (key: string) => void;
+}
+
+export const GapRow = memo(function GapRow({ entry, t }: { entry: MarkerEntry; t: Strings }) {
+  return (
+    <div className="gap" data-testid="gap" data-key={entry.key} role="note">
+      <span className="gap-line" aria-hidden="true" />
+      <span className="gap-text">{t.gap}</span>
+      <span className="gap-line" aria-hidden="true" />
+    </div>
+  );
+});
+
+export const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retryError, onRetry }: RowProps & { entry: MessageEntry }) {
+  const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
+  const sender = entry.fromServer ? t.server : entry.user;
+  return (
+    <article
+      className={`msg msg-${kind} msg-${entry.delivery}`}
+      data-testid="message"
+      data-key={entry.key}
+      data-own={entry.own ? 'true' : 'false'}
+      data-delivery={entry.delivery}
+    >
+      {kind === 'other' && (
+        <div className={`avatar avatar-c${colourOf(entry.user)}`} aria-hidden="true">
+          {initialOf(entry.user)}
+        </div>
+      )}
+      <div className="msg-body">
+        <div className="msg-meta">
+          <span className="msg-sender" data-testid="message-sender">
+            {sender}
+          </span>
+          {entry.own && <span className="msg-you">{t.youTag}</span>}
+          <time className="msg-time" data-testid="message-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)}>
+            {fmt.short(entry.timestamp)}
+          </time>
+        </div>
+        <div className="bubble">
+          {/* Text, never HTML: React escapes it. */}
+          <p className="msg-text" data-testid="message-text">
+            {entry.text}
+          </p>
+        </div>
+        <DeliveryState entry={entry} t={t} locale={locale} retryError={retryError} onRetry={onRetry} />
+      </div>
+    </article>
+  );
+});
+
+/** Under a message: sending or sent (own ones), or not sent with why (and Retry, on own ones). */
+function DeliveryState({ entry, t, locale, retryError, onRetry }: Omit<RowProps, 'fmt'> & { entry: MessageEntry }) {
+  const failure = entry.delivery === 'failed' ? (retryError ?? entry.failure?.code) : undefined;
+  return (
+    <>
+      {entry.own && entry.delivery === 'pending' && (
+        <div className="msg-state state-pending" data-testid="delivery-pending">
+          <IconClock />
+          {t.pending}
+        </div>
+      )}
+      {entry.own && entry.delivery === 'sent' && (
+        <div className="msg-state state-sent" data-testid="delivery-sent">
+          <IconCheck />
+          {t.sent}
+        </div>
+      )}
+      {entry.delivery === 'failed' && (
+        <div className="msg-state state-failed" data-testid="delivery-failed">
+          <IconAlert />
+          <span data-testid="failure-reason">
+            {t.failed}
+            {failure ? `: ${reasonText(failure, locale)}` : ''}
+          </span>
+          {entry.own && (
+            <button type="button" className="button button-small button-danger" data-testid="retry" onClick={() => onRetry(entry.key)}>
+              <IconRetry />
+              {t.retry}
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
