@@ -1,0 +1,135 @@
+/**
+ * The log and the connection status as main pushes them: subscribe, take a snapshot, then
+ * apply pushes. Entries go into a mutable EntryStore at once; React reads the feed through
+ * useSyncExternalStore, and what it reads (FeedView) changes only when published.
+ */
+import { useEffect, useRef, useState, useSyncExternalStore, type MutableRefObject } from 'react';
+import type { Status } from '../../electron/common/state';
+import { EntryStore } from './store';
+
+/** Until the first status says otherwise. */
+const DEFAULT_LIMIT = 10 * 1024;
+/**
+ * While the person follows the bottom, the window holds at most LIVE_MAX entries and is
+ * cut back to LIVE_KEEP (the rest can be paged in again): a flood of messages must not
+ * grow what the log lays out on every change (5,000 msgs/s froze frames for 0.7 s at 50k).
+ */
+const LIVE_MAX = 1_500;
+const LIVE_KEEP = 1_000;
+
+/** What the window renders from the feed: a new object whenever any part of it changes. */
+export interface FeedView {
+  /** The store's version when last published (the log re-renders on it). */
+  version: number;
+  status: Status | null;
+  /** The snapshot came (or failed): the log stops saying "Loading…". */
+  loaded: boolean;
+  /** Bumped to make the log jump to the newest entry. */
+  stickRequest: number;
+}
+
+export interface FeedChange {
+  status?: Status;
+  loaded?: boolean;
+  /** Jump to the newest entry. */
+  stick?: boolean;
+}
+
+/**
+ * The store plus the view React has seen. Everything that changes together goes out in one
+ * publish, so React renders it in one pass (separate state updates could land in two renders).
+ */
+export class ChatFeed {
+  readonly store = new EntryStore();
+  private view: FeedView = { version: this.store.version, status: null, loaded: false, stickRequest: 0 };
+  private readonly listeners = new Set<() => void>();
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getView = (): FeedView => this.view;
+
+  /** Shows the store as it is now, with `change`; nothing new to show keeps the same view (no render). */
+  readonly publish = (change: FeedChange = {}): void => {
+    const v = this.view;
+    const next: FeedView = {
+      version: this.store.version,
+      status: change.status ?? v.status,
+      loaded: change.loaded ?? v.loaded,
+      stickRequest: change.stick ? v.stickRequest + 1 : v.stickRequest,
+    };
+    if (next.version === v.version && next.status === v.status && next.loaded === v.loaded && next.stickRequest === v.stickRequest) return;
+    this.view = next;
+    for (const listener of this.listeners) listener();
+  };
+}
+
+export interface ChatFeedState extends FeedView {
+  feed: ChatFeed;
+  /** Largest message the server takes, in UTF-8 bytes (it comes in the status). */
+  limit: number;
+  /** Whether the person is at the bottom; the log keeps it, the feed trims the window only then. */
+  atEndRef: MutableRefObject<boolean>;
+}
+
+export function useChatFeed(): ChatFeedState {
+  const [feed] = useState(() => new ChatFeed());
+  const view = useSyncExternalStore(feed.subscribe, feed.getView);
+  const atEndRef = useRef(true);
+  useEffect(() => connect(feed, atEndRef), [feed]);
+  return { ...view, feed, limit: view.status?.maxMessageBytes ?? DEFAULT_LIMIT, atEndRef };
+}
+
+/** Feeds `feed` from window.chat until the returned function is called. */
+function connect(feed: ChatFeed, atEndRef: MutableRefObject<boolean>): () => void {
+  const chat = window.chat;
+  const store = feed.store;
+  let ready = false;
+  let disposed = false;
+  // Subscribe first so nothing between the snapshot and the subscription is
+  // lost. Pushes that arrive before the snapshot's answer were sent before
+  // it was taken (one ordered channel), so the snapshot already holds them.
+  const offStatus = chat.onStatus((status) => {
+    if (ready) feed.publish({ status });
+  });
+  // Pushes go into the store at once, but React renders at most once per display frame:
+  // two pushes landing in one frame would otherwise lay the log out twice. (The timer is
+  // the fallback for a window that gets no animation frames, e.g. while hidden.)
+  let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const render = () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    frame = 0;
+    timer = undefined;
+    if (!disposed) feed.publish();
+  };
+  const offEntries = chat.onEntries((batch) => {
+    if (!ready) return;
+    store.upsert(batch);
+    if (atEndRef.current && store.size > LIVE_MAX) store.trimOldest(LIVE_KEEP);
+    if (timer !== undefined) return;
+    frame = requestAnimationFrame(render);
+    timer = setTimeout(render, 100);
+  });
+  chat.getSnapshot().then(
+    (snap) => {
+      if (disposed) return;
+      store.reset(snap.entries, snap.hasOlder);
+      ready = true;
+      feed.publish({ status: snap.status, loaded: true, stick: true });
+    },
+    () => {
+      if (!disposed) feed.publish({ loaded: true });
+    },
+  );
+  return () => {
+    disposed = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    offStatus();
+    offEntries();
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * What the person does to the conversation: send, retry a failed message, reconnect at once,
+ * and page in older entries. Each answer from main goes into the feed's store.
+ */
+import { useCallback, useState } from 'react';
+import type { OlderEntries, SendResult } from '../../electron/common/contract';
+import type { ReasonCode } from '../../electron/common/errors';
+import type { ChatFeed } from './useChatFeed';
+
+export interface MessageActions {
+  send: (text: string) => Promise<SendResult>;
+  /** Why the last retry of an entry (by key) was refused; shown on its row until the next retry. */
+  retryErrors: ReadonlyMap<string, ReasonCode>;
+  onRetry: (key: string) => void;
+  reconnectNow: () => void;
+  fetchOlder: (before: number, limit: number) => Promise<OlderEntries>;
+  /** The store changed outside a push (an older page went in). */
+  onStoreChange: () => void;
+}
+
+export function useMessageActions(feed: ChatFeed): MessageActions {
+  const { store, publish } = feed;
+  const [retryErrors, setRetryErrors] = useState<ReadonlyMap<string, ReasonCode>>(new Map());
+
+  const send = useCallback(
+    async (text: string): Promise<SendResult> => {
+      const result = await window.chat.send(text);
+      // Show it at once; the push with the same key replaces it in place.
+      if (result.ok && !store.has(result.entry.key)) store.upsert([result.entry]);
+      if (result.ok) publish({ stick: true });
+      return result;
+    },
+    [store, publish],
+  );
+
+  const onRetry = useCallback(
+    (key: string) => {
+      setRetryErrors((m) => withoutKey(m, key));
+      window.chat.retry(key).then(
+        (result) => {
+          if (result.ok) {
+            const current = store.get(key);
+            // Only move a failed entry back to pending; never undo a newer "sent".
+            if (current?.kind === 'message' && current.delivery === 'failed') {
+              store.upsert([result.entry]);
+              publish();
+            }
+          } else {
+            setRetryErrors((m) => new Map(m).set(key, result.reason.code));
+          }
+        },
+        () => setRetryErrors((m) => new Map(m).set(key, 'REJECTED')),
+      );
+    },
+    [store, publish],
+  );
+
+  const reconnectNow = useCallback(() => {
+    void window.chat.reconnectNow();
+  }, []);
+  const fetchOlder = useCallback((before: number, limit: number) => window.chat.getOlder(before, limit), []);
+  const onStoreChange = useCallback(() => publish(), [publish]);
+
+  return { send, retryErrors, onRetry, reconnectNow, fetchOlder, onStoreChange };
+}
+
+function withoutKey<V>(m: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {
+  if (!m.has(key)) return m;
+  const next = new Map(m);
+  next.delete(key);
+  return next;
+}
