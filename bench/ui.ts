@@ -23,7 +23,7 @@ function initScript(lastKey: string): string {
   const orig = window.structuredClone;
   window.structuredClone = function (v, o) {
     // The snapshot (a page of the log since it is paged), wherever it gets cloned.
-    const isSnapshot = v && typeof v === 'object' && Array.isArray(v.entries) && 'limits' in v && 'hasOlder' in v;
+    const isSnapshot = v && typeof v === 'object' && Array.isArray(v.entries) && 'status' in v && 'hasOlder' in v;
     const t0 = performance.now();
     const r = orig.call(this, v, o);
     if (isSnapshot && !P.snapStart) { P.snapStart = t0; P.snapEnd = performance.now(); }

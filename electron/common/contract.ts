@@ -50,7 +50,6 @@ export interface Snapshot {
   entries: LogEntry[];
   /** The core's log holds entries older than `entries[0]`. */
   hasOlder: boolean;
-  limits: { maxMessageBytes: number };
 }
 
 /** Entries before an `order`, oldest first. */

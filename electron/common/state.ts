@@ -40,4 +40,6 @@ export interface Status {
   machine: MachineState;
   /** Heartbeat interval in force, ms (30 s normally, 60 s in power save). */
   heartbeatMs: number;
+  /** Largest message the server takes, in UTF-8 bytes (announced in its `connection_status`). */
+  maxMessageBytes: number;
 }

@@ -105,7 +105,7 @@ test('rate-limited (4008): the client waits noticeably longer before trying agai
   await stateIs(c, 'connected');
   // Force a 4008 from the server side by exceeding the limit with the pacer bypassed.
   const limited = nextEvent(c, 'status', (s) => s.connection.kind === 'reconnecting');
-  (c as unknown as { pacer: { configure(a: number, b: number): void } }).pacer.configure(1000, 1);
+  (c as unknown as { delivery: { pacer: { configure(a: number, b: number): void } } }).delivery.pacer.configure(1000, 1);
   await Promise.all([c.send('1'), c.send('2'), c.send('3')]);
   const s = await limited;
   assert.ok(s.connection.kind === 'reconnecting');

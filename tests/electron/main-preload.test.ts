@@ -91,7 +91,7 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
 test('every IPC channel reaches the core, and status and messages are pushed to the window', async () => {
   const snap = await api.getSnapshot();
   assert.equal(snap.status.connection.kind, 'connected');
-  assert.equal(snap.limits.maxMessageBytes, 10240);
+  assert.equal(snap.status.maxMessageBytes, 10240);
 
   const statuses: Status[] = [];
   const entries: LogEntry[] = [];

@@ -1,0 +1,302 @@
+/**
+ * Transport: one WebSocket connection at a time. Opening it (URL, TLS trust,
+ * compression), the upgrade and its TLS facts, the hello (`connection_status`, or
+ * a timeout for servers that send none), decoding frames (zlib inflate capped by
+ * framing.ts), the heartbeat and the application ping, writing, and every way a
+ * connection ends, reduced to one `closed(why)` report.
+ *
+ * It decides nothing about reconnecting or state: ChatClient does, from the reports.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import WebSocket from 'ws';
+import { CloseCodes, reason, reasonForClose, type Reason } from '../common/errors';
+import { decodeServerFrame, encodeFrame, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
+import type { Clock, TimerHandle } from './clock';
+import { inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type RawFrameData } from './framing';
+import { Heartbeat } from './heartbeat';
+import { classifySocketError } from './socket-errors';
+
+export type SocketFactory = (url: string, options: WebSocket.ClientOptions) => WebSocket;
+export const wsSocketFactory: SocketFactory = (url, options) => new WebSocket(url, options);
+
+export interface TlsInfo {
+  protocol: string | null;
+  /** Leaf first, as the server presented it. */
+  chain: Array<{ subject: string; issuer: string; validFrom: string; validTo: string; fingerprint256: string }>;
+}
+
+export interface TransportOptions {
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  /** How long to wait after `open` for `connection_status` before assuming an old server. */
+  helloTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  compression: 'deflate' | 'zlib' | 'off';
+  maxInboundBytes: number;
+  tls?: { ca?: Array<string | Buffer> };
+}
+
+/** What the transport reports to its owner (ChatClient). */
+export interface TransportHost {
+  /** The connection can carry chat: after `connection_status`, or its timeout (`hello` undefined). */
+  ready(hello: ConnectionStatusIn | undefined): void;
+  /** Every decoded frame, `connection_status` included, before `ready`. */
+  frame(frame: ServerFrame): void;
+  /** The connection ended; `wasReady` tells whether it ever carried chat. */
+  closed(why: Reason, wasReady: boolean): void;
+  /** A bad frame that does not end the connection. */
+  problem(why: Reason): void;
+}
+
+interface Conn {
+  ws: WebSocket;
+  tls?: TlsInfo;
+  ready: boolean;
+  error?: Reason;
+  hello?: TimerHandle;
+  features: Set<string>;
+}
+
+export class Transport {
+  private conn: Conn | undefined;
+  private readonly heartbeat: Heartbeat;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly socketFactory: SocketFactory,
+    private options: TransportOptions,
+    private readonly host: TransportHost,
+  ) {
+    this.heartbeat = new Heartbeat(
+      clock,
+      {
+        intervalMs: options.heartbeatMs,
+        timeoutMs: options.heartbeatTimeoutMs,
+        jumpToleranceMs: Math.max(options.heartbeatTimeoutMs, 15_000),
+      },
+      {
+        ping: () => {
+          if (this.conn?.ws.readyState === WebSocket.OPEN) this.conn.ws.ping();
+        },
+        dead: (code) => this.drop(reason(code)),
+      },
+    );
+  }
+
+  /** A connection exists (opening or open). */
+  get active(): boolean {
+    return this.conn !== undefined;
+  }
+
+  /** The current connection has had its hello (or its timeout). */
+  get helloDone(): boolean {
+    return this.conn?.ready === true;
+  }
+
+  /** The connection carries chat: hello done and the socket open. */
+  get isReady(): boolean {
+    return this.conn?.ready === true && this.conn.ws.readyState === WebSocket.OPEN;
+  }
+
+  get heartbeatMs(): number {
+    return this.heartbeat.intervalMs;
+  }
+
+  /** New settings (compression, TLS trust) for the next connection. */
+  configure(options: TransportOptions): void {
+    this.options = options;
+  }
+
+  /** Power save: a longer heartbeat, picked up by a running one at once. */
+  setHeartbeatInterval(ms: number): void {
+    this.heartbeat.setInterval(ms);
+  }
+
+  /** Facts about the current connection, for diagnostics. */
+  info(): { extensions: string; features: string[]; tls?: TlsInfo } {
+    const conn = this.conn;
+    return { extensions: conn?.ws.extensions ?? '', features: conn ? [...conn.features] : [], ...(conn?.tls ? { tls: conn.tls } : {}) };
+  }
+
+  /** Opens a connection to `url`. A factory that throws (a malformed URL) returns the reason instead. */
+  open(url: string): Reason | undefined {
+    let ws: WebSocket;
+    try {
+      ws = this.socketFactory(url, {
+        handshakeTimeout: this.options.handshakeTimeoutMs,
+        perMessageDeflate: this.options.compression === 'deflate' ? PER_MESSAGE_DEFLATE : false,
+        maxPayload: this.options.maxInboundBytes,
+        ...(this.options.tls?.ca ? { ca: this.options.tls.ca } : {}),
+      });
+    } catch (err) {
+      return classifySocketError(err);
+    }
+    const conn: Conn = { ws, ready: false, features: new Set() };
+    this.conn = conn;
+    this.listen(conn);
+    return undefined;
+  }
+
+  /** Writes a frame on the current connection, zlib-compressed when that mode is on. */
+  write(text: string, done?: (err?: Error) => void): void {
+    const conn = this.conn;
+    if (!conn) return done?.(new Error('not connected'));
+    const out = outboundFrame(text, this.options.compression === 'zlib');
+    if (out.binary) conn.ws.send(out.data, { binary: true }, done);
+    else conn.ws.send(out.data, done);
+  }
+
+  /** True while `write` still goes to the connection that was current when this was called. */
+  stillCurrent(): () => boolean {
+    const conn = this.conn;
+    return () => conn !== undefined && conn === this.conn && conn.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Application-level ping (the design notes' `ping` → `pong`); resolves with the round trip in ms. */
+  ping(timeoutMs: number, onFrame: (cb: (f: ServerFrame) => void) => () => void): Promise<number> {
+    if (!this.isReady) return Promise.reject(reason('CONNECTION_LOST', 'not connected'));
+    const started = performance.now();
+    return new Promise<number>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        off();
+        reject(reason('TIMEOUT', `no pong within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = onFrame((f) => {
+        if (f.type !== 'pong') return;
+        timer.cancel();
+        off();
+        resolve(performance.now() - started);
+      });
+      this.write(encodeFrame({ type: 'ping', timestamp: new Date(this.clock.now()).toISOString() }));
+    });
+  }
+
+  /** Closes on purpose (stop, reconfigure, network down, suspend): no `closed` report follows. */
+  close(code: number, text: string): void {
+    const conn = this.conn;
+    if (!conn) return;
+    this.detach(conn);
+    if (conn.ws.readyState === WebSocket.OPEN) conn.ws.close(code, text);
+    else conn.ws.terminate();
+  }
+
+  /**
+   * The link is unusable (dead heartbeat, a bomb): report it closed, then end it.
+   * With a close code the server is told why; without one the socket is just dropped.
+   */
+  drop(why: Reason, closeCode?: number): void {
+    const conn = this.conn;
+    if (!conn) return;
+    this.ended(conn, why);
+    if (closeCode !== undefined && conn.ws.readyState === WebSocket.OPEN) conn.ws.close(closeCode, why.detail?.slice(0, 120));
+    else conn.ws.terminate();
+  }
+
+  /** Stops the heartbeat without a connection to close (the client stopped). */
+  stopHeartbeat(): void {
+    this.heartbeat.stop();
+  }
+
+  private listen(conn: Conn): void {
+    const { ws } = conn;
+    ws.on('unexpected-response', (req, res) => {
+      const code = res.statusCode ?? 0;
+      const why =
+        code === 401 || code === 403
+          ? reason('AUTH_FAILED', `HTTP ${code} on upgrade`)
+          : reason(code >= 500 ? 'SERVER_ERROR' : 'CONNECTION_LOST', `HTTP ${code} on upgrade`);
+      req.destroy();
+      this.ended(conn, why);
+    });
+    ws.on('upgrade', (res: IncomingMessage) => {
+      const socket = res.socket as TLSSocket;
+      if (typeof socket.getPeerCertificate === 'function') conn.tls = tlsInfo(socket);
+    });
+    ws.on('open', () => {
+      if (conn !== this.conn) return;
+      this.heartbeat.start();
+      conn.hello = this.clock.setTimeout(() => this.hello(conn, undefined), this.options.helloTimeoutMs);
+    });
+    ws.on('message', (data, isBinary) => this.receive(conn, data, isBinary));
+    ws.on('pong', () => {
+      if (conn === this.conn) this.heartbeat.alive();
+    });
+    ws.on('error', (err) => {
+      conn.error ??= classifySocketError(err);
+    });
+    ws.on('close', (code, buf) => this.ended(conn, closeReason(conn, code, buf)));
+  }
+
+  private hello(conn: Conn, frame: ConnectionStatusIn | undefined): void {
+    if (conn !== this.conn || conn.ready) return;
+    conn.hello?.cancel();
+    conn.ready = true;
+    frame?.features.forEach((f) => conn.features.add(f));
+    this.host.ready(frame);
+  }
+
+  private receive(conn: Conn, data: RawFrameData, isBinary: boolean): void {
+    if (conn !== this.conn) return;
+    this.heartbeat.alive();
+    const inbound = inboundText(data, isBinary, this.options.maxInboundBytes);
+    if (!inbound.ok) {
+      if (inbound.error === 'too-large') {
+        const why = reason('FRAME_TOO_LARGE', inbound.detail);
+        this.host.problem(why);
+        this.drop(why, CloseCodes.tooBig);
+      } else {
+        this.host.problem(reason('BAD_FRAME', inbound.detail));
+      }
+      return;
+    }
+    const decoded = decodeServerFrame(inbound.text, this.options.maxInboundBytes);
+    if (!decoded.ok) {
+      this.host.problem(reason('BAD_FRAME', `${decoded.error.code}: ${decoded.error.detail}`));
+      return;
+    }
+    this.host.frame(decoded.frame);
+    if (decoded.frame.type === 'connection_status') this.hello(conn, decoded.frame);
+  }
+
+  private ended(conn: Conn, why: Reason): void {
+    if (conn !== this.conn) return;
+    this.detach(conn);
+    this.host.closed(why, conn.ready);
+  }
+
+  private detach(conn: Conn): void {
+    conn.hello?.cancel();
+    this.heartbeat.stop();
+    if (this.conn === conn) this.conn = undefined;
+  }
+}
+
+/**
+ * Why a connection closed: a deliberate close code from the server outranks a generic
+ * socket error; our own receiver's verdict (ws: frame too large, bad UTF-8) outranks the echo of it.
+ */
+function closeReason(conn: Conn, code: number, buf: Buffer): Reason {
+  const byCode = reasonForClose(code, buf.toString('utf8').slice(0, 200));
+  const ours = conn.error && (conn.error.code === 'FRAME_TOO_LARGE' || conn.error.code === 'BAD_FRAME');
+  return ours ? conn.error! : byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);
+}
+
+function tlsInfo(socket: TLSSocket): TlsInfo {
+  const chain: TlsInfo['chain'] = [];
+  let cert = socket.getPeerCertificate(true);
+  const seen = new Set<string>();
+  // Bounded walk: a chain is a handful of certificates; a self-signed root points at itself.
+  for (let i = 0; i < 10 && cert && cert.fingerprint256 && !seen.has(cert.fingerprint256); i++) {
+    seen.add(cert.fingerprint256);
+    chain.push({
+      subject: String(cert.subject?.CN ?? JSON.stringify(cert.subject)),
+      issuer: String(cert.issuer?.CN ?? JSON.stringify(cert.issuer)),
+      validFrom: cert.valid_from,
+      validTo: cert.valid_to,
+      fingerprint256: cert.fingerprint256,
+    });
+    cert = cert.issuerCertificate;
+  }
+  return { protocol: socket.getProtocol(), chain };
+}
