@@ -4,7 +4,7 @@
  * Shows the UTF-8 byte count against the server's limit before sending.
  * A refused send keeps the text and says why; an accepted one clears the box.
  */
-import { memo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useRef, useState, type Dispatch, type FormEvent, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
 import type { SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
@@ -13,58 +13,24 @@ import { utf8Bytes } from './store';
 
 type Problem = { code: ReasonCode } | { unexpected: true };
 
-export const Composer = memo(function Composer({
-  t,
-  locale,
-  fmt,
-  limit,
-  send,
-}: {
+export interface ComposerProps {
   t: Strings;
   locale: Locale;
   fmt: TimeFormatters;
+  /** The server's message limit in UTF-8 bytes. */
   limit: number;
   send: (text: string) => Promise<SendResult>;
-}) {
+}
+
+export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: ComposerProps) {
   const [text, setText] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [sending, setSending] = useState(false);
   const composing = useRef(false);
-  const busy = useRef(false);
   const input = useRef<HTMLTextAreaElement>(null);
+  const { problem, setProblem, sending, submit } = useSubmit(send, limit, input, text, setText);
 
   const bytes = utf8Bytes(text);
   const over = limit > 0 && bytes > limit;
   const empty = text.trim() === '';
-
-  async function submit() {
-    if (busy.current) return;
-    const value = input.current?.value ?? text;
-    if (value.trim() === '') return;
-    // The host refuses a call this large outright (validate.ts: 4 chars per byte of the limit).
-    if (limit > 0 && value.length > limit * 4) {
-      setProblem({ code: 'TOO_LARGE' });
-      return;
-    }
-    busy.current = true;
-    setSending(true);
-    try {
-      const result = await send(value);
-      if (result.ok) {
-        // Clear what was sent; keep anything typed while it was on its way.
-        setText((cur) => (cur.startsWith(value) ? cur.slice(value.length) : cur));
-        setProblem(null);
-      } else {
-        setProblem({ code: result.reason.code });
-      }
-    } catch {
-      setProblem({ unexpected: true });
-    } finally {
-      busy.current = false;
-      setSending(false);
-      input.current?.focus();
-    }
-  }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -78,12 +44,6 @@ export const Composer = memo(function Composer({
     e.preventDefault();
     void submit();
   }
-
-  const problemText = problem
-    ? 'code' in problem
-      ? t.sendFailed(reasonText(problem.code, locale))
-      : t.sendFailed(t.unexpectedError)
-    : undefined;
 
   return (
     <form className="composer" onSubmit={onSubmit} data-testid="composer" aria-busy={sending}>
@@ -119,25 +79,91 @@ export const Composer = memo(function Composer({
           {t.send}
         </button>
       </div>
-      <div className="composer-foot">
-        <span id="composer-hint" className="composer-hint">
-          {t.keyHint}
-        </span>
-        {problemText && (
-          <span className="composer-problem" data-testid="send-error" role="alert">
-            {problemText}
-          </span>
-        )}
-        <span
-          id="composer-bytes"
-          className={`composer-bytes${over ? ' composer-bytes-over' : ''}`}
-          data-testid="byte-count"
-          data-over={over ? 'true' : 'false'}
-        >
-          {t.bytes(fmt.number(bytes), fmt.number(limit))}
-          {over ? ` — ${t.tooLong}` : ''}
-        </span>
-      </div>
+      <ComposerFoot t={t} locale={locale} fmt={fmt} problem={problem} bytes={bytes} limit={limit} over={over} />
     </form>
   );
 });
+
+/** Sends the box's text once at a time; a refusal (or a failure) becomes the problem shown under the box. */
+function useSubmit(
+  send: (text: string) => Promise<SendResult>,
+  limit: number,
+  input: RefObject<HTMLTextAreaElement | null>,
+  text: string,
+  setText: Dispatch<SetStateAction<string>>,
+) {
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [sending, setSending] = useState(false);
+  const busy = useRef(false);
+
+  async function submit() {
+    if (busy.current) return;
+    const value = input.current?.value ?? text;
+    if (value.trim() === '') return;
+    // The host refuses a call this large outright (validate.ts: 4 chars per byte of the limit).
+    if (limit > 0 && value.length > limit * 4) {
+      setProblem({ code: 'TOO_LARGE' });
+      return;
+    }
+    busy.current = true;
+    setSending(true);
+    try {
+      const result = await send(value);
+      if (result.ok) {
+        // Clear what was sent; keep anything typed while it was on its way.
+        setText((cur) => (cur.startsWith(value) ? cur.slice(value.length) : cur));
+        setProblem(null);
+      } else {
+        setProblem({ code: result.reason.code });
+      }
+    } catch {
+      setProblem({ unexpected: true });
+    } finally {
+      busy.current = false;
+      setSending(false);
+      input.current?.focus();
+    }
+  }
+
+  return { problem, setProblem, sending, submit };
+}
+
+interface FootProps {
+  t: Strings;
+  locale: Locale;
+  fmt: TimeFormatters;
+  problem: Problem | null;
+  bytes: number;
+  limit: number;
+  over: boolean;
+}
+
+/** Under the box: the key hint, why the last send was refused, and the byte count against the limit. */
+function ComposerFoot({ t, locale, fmt, problem, bytes, limit, over }: FootProps) {
+  const problemText = problem
+    ? 'code' in problem
+      ? t.sendFailed(reasonText(problem.code, locale))
+      : t.sendFailed(t.unexpectedError)
+    : undefined;
+  return (
+    <div className="composer-foot">
+      <span id="composer-hint" className="composer-hint">
+        {t.keyHint}
+      </span>
+      {problemText && (
+        <span className="composer-problem" data-testid="send-error" role="alert">
+          {problemText}
+        </span>
+      )}
+      <span
+        id="composer-bytes"
+        className={`composer-bytes${over ? ' composer-bytes-over' : ''}`}
+        data-testid="byte-count"
+        data-over={over ? 'true' : 'false'}
+      >
+        {t.bytes(fmt.number(bytes), fmt.number(limit))}
+        {over ? ` — ${t.tooLong}` : ''}
+      </span>
+    </div>
+  );
+}

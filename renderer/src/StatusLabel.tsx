@@ -3,7 +3,7 @@
  * The label itself is a polite live region; the per-second countdown sits
  * beside it, outside the region, so screen readers are not told every second.
  */
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useState, type ReactNode } from 'react';
 import type { Status } from '../../electron/common/state';
 import { reasonText, type Locale, type Strings } from './i18n';
 import { IconAlert, IconConnected, IconDisconnected, IconGear, IconLeaf, IconLockAlert, IconOffline, IconServerAlert, IconSpinner } from './Icons';
@@ -32,26 +32,20 @@ function useCountdown(status: Status): number | undefined {
   return Math.max(0, Math.ceil((deadline - now) / 1000));
 }
 
-export const StatusLabel = memo(function StatusLabel({
-  status,
-  t,
-  locale,
-  onReconnectNow,
-  onOpenSettings,
-}: {
-  status: Status;
-  t: Strings;
-  locale: Locale;
-  onReconnectNow: () => void;
-  onOpenSettings: () => void;
-}) {
-  const c = status.connection;
-  const seconds = useCountdown(status);
-  let icon;
+interface ConnectionLabel {
+  icon: ReactNode;
+  text: string;
+  detail: string | undefined;
+  /** A problem the person can fix, shown with its own heading and colour: certificates or the server itself. */
+  problem: 'tls' | 'server-error' | undefined;
+}
+
+/** What the label shows for a connection state: icon, words, detail, and a problem the person can fix. */
+function describeConnection(c: Status['connection'], t: Strings, locale: Locale): ConnectionLabel {
+  let icon: ReactNode;
   let text: string;
   let detail: string | undefined;
-  /** A problem the person can fix, shown with its own heading and colour: certificates or the server itself. */
-  let problem: 'tls' | 'server-error' | undefined;
+  let problem: ConnectionLabel['problem'];
   if (c.kind === 'reconnecting' && c.reason.code.startsWith('TLS_')) problem = 'tls';
   else if (c.kind === 'reconnecting' && c.reason.code === 'SERVER_ERROR') problem = 'server-error';
   switch (c.kind) {
@@ -97,6 +91,21 @@ export const StatusLabel = memo(function StatusLabel({
       detail = c.reason.code === 'STOPPED' ? undefined : reasonText(c.reason.code, locale);
       break;
   }
+  return { icon, text, detail, problem };
+}
+
+export interface StatusLabelProps {
+  status: Status;
+  t: Strings;
+  locale: Locale;
+  onReconnectNow: () => void;
+  onOpenSettings: () => void;
+}
+
+export const StatusLabel = memo(function StatusLabel({ status, t, locale, onReconnectNow, onOpenSettings }: StatusLabelProps) {
+  const c = status.connection;
+  const seconds = useCountdown(status);
+  const { icon, text, detail, problem } = describeConnection(c, t, locale);
 
   return (
     <div className="status-group">
