@@ -8,24 +8,11 @@
  * copied aside next to it and reported.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { reason } from '../common/errors';
+import { writeFileAtomic } from './atomic-file';
 import { isOutboxItem, type OutboxItem, type OutboxLoad, type OutboxOp, type OutboxStore } from './outbox';
 
 const HEADER = JSON.stringify({ format: 'uos-chat-outbox', version: 1 });
-
-export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await fs.open(tmp, 'w', mode);
-  try {
-    await handle.writeFile(data, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(tmp, file);
-}
 
 function serialize(items: readonly OutboxItem[]): string {
   return [HEADER, ...items.map((i) => JSON.stringify({ id: i.id, text: i.text, createdAt: i.createdAt }))].join('\n') + '\n';

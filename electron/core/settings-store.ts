@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import type { SaveSettingsResult, SettingsPatchIn, SettingsView } from '../common/contract';
 import { reason, type Reason } from '../common/errors';
-import { writeFileAtomic } from './outbox-file';
+import { writeFileAtomic } from './atomic-file';
 import { checkSettings, mergeSettings, SETTINGS_VERSION, type Settings, type SettingsPatch } from './settings';
 
 /** Encrypts secrets at rest (Electron's safeStorage; nothing in the CLI). */

@@ -1,6 +1,6 @@
 /** Window size and position, remembered between runs (validated: a corrupt file means defaults). */
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from './outbox-file';
+import { writeFileAtomic } from './atomic-file';
 
 export interface WindowState {
   width: number;

@@ -25,7 +25,7 @@ import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { ChatService } from '../../electron/core/chat-service';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import { loadCaBundle } from '../../electron/core/ca-bundle';
-import { writeFileAtomic } from '../../electron/core/outbox-file';
+import { writeFileAtomic } from '../../electron/core/atomic-file';
 import { SettingsStore } from '../../electron/core/settings-store';
 import { SETTINGS_VERSION, type Settings, type SettingsPatch } from '../../electron/core/settings';
 import type { PushChannel } from '../../electron/common/contract';
