@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { MessageEntry } from '../common/contract';
-import type { Reason } from '../common/errors';
+import type { Reason, ReasonCode } from '../common/errors';
 import type { ConnectionState, Status } from '../common/state';
 import { describeReason } from '../common/words';
 import { ChatClient, type ClientConfig } from '../core/client';
@@ -38,11 +38,43 @@ Exit codes: 0 ok, 1 usage, 2 message refused, 3 authentication failed, 4 TLS pro
 
 export class UsageError extends Error {}
 
+const REFUSED = 2;
+const AUTH = 3;
+const TLS = 4;
+const UNREACHABLE = 5;
+
+/** Every reason has its exit code here: a new reason does not compile until it is given one. */
+const EXIT_CODES: Record<ReasonCode, number> = {
+  AUTH_FAILED: AUTH,
+  RATE_LIMITED: REFUSED,
+  SERVER_ERROR: UNREACHABLE,
+  UNREACHABLE: UNREACHABLE,
+  CONNECTION_LOST: UNREACHABLE,
+  HEARTBEAT_TIMEOUT: UNREACHABLE,
+  CLOCK_JUMP: UNREACHABLE,
+  TOO_LARGE: REFUSED,
+  REJECTED: REFUSED,
+  BAD_FRAME: UNREACHABLE,
+  FRAME_TOO_LARGE: UNREACHABLE,
+  TLS_UNKNOWN_CA: TLS,
+  TLS_SELF_SIGNED: TLS,
+  TLS_EXPIRED: TLS,
+  TLS_HOSTNAME: TLS,
+  TLS_OTHER: TLS,
+  NETWORK_DOWN: UNREACHABLE,
+  SUSPENDED: UNREACHABLE,
+  STOPPED: UNREACHABLE,
+  TIMEOUT: UNREACHABLE,
+  BAD_CONFIG: UNREACHABLE,
+  EMPTY_MESSAGE: REFUSED,
+  OUTBOX_FULL: REFUSED,
+  OUTBOX_CORRUPT: UNREACHABLE,
+  OUTBOX_WRITE_FAILED: REFUSED,
+};
+
 export function exitCodeFor(reason: Reason): number {
-  if (reason.code === 'AUTH_FAILED') return 3;
-  if (reason.code.startsWith('TLS_')) return 4;
-  if (['TOO_LARGE', 'REJECTED', 'RATE_LIMITED', 'EMPTY_MESSAGE', 'OUTBOX_FULL', 'OUTBOX_WRITE_FAILED'].includes(reason.code)) return 2;
-  return 5;
+  // The doctor passes a code it read back from its own report: an unknown one is "unreachable", as before.
+  return EXIT_CODES[reason.code] ?? UNREACHABLE;
 }
 
 /** One line a person can read: the words, then the detail. The token never appears (the core redacts URLs). */
