@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { MessageEntry } from '../common/contract';
 import type { Reason, ReasonCode } from '../common/errors';
+import { FIELD_SPECS, SETTINGS_KEYS } from '../common/settings-fields';
 import type { ConnectionState, Status } from '../common/state';
 import { describeReason } from '../common/words';
 import { ChatClient, type ClientConfig } from '../core/client';
@@ -17,7 +18,7 @@ import { FileOutboxStore } from '../core/outbox-file';
 import { MemoryOutboxStore } from '../core/outbox';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
 import { MachineMonitor } from '../core/machine-monitor';
-import { mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
+import { formatSettingsProblem, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { formatDoctor, runDoctor } from './doctor';
 
 export interface CliIo {
@@ -27,13 +28,21 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream;
 }
 
+/** The settings fields the CLI takes as flags (the table says which). */
+const CLI_FIELDS = SETTINGS_KEYS.filter((field) => FIELD_SPECS[field].cli);
+
+const settingsHelp = CLI_FIELDS.map((field) => {
+  const { flag, flagValue, help } = FIELD_SPECS[field];
+  return help ? `${flag} ${flagValue} (${help})` : `${flag} ${flagValue}`;
+}).join(', ');
+
 export const USAGE = `usage:
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] TEXT
-Common options: --ca FILE (extra trusted CA bundle), --compression deflate|zlib|off
+Common options: ${settingsHelp}
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] --stdin   (one message per line)
   uos-chat listen --server URL [--token T] [--count N] [--timeout S]
   uos-chat doctor --server URL [--token T] [--json] [--timeout S]
-Environment: UOS_CHAT_SERVER, UOS_CHAT_TOKEN. Output: one JSON object per line.
+Environment: ${CLI_FIELDS.map((field) => FIELD_SPECS[field].env).join(', ')}. Output: one JSON object per line.
 Exit codes: 0 ok, 1 usage, 2 message refused, 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
 
 export class UsageError extends Error {}
@@ -129,7 +138,7 @@ function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, 
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
   const problems = [...fromEnv.problems, ...fromArgs.problems];
-  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  if (problems.length > 0) throw new UsageError(problems.map(formatSettingsProblem).join('; '));
   if (!fromEnv.patch.serverUrl && !fromArgs.patch.serverUrl) throw new UsageError('--server URL is required (or UOS_CHAT_SERVER)');
   const settings = mergeSettings(fromEnv.patch, fromArgs.patch);
   const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
@@ -170,11 +179,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** `--server` → `server`: the settings flags as parseArgs names them. */
+const settingsOptions = Object.fromEntries(CLI_FIELDS.map((field) => [FIELD_SPECS[field].flag.slice(2), { type: 'string' } as const]));
+
 const optionSpec = {
-  server: { type: 'string' },
-  token: { type: 'string' },
-  ca: { type: 'string' },
-  compression: { type: 'string' },
+  ...settingsOptions,
   'data-dir': { type: 'string' },
   timeout: { type: 'string' },
   count: { type: 'string' },

@@ -4,7 +4,10 @@
  * There is deliberately no generic invoke/send: each channel is named here.
  */
 import type { Reason } from './errors';
+import type { Compression, LanguageSetting, SettingsKey } from './settings-fields';
 import type { Status } from './state';
+
+export type { Compression, LanguageSetting, SettingsKey };
 
 export type Delivery = 'pending' | 'sent' | 'failed';
 
@@ -75,9 +78,6 @@ export const MAX_PAGE = 1_000;
 
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
-export type Compression = 'deflate' | 'zlib' | 'off';
-export type LanguageSetting = 'auto' | 'zh-CN' | 'en';
-
 /** Settings as the renderer sees them. The token itself never leaves main. */
 export interface SettingsView {
   serverUrl: string;
@@ -87,7 +87,7 @@ export interface SettingsView {
   compression: Compression;
   language: LanguageSetting;
   /** Set by environment variables or flags, which win over the settings file. */
-  overridden: Array<'serverUrl' | 'token' | 'caFile' | 'compression' | 'language'>;
+  overridden: SettingsKey[];
 }
 
 /** Fields to change; absent fields stay. `token: ''` clears the token, `caFile: ''` removes the bundle. */
@@ -99,9 +99,30 @@ export interface SettingsPatchIn {
   language?: LanguageSetting;
 }
 
+/** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices. */
+export type BadValueCode = 'BAD_URL' | 'BAD_TOKEN' | 'NOT_A_PATH' | 'NOT_ALLOWED';
+
+/**
+ * Why a settings value was refused (or, for OVERRIDDEN, saved but not in force): a stable code the
+ * renderer puts in words, the field it is about ('file': the settings file as a whole), and detail
+ * that is never secret. Main's logs put the same in English (formatSettingsProblem in the core).
+ */
+export type SettingsProblem =
+  | { field: SettingsKey; code: BadValueCode }
+  /** Saved, but an environment variable or command-line flag sets it, and wins. */
+  | { field: SettingsKey; code: 'OVERRIDDEN' }
+  /** `detail`: the file named. */
+  | { field: 'caFile'; code: 'CA_UNREADABLE'; detail: string }
+  /** `detail`: why writing the file failed. */
+  | { field: 'file'; code: 'SAVE_FAILED'; detail: string }
+  /** This host has no settings to change (benchmarks). */
+  | { field: 'file'; code: 'READ_ONLY' };
+
+export type SettingsProblemCode = SettingsProblem['code'];
+
 export type SaveSettingsResult =
-  | { ok: true; settings: SettingsView; warnings: string[] }
-  | { ok: false; problems: string[] };
+  | { ok: true; settings: SettingsView; warnings: SettingsProblem[] }
+  | { ok: false; problems: SettingsProblem[] };
 
 export const InvokeChannels = {
   getSnapshot: 'chat:get-snapshot',

@@ -5,6 +5,7 @@
 import type { InvokeChannel, InvokeMap } from './contract';
 import { InvokeChannels, MAX_PAGE } from './contract';
 import { MAX_MESSAGE_BYTES, MAX_ID_LENGTH } from './protocol';
+import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -52,23 +53,15 @@ function checkOlderQuery(arg: unknown): { ok: false; error: string } | undefined
   return undefined;
 }
 
-const PATCH_FIELDS: Record<string, { max: number; values?: readonly string[] }> = {
-  serverUrl: { max: 2048 },
-  token: { max: 4096 },
-  caFile: { max: 4096 },
-  compression: { max: 16, values: ['deflate', 'zlib', 'off'] },
-  language: { max: 16, values: ['auto', 'zh-CN', 'en'] },
-};
-
 /** Shape only (known keys, strings, sizes, allowed values); meaning (a URL, a file) is checked by main. */
 function checkSettingsPatch(arg: unknown): { ok: false; error: string } | undefined {
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return { ok: false, error: 'save-settings needs an object' };
   if (Object.getPrototypeOf(arg) !== Object.prototype && Object.getPrototypeOf(arg) !== null) return { ok: false, error: 'save-settings needs a plain object' };
   for (const [key, value] of Object.entries(arg)) {
-    const spec = PATCH_FIELDS[key];
+    const spec = Object.hasOwn(FIELD_SPECS, key) ? FIELD_SPECS[key as SettingsKey] : undefined;
     if (!spec) return { ok: false, error: `save-settings: unknown field ${JSON.stringify(key).slice(0, 40)}` };
     if (typeof value !== 'string') return { ok: false, error: `save-settings: ${key} must be a string` };
-    if (value.length > spec.max) return { ok: false, error: `save-settings: ${key} over ${spec.max} characters` };
+    if (value.length > spec.maxLength) return { ok: false, error: `save-settings: ${key} over ${spec.maxLength} characters` };
     if (spec.values && !spec.values.includes(value)) return { ok: false, error: `save-settings: ${key} must be one of ${spec.values.join(', ')}` };
   }
   return undefined;

@@ -28,7 +28,7 @@ export interface SettingsPort {
 
 /** For hosts without a settings file (benchmarks): shows what the client uses, refuses changes. */
 export function readOnlySettings(view: SettingsView): SettingsPort {
-  return { view: () => view, save: async () => ({ ok: false, problems: ['settings cannot be changed here'] }) };
+  return { view: () => view, save: async () => ({ ok: false, problems: [{ field: 'file', code: 'READ_ONLY' }] }) };
 }
 
 export class InvalidCallError extends Error {

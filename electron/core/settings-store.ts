@@ -7,10 +7,11 @@
  * to the renderer (only `hasToken`) and never into a log line.
  */
 import { promises as fs } from 'node:fs';
-import type { SaveSettingsResult, SettingsPatchIn, SettingsView } from '../common/contract';
+import type { SaveSettingsResult, SettingsPatchIn, SettingsProblem, SettingsView } from '../common/contract';
 import { reason, type Reason } from '../common/errors';
+import { SETTINGS_KEYS } from '../common/settings-fields';
 import { writeFileAtomic } from './atomic-file';
-import { checkSettings, mergeSettings, SETTINGS_VERSION, type Settings, type SettingsPatch } from './settings';
+import { checkSettings, formatSettingsProblem, mergeSettings, SETTINGS_VERSION, type Settings, type SettingsPatch } from './settings';
 
 /** Encrypts secrets at rest (Electron's safeStorage; nothing in the CLI). */
 export interface SecretBox {
@@ -28,8 +29,6 @@ export interface SettingsStoreOptions {
   apply: (settings: Settings, changed: Array<keyof SettingsPatch>) => void;
   now?: () => number;
 }
-
-const FIELDS: Array<keyof SettingsPatch> = ['serverUrl', 'token', 'caFile', 'compression', 'language'];
 
 export class SettingsStore {
   private fromFile: SettingsPatch = {};
@@ -71,7 +70,7 @@ export class SettingsStore {
         }
         const checked = checkSettings(rest, file);
         this.fromFile = checked.patch;
-        problems.push(...checked.problems.map((p) => reason('BAD_CONFIG', p)));
+        problems.push(...checked.problems.map((p) => reason('BAD_CONFIG', formatSettingsProblem(p))));
       }
     }
     this.effective = mergeSettings(this.fromFile, this.options.overrides);
@@ -90,7 +89,7 @@ export class SettingsStore {
       caFile: s.caFile ?? '',
       compression: s.compression,
       language: s.language,
-      overridden: FIELDS.filter((f) => this.options.overrides[f] !== undefined),
+      overridden: SETTINGS_KEYS.filter((f) => this.options.overrides[f] !== undefined),
     };
   }
 
@@ -102,12 +101,13 @@ export class SettingsStore {
     if (raw.token === '') (delete raw.token, clear.add('token'));
     if (raw.caFile === '') (delete raw.caFile, clear.add('caFile'));
     const checked = checkSettings(raw, 'settings');
-    if (checked.problems.length > 0) return { ok: false, problems: checked.problems };
+    // Where the values came from is for logs; the renderer knows it sent them.
+    if (checked.problems.length > 0) return { ok: false, problems: checked.problems.map(({ source: _, ...p }): SettingsProblem => p) };
     if (checked.patch.caFile) {
       try {
         await fs.access(checked.patch.caFile);
       } catch {
-        return { ok: false, problems: [`settings: caFile ${checked.patch.caFile} cannot be read`] };
+        return { ok: false, problems: [{ field: 'caFile', code: 'CA_UNREADABLE', detail: checked.patch.caFile }] };
       }
     }
     const next: SettingsPatch = { ...this.fromFile, ...checked.patch };
@@ -115,15 +115,15 @@ export class SettingsStore {
     try {
       await this.write(next);
     } catch (err) {
-      return { ok: false, problems: [`settings could not be saved: ${(err as Error).message}`] };
+      return { ok: false, problems: [{ field: 'file', code: 'SAVE_FAILED', detail: (err as Error).message }] };
     }
     const before = this.effective;
     this.fromFile = next;
     this.effective = mergeSettings(this.fromFile, this.options.overrides);
-    const changed = FIELDS.filter((f) => before[f] !== this.effective[f]);
+    const changed = SETTINGS_KEYS.filter((f) => before[f] !== this.effective[f]);
     const view = this.view();
-    const warnings = FIELDS.filter((f) => f in patch && view.overridden.includes(f)).map(
-      (f) => `${f} is set by an environment variable or command-line flag, which wins over the settings file`,
+    const warnings = SETTINGS_KEYS.filter((f) => f in patch && view.overridden.includes(f)).map(
+      (field): SettingsProblem => ({ field, code: 'OVERRIDDEN' }),
     );
     if (changed.length > 0) this.options.apply(this.effective, changed);
     return { ok: true, settings: view, warnings };

@@ -1,14 +1,26 @@
 /**
  * Layered settings: typed defaults → settings file → environment → command-line
  * flags. Every layer is validated; a bad value is reported with its source and
- * ignored (the layer below stays in force). The file layer lives in
- * settings-store.ts.
+ * ignored (the layer below stays in force). The fields (names, variables,
+ * flags, checks, defaults) are the table in electron/common/settings-fields.ts;
+ * the file layer lives in settings-store.ts.
  */
+import type { BadValueCode, SettingsProblem } from '../common/contract';
+import {
+  FIELD_SPECS,
+  SETTINGS_FIELDS,
+  SETTINGS_KEYS,
+  type Compression,
+  type FieldCheck,
+  type LanguageSetting,
+  type SettingsFieldSpec,
+  type SettingsKey,
+} from '../common/settings-fields';
 
 export const SETTINGS_VERSION = 1;
 
-export type Compression = 'deflate' | 'zlib' | 'off';
-export type Language = 'auto' | 'zh-CN' | 'en';
+export type { Compression };
+export type Language = LanguageSetting;
 
 export interface Settings {
   version: typeof SETTINGS_VERSION;
@@ -20,27 +32,27 @@ export interface Settings {
 }
 
 /** The reference server started by `npm start` listens here. */
-export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:8765/ws/chat/';
+export const DEFAULT_SERVER_URL = SETTINGS_FIELDS.serverUrl.default;
 
 export const defaultSettings: Settings = {
   version: SETTINGS_VERSION,
   serverUrl: DEFAULT_SERVER_URL,
-  compression: 'deflate',
-  language: 'auto',
+  compression: SETTINGS_FIELDS.compression.default,
+  language: SETTINGS_FIELDS.language.default,
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'version'>>;
 
+/** A refused value, with where it came from ('environment', 'command line', the file's path, 'settings'). */
+export type SourcedProblem = SettingsProblem & { source: string };
+
 export interface Checked {
   patch: SettingsPatch;
-  problems: string[];
+  problems: SourcedProblem[];
 }
 
-const COMPRESSIONS: Compression[] = ['deflate', 'zlib', 'off'];
-const LANGUAGES: Language[] = ['auto', 'zh-CN', 'en'];
-
 export function checkServerUrl(v: unknown): string | undefined {
-  if (typeof v !== 'string' || v.length > 2048) return undefined;
+  if (typeof v !== 'string' || v.length > SETTINGS_FIELDS.serverUrl.maxLength) return undefined;
   try {
     const u = new URL(v);
     return u.protocol === 'ws:' || u.protocol === 'wss:' ? u.toString() : undefined;
@@ -49,60 +61,48 @@ export function checkServerUrl(v: unknown): string | undefined {
   }
 }
 
+/** Each kind of check in the table: the value to keep (normalized), or undefined, refused with `code`. */
+const CHECKS: Record<FieldCheck, { accept: (v: unknown, spec: SettingsFieldSpec) => string | undefined; code: BadValueCode }> = {
+  'ws-url': { accept: checkServerUrl, code: 'BAD_URL' },
+  token: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength && !/[\s]/.test(v) ? v : undefined), code: 'BAD_TOKEN' },
+  path: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength ? v : undefined), code: 'NOT_A_PATH' },
+  choice: { accept: (v, spec) => (typeof v === 'string' && spec.values?.includes(v) ? v : undefined), code: 'NOT_ALLOWED' },
+};
+
 /** Validates untrusted values (file, env, flags, renderer). `source` names where they came from. */
 export function checkSettings(raw: Record<string, unknown>, source: string): Checked {
-  const patch: SettingsPatch = {};
-  const problems: string[] = [];
-  const bad = (field: string, why: string) => problems.push(`${source}: ${field} ${why}`);
-  if (raw.serverUrl !== undefined) {
-    const url = checkServerUrl(raw.serverUrl);
-    if (url) patch.serverUrl = url;
-    else bad('serverUrl', 'must be a ws:// or wss:// URL');
+  const patch: Record<string, string> = {};
+  const problems: SourcedProblem[] = [];
+  for (const field of SETTINGS_KEYS) {
+    if (raw[field] === undefined) continue;
+    const spec = FIELD_SPECS[field];
+    const check = CHECKS[spec.check];
+    const value = check.accept(raw[field], spec);
+    if (value !== undefined) patch[field] = value;
+    else problems.push({ field, code: check.code, source });
   }
-  if (raw.token !== undefined) {
-    if (typeof raw.token === 'string' && raw.token.length <= 4096 && !/[\s]/.test(raw.token)) patch.token = raw.token;
-    else bad('token', 'must be a string without spaces (value not shown)');
-  }
-  if (raw.caFile !== undefined) {
-    if (typeof raw.caFile === 'string' && raw.caFile.length <= 4096) patch.caFile = raw.caFile;
-    else bad('caFile', 'must be a file path');
-  }
-  if (raw.compression !== undefined) {
-    if (COMPRESSIONS.includes(raw.compression as Compression)) patch.compression = raw.compression as Compression;
-    else bad('compression', `must be one of ${COMPRESSIONS.join(', ')}`);
-  }
-  if (raw.language !== undefined) {
-    if (LANGUAGES.includes(raw.language as Language)) patch.language = raw.language as Language;
-    else bad('language', `must be one of ${LANGUAGES.join(', ')}`);
-  }
-  return { patch, problems };
+  // The checks above accept exactly the values each field's type allows.
+  return { patch: patch as SettingsPatch, problems };
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): Checked {
   const raw: Record<string, unknown> = {};
-  if (env.UOS_CHAT_SERVER) raw.serverUrl = env.UOS_CHAT_SERVER;
-  if (env.UOS_CHAT_TOKEN) raw.token = env.UOS_CHAT_TOKEN;
-  if (env.UOS_CHAT_CA) raw.caFile = env.UOS_CHAT_CA;
-  if (env.UOS_CHAT_COMPRESSION) raw.compression = env.UOS_CHAT_COMPRESSION;
-  if (env.UOS_CHAT_LANG) raw.language = env.UOS_CHAT_LANG;
+  for (const field of SETTINGS_KEYS) {
+    const value = env[SETTINGS_FIELDS[field].env];
+    if (value) raw[field] = value;
+  }
   return checkSettings(raw, 'environment');
 }
 
+const FIELD_OF_FLAG = new Map<string, SettingsKey>(SETTINGS_KEYS.map((field) => [SETTINGS_FIELDS[field].flag, field]));
+
 /** `--server URL --token T --ca FILE --compression M --lang L` (and `--flag=value`). Unknown flags are left alone (Chromium has many). */
 export function settingsFromArgs(argv: readonly string[]): Checked {
-  const names: Record<string, keyof SettingsPatch> = {
-    '--server': 'serverUrl',
-    '--token': 'token',
-    '--ca': 'caFile',
-    '--compression': 'compression',
-    '--lang': 'language',
-  };
   const raw: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const field = names[flag];
+    const field = FIELD_OF_FLAG.get(eq > 0 ? arg.slice(0, eq) : arg);
     if (!field) continue;
     raw[field] = eq > 0 ? arg.slice(eq + 1) : argv[++i];
   }
@@ -111,4 +111,31 @@ export function settingsFromArgs(argv: readonly string[]): Checked {
 
 export function mergeSettings(...layers: SettingsPatch[]): Settings {
   return Object.assign({}, defaultSettings, ...layers) as Settings;
+}
+
+/** The problem in English, for logs and the CLI; with its source in front when it has one. The token's value is never part of it. */
+export function formatSettingsProblem(problem: SettingsProblem & { source?: string }): string {
+  const text = problemText(problem);
+  return problem.source === undefined ? text : `${problem.source}: ${text}`;
+}
+
+function problemText(p: SettingsProblem): string {
+  switch (p.code) {
+    case 'BAD_URL':
+      return `${p.field} must be a ws:// or wss:// URL`;
+    case 'BAD_TOKEN':
+      return `${p.field} must be a string without spaces (value not shown)`;
+    case 'NOT_A_PATH':
+      return `${p.field} must be a file path`;
+    case 'NOT_ALLOWED':
+      return `${p.field} must be one of ${FIELD_SPECS[p.field].values?.join(', ')}`;
+    case 'OVERRIDDEN':
+      return `${p.field} is set by an environment variable or command-line flag, which wins over the settings file`;
+    case 'CA_UNREADABLE':
+      return `${p.field} ${p.detail} cannot be read`;
+    case 'SAVE_FAILED':
+      return `settings could not be saved: ${p.detail}`;
+    case 'READ_ONLY':
+      return 'settings cannot be changed here';
+  }
 }

@@ -12,7 +12,7 @@ import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle } from '../core/ca-bundle';
 import { launchSwitches } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
-import { settingsFromArgs, settingsFromEnv } from '../core/settings';
+import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { SettingsStore, type SecretBox } from '../core/settings-store';
 import { loadWindowState, saveWindowState } from '../core/window-state';
 import { registerIpc } from './ipc';
@@ -63,7 +63,7 @@ export async function runMain(
   const userData = app.getPath('userData');
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
-  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${p}`);
+  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${formatSettingsProblem(p)}`);
 
   // Late-bound: the store applies changes to the client it is created before.
   let client: ChatClient | undefined;

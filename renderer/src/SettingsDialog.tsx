@@ -7,21 +7,13 @@
  * flag are shown read-only with a note.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
-import type { Compression, LanguageSetting, SaveSettingsResult, SettingsPatchIn, SettingsView } from '../../electron/common/contract';
+import type { Compression, LanguageSetting, SaveSettingsResult, SettingsPatchIn, SettingsProblem, SettingsView } from '../../electron/common/contract';
+import { COMPRESSIONS, LANGUAGES, SETTINGS_KEYS, type SettingsKey } from '../../electron/common/settings-fields';
 import { describeSettingsProblem, systemLocale, type ProblemText, type SettingsField, type Strings } from './i18n';
 import { IconAlert, IconLock } from './Icons';
 
-const COMPRESSIONS: readonly Compression[] = ['deflate', 'zlib', 'off'];
-const LANGUAGES: readonly LanguageSetting[] = ['auto', 'zh-CN', 'en'];
-
-interface Draft {
-  serverUrl: string;
-  token: string;
-  clearToken: boolean;
-  caFile: string;
-  compression: Compression;
-  language: LanguageSetting;
-}
+/** What the form holds: every field (the token only when typed) and whether to clear the saved token. */
+type Draft = Required<SettingsPatchIn> & { clearToken: boolean };
 
 function draftOf(view: SettingsView): Draft {
   return {
@@ -34,22 +26,28 @@ function draftOf(view: SettingsView): Draft {
   };
 }
 
+const ifChanged = <T,>(now: T, before: T): T | undefined => (now !== before ? now : undefined);
+
+/** For each field (a new one in the table does not compile until it is here): its value to send, if the person changed it. */
+const CHANGES: { [K in SettingsKey]: (view: SettingsView, d: Draft) => SettingsPatchIn[K] | undefined } = {
+  serverUrl: (view, d) => ifChanged(d.serverUrl.trim(), view.serverUrl),
+  // Cleared: '' (only when one is saved); typed: the new one; left empty: unchanged.
+  token: (view, d) => (d.clearToken ? (view.hasToken ? '' : undefined) : d.token !== '' ? d.token : undefined),
+  caFile: (view, d) => ifChanged(d.caFile.trim(), view.caFile),
+  compression: (view, d) => ifChanged(d.compression, view.compression),
+  language: (view, d) => ifChanged(d.language, view.language),
+};
+
 /** Only what changed, and nothing the environment or a flag decides. */
 export function patchOf(view: SettingsView, d: Draft): SettingsPatchIn {
-  const locked = new Set<SettingsField>(view.overridden);
-  const patch: SettingsPatchIn = {};
-  const url = d.serverUrl.trim();
-  if (!locked.has('serverUrl') && url !== view.serverUrl) patch.serverUrl = url;
-  if (!locked.has('token')) {
-    if (d.clearToken) {
-      if (view.hasToken) patch.token = '';
-    } else if (d.token !== '') patch.token = d.token;
+  const patch: Partial<Record<SettingsKey, string>> = {};
+  for (const field of SETTINGS_KEYS) {
+    if (view.overridden.includes(field)) continue;
+    const value = CHANGES[field](view, d);
+    if (value !== undefined) patch[field] = value;
   }
-  const ca = d.caFile.trim();
-  if (!locked.has('caFile') && ca !== view.caFile) patch.caFile = ca;
-  if (!locked.has('compression') && d.compression !== view.compression) patch.compression = d.compression;
-  if (!locked.has('language') && d.language !== view.language) patch.language = d.language;
-  return patch;
+  // Each value came from CHANGES[field], typed as that field's.
+  return patch as SettingsPatchIn;
 }
 
 export function SettingsDialog({
@@ -62,7 +60,7 @@ export function SettingsDialog({
   view: SettingsView;
   t: Strings;
   onSave: (patch: SettingsPatchIn) => Promise<SaveSettingsResult>;
-  onSaved: (settings: SettingsView, warnings: string[]) => void;
+  onSaved: (settings: SettingsView, warnings: SettingsProblem[]) => void;
   onClose: () => void;
 }) {
   const ids = useId();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { settingsFromArgs, settingsFromEnv } from '../../electron/core/settings';
+import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../../electron/core/settings';
 import { SettingsStore, type SecretBox } from '../../electron/core/settings-store';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-settings-'));
@@ -24,11 +24,14 @@ test('env and flags are validated and name their source', () => {
   const env = settingsFromEnv({ UOS_CHAT_SERVER: 'http://nope', UOS_CHAT_COMPRESSION: 'zlib', UOS_CHAT_TOKEN: 'has space' });
   assert.deepEqual(env.patch, { compression: 'zlib' });
   assert.equal(env.problems.length, 2);
-  assert.ok(env.problems.every((p) => p.startsWith('environment:')));
-  assert.ok(!env.problems.join().includes('has space'), 'a bad token is not echoed');
+  assert.ok(env.problems.every((p) => p.source === 'environment'));
+  assert.deepEqual(env.problems.map((p) => [p.field, p.code]), [['serverUrl', 'BAD_URL'], ['token', 'BAD_TOKEN']]);
+  assert.ok(!JSON.stringify(env.problems).includes('has space'), 'a bad token is not echoed');
+  assert.ok(!env.problems.map(formatSettingsProblem).join().includes('has space'), 'a bad token is not echoed');
   const args = settingsFromArgs(['--server=wss://chat.example/ws', '--lang', 'zh-CN', '--no-sandbox', '--compression', 'bogus']);
   assert.deepEqual(args.patch, { serverUrl: 'wss://chat.example/ws', language: 'zh-CN' });
-  assert.match(args.problems[0]!, /command line: compression must be one of deflate, zlib, off/);
+  assert.deepEqual(args.problems, [{ field: 'compression', code: 'NOT_ALLOWED', source: 'command line' }]);
+  assert.match(formatSettingsProblem(args.problems[0]!), /command line: compression must be one of deflate, zlib, off/);
 });
 
 test('a corrupt settings file is set aside and the defaults are used', async (t) => {
@@ -59,7 +62,7 @@ test('save: validated, atomic, 0600, token sealed, applied with what changed; ov
   assert.ok(ok.ok);
   assert.equal(ok.settings.hasToken, true);
   assert.deepEqual(ok.settings.overridden, ['compression']);
-  assert.match(ok.warnings[0]!, /compression is set by an environment variable/);
+  assert.deepEqual(ok.warnings, [{ field: 'compression', code: 'OVERRIDDEN' }]);
   assert.equal(store.current().compression, 'off', 'the override still wins');
   assert.deepEqual(applied, [['serverUrl', 'token']]);
   const text = readFileSync(file, 'utf8');

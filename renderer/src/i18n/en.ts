@@ -82,5 +82,7 @@ export const en: Strings = {
   },
   caUnreadable: (file) => `The CA bundle file cannot be read: ${file}`,
   overriddenWarning: (field) => `${field} is set by an environment variable or command-line flag, which wins over the settings file.`,
+  settingsNotSaved: (detail) => `The settings could not be saved: ${detail}`,
+  settingsReadOnly: 'The settings cannot be changed here.',
   fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', compression: 'Compression', language: 'Language' },
 };

@@ -1,35 +1,30 @@
 /**
- * Settings problems and warnings from main, in the person's language, with the field each is about.
+ * Settings problems and warnings from main (stable codes, see SettingsProblem in the contract)
+ * in the person's language, with the field each is about.
  */
+import type { SettingsProblem } from '../../../electron/common/contract';
 import type { SettingsField, Strings } from './strings';
-
-const FIELDS: readonly SettingsField[] = ['serverUrl', 'token', 'caFile', 'compression', 'language'];
 
 export interface ProblemText {
   text: string;
+  /** The field to mark; none for the settings file as a whole. */
   field?: SettingsField;
 }
 
-/**
- * A problem or warning from main (English, `settings: caFile … cannot be read`) in the person's
- * language where we know its shape, with the field it is about; anything else is kept as it came.
- */
-export function describeSettingsProblem(raw: string, t: Strings): ProblemText {
-  const m = /^settings: (serverUrl|token|caFile|compression|language) (.*)$/s.exec(raw);
-  if (m) {
-    const field = m[1] as SettingsField;
-    const rest = m[2] ?? '';
-    if (field === 'caFile') {
-      const unreadable = /^(.*) cannot be read$/s.exec(rest);
-      if (unreadable) return { text: t.caUnreadable(unreadable[1] ?? ''), field };
-    }
-    return { text: t.fieldProblem[field], field };
+export function describeSettingsProblem(p: SettingsProblem, t: Strings): ProblemText {
+  switch (p.code) {
+    case 'BAD_URL':
+    case 'BAD_TOKEN':
+    case 'NOT_A_PATH':
+    case 'NOT_ALLOWED':
+      return { text: t.fieldProblem[p.field], field: p.field };
+    case 'OVERRIDDEN':
+      return { text: t.overriddenWarning(t.fieldName[p.field]), field: p.field };
+    case 'CA_UNREADABLE':
+      return { text: t.caUnreadable(p.detail), field: p.field };
+    case 'SAVE_FAILED':
+      return { text: t.settingsNotSaved(p.detail) };
+    case 'READ_ONLY':
+      return { text: t.settingsReadOnly };
   }
-  const w = /^(serverUrl|token|caFile|compression|language) is set by an environment variable/.exec(raw);
-  if (w) {
-    const field = w[1] as SettingsField;
-    return { text: t.overriddenWarning(t.fieldName[field]), field };
-  }
-  const field = FIELDS.find((f) => raw.includes(` ${f} `));
-  return field ? { text: raw, field } : { text: raw };
 }

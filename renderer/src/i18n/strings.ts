@@ -80,10 +80,14 @@ export interface Strings {
   warningsTitle: string;
   saveFailed: string;
   settingsSaved: string;
-  /** Words for the problems main reports for a field (its own English text is kept for anything else). */
+  /** Words for a value main refused (BAD_URL, BAD_TOKEN, NOT_A_PATH, NOT_ALLOWED): each field has its one check, so by field. */
   fieldProblem: Record<SettingsField, string>;
   caUnreadable: (file: string) => string;
   overriddenWarning: (field: string) => string;
+  /** `detail`: why the file could not be written, as the system said it. */
+  settingsNotSaved: (detail: string) => string;
+  /** A host that cannot change settings (benchmarks). */
+  settingsReadOnly: string;
   fieldName: Record<SettingsField, string>;
 }
 

@@ -82,5 +82,7 @@ export const zh: Strings = {
   },
   caUnreadable: (file) => `无法读取 CA 证书文件：${file}`,
   overriddenWarning: (field) => `“${field}”已由环境变量或命令行参数设置，优先于设置文件。`,
+  settingsNotSaved: (detail) => `无法保存设置：${detail}`,
+  settingsReadOnly: '此处无法更改设置。',
   fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', compression: '压缩', language: '语言' },
 };

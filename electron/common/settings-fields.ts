@@ -1,0 +1,95 @@
+/**
+ * The one table of settings fields: for each, where it can come from (the
+ * settings file key, an environment variable, a command-line flag), how it is
+ * checked, its default and whether it is secret. The core's checks, the IPC
+ * shape check, the CLI's options and the settings dialog all read it.
+ *
+ * Pure data (no functions, no imports) so that main, the CLI and the renderer
+ * can all use it; the checks named by `check` are in electron/core/settings.ts.
+ */
+
+export const COMPRESSIONS = ['deflate', 'zlib', 'off'] as const;
+export const LANGUAGES = ['auto', 'zh-CN', 'en'] as const;
+
+export type Compression = (typeof COMPRESSIONS)[number];
+export type LanguageSetting = (typeof LANGUAGES)[number];
+
+/** How a value is checked: `ws-url` a ws:// or wss:// URL, `token` no whitespace, `path` a file path, `choice` one of `values`. */
+export type FieldCheck = 'ws-url' | 'token' | 'path' | 'choice';
+
+export interface SettingsFieldSpec {
+  /** The environment variable that sets it (empty values are ignored). */
+  env: string;
+  /** The command-line flag that sets it (`--flag VALUE` or `--flag=VALUE`), in the app and, with `cli`, the CLI. */
+  flag: `--${string}`;
+  /** What the flag takes, as the help text shows it. */
+  flagValue: string;
+  /** The CLI accepts the flag too (the CLI shows no words that a language would change). */
+  cli: boolean;
+  check: FieldCheck;
+  /** Longest value the renderer may send. */
+  maxLength: number;
+  /** The allowed values, for `choice`. */
+  values?: readonly string[];
+  /** Never logged, never shown, never sent back to the renderer. */
+  secret: boolean;
+  /** In force when no layer sets it; absent means unset. */
+  default?: string;
+  /** A few words after the flag in the CLI's help, where the flag's value does not say enough. */
+  help?: string;
+}
+
+export const SETTINGS_FIELDS = {
+  serverUrl: {
+    env: 'UOS_CHAT_SERVER',
+    flag: '--server',
+    flagValue: 'URL',
+    cli: true,
+    check: 'ws-url',
+    maxLength: 2048,
+    secret: false,
+    // The reference server started by `npm start` listens here.
+    default: 'ws://127.0.0.1:8765/ws/chat/',
+  },
+  token: { env: 'UOS_CHAT_TOKEN', flag: '--token', flagValue: 'T', cli: true, check: 'token', maxLength: 4096, secret: true },
+  caFile: {
+    env: 'UOS_CHAT_CA',
+    flag: '--ca',
+    flagValue: 'FILE',
+    cli: true,
+    check: 'path',
+    maxLength: 4096,
+    secret: false,
+    help: 'extra trusted CA bundle',
+  },
+  compression: {
+    env: 'UOS_CHAT_COMPRESSION',
+    flag: '--compression',
+    flagValue: COMPRESSIONS.join('|'),
+    cli: true,
+    check: 'choice',
+    maxLength: 16,
+    values: COMPRESSIONS,
+    secret: false,
+    default: 'deflate',
+  },
+  language: {
+    env: 'UOS_CHAT_LANG',
+    flag: '--lang',
+    flagValue: LANGUAGES.join('|'),
+    cli: false,
+    check: 'choice',
+    maxLength: 16,
+    values: LANGUAGES,
+    secret: false,
+    default: 'auto',
+  },
+} as const satisfies Record<string, SettingsFieldSpec>;
+
+export type SettingsKey = keyof typeof SETTINGS_FIELDS;
+
+/** The same table with every row as a SettingsFieldSpec, for code that goes through all fields alike. */
+export const FIELD_SPECS: Readonly<Record<SettingsKey, SettingsFieldSpec>> = SETTINGS_FIELDS;
+
+/** The keys in table order (the order the file, the dialog and `overridden` use). */
+export const SETTINGS_KEYS = Object.keys(SETTINGS_FIELDS) as SettingsKey[];
