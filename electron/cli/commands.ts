@@ -17,6 +17,7 @@ import { ChatClient, type ClientConfig } from '../core/client';
 import { FileOutboxStore } from '../core/outbox-file';
 import { MemoryOutboxStore } from '../core/outbox';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
+import { settingsToClientConfig } from '../core/connection-settings';
 import { MachineMonitor } from '../core/machine-monitor';
 import { formatSettingsProblem, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { formatDoctor, runDoctor } from './doctor';
@@ -147,12 +148,7 @@ function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, 
   const ca = loadCaBundle({ userFile: settings.caFile });
   for (const p of ca.problems) errLine(`uos-chat: warning: ${p.detail}`);
   return {
-    config: {
-      url: settings.serverUrl,
-      ...(settings.token ? { token: settings.token } : {}),
-      compression: settings.compression,
-      tls: { ca: ca.ca },
-    },
+    config: settingsToClientConfig(settings, ca),
     timeoutMs: timeout * 1000,
     ca,
   };

@@ -9,7 +9,8 @@ import { ChatClient } from '../core/client';
 import { ChatService } from '../core/chat-service';
 import { FileOutboxStore } from '../core/outbox-file';
 import { tuneHeapForLongRunning } from '../core/heap-tuning';
-import { loadCaBundle } from '../core/ca-bundle';
+import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
+import { settingsToClientConfig } from '../core/connection-settings';
 import { launchSwitches } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
 import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
@@ -73,19 +74,14 @@ export async function runMain(
     secrets: safeStorageBox(electron.safeStorage),
     apply: (s, changed) => {
       if (!client || changed.every((f) => f === 'language')) return;
-      client.reconfigure({ url: s.serverUrl, token: s.token, compression: s.compression, tls: { ca: trustedCas(s.caFile, log) } });
+      client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log)));
     },
   });
   for (const p of await settings.load()) log(`settings: ${p.detail}`);
   const initial = settings.current();
 
   client = new ChatClient({
-    config: {
-      url: initial.serverUrl,
-      ...(initial.token ? { token: initial.token } : {}),
-      compression: initial.compression,
-      tls: { ca: trustedCas(initial.caFile, log) },
-    },
+    config: settingsToClientConfig(initial, trustedCas(initial.caFile, log)),
     outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
   });
   const core = client;
@@ -130,10 +126,10 @@ export async function runMain(
 }
 
 /** Node's roots + the person's bundle + UOS and Debian bundles, read by us (not NODE_EXTRA_CA_CERTS, which fuses disable). */
-function trustedCas(caFile: string | undefined, log: (line: string) => void): string[] {
+function trustedCas(caFile: string | undefined, log: (line: string) => void): CaBundle {
   const ca = loadCaBundle({ userFile: caFile });
   for (const p of ca.problems) log(`tls: ${p.detail}`);
-  return ca.ca;
+  return ca;
 }
 
 /**
