@@ -2,7 +2,7 @@
  * Layering rules, enforced (VS Code style):
  * - only electron/main and electron/preload import 'electron';
  * - electron/common is pure (no Node, no ws, no dbus-next): preload and renderer use it;
- * - the renderer imports the contract with `import type` only (words.ts and settings-fields.ts are pure data);
+ * - the renderer imports the contract with `import type` only (words.ts is pure data);
  * - dbus-next is imported only behind our seam in electron/core/dbus/;
  * - the core never reaches up into main or preload.
  */
@@ -71,20 +71,11 @@ test('electron/common is pure: no Node built-ins, no ws, no dbus-next', () => {
   assert.deepEqual(v, []);
 });
 
-const PURE_DATA = ['electron/common/words', 'electron/common/settings-fields'];
-
-test('the settings fields table is pure data: it imports nothing and declares no functions', () => {
-  const source = readFileSync(path.join(root, 'electron/common/settings-fields.ts'), 'utf8');
-  assert.deepEqual(importsOf(source), []);
-  assert.doesNotMatch(source, /\bfunction\b|=>/);
-});
-
 test('the renderer imports the contract as types only, and nothing from main, preload or core', () => {
   const v = violations(['renderer/src'], (f, i) => {
     const target = resolveRel(f, i.spec);
     if (!target.startsWith('electron/')) return undefined;
-    // Pure data the renderer shows: the words for reason codes, and the settings fields table (keys, allowed values).
-    if (PURE_DATA.includes(target)) return undefined;
+    if (target === 'electron/common/words') return undefined;
     if (target.startsWith('electron/common/') && i.typeOnly) return undefined;
     return `${f} imports ${i.spec}${i.typeOnly ? '' : ' (not type-only)'}`;
   });

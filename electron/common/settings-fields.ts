@@ -2,10 +2,11 @@
  * The one table of settings fields: for each, where it can come from (the
  * settings file key, an environment variable, a command-line flag), how it is
  * checked, its default and whether it is secret. The core's checks, the IPC
- * shape check, the CLI's options and the settings dialog all read it.
+ * shape check and the CLI's options read it; the settings dialog and the
+ * contract take its types (SettingsKey, Compression, LanguageSetting).
  *
- * Pure data (no functions, no imports) so that main, the CLI and the renderer
- * can all use it; the checks named by `check` are in electron/core/settings.ts.
+ * Pure data (no functions, no imports), as electron/common must be; the checks
+ * named by `check` are in electron/core/settings.ts.
  */
 
 export const COMPRESSIONS = ['deflate', 'zlib', 'off'] as const;

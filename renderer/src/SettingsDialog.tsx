@@ -7,10 +7,16 @@
  * flag are shown read-only with a note.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
-import type { Compression, LanguageSetting, SaveSettingsResult, SettingsPatchIn, SettingsProblem, SettingsView } from '../../electron/common/contract';
-import { COMPRESSIONS, LANGUAGES, SETTINGS_KEYS, type SettingsKey } from '../../electron/common/settings-fields';
+import type { Compression, LanguageSetting, SaveSettingsResult, SettingsKey, SettingsPatchIn, SettingsProblem, SettingsView } from '../../electron/common/contract';
 import { describeSettingsProblem, systemLocale, type ProblemText, type SettingsField, type Strings } from './i18n';
 import { IconAlert, IconLock } from './Icons';
+
+// The choices in the order shown. Keyed records of the contract's types (the renderer takes types only from
+// electron/common), so a choice or field added to the settings table does not compile until it is here too.
+const COMPRESSION_CHOICES: Record<Compression, true> = { deflate: true, zlib: true, off: true };
+const LANGUAGE_CHOICES: Record<LanguageSetting, true> = { auto: true, 'zh-CN': true, en: true };
+const COMPRESSIONS = Object.keys(COMPRESSION_CHOICES) as Compression[];
+const LANGUAGES = Object.keys(LANGUAGE_CHOICES) as LanguageSetting[];
 
 /** What the form holds: every field (the token only when typed) and whether to clear the saved token. */
 type Draft = Required<SettingsPatchIn> & { clearToken: boolean };
@@ -28,7 +34,7 @@ function draftOf(view: SettingsView): Draft {
 
 const ifChanged = <T,>(now: T, before: T): T | undefined => (now !== before ? now : undefined);
 
-/** For each field (a new one in the table does not compile until it is here): its value to send, if the person changed it. */
+/** For each field, in the order sent: its value to send, if the person changed it. */
 const CHANGES: { [K in SettingsKey]: (view: SettingsView, d: Draft) => SettingsPatchIn[K] | undefined } = {
   serverUrl: (view, d) => ifChanged(d.serverUrl.trim(), view.serverUrl),
   // Cleared: '' (only when one is saved); typed: the new one; left empty: unchanged.
@@ -41,7 +47,7 @@ const CHANGES: { [K in SettingsKey]: (view: SettingsView, d: Draft) => SettingsP
 /** Only what changed, and nothing the environment or a flag decides. */
 export function patchOf(view: SettingsView, d: Draft): SettingsPatchIn {
   const patch: Partial<Record<SettingsKey, string>> = {};
-  for (const field of SETTINGS_KEYS) {
+  for (const field of Object.keys(CHANGES) as SettingsKey[]) {
     if (view.overridden.includes(field)) continue;
     const value = CHANGES[field](view, d);
     if (value !== undefined) patch[field] = value;
