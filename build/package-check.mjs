@@ -88,7 +88,34 @@ export async function packageCheck({ out, arch }) {
   for (const f of ['dist/electron/main.js', 'dist/electron/preload.js', 'dist/renderer/index.html']) {
     if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`node build/build.mjs\` first`);
   }
-  // Any download attempt must fail at once rather than hang: point every proxy knob at a closed port.
+  refuseDownloads(out);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(path.join(out, 'desktop'), { recursive: true });
+
+  const config = require(path.join(root, 'build/electron-builder.config.cjs'));
+  const electronVersion = config.electronVersion;
+  const standIn = await createStandInElectron(path.join(out, 'electron-standin'), electronVersion);
+
+  const report = { electronVersion, arches: {}, deb: [], appImage: [] };
+  const { build, Platform, Arch } = require('electron-builder');
+  await build({
+    projectDir: root,
+    targets: Platform.LINUX.createTarget(['dir', 'deb', 'AppImage'], ...arch.map((a) => Arch[a])),
+    publish: 'never',
+    config: {
+      ...config,
+      electronDist: standIn,
+      directories: { ...config.directories, output: path.join(out, 'release') },
+    },
+    effectiveOptionComputed: (computed) => recordTargetInputs(computed, out, report),
+  });
+  for (const a of arch) report.arches[a] = await inspectUnpacked(out, a, config.executableName);
+  await writeFile(path.join(out, 'report.json'), JSON.stringify(report, null, 2));
+  return report;
+}
+
+/** Any download attempt must fail at once rather than hang: point every proxy knob at a closed port. */
+function refuseDownloads(out) {
   const dead = 'http://127.0.0.1:9';
   Object.assign(process.env, {
     ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
@@ -104,64 +131,44 @@ export async function packageCheck({ out, arch }) {
   });
   delete process.env.NO_PROXY;
   delete process.env.no_proxy;
+}
 
-  await rm(out, { recursive: true, force: true });
-  await mkdir(path.join(out, 'desktop'), { recursive: true });
+/**
+ * Called by the deb target with [fpmArgs, desktopFile] and by the AppImage target with
+ * {desktop, desktopFileName}, right before they would run fpm / appimagetool. `true` = stop there.
+ */
+async function recordTargetInputs(computed, out, report) {
+  if (Array.isArray(computed)) {
+    const [args, desktopFile] = computed;
+    const archName = args[args.indexOf('--architecture') + 1];
+    const afterInstall = await readFile(args[args.indexOf('--after-install') + 1], 'utf8');
+    const afterRemove = await readFile(args[args.indexOf('--after-remove') + 1], 'utf8');
+    const desktop = await readFile(desktopFile, 'utf8');
+    const file = path.join(out, 'desktop', `deb-${archName}.desktop`);
+    await writeFile(file, desktop);
+    report.deb.push({ arch: archName, args, desktop, desktopPath: file, afterInstall, afterRemove });
+    return true;
+  }
+  if (computed && typeof computed === 'object' && 'desktop' in computed) {
+    const file = path.join(out, 'desktop', `appimage-${report.appImage.length}.desktop`);
+    await writeFile(file, computed.desktop);
+    report.appImage.push({ desktop: computed.desktop, desktopFileName: computed.desktopFileName, desktopPath: file });
+    return true;
+  }
+  return false;
+}
 
-  const config = require(path.join(root, 'build/electron-builder.config.cjs'));
-  const electronVersion = config.electronVersion;
-  const standIn = await createStandInElectron(path.join(out, 'electron-standin'), electronVersion);
-
-  const report = { electronVersion, arches: {}, deb: [], appImage: [] };
-  const { build, Platform, Arch } = require('electron-builder');
-  const archs = arch.map((a) => Arch[a]);
-  const debArch = (a) => ({ x64: 'amd64', arm64: 'arm64' })[a];
-
-  await build({
-    projectDir: root,
-    targets: Platform.LINUX.createTarget(['dir', 'deb', 'AppImage'], ...archs),
-    publish: 'never',
-    config: {
-      ...config,
-      electronDist: standIn,
-      directories: { ...config.directories, output: path.join(out, 'release') },
-    },
-    // Called by the deb target with [fpmArgs, desktopFile] and by the AppImage target with
-    // {desktop, desktopFileName}, right before they would run fpm / appimagetool. `true` = stop there.
-    effectiveOptionComputed: async (computed) => {
-      if (Array.isArray(computed)) {
-        const [args, desktopFile] = computed;
-        const archName = args[args.indexOf('--architecture') + 1];
-        const afterInstall = await readFile(args[args.indexOf('--after-install') + 1], 'utf8');
-        const afterRemove = await readFile(args[args.indexOf('--after-remove') + 1], 'utf8');
-        const desktop = await readFile(desktopFile, 'utf8');
-        const file = path.join(out, 'desktop', `deb-${archName}.desktop`);
-        await writeFile(file, desktop);
-        report.deb.push({ arch: archName, args, desktop, desktopPath: file, afterInstall, afterRemove });
-        return true;
-      }
-      if (computed && typeof computed === 'object' && 'desktop' in computed) {
-        const file = path.join(out, 'desktop', `appimage-${report.appImage.length}.desktop`);
-        await writeFile(file, computed.desktop);
-        report.appImage.push({ desktop: computed.desktop, desktopFileName: computed.desktopFileName, desktopPath: file });
-        return true;
-      }
-      return false;
-    },
-  });
-
+/** The unpacked app of one arch: what its asar holds and which fuses its binary has. */
+async function inspectUnpacked(out, a, executableName) {
   const asar = require('@electron/asar');
   const { getCurrentFuseWire } = require('@electron/fuses');
-  for (const a of arch) {
-    const appOutDir = path.join(out, 'release', a === 'x64' ? 'linux-unpacked' : `linux-${a}-unpacked`);
-    const asarPath = path.join(appOutDir, 'resources/app.asar');
-    const files = asar.listPackage(asarPath, { isPack: false }).map((f) => f.replace(/\\/g, '/').replace(/^\//, ''));
-    const packageJson = JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8'));
-    const fuses = await getCurrentFuseWire(path.join(appOutDir, config.executableName));
-    report.arches[a] = { debArch: debArch(a), appOutDir, asarPath, files, packageJson, fuses };
-  }
-  await writeFile(path.join(out, 'report.json'), JSON.stringify(report, null, 2));
-  return report;
+  const appOutDir = path.join(out, 'release', a === 'x64' ? 'linux-unpacked' : `linux-${a}-unpacked`);
+  const asarPath = path.join(appOutDir, 'resources/app.asar');
+  const files = asar.listPackage(asarPath, { isPack: false }).map((f) => f.replace(/\\/g, '/').replace(/^\//, ''));
+  const packageJson = JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8'));
+  const fuses = await getCurrentFuseWire(path.join(appOutDir, executableName));
+  const debArch = { x64: 'amd64', arm64: 'arm64' }[a];
+  return { debArch, appOutDir, asarPath, files, packageJson, fuses };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -112,15 +112,25 @@ export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
   const stage = path.join(outDir, `uos-${debArch}`);
   const base = path.join(stage, 'opt/apps', appid);
   await rm(stage, { recursive: true, force: true });
+  const { desktop, info } = await stageApp({ appDir, base, appid, executable, version, debArch });
+  const { entries, installedBytes } = await normaliseModes(stage);
+  await writeDebianDir({ stage, entries, installedBytes, appid, version, debArch });
 
-  // files/: the unpacked app
+  await mkdir(outDir, { recursive: true });
+  const deb = path.join(outDir, `${appid}_${version}_${debArch}.deb`);
+  const r = spawnSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`dpkg-deb failed (${r.status ?? r.signal}): ${r.stderr || r.error}`);
+  return { deb, stage, appid, version, arch: debArch, info, desktop };
+}
+
+/** /opt/apps/<appid>/: files/ (the unpacked app), entries/ (desktop entry, icons) and info. */
+async function stageApp({ appDir, base, appid, executable, version, debArch }) {
   await mkdir(path.join(base, 'files'), { recursive: true });
   await cp(appDir, path.join(base, 'files'), {
     recursive: true,
     filter: (src) => !notShipped.has(path.relative(appDir, src).split(path.sep).join('/')),
   });
 
-  // entries/: desktop entry + icons
   const desktop = renderDesktopEntry({ executable: `/opt/apps/${appid}/files/${executable}`, icon: appid });
   await mkdir(path.join(base, 'entries/applications'), { recursive: true });
   await writeFile(path.join(base, 'entries/applications', `${appid}.desktop`), desktop);
@@ -132,11 +142,13 @@ export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
   }
   if (icons.length !== iconSizes.length) throw new Error('icon set incomplete');
 
-  // info
   const info = { appid, name: app.displayName, version, arch: [debArch], permissions: { ...permissions } };
   await writeFile(path.join(base, 'info'), JSON.stringify(info, null, 2) + '\n');
+  return { desktop, info };
+}
 
-  // Normalise modes: directories 0755, executables 0755, everything else 0644 (owner root via --root-owner-group).
+/** Directories 0755, executables 0755, everything else 0644 (owner root via --root-owner-group). */
+async function normaliseModes(stage) {
   let installedBytes = 0;
   const entries = await walk(stage);
   for (const e of entries) {
@@ -149,8 +161,11 @@ export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
     installedBytes += st.size;
     await chmod(p, st.mode & 0o111 ? 0o755 : 0o644);
   }
+  return { entries, installedBytes };
+}
 
-  // DEBIAN/
+/** DEBIAN/: md5sums, control and postinst. */
+async function writeDebianDir({ stage, entries, installedBytes, appid, version, debArch }) {
   const debian = path.join(stage, 'DEBIAN');
   await mkdir(debian, { recursive: true });
   await chmod(debian, 0o755);
@@ -179,12 +194,6 @@ export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
   await writeFile(path.join(debian, 'control'), control + '\n', { mode: 0o644 });
   await writeFile(path.join(debian, 'postinst'), postinst(`/opt/apps/${appid}/files/chrome-sandbox`), { mode: 0o755 });
   await chmod(path.join(debian, 'postinst'), 0o755);
-
-  await mkdir(outDir, { recursive: true });
-  const deb = path.join(outDir, `${appid}_${version}_${debArch}.deb`);
-  const r = spawnSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`dpkg-deb failed (${r.status ?? r.signal}): ${r.stderr || r.error}`);
-  return { deb, stage, appid, version, arch: debArch, info, desktop };
 }
 
 function parseArgs(argv) {
