@@ -17,6 +17,10 @@ import { withTimeout } from '../helpers/wait';
 
 const PER_CLIENT = Number(process.env.CHAOS_MESSAGES ?? 5_000);
 const BATCH = 50;
+/** Forwarded bytes between cuts. 10,000 chat messages are ~2.6 MB each way through the proxy, so ≥ 10 cuts. */
+const CUT_MIN = 40_000;
+const CUT_MAX = 200_000;
+const MAX_CUTS = 200;
 
 /** A small seeded PRNG, so a failing run can be replayed with CHAOS_SEED. */
 function rng(seed: number) {
@@ -50,11 +54,7 @@ test(`chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — ze
     });
   const alice = mk('alice');
   const bob = mk('bob');
-  let chaosOn = true;
-  let cutTimer: NodeJS.Timeout | undefined;
   t.after(async () => {
-    chaosOn = false;
-    clearTimeout(cutTimer);
     await alice.stop();
     await bob.stop();
     await proxy.close();
@@ -74,15 +74,9 @@ test(`chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — ze
   await alice.start();
   await bob.start();
 
-  // Cuts at random intervals, bounded in count.
-  const scheduleCut = () => {
-    if (!chaosOn || proxy.cuts >= 400) return;
-    cutTimer = setTimeout(() => {
-      proxy.cutAll();
-      scheduleCut();
-    }, 40 + Math.floor(random() * 260));
-  };
-  scheduleCut();
+  // Cuts by traffic: everything is cut after every CUT_MIN…CUT_MAX forwarded bytes (seeded), at most
+  // MAX_CUTS times, so how many cuts happen depends on the messages, not on the machine's speed.
+  proxy.cutByTraffic({ nextBudget: () => CUT_MIN + Math.floor(random() * (CUT_MAX - CUT_MIN)), maxCuts: MAX_CUTS });
 
   const started = Date.now();
   const batches = PER_CLIENT / BATCH;
@@ -102,9 +96,6 @@ test(`chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — ze
     await new Promise((r) => setImmediate(r));
   }
   const sentAt = Date.now();
-  // Cuts go on into the drain, for at most 10 s, so a slow machine still finishes in time.
-  const calm = setTimeout(() => (chaosOn = false), 10_000);
-  t.after(() => clearTimeout(calm));
 
   // Drain: wait for the outboxes to empty and every message to arrive (bounded).
   await withTimeout(
@@ -120,8 +111,7 @@ test(`chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — ze
   );
   const drainedAt = Date.now();
   // Cuts went on through the drain; stop them before checking.
-  chaosOn = false;
-  clearTimeout(cutTimer);
+  proxy.cutByTraffic(undefined);
 
   for (const [who, from] of [['alice', 'bob'], ['bob', 'alice']] as const) {
     const got = received[who];
@@ -153,9 +143,9 @@ test(`chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — ze
     assert.deepEqual(onDisk, { items: [] }, `${name}'s outbox on disk is empty`);
   }
   assert.equal(restarts, 2);
-  assert.ok(proxy.cuts >= 10, `the proxy cut connections (${proxy.cuts})`);
+  assert.ok(proxy.cuts >= 10, `the proxy cut connections (${proxy.cuts} cuts in ${proxy.forwarded} bytes)`);
   console.log(
-    `chaos (seed ${seed}): ${2 * PER_CLIENT} messages, ${proxy.cuts} cuts, ${restarts} server restarts, lost 0, duplicated 0; ` +
+    `chaos (seed ${seed}): ${2 * PER_CLIENT} messages, ${proxy.cuts} cuts in ${proxy.forwarded} forwarded bytes, ${restarts} server restarts, lost 0, duplicated 0; ` +
       `sending took ${sentAt - started} ms, drain after sending ${drainedAt - sentAt} ms`,
   );
 });

@@ -1,6 +1,11 @@
 /**
  * A TCP fault proxy on loopback: forwards to the server and cuts every
  * connection on demand, as a flaky network, a NAT timeout or a Wi-Fi switch would.
+ *
+ * Cuts can also be driven by traffic: after a budget of forwarded bytes (drawn
+ * anew after each cut), every open connection is cut. Counting bytes rather than
+ * milliseconds makes the number of cuts a property of the traffic, not of how
+ * fast the machine happens to be (a fast run once finished before ten timed cuts).
  */
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -8,13 +13,32 @@ import type { AddressInfo } from 'node:net';
 export interface FaultProxy {
   port: number;
   cuts: number;
+  /** Bytes forwarded so far, both directions. */
+  forwarded: number;
   /** Destroys every open connection pair (both directions, without a close handshake). */
   cutAll(): number;
+  /**
+   * Cut everything each time `nextBudget()` more bytes have been forwarded, at most `maxCuts` times
+   * in all. `undefined` stops it.
+   */
+  cutByTraffic(plan: { nextBudget: () => number; maxCuts: number } | undefined): void;
   close(): Promise<void>;
 }
 
 export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<FaultProxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
+  let plan: { nextBudget: () => number; maxCuts: number } | undefined;
+  let budget = Infinity;
+  const counted = (chunk: Buffer) => {
+    handle.forwarded += chunk.length;
+    if (!plan) return;
+    budget -= chunk.length;
+    // Cut on the next turn of the event loop: the chunk in hand is delivered first, as on a real link.
+    if (budget <= 0 && handle.cuts < plan.maxCuts) {
+      budget = plan.nextBudget();
+      setImmediate(() => handle.cutAll());
+    }
+  };
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, targetHost);
     const pair: [net.Socket, net.Socket] = [client, upstream];
@@ -24,8 +48,8 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
       client.destroy();
       upstream.destroy();
     };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
+    client.on('error', drop).on('close', drop).on('data', counted);
+    upstream.on('error', drop).on('close', drop).on('data', counted);
     client.pipe(upstream);
     upstream.pipe(client);
   });
@@ -33,6 +57,7 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
   const handle: FaultProxy = {
     port: (server.address() as AddressInfo).port,
     cuts: 0,
+    forwarded: 0,
     cutAll() {
       let n = 0;
       for (const [a, b] of [...pairs]) {
@@ -44,7 +69,12 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
       if (n > 0) handle.cuts += 1;
       return n;
     },
+    cutByTraffic(next) {
+      plan = next;
+      budget = next ? next.nextBudget() : Infinity;
+    },
     async close() {
+      plan = undefined;
       handle.cutAll();
       await new Promise<void>((r) => server.close(() => r()));
     },
