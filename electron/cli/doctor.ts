@@ -56,6 +56,21 @@ function validatedBy(tls: TlsInfo, ca: CaBundle): string {
   return 'unknown';
 }
 
+/** Connected, refused for good (a bad token), or the last reason it could not connect within the time. */
+function connectOutcome(client: ChatClient, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: Reason }> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ ok: false, reason: lastReason ?? { code: 'TIMEOUT', detail: `not connected within ${timeoutMs} ms` } }), timeoutMs);
+    let lastReason: Reason | undefined;
+    client.on('status', (s) => {
+      const c = s.connection;
+      if (c.kind === 'connected') (clearTimeout(timer), resolve({ ok: true }));
+      else if (c.kind === 'auth-failed') (clearTimeout(timer), resolve({ ok: false, reason: c.reason }));
+      else if (c.kind === 'reconnecting') lastReason = c.reason;
+    });
+    void client.start();
+  });
+}
+
 export async function runDoctor(config: Partial<ClientConfig> & { url: string }, timeoutMs: number, ca: CaBundle): Promise<DoctorReport> {
   const machine = new MachineMonitor({ target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} }, busRetry: false, connectTimeoutMs: 2000 });
   const machineStarted = machine.start();
@@ -67,17 +82,7 @@ export async function runDoctor(config: Partial<ClientConfig> & { url: string },
   client.on('frame', (f) => {
     if (f.type === 'connection_status') user = f.user_id;
   });
-  const outcome = await new Promise<{ ok: true } | { ok: false; reason: Reason }>((resolve) => {
-    const timer = setTimeout(() => resolve({ ok: false, reason: lastReason ?? { code: 'TIMEOUT', detail: `not connected within ${timeoutMs} ms` } }), timeoutMs);
-    let lastReason: Reason | undefined;
-    client.on('status', (s) => {
-      const c = s.connection;
-      if (c.kind === 'connected') (clearTimeout(timer), resolve({ ok: true }));
-      else if (c.kind === 'auth-failed') (clearTimeout(timer), resolve({ ok: false, reason: c.reason }));
-      else if (c.kind === 'reconnecting') lastReason = c.reason;
-    });
-    void client.start();
-  });
+  const outcome = await connectOutcome(client, timeoutMs);
   const websocket: DoctorReport['websocket'] = outcome.ok
     ? {
         ok: true,

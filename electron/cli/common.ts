@@ -1,0 +1,153 @@
+/**
+ * What every CLI command shares: its I/O, options (the settings table's flags plus
+ * the CLI's own), exit codes by reason, and the JSON lines it prints.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { MessageEntry } from '../common/contract';
+import type { Reason, ReasonCode } from '../common/errors';
+import { FIELD_SPECS, SETTINGS_KEYS } from '../common/settings-fields';
+import type { ConnectionState, Status } from '../common/state';
+import { describeReason } from '../common/words';
+import type { ChatClient, ClientConfig } from '../core/client';
+import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
+import { settingsToClientConfig } from '../core/connection-settings';
+import { MachineMonitor } from '../core/machine-monitor';
+import { formatSettingsProblem, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export class UsageError extends Error {}
+
+/** The settings fields the CLI takes as flags (the table says which). */
+export const CLI_FIELDS = SETTINGS_KEYS.filter((field) => FIELD_SPECS[field].cli);
+
+const REFUSED = 2;
+const AUTH = 3;
+const TLS = 4;
+const UNREACHABLE = 5;
+
+/** Every reason has its exit code here: a new reason does not compile until it is given one. */
+const EXIT_CODES: Record<ReasonCode, number> = {
+  AUTH_FAILED: AUTH,
+  RATE_LIMITED: REFUSED,
+  SERVER_ERROR: UNREACHABLE,
+  UNREACHABLE: UNREACHABLE,
+  CONNECTION_LOST: UNREACHABLE,
+  HEARTBEAT_TIMEOUT: UNREACHABLE,
+  CLOCK_JUMP: UNREACHABLE,
+  TOO_LARGE: REFUSED,
+  REJECTED: REFUSED,
+  BAD_FRAME: UNREACHABLE,
+  FRAME_TOO_LARGE: UNREACHABLE,
+  TLS_UNKNOWN_CA: TLS,
+  TLS_SELF_SIGNED: TLS,
+  TLS_EXPIRED: TLS,
+  TLS_HOSTNAME: TLS,
+  TLS_OTHER: TLS,
+  NETWORK_DOWN: UNREACHABLE,
+  SUSPENDED: UNREACHABLE,
+  STOPPED: UNREACHABLE,
+  TIMEOUT: UNREACHABLE,
+  BAD_CONFIG: UNREACHABLE,
+  EMPTY_MESSAGE: REFUSED,
+  OUTBOX_FULL: REFUSED,
+  OUTBOX_CORRUPT: UNREACHABLE,
+  OUTBOX_WRITE_FAILED: REFUSED,
+};
+
+export function exitCodeFor(reason: Reason): number {
+  // The doctor passes a code it read back from its own report: an unknown one is "unreachable", as before.
+  return EXIT_CODES[reason.code] ?? UNREACHABLE;
+}
+
+/** One line a person can read: the words, then the detail. The token never appears (the core redacts URLs). */
+export function reasonLine(reason: Reason): string {
+  return reason.detail ? `${describeReason(reason.code)} (${reason.detail})` : describeReason(reason.code);
+}
+
+export function connectionReason(state: ConnectionState): Reason | undefined {
+  return 'reason' in state ? state.reason : undefined;
+}
+
+/** The CLI's data dir: --data-dir, else $XDG_DATA_HOME/uos-chat, else ~/.local/share/uos-chat. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_DATA_HOME || path.join(env.HOME || os.homedir(), '.local', 'share');
+  return path.join(base, 'uos-chat');
+}
+
+export function statusLine(status: Status): Record<string, unknown> {
+  const c = status.connection;
+  const why = connectionReason(c);
+  return {
+    event: 'status',
+    state: c.kind,
+    ...('attempt' in c ? { attempt: c.attempt } : {}),
+    ...(c.kind === 'reconnecting' ? { retryInMs: c.delayMs } : {}),
+    ...(why ? { reason: why.code, words: describeReason(why.code), ...(why.detail ? { detail: why.detail } : {}) } : {}),
+    network: status.machine.network,
+    powerSave: status.machine.powerSave,
+    heartbeatMs: status.heartbeatMs,
+  };
+}
+
+export function messageLine(m: MessageEntry): Record<string, unknown> {
+  return {
+    event: 'message',
+    user: m.user,
+    text: m.text,
+    timestamp: m.timestamp,
+    ...(m.seq !== undefined ? { seq: m.seq } : {}),
+    ...(m.id !== undefined ? { id: m.id } : {}),
+    ...(m.fromServer ? { fromServer: true } : {}),
+  };
+}
+
+interface Common {
+  config: Partial<ClientConfig> & { url: string };
+  timeoutMs: number;
+  ca: CaBundle;
+}
+
+export function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, argv: string[], errLine: (line: string) => void): Common {
+  const fromEnv = settingsFromEnv(env);
+  const fromArgs = settingsFromArgs(argv);
+  const problems = [...fromEnv.problems, ...fromArgs.problems];
+  if (problems.length > 0) throw new UsageError(problems.map(formatSettingsProblem).join('; '));
+  if (!fromEnv.patch.serverUrl && !fromArgs.patch.serverUrl) throw new UsageError('--server URL is required (or UOS_CHAT_SERVER)');
+  const settings = mergeSettings(fromEnv.patch, fromArgs.patch);
+  const timeout = values.timeout === undefined ? 10 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+  // Trust: Node's roots + --ca/UOS_CHAT_CA + the UOS and Debian bundles. A bad bundle is named, not fatal.
+  const ca = loadCaBundle({ userFile: settings.caFile });
+  for (const p of ca.problems) errLine(`uos-chat: warning: ${p.detail}`);
+  return {
+    config: settingsToClientConfig(settings, ca),
+    timeoutMs: timeout * 1000,
+    ca,
+  };
+}
+
+/** `--server` → `server`: the settings flags as parseArgs names them. */
+const settingsOptions = Object.fromEntries(CLI_FIELDS.map((field) => [FIELD_SPECS[field].flag.slice(2), { type: 'string' } as const]));
+
+export const optionSpec = {
+  ...settingsOptions,
+  'data-dir': { type: 'string' },
+  timeout: { type: 'string' },
+  count: { type: 'string' },
+  json: { type: 'boolean' },
+  stdin: { type: 'boolean' },
+} as const;
+
+/** D-Bus network/power/sleep drive the CLI's core too; never fatal without a bus. */
+export async function followMachine(client: ChatClient): Promise<MachineMonitor> {
+  const machine = new MachineMonitor({ target: client, busRetry: false, connectTimeoutMs: 2000 });
+  await machine.start();
+  return machine;
+}
