@@ -1,0 +1,169 @@
+/**
+ * The settings dialog's fields, one component each. Every field is a label, its
+ * control, a hint and — when the environment or a command-line flag sets it — a
+ * note saying so, with the control read-only. A control is marked invalid, and
+ * described by the problems list, while a problem names it.
+ */
+import type { ComponentProps, ReactNode, Ref } from 'react';
+import type { Compression, LanguageSetting } from '../../electron/common/contract';
+import { systemLocale, type SettingsField, type Strings } from './i18n';
+import { IconLock } from './Icons';
+
+// The choices in the order shown. Keyed records of the contract's types (the renderer takes types only from
+// electron/common), so a choice or field added to the settings table does not compile until it is here too.
+const COMPRESSION_CHOICES: Record<Compression, true> = { deflate: true, zlib: true, off: true };
+const LANGUAGE_CHOICES: Record<LanguageSetting, true> = { auto: true, 'zh-CN': true, en: true };
+const COMPRESSIONS = Object.keys(COMPRESSION_CHOICES) as Compression[];
+const LANGUAGES = Object.keys(LANGUAGE_CHOICES) as LanguageSetting[];
+
+/** What each field needs from the dialog around it. */
+export interface FieldFrame {
+  t: Strings;
+  /** The element id for a name, unique to this dialog. */
+  id: (name: string) => string;
+  /** Set by the environment or a flag: shown read-only with a note. */
+  locked: ReadonlySet<SettingsField>;
+  /** Named by a problem of the last refused save. */
+  invalid: ReadonlySet<SettingsField>;
+}
+
+/** A field's value and how to change it. */
+interface Bound<T> {
+  f: FieldFrame;
+  value: T;
+  onChange: (value: T) => void;
+}
+
+/** The id, test id and ARIA every control carries. */
+function controlProps(f: FieldFrame, field: SettingsField) {
+  const describedBy = [f.id(`${field}-hint`), f.locked.has(field) && f.id(`${field}-locked`), f.invalid.has(field) && f.id('problems')];
+  return {
+    id: f.id(field),
+    'data-testid': `settings-${field}`,
+    'aria-invalid': f.invalid.has(field) || undefined,
+    'aria-describedby': describedBy.filter(Boolean).join(' '),
+  };
+}
+
+function Field(props: { f: FieldFrame; field: SettingsField; label: string; hint: string; hintTestId?: string; after?: ReactNode; children: ReactNode }) {
+  const { f, field } = props;
+  return (
+    <div className="field">
+      <label htmlFor={f.id(field)}>{props.label}</label>
+      {props.children}
+      <p className="field-hint" id={f.id(`${field}-hint`)} data-testid={props.hintTestId}>
+        {props.hint}
+      </p>
+      {props.after}
+      {f.locked.has(field) && (
+        <p className="field-note field-locked" id={f.id(`${field}-locked`)} data-testid={`settings-${field}-locked`}>
+          <IconLock />
+          {f.t.overriddenNote}
+        </p>
+      )}
+    </div>
+  );
+}
+
+type TextInputProps = Bound<string> & { field: SettingsField } & Omit<ComponentProps<'input'>, 'value' | 'onChange'>;
+
+/** A text input: no spell check or autofill; read-only when locked. */
+function TextInput({ f, field, value, onChange, ...rest }: TextInputProps) {
+  return (
+    <input
+      type="text"
+      spellCheck={false}
+      autoComplete="off"
+      {...rest}
+      {...controlProps(f, field)}
+      value={value}
+      readOnly={f.locked.has(field)}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
+export function ServerUrlField({ ref, ...bound }: Bound<string> & { ref?: Ref<HTMLInputElement> }) {
+  const { t } = bound.f;
+  return (
+    <Field f={bound.f} field="serverUrl" label={t.serverUrl} hint={t.serverUrlHint}>
+      <TextInput {...bound} field="serverUrl" ref={ref} inputMode="url" />
+    </Field>
+  );
+}
+
+/** The token is never shown: the field starts empty, says whether one is saved, and can clear it. */
+export function TokenField({ hasToken, clear, onClear, ...bound }: Bound<string> & { hasToken: boolean; clear: boolean; onClear: (clear: boolean) => void }) {
+  const { f } = bound;
+  const clearBox = hasToken && !f.locked.has('token') && (
+    <label className="check">
+      <input type="checkbox" data-testid="settings-clear-token" checked={clear} onChange={(e) => onClear(e.target.checked)} />
+      {f.t.clearToken}
+    </label>
+  );
+  return (
+    <Field f={f} field="token" label={f.t.token} hint={f.t.tokenHint} after={clearBox}>
+      <TextInput {...bound} field="token" type="password" placeholder={hasToken ? f.t.tokenUnchanged : f.t.tokenNone} disabled={clear} />
+    </Field>
+  );
+}
+
+export function CaFileField(bound: Bound<string>) {
+  const { t } = bound.f;
+  return (
+    <Field f={bound.f} field="caFile" label={t.caFile} hint={t.caFileHint}>
+      <TextInput {...bound} field="caFile" placeholder={t.caFilePlaceholder} />
+    </Field>
+  );
+}
+
+interface ChoiceProps<T extends string> extends Bound<T> {
+  field: SettingsField;
+  label: string;
+  hint: string;
+  hintTestId?: string;
+  choices: T[];
+  optionLabel: (choice: T) => string;
+  optionLang?: (choice: T) => string | undefined;
+}
+
+/** A <select> of fixed choices; disabled when locked (a select cannot be read-only). */
+function ChoiceField<T extends string>({ f, field, value, onChange, choices, optionLabel, optionLang, ...text }: ChoiceProps<T>) {
+  return (
+    <Field f={f} field={field} {...text}>
+      <select {...controlProps(f, field)} value={value} disabled={f.locked.has(field)} onChange={(e) => onChange(e.target.value as T)}>
+        {choices.map((c) => (
+          <option key={c} value={c} lang={optionLang?.(c)}>
+            {optionLabel(c)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** Its hint explains the choice made, and follows it. */
+export function CompressionField(bound: Bound<Compression>) {
+  const { t } = bound.f;
+  const hint = t.compressionHint[bound.value];
+  return (
+    <ChoiceField {...bound} field="compression" label={t.compression} hint={hint} hintTestId="settings-compression-hint" choices={COMPRESSIONS} optionLabel={(c) => t.compressionName[c]} />
+  );
+}
+
+/** Each language named in itself (lang on the option); "auto" follows the system, named in the hint. */
+export function LanguageField(bound: Bound<LanguageSetting>) {
+  const { t } = bound.f;
+  const hint = t.languageHint(t.languageName[systemLocale()]);
+  return (
+    <ChoiceField
+      {...bound}
+      field="language"
+      label={t.language}
+      hint={hint}
+      choices={LANGUAGES}
+      optionLabel={(l) => t.languageOption[l]}
+      optionLang={(l) => (l === 'auto' ? undefined : l)}
+    />
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * The settings form's draft and the patch it becomes: only the fields the person
+ * changed, and nothing the environment or a command-line flag decides. The token
+ * is never in the view (main only says whether one is saved), so the draft starts
+ * it empty and sends it only when typed or cleared.
+ */
+import type { SettingsKey, SettingsPatchIn, SettingsView } from '../../electron/common/contract';
+
+/** What the form holds: every field (the token only when typed) and whether to clear the saved token. */
+export type Draft = Required<SettingsPatchIn> & { clearToken: boolean };
+
+export function draftOf(view: SettingsView): Draft {
+  return {
+    serverUrl: view.serverUrl,
+    token: '',
+    clearToken: false,
+    caFile: view.caFile,
+    compression: view.compression,
+    language: view.language,
+  };
+}
+
+const ifChanged = <T,>(now: T, before: T): T | undefined => (now !== before ? now : undefined);
+
+/** For each field, in the order sent: its value to send, if the person changed it. */
+const CHANGES: { [K in SettingsKey]: (view: SettingsView, d: Draft) => SettingsPatchIn[K] | undefined } = {
+  serverUrl: (view, d) => ifChanged(d.serverUrl.trim(), view.serverUrl),
+  // Cleared: '' (only when one is saved); typed: the new one; left empty: unchanged.
+  token: (view, d) => (d.clearToken ? (view.hasToken ? '' : undefined) : d.token !== '' ? d.token : undefined),
+  caFile: (view, d) => ifChanged(d.caFile.trim(), view.caFile),
+  compression: (view, d) => ifChanged(d.compression, view.compression),
+  language: (view, d) => ifChanged(d.language, view.language),
+};
+
+/** Only what changed, and nothing the environment or a flag decides. */
+export function patchOf(view: SettingsView, d: Draft): SettingsPatchIn {
+  const patch: Partial<Record<SettingsKey, string>> = {};
+  for (const field of Object.keys(CHANGES) as SettingsKey[]) {
+    if (view.overridden.includes(field)) continue;
+    const value = CHANGES[field](view, d);
+    if (value !== undefined) patch[field] = value;
+  }
+  // Each value came from CHANGES[field], typed as that field's.
+  return patch as SettingsPatchIn;
+}
