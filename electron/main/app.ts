@@ -47,7 +47,7 @@ export async function runMain(
   env: NodeJS.ProcessEnv = process.env,
   deps: { setV8Flags?: (flags: string) => void } = {},
 ): Promise<MainHandle | undefined> {
-  const { app, BrowserWindow, ipcMain, session } = electron;
+  const { app, ipcMain, session } = electron;
   const log = (line: string) => process.stderr.write(`[uos-chat] ${line}\n`);
 
   tuneHeapForLongRunning(deps.setV8Flags);
@@ -62,30 +62,7 @@ export async function runMain(
   await app.whenReady();
 
   const userData = app.getPath('userData');
-  const fromEnv = settingsFromEnv(env);
-  const fromArgs = settingsFromArgs(argv);
-  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${formatSettingsProblem(p)}`);
-
-  // Late-bound: the store applies changes to the client it is created before.
-  let client: ChatClient | undefined;
-  const settings = new SettingsStore({
-    file: path.join(userData, 'settings.json'),
-    overrides: { ...fromEnv.patch, ...fromArgs.patch },
-    secrets: safeStorageBox(electron.safeStorage),
-    apply: (s, changed) => {
-      if (!client || changed.every((f) => f === 'language')) return;
-      client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log)));
-    },
-  });
-  for (const p of await settings.load()) log(`settings: ${p.detail}`);
-  const initial = settings.current();
-
-  client = new ChatClient({
-    config: settingsToClientConfig(initial, trustedCas(initial.caFile, log)),
-    outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
-  });
-  const core = client;
-  core.on('log', (l) => log(`${l.level}: ${l.message}`));
+  const { settings, client: core } = await openSettingsAndCore(electron, userData, argv, env, log);
   const service = new ChatService(core, settings);
   // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
   const machine = new MachineMonitor({ target: core, log: (line) => log(`machine: ${line}`) });
@@ -110,19 +87,57 @@ export async function runMain(
   // A second launch focuses this one (single instance).
   app.on('second-instance', () => chatWindow.focus());
   app.on('window-all-closed', () => app.quit());
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    if (stopping) return;
-    stopping = true;
-    event.preventDefault();
-    void Promise.allSettled([machine.stop(), core.stop(), chatWindow.saved()]).finally(() => app.quit());
-  });
+  stopBeforeQuit(app, () => [machine.stop(), core.stop(), chatWindow.saved()]);
 
   // The monitor first, so the first connection attempt already knows if the machine is offline.
   await machine.start();
   for (const problem of machine.snapshot().problems) log(`machine: ${problem}`);
   await core.start();
   return { client: core, service, machine, settings, window: win };
+}
+
+/** Quitting waits once for `work` (the core, the monitor, saves), then quits for real. */
+function stopBeforeQuit(app: Electron.App, work: () => Array<Promise<unknown>>): void {
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    stopping = true;
+    event.preventDefault();
+    void Promise.allSettled(work()).finally(() => app.quit());
+  });
+}
+
+/** Settings (file, environment, flags) and the client they configure; saving applies to the client. */
+async function openSettingsAndCore(
+  electron: ElectronModule,
+  userData: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<{ settings: SettingsStore; client: ChatClient }> {
+  const fromEnv = settingsFromEnv(env);
+  const fromArgs = settingsFromArgs(argv);
+  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${formatSettingsProblem(p)}`);
+
+  // Late-bound: the store applies changes to the client it is created before.
+  let client: ChatClient | undefined;
+  const settings = new SettingsStore({
+    file: path.join(userData, 'settings.json'),
+    overrides: { ...fromEnv.patch, ...fromArgs.patch },
+    secrets: safeStorageBox(electron.safeStorage),
+    apply: (s, changed) => {
+      if (!client || changed.every((f) => f === 'language')) return;
+      client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log)));
+    },
+  });
+  for (const p of await settings.load()) log(`settings: ${p.detail}`);
+  const initial = settings.current();
+  client = new ChatClient({
+    config: settingsToClientConfig(initial, trustedCas(initial.caFile, log)),
+    outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
+  });
+  client.on('log', (l) => log(`${l.level}: ${l.message}`));
+  return { settings, client };
 }
 
 /** Node's roots + the person's bundle + UOS and Debian bundles, read by us (not NODE_EXTRA_CA_CERTS, which fuses disable). */
