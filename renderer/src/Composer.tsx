@@ -24,7 +24,6 @@ export interface ComposerProps {
 
 export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: ComposerProps) {
   const [text, setText] = useState('');
-  const composing = useRef(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const { problem, setProblem, sending, submit } = useSubmit(send, limit, input, text, setText);
 
@@ -32,13 +31,7 @@ export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: 
   const over = limit > 0 && bytes > limit;
   const empty = text.trim() === '';
 
-  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
-    // Enter that commits an IME composition must not send.
-    if (composing.current || e.nativeEvent.isComposing || e.keyCode === 229) return;
-    e.preventDefault();
-    void submit();
-  }
+  const enterSends = useEnterSends(submit);
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -63,16 +56,7 @@ export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: 
             setText(e.target.value);
             if (problem) setProblem(null);
           }}
-          onKeyDown={onKeyDown}
-          onCompositionStart={() => {
-            composing.current = true;
-          }}
-          onCompositionEnd={() => {
-            composing.current = false;
-          }}
-          onBlur={() => {
-            composing.current = false;
-          }}
+          {...enterSends}
         />
         <button type="submit" className="button button-primary send" data-testid="send" disabled={empty}>
           <IconSend />
@@ -83,6 +67,25 @@ export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: 
     </form>
   );
 });
+
+/**
+ * Enter sends, Shift+Enter is a new line, and the Enter that commits an IME composition
+ * (fcitx, ibus: pinyin candidates) never sends: composition events, `isComposing` and keyCode 229.
+ */
+function useEnterSends(submit: () => Promise<void>) {
+  const composing = useRef(false);
+  return {
+    onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+      if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (composing.current || e.nativeEvent.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      void submit();
+    },
+    onCompositionStart: () => void (composing.current = true),
+    onCompositionEnd: () => void (composing.current = false),
+    onBlur: () => void (composing.current = false),
+  };
+}
 
 /** Sends the box's text once at a time; a refusal (or a failure) becomes the problem shown under the box. */
 function useSubmit(
