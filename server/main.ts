@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startChatServer } from './server';
+import { startChatServer, type ServerOptions } from './server';
 import { loadTokens } from './tokens';
 
 const HELP = `UOS Chat reference server
@@ -25,28 +25,45 @@ const HELP = `UOS Chat reference server
   --tls-key FILE      … and this key
 `;
 
+const FLAGS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '8765' },
+  tokens: { type: 'string' },
+  'data-dir': { type: 'string' },
+  history: { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'max-connections': { type: 'string' },
+  origin: { type: 'string', multiple: true },
+  echo: { type: 'boolean', default: false },
+  compression: { type: 'string', default: 'deflate' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags>;
+
+function parseFlags() {
+  return parseArgs({ options: FLAGS }).values;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '8765' },
-      tokens: { type: 'string' },
-      'data-dir': { type: 'string' },
-      history: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'max-connections': { type: 'string' },
-      origin: { type: 'string', multiple: true },
-      echo: { type: 'boolean', default: false },
-      compression: { type: 'string', default: 'deflate' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const values = parseFlags();
   if (values.help) {
     process.stdout.write(HELP);
     return;
   }
+  const server = await startChatServer(serverOptions(values));
+  process.stdout.write(`listening on ${server.url}\n`);
+  const shutdown = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+/** The flags as server options; a bad value throws with words for the command line. */
+function serverOptions(values: Flags): Partial<ServerOptions> {
   const tokens = loadTokens(values.tokens, process.env.UOS_CHAT_TOKENS);
   if (tokens.size === 0) throw new Error('no tokens: give --tokens FILE or UOS_CHAT_TOKENS=token:user');
   const int = (name: string, v: string | undefined, fallback: number) => {
@@ -62,16 +79,8 @@ async function main(): Promise<void> {
   }
   const compression = values.compression as string;
   if (!['deflate', 'zlib', 'off'].includes(compression)) throw new Error('--compression must be deflate, zlib or off');
-  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
-  const readPem = (flag: string, file: string) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new Error(`${flag} ${file}: ${(err as Error).message}`);
-    }
-  };
-  const tls = values['tls-cert'] && values['tls-key'] ? { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) } : undefined;
-  const server = await startChatServer({
+  const tls = tlsFiles(values);
+  return {
     host: values.host,
     port: int('port', values.port, 8765),
     tokens,
@@ -83,13 +92,19 @@ async function main(): Promise<void> {
     ...(tls ? { tls } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.origin ? { allowedOrigins: values.origin } : {}),
-  });
-  process.stdout.write(`listening on ${server.url}\n`);
-  const shutdown = () => {
-    void server.close().then(() => process.exit(0));
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+}
+
+function tlsFiles(values: Flags): ServerOptions['tls'] {
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const readPem = (flag: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`${flag} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return values['tls-cert'] && values['tls-key'] ? { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) } : undefined;
 }
 
 main().catch((err: Error) => {

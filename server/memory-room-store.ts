@@ -1,29 +1,36 @@
 /**
- * A room: a monotonic `seq`, a bounded history for resume, and the ids it has
- * already accepted (so a resend after a lost ack never makes a second message).
- * With a data dir, every accepted message is appended to `<room>.jsonl` before
- * it is acked or broadcast, so a restarted server keeps seq, history and dedup.
+ * The first room store: rooms in this process's memory, each a monotonic `seq`,
+ * a bounded history for resume, and the ids it has already accepted (so a resend
+ * after a lost ack never makes a second message). With a data dir, every accepted
+ * message is appended to `<room>.jsonl` before it is acked or broadcast, so a
+ * restarted server keeps seq, history and dedup.
+ *
+ * Everything here answers at once (plain values, no Promises): see room-store.ts.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Appended, NewMessage, Replay, RoomHandle, RoomStore, StoredMessage } from './room-store';
 
-export interface StoredMessage {
-  type: 'chat_message';
-  id?: string;
-  user: string;
-  message: string;
-  seq: number;
-  timestamp: string;
-}
-
-export interface RoomOptions {
+export interface MemoryRoomOptions {
   historyLimit: number;
   dedupLimit: number;
   dataDir?: string;
 }
 
-export class Room {
-  seq = 0;
+export class MemoryRoomStore implements RoomStore {
+  private readonly rooms = new Map<string, MemoryRoom>();
+
+  constructor(private readonly options: MemoryRoomOptions) {}
+
+  room(name: string): MemoryRoom {
+    let room = this.rooms.get(name);
+    if (!room) this.rooms.set(name, (room = new MemoryRoom(name, this.options)));
+    return room;
+  }
+}
+
+export class MemoryRoom implements RoomHandle {
+  private lastSeq = 0;
   private history: StoredMessage[] = [];
   /** `user\0id` → seq, insertion-ordered so the oldest can be evicted. */
   private readonly accepted = new Map<string, number>();
@@ -32,7 +39,7 @@ export class Room {
 
   constructor(
     readonly name: string,
-    private readonly options: RoomOptions,
+    private readonly options: MemoryRoomOptions,
   ) {
     if (options.dataDir) {
       mkdirSync(options.dataDir, { recursive: true });
@@ -41,34 +48,35 @@ export class Room {
     }
   }
 
-  /** The seq this id already got from this user, if any. */
-  seqOf(user: string, id: string): number | undefined {
-    return this.accepted.get(`${user}\0${id}`);
+  seq(): number {
+    return this.lastSeq;
   }
 
-  append(msg: Omit<StoredMessage, 'seq'>): StoredMessage {
-    const stored: StoredMessage = { ...msg, seq: this.seq + 1 };
+  append(msg: NewMessage): Appended {
+    const seen = msg.id === undefined ? undefined : this.accepted.get(`${msg.user}\0${msg.id}`);
+    if (seen !== undefined) return { duplicateOf: seen };
+    const stored: StoredMessage = { ...msg, seq: this.lastSeq + 1 };
     if (this.file) {
       appendFileSync(this.file, JSON.stringify(stored) + '\n');
       this.appended += 1;
     }
     this.remember(stored);
     if (this.file && this.appended > this.options.historyLimit * 2) this.compact();
-    return stored;
+    return { stored };
   }
 
   /** Messages after `since`, and whether some were already dropped from the history. */
-  since(since: number): { messages: StoredMessage[]; gap: boolean } {
+  since(since: number): Replay {
     // A seq we never issued: the client saw a previous life of this room (a restart without
     // --data-dir). Its position means nothing here, so send everything we have, and say so.
-    if (since > this.seq) return { messages: this.history.slice(), gap: true };
-    const oldest = this.history[0]?.seq ?? this.seq + 1;
-    const gap = since + 1 < oldest && since < this.seq;
+    if (since > this.lastSeq) return { messages: this.history.slice(), gap: true };
+    const oldest = this.history[0]?.seq ?? this.lastSeq + 1;
+    const gap = since + 1 < oldest && since < this.lastSeq;
     return { messages: this.history.filter((m) => m.seq > since), gap };
   }
 
   private remember(stored: StoredMessage): void {
-    this.seq = stored.seq;
+    this.lastSeq = stored.seq;
     this.history.push(stored);
     if (this.history.length > this.options.historyLimit) this.history.splice(0, this.history.length - this.options.historyLimit);
     if (stored.id !== undefined) {
@@ -86,10 +94,10 @@ export class Room {
       if (!line) continue;
       try {
         const m = JSON.parse(line) as StoredMessage & { dedupOnly?: boolean };
-        if (typeof m.seq !== 'number' || m.seq <= this.seq) continue;
+        if (typeof m.seq !== 'number' || m.seq <= this.lastSeq) continue;
         if (m.dedupOnly) {
           if (m.id !== undefined) this.accepted.set(`${m.user}\0${m.id}`, m.seq);
-          this.seq = m.seq;
+          this.lastSeq = m.seq;
         } else {
           this.remember(m);
         }

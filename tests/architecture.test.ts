@@ -91,3 +91,31 @@ test('the core does not reach into main or preload; dbus-next stays behind elect
   });
   assert.deepEqual(v, []);
 });
+
+// ---- the server's room store (server/room-store.ts is the interface) ----------------------
+
+/** Room store implementations are `server/<kind>-room-store.ts`; `server/room-store.ts` is the interface. */
+const isRoomStoreImplementation = (file: string) => /^server\/.+-room-store(\.ts)?$/.test(file);
+/** The composition root: the one module that chooses an implementation. */
+const ROOM_STORE_CHOOSERS = ['server/server.ts'];
+
+/** Imports of a room store implementation from a server module that should see only the interface. */
+export function roomStoreImplementationImports(file: string, source: string): string[] {
+  if (ROOM_STORE_CHOOSERS.includes(file) || isRoomStoreImplementation(file)) return [];
+  return importsOf(source)
+    .map((i) => resolveRel(file, i.spec))
+    .filter(isRoomStoreImplementation)
+    .map((target) => `${file} imports ${target}`);
+}
+
+test('server modules reach the room store only through its interface (server.ts chooses the implementation)', () => {
+  const violation = "import { MemoryRoomStore } from './memory-room-store';";
+  assert.deepEqual(roomStoreImplementationImports('server/frames.ts', violation), ['server/frames.ts imports server/memory-room-store'], 'the rule can fail');
+  assert.deepEqual(roomStoreImplementationImports('server/frames.ts', "import type { RoomStore } from './room-store';"), [], 'the interface is fine');
+  assert.deepEqual(roomStoreImplementationImports('server/server.ts', violation), [], 'the composition root may choose');
+  const scanned = files('server');
+  assert.ok(scanned.includes('server/frames.ts') && scanned.includes('server/connections.ts'), `server files scanned: ${scanned.join(', ')}`);
+  assert.ok(scanned.some(isRoomStoreImplementation), 'there is an implementation to keep behind the interface');
+  const v = scanned.flatMap((f) => roomStoreImplementationImports(f, readFileSync(path.join(root, f), 'utf8')));
+  assert.deepEqual(v, []);
+});

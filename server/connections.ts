@@ -1,0 +1,162 @@
+/**
+ * Connections: the upgrade (origin check), then token auth (4001), the room name's
+ * length, the connections-per-token cap, the greeting with any replay, and the
+ * per-connection rate limiter and frame queue. Frames go to frames.ts, in order.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, type WebSocketServer } from 'ws';
+import { CloseCodes } from '../electron/common/errors';
+import { encodeFrame } from '../electron/common/protocol';
+import { andThen, SerialQueue, type Awaitable } from './awaitable';
+import { now, sendTo, type Client, type ServerContext } from './context';
+import { handleFrame } from './frames';
+import { FixedWindowLimiter } from './rate-limit';
+import type { Replay, RoomHandle } from './room-store';
+
+/** A connection that passed auth and the limits, not yet in a room. */
+interface Admitted {
+  ws: WebSocket;
+  user: string;
+  token: string;
+  roomName: string;
+  query: URLSearchParams;
+  peer: string;
+}
+
+/** Upgrades `http`'s WebSocket requests through `wss` and runs each connection until it closes. */
+export function acceptConnections(ctx: ServerContext, http: Server, wss: WebSocketServer): void {
+  const perToken = new Map<string, number>();
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (ctx.closing) {
+      socket.destroy();
+      return;
+    }
+    const origin = req.headers.origin;
+    if (ctx.options.allowedOrigins && origin !== undefined && !ctx.options.allowedOrigins.includes(origin)) {
+      ctx.options.log(`refused upgrade from origin ${JSON.stringify(origin).slice(0, 80)}`);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ctx, perToken, ws, req));
+  });
+}
+
+function onConnection(ctx: ServerContext, perToken: Map<string, number>, ws: WebSocket, req: IncomingMessage): void {
+  ws.on('error', (err) => ctx.options.log(`socket error: ${err.message}`));
+  if (ctx.closing) {
+    ws.terminate();
+    return;
+  }
+  const admitted = admit(ctx, perToken, ws, req);
+  if (!admitted) return;
+  perToken.set(admitted.token, (perToken.get(admitted.token) ?? 0) + 1);
+  // Listeners first, work queued: with a store that answers later, frames arriving
+  // meanwhile wait for the greeting and replay instead of being lost or overtaking them.
+  const queue = new SerialQueue((err) => ctx.options.log(`user ${admitted.user}: a frame failed: ${(err as Error).message}`));
+  let client: Client | undefined;
+  ws.on('pong', () => {
+    if (client) client.alive = true;
+  });
+  ws.on('message', (data, isBinary) => {
+    if (client) client.alive = true;
+    // After close() a frame still queued behind a slow store is dropped: a restarted server may own the rooms now.
+    queue.run(() => (client && !ctx.closing ? handleFrame(ctx, client, data, isBinary) : undefined));
+  });
+  ws.on('close', (code) => {
+    if (client) ctx.clients.delete(client);
+    perToken.set(admitted.token, (perToken.get(admitted.token) ?? 1) - 1);
+    ctx.options.log(`user ${admitted.user} disconnected (${code})`);
+  });
+  queue.run(() =>
+    andThen(ctx.store.room(admitted.roomName), (room) => {
+      client = newClient(ctx, admitted, room);
+      return greet(ctx, client, admitted);
+    }),
+  );
+}
+
+/** The user behind a valid token, within the limits; otherwise the connection is closed and undefined returned. */
+function admit(ctx: ServerContext, perToken: Map<string, number>, ws: WebSocket, req: IncomingMessage): Admitted | undefined {
+  const o = ctx.options;
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const token = query.get('token') ?? '';
+  const user = o.tokens.get(token);
+  const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+  if (!user) {
+    // Accept, then close with 4001 — what the Django service does, so clients see a close code.
+    o.log(`authentication failed from ${peer}`);
+    ws.send(encodeFrame({ type: 'error', message: 'Authentication failed', code: 'unauthenticated', timestamp: now() }));
+    ws.close(CloseCodes.unauthenticated, 'authentication failed');
+    return undefined;
+  }
+  const roomName = query.get('room') || 'lobby';
+  // With a data dir the room is a file `<encoded name>.jsonl`: a name too long for one crashed the server on append.
+  if (encodeURIComponent(roomName).length > 200) {
+    o.log(`user ${user}: room name too long from ${peer}`);
+    ws.close(1008, 'room name too long');
+    return undefined;
+  }
+  const count = perToken.get(token) ?? 0;
+  if (count >= o.maxConnectionsPerToken) {
+    o.log(`user ${user}: too many connections (${count}) from ${peer}`);
+    ws.close(CloseCodes.rateLimited, 'too many connections');
+    return undefined;
+  }
+  return { ws, user, token, roomName, query, peer };
+}
+
+function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Client {
+  return {
+    ws: admitted.ws,
+    zlib: ctx.options.compression === 'zlib' || admitted.query.get('compression') === 'zlib',
+    user: admitted.user,
+    token: admitted.token,
+    room,
+    limiter: new FixedWindowLimiter(ctx.options.rateLimit.messages, ctx.options.rateLimit.windowMs),
+    alive: true,
+  };
+}
+
+/**
+ * connection_status, then the missed messages in order, and only then live traffic.
+ * The client joins before the replay is read, its live messages held back meanwhile,
+ * so a message stored while a slower store answers is sent once, after the replay.
+ */
+function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitable<void> {
+  const sinceParam = admitted.query.get('since');
+  const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
+  const noReplay: Replay = { messages: [], gap: false };
+  client.heldBack = [];
+  ctx.clients.add(client);
+  return andThen(since === undefined ? noReplay : client.room.since(since), (replay) =>
+    andThen(client.room.seq(), (seq) => {
+      const heldBack = client.heldBack ?? [];
+      delete client.heldBack;
+      // Closed while the store answered (close() terminates joining clients too): nothing to greet.
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+      sendTo(client, encodeFrame(connectionStatus(ctx, client, seq, replay.gap)));
+      for (const m of replay.messages) sendTo(client, encodeFrame({ ...m, replay: true }));
+      const replayedUpTo = replay.messages.at(-1)?.seq ?? -Infinity;
+      for (const m of heldBack) if (m.seq > replayedUpTo) sendTo(client, m.wire);
+      const resume = since !== undefined ? `, resume after ${since}: ${replay.messages.length} replayed${replay.gap ? ', gap' : ''}` : '';
+      ctx.options.log(`user ${client.user} connected from ${admitted.peer} (room ${client.room.name}${resume})`);
+    }),
+  );
+}
+
+function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: boolean): Record<string, unknown> {
+  const o = ctx.options;
+  return {
+    type: 'connection_status',
+    status: 'connected',
+    user_id: client.user,
+    features: ['ack', 'seq', 'resume', 'dedup'],
+    seq,
+    ...(gap ? { gap: true } : {}),
+    rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },
+    max_message_bytes: o.maxMessageBytes,
+    timestamp: now(),
+  };
+}

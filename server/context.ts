@@ -1,0 +1,60 @@
+/**
+ * What the parts of one running server share: its settings, its room store (the
+ * interface only), the connected clients, and how to send to one of them.
+ */
+import { WebSocket } from 'ws';
+import { encodeFrame } from '../electron/common/protocol';
+import { outboundFrame } from '../electron/core/framing';
+import type { ServerOptions } from './options';
+import type { FixedWindowLimiter } from './rate-limit';
+import type { RoomHandle, RoomStore } from './room-store';
+
+export interface Client {
+  ws: WebSocket;
+  /** Send zlib binary frames to this client. */
+  zlib: boolean;
+  user: string;
+  token: string;
+  room: RoomHandle;
+  limiter: FixedWindowLimiter;
+  /** Cleared at each liveness ping, set again by any pong or frame. */
+  alive: boolean;
+  /**
+   * Set while the greeting waits for the store: live messages are held here and sent
+   * after the replay (those the replay already has are dropped), so none is missed
+   * between reading the replay and joining, and none overtakes the replay.
+   */
+  heldBack?: Array<{ seq: number; wire: string }>;
+}
+
+export interface ServerContext {
+  readonly options: ServerOptions;
+  readonly store: RoomStore;
+  /** Connected clients, from just before their replay is read: live traffic goes to these. */
+  readonly clients: Set<Client>;
+  /** Set by close(): after it nothing may attach, or it would outlive this server with this instance's rooms. */
+  closing: boolean;
+}
+
+export const now = () => new Date().toISOString();
+
+/** Sends `text` as this client reads it; `zlibbed` is the same text already compressed (one deflate per broadcast). */
+export function sendTo(client: Client, text: string, zlibbed?: Buffer): void {
+  if (client.ws.readyState !== WebSocket.OPEN) return;
+  if (client.zlib && zlibbed) {
+    client.ws.send(zlibbed, { binary: true });
+    return;
+  }
+  const frame = outboundFrame(text, client.zlib);
+  client.ws.send(frame.data, { binary: frame.binary });
+}
+
+/** A message of the client's room, as it happens (held back while the client is still being greeted). */
+export function sendLive(client: Client, seq: number, wire: string, zlibbed?: Buffer): void {
+  if (client.heldBack) client.heldBack.push({ seq, wire });
+  else sendTo(client, wire, zlibbed);
+}
+
+export function reply(client: Client, frame: Record<string, unknown>): void {
+  sendTo(client, encodeFrame({ ...frame, timestamp: frame.timestamp ?? now() }));
+}

@@ -1,0 +1,98 @@
+/**
+ * One client frame, from raw ws data to every answer it causes: the rate limit,
+ * inflate and decode, ping → pong, the size check, dedup, append, fan-out to the
+ * room, ack, echo. Reaches rooms only through the RoomStore interface.
+ */
+import { CloseCodes } from '../electron/common/errors';
+import { decodeClientFrame, encodeFrame, utf8Length, type ChatMessageOut } from '../electron/common/protocol';
+import { inboundText, zlibFrame, type RawFrameData } from '../electron/core/framing';
+import { andThen, isPromiseLike, type Awaitable } from './awaitable';
+import { now, reply, sendLive, type Client, type ServerContext } from './context';
+import type { Appended, NewMessage, StoredMessage } from './room-store';
+
+/**
+ * Handles one frame. Returns a Promise only when the room store answered with one;
+ * the caller (the client's SerialQueue) then holds this client's later frames back.
+ */
+export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): Awaitable<void> {
+  const chat = acceptChat(ctx, client, data, isBinary);
+  if (!chat) return;
+  const id = chat.id || undefined;
+  const message: NewMessage = { type: 'chat_message', ...(id ? { id } : {}), user: client.user, message: chat.message, timestamp: now() };
+  return andThen(appendOrReport(ctx, client, message), (appended) => {
+    if (!appended) return;
+    if ('duplicateOf' in appended) reply(client, { type: 'ack', id, seq: appended.duplicateOf }); // a resend: ack again, broadcast nothing
+    else deliver(ctx, client, appended.stored, id, chat.message);
+  });
+}
+
+/** The chat message in this frame, or undefined when the frame was answered (pong, error) or the connection closed. */
+function acceptChat(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): ChatMessageOut | undefined {
+  const o = ctx.options;
+  if (!client.limiter.take(Date.now())) {
+    o.log(`user ${client.user}: rate limit exceeded, closing 4008`);
+    reply(client, { type: 'error', message: 'Rate limit exceeded', code: 'rate_limited' });
+    client.ws.close(CloseCodes.rateLimited, 'rate limit exceeded');
+    return undefined;
+  }
+  const text = frameText(ctx, client, data, isBinary);
+  if (text === undefined) return undefined;
+  const decoded = decodeClientFrame(text, o.maxFrameBytes);
+  if (!decoded.ok) {
+    reply(client, { type: 'error', message: decoded.error.detail, code: decoded.error.code === 'UNKNOWN_TYPE' ? 'unsupported' : 'bad_frame' });
+    return undefined;
+  }
+  const frame = decoded.frame;
+  if (frame.type === 'ping') {
+    reply(client, { type: 'pong' });
+    return undefined;
+  }
+  if (utf8Length(frame.message) > o.maxMessageBytes) {
+    const id = frame.id || undefined;
+    reply(client, { type: 'error', message: 'Message too large', code: 'too_large', ...(id ? { id } : {}) });
+    return undefined;
+  }
+  return frame;
+}
+
+/** The frame as text; zlib frames (design notes) are inflated with a hard cap, so a zip bomb stops there. */
+function frameText(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): string | undefined {
+  const inbound = inboundText(data, isBinary, ctx.options.maxFrameBytes);
+  if (inbound.ok) return inbound.text;
+  if (inbound.error === 'too-large') {
+    ctx.options.log(`user ${client.user}: ${inbound.detail}, closing 1009`);
+    client.ws.close(CloseCodes.tooBig, 'decompressed message too large');
+  } else {
+    reply(client, { type: 'error', message: 'Binary frame is not zlib-compressed JSON', code: 'bad_frame' });
+  }
+  return undefined;
+}
+
+/** What the room made of the message, or undefined after telling the sender it was not stored. */
+function appendOrReport(ctx: ServerContext, client: Client, message: NewMessage): Awaitable<Appended | undefined> {
+  // A failed write (disk full, permissions, a store gone away) must not take the whole server down.
+  const report = (err: unknown): undefined => {
+    ctx.options.log(`room ${client.room.name}: append failed: ${(err as Error).message}`);
+    reply(client, { type: 'error', message: 'Message not stored', code: 'server_error', ...(message.id ? { id: message.id } : {}) });
+    return undefined;
+  };
+  try {
+    const stored = client.room.append(message);
+    return isPromiseLike(stored) ? Promise.resolve(stored).catch(report) : stored;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+/** Fan-out to the rest of the room, then the sender's ack and (if configured) its echo. */
+function deliver(ctx: ServerContext, sender: Client, stored: StoredMessage, id: string | undefined, text: string): void {
+  const wire = encodeFrame(stored);
+  let zlibbed: Buffer | undefined;
+  for (const other of ctx.clients) {
+    if (other === sender || other.room.name !== sender.room.name) continue;
+    if (other.zlib) zlibbed ??= zlibFrame(wire);
+    sendLive(other, stored.seq, wire, zlibbed);
+  }
+  if (id !== undefined) reply(sender, { type: 'ack', id, seq: stored.seq });
+  if (ctx.options.echo) reply(sender, { type: 'chat_response', message: text });
+}

@@ -1,0 +1,50 @@
+/** The reference server's settings and their defaults (server/main.ts maps its flags onto these). */
+import { MAX_MESSAGE_BYTES } from '../electron/common/protocol';
+import type { TokenTable } from './tokens';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  tokens: TokenTable;
+  /** Messages per window per connection; the next one gets 4008. */
+  rateLimit: { messages: number; windowMs: number };
+  maxMessageBytes: number;
+  /** Inbound frames above this are closed with 1009 by ws itself. */
+  maxFrameBytes: number;
+  historyLimit: number;
+  dedupLimit: number;
+  /** Persist rooms here so a restart keeps seq, history and dedup. */
+  dataDir?: string;
+  /** Answer every chat_message with a chat_response echo (design-notes compatible; used by benchmarks). */
+  echo: boolean;
+  /** WebSocket-level ping interval towards clients; 0 disables. */
+  pingIntervalMs: number;
+  /**
+   * `deflate`: offer permessage-deflate (default). `zlib`: send the design notes'
+   * zlib binary frames to every client. `off`: neither. In every mode, zlib frames
+   * from clients are accepted, and clients asking with `?compression=zlib` get them.
+   */
+  compression: 'deflate' | 'zlib' | 'off';
+  /** Serve wss:// with this certificate and key (PEM). */
+  tls?: { cert: string; key: string };
+  maxConnectionsPerToken: number;
+  /** When set, browsers' Origin headers must be in this list (non-browser clients send none). */
+  allowedOrigins?: string[];
+  log: (line: string) => void;
+}
+
+export const defaultServerOptions: ServerOptions = {
+  host: '127.0.0.1',
+  port: 8765,
+  tokens: new Map(),
+  rateLimit: { messages: 100, windowMs: 60_000 },
+  maxMessageBytes: MAX_MESSAGE_BYTES,
+  maxFrameBytes: 64 * 1024,
+  historyLimit: 1000,
+  dedupLimit: 100_000,
+  echo: false,
+  pingIntervalMs: 30_000,
+  compression: 'deflate',
+  maxConnectionsPerToken: 20,
+  log: (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+};

@@ -1,0 +1,59 @@
+/**
+ * Where rooms live: the only way the connection and frame code reaches them.
+ * `startChatServer` picks the implementation (today memory-room-store.ts, in
+ * memory and optionally journaled to a data dir); nothing else imports one
+ * (enforced by tests/architecture.test.ts).
+ */
+import type { Awaitable } from './awaitable';
+
+export interface StoredMessage {
+  type: 'chat_message';
+  id?: string;
+  user: string;
+  message: string;
+  seq: number;
+  timestamp: string;
+}
+
+/** A message as the server accepts it; the room gives it its seq. */
+export type NewMessage = Omit<StoredMessage, 'seq'>;
+
+/** What a resuming client missed, and whether some of it was already dropped from the history. */
+export interface Replay {
+  messages: StoredMessage[];
+  gap: boolean;
+}
+
+/**
+ * Async-capable on purpose: every method may answer with a plain value or a
+ * Promise (`Awaitable`), because the in-process store answers at once and a store
+ * behind the network (Redis is planned) cannot. The server treats both alike and
+ * waits only when handed a Promise: each connection's frames run one after another
+ * (connections.ts), a joining client's live traffic is held until its replay is
+ * sent, and `append` deduplicates in the same step as it stores. So a store that
+ * waits keeps the order of replay, acks and broadcasts, and one that does not
+ * keeps exactly the timing the server had before the store was an interface.
+ */
+export interface RoomHandle {
+  readonly name: string;
+  /** The seq of the newest message (0 for a new room). */
+  seq(): Awaitable<number>;
+  /** Messages after `seq`, oldest first. */
+  since(seq: number): Awaitable<Replay>;
+  /**
+   * Stores the message with the next seq (durably, if the store is durable) — unless
+   * this user already sent this id (a resend after a lost ack): then the seq it got.
+   * Check and store are one step, so a resend racing its original on another
+   * connection is never stored twice, even by a store that answers later.
+   */
+  append(message: NewMessage): Awaitable<Appended>;
+}
+
+/** `stored`: new, with its seq. `duplicateOf`: the seq the same user's same id already has. */
+export type Appended = { stored: StoredMessage } | { duplicateOf: number };
+
+/** Async-capable for the same reason as RoomHandle. */
+export interface RoomStore {
+  /** The room of this name, created empty on first use. */
+  room(name: string): Awaitable<RoomHandle>;
+}
