@@ -92,6 +92,33 @@ test('the core does not reach into main or preload; dbus-next stays behind elect
   assert.deepEqual(v, []);
 });
 
+// ---- the client's parts (electron/core/client.ts is the front object over them) ----------
+
+const CLIENT_PARTS = ['electron/core/transport', 'electron/core/delivery', 'electron/core/timeline'];
+
+/** Imports of one client part that reach another part: each knows only its own job. */
+export function crossPartImports(file: string, source: string): string[] {
+  const own = file.replace(/\.ts$/, '');
+  return importsOf(source)
+    .map((i) => resolveRel(file, i.spec))
+    .filter((target) => CLIENT_PARTS.includes(target) && target !== own)
+    .map((target) => `${file} imports ${target}`);
+}
+
+test('transport, delivery and timeline do not import each other (ChatClient wires them)', () => {
+  assert.deepEqual(crossPartImports('electron/core/delivery.ts', "import { Timeline } from './timeline';"), ['electron/core/delivery.ts imports electron/core/timeline'], 'the rule can fail');
+  const v = CLIENT_PARTS.flatMap((p) => crossPartImports(`${p}.ts`, readFileSync(path.join(root, `${p}.ts`), 'utf8')));
+  assert.deepEqual(v, []);
+});
+
+test('the shared framing module imports nothing platform-specific beyond node:zlib, and both ends use it', () => {
+  const framing = importsOf(readFileSync(path.join(root, 'electron/core/framing.ts'), 'utf8')).filter((i) => !i.typeOnly);
+  assert.deepEqual(framing.map((i) => i.spec), ['node:zlib']);
+  // Nobody else inflates or deflates frames by hand: the client's transport and the server go through framing.ts.
+  const byHand = ['electron/core', 'server'].flatMap((d) => files(d)).filter((f) => f !== 'electron/core/framing.ts' && /\b(inflateSync|deflateSync)\b/.test(readFileSync(path.join(root, f), 'utf8')));
+  assert.deepEqual(byHand, []);
+});
+
 // ---- the server's room store (server/room-store.ts is the interface) ----------------------
 
 /** Room store implementations are `server/<kind>-room-store.ts`; `server/room-store.ts` is the interface. */
