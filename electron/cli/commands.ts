@@ -52,7 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 async function doctor(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
   const { config, timeoutMs, ca } = commonOptions(values, io.env, argv, io.err);
-  const report = await runDoctor(config, timeoutMs, ca);
+  const report = await runDoctor(config, timeoutMs, ca, io.env);
   io.out(values.json ? JSON.stringify(report) : formatDoctor(report));
   if (!report.ok) io.err(`uos-chat: the server cannot be used: ${report.websocket.words ?? 'unknown problem'}`);
   return report.ok ? 0 : report.websocket.reason ? exitCodeFor({ code: report.websocket.reason as Reason['code'] }) : 5;

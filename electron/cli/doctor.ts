@@ -9,6 +9,7 @@ import type { Reason } from '../common/errors';
 import { describeReason } from '../common/words';
 import type { CaBundle } from '../core/ca-bundle';
 import { ChatClient, type ClientConfig, type TlsInfo } from '../core/client';
+import { describeLaunch, readLaunchInfo, type LaunchInfo } from '../core/launch-flags';
 import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
 import { MemoryOutboxStore } from '../core/outbox';
 import { redactUrl } from '../core/socket-errors';
@@ -23,6 +24,8 @@ export interface DoctorReport {
   tls?: { protocol: string | null; chain: TlsInfo['chain']; validatedBy: string };
   ca: Array<{ kind: string; file?: string; count: number; error?: string }>;
   dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & { services: Array<{ name: string; present: boolean; value?: unknown }> };
+  /** The launcher's display-backend and sandbox decisions (UOS_CHAT_LAUNCH), or viaLauncher: false. */
+  launch: LaunchInfo;
 }
 
 function tcpCheck(url: string, timeoutMs: number): Promise<DoctorReport['tcp']> {
@@ -71,7 +74,12 @@ function connectOutcome(client: ChatClient, timeoutMs: number): Promise<{ ok: tr
   });
 }
 
-export async function runDoctor(config: Partial<ClientConfig> & { url: string }, timeoutMs: number, ca: CaBundle): Promise<DoctorReport> {
+export async function runDoctor(
+  config: Partial<ClientConfig> & { url: string },
+  timeoutMs: number,
+  ca: CaBundle,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DoctorReport> {
   const machine = new MachineMonitor({ target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} }, busRetry: false, connectTimeoutMs: 2000 });
   const machineStarted = machine.start();
   const tcp = await tcpCheck(config.url, timeoutMs);
@@ -120,6 +128,7 @@ export async function runDoctor(config: Partial<ClientConfig> & { url: string },
       problems: snap.problems,
       services: snap.services.map((s) => ({ name: s.name, present: s.present, ...(s.value !== undefined ? { value: s.value } : {}) })),
     },
+    launch: readLaunchInfo(env),
   };
 }
 
@@ -146,6 +155,8 @@ export function formatDoctor(r: DoctorReport): string {
     `  D-Bus power    ${r.dbus.sources.powerSave ?? 'no source'} → power save ${r.dbus.powerSave ? 'on' : 'off'}`,
     `  D-Bus sleep    ${r.dbus.sources.sleep ?? 'no source'}`,
     ...r.dbus.problems.map((p) => `  ! ${p}`),
+    `  Display        ${describeLaunch(r.launch).display}`,
+    `  Sandbox        ${describeLaunch(r.launch).sandbox}`,
   ];
   return lines.join('\n');
 }

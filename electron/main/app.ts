@@ -11,7 +11,7 @@ import { FileOutboxStore } from '../core/outbox-file';
 import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
 import { settingsToClientConfig } from '../core/connection-settings';
-import { launchSwitches } from '../core/launch-flags';
+import { describeLaunch, readLaunchInfo } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
 import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { SettingsStore, type SecretBox } from '../core/settings-store';
@@ -52,7 +52,8 @@ export async function runMain(
 
   tuneHeapForLongRunning(deps.setV8Flags);
 
-  for (const s of launchSwitches(env, argv)) app.commandLine.appendSwitch(s.name, s.value);
+  const launch = describeLaunch(readLaunchInfo(env)); // chosen by the launcher; too late from here (electron#49084)
+  log(`launch: display ${launch.display}; sandbox ${launch.sandbox}`);
 
   if (!app.requestSingleInstanceLock()) {
     app.quit();
