@@ -35,20 +35,6 @@ const app = Object.freeze({
   keywordsZh: '聊天;消息;即时通讯;',
   /** Desktop entry Categories (main category Network + registered additional categories). */
   categories: 'Network;InstantMessaging;Chat;',
-  /**
-   * Switches every launcher (desktop entry Exec) passes to the binary.
-   *
-   * --ozone-platform=x11: Electron 38+ on Wayland breaks fcitx input-method switching on deepin/UOS
-   * (electron/electron#49084); X11/XWayland works. electron/core/launch-flags.ts appends the same switch at
-   * runtime, but Chromium picks (and initialises) its Ozone backend in PreEarlyInitialization, before
-   * main.js runs, so a switch appended from JS may come too late to change the backend. A switch on the
-   * real command line always takes effect, so the desktop entries carry it too; the runtime switch then
-   * merely agrees with it (and still covers launches from a terminal). The cost: launched from the menu the
-   * app is on X11 even outside deepin/UOS (fine wherever XWayland exists) and UOS_CHAT_WAYLAND=1 does not
-   * override it there; to try Wayland, start it from a terminal: uos-chat --ozone-platform=wayland --enable-wayland-ime
-   * (the last --ozone-platform on a Chromium command line wins).
-   */
-  launchArgs: Object.freeze(['--ozone-platform=x11']),
 });
 
 /** Every hicolor size we ship, rendered from build/icon.svg by build/icons.mjs. */
@@ -79,13 +65,14 @@ function execQuote(arg) {
 }
 
 /**
- * A complete .desktop file for a binary at `executable` and an icon theme name `icon`
+ * A complete .desktop file for the launcher at `executable` and an icon theme name `icon`
  * (used for the UOS layout; same keys as electron-builder's deb/AppImage entries).
  */
 function renderDesktopEntry({ executable, icon }) {
   const fields = {
     Name: app.displayName,
-    Exec: [executable, ...app.launchArgs].map(execQuote).join(' ') + ' %U',
+    // No switches: the launcher (build/launcher/uos-chat) picks the display backend and the sandbox.
+    Exec: `${execQuote(executable)} %U`,
     Terminal: 'false',
     Type: 'Application',
     Icon: icon,

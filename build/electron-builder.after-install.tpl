@@ -6,6 +6,8 @@
 # kernel.unprivileged_userns_clone=0, max_user_namespaces=0, Ubuntu's AppArmor userns restriction), so the
 # upstream probe (`unshare --user true` as root) would wrongly drop the setuid bit there and the app would
 # not start without --no-sandbox.
+# /opt/${sanitizedProductName}/${executable} is a link to the launcher bin/${executable} (build/after-pack.cjs), so /usr/bin/${executable}
+# starts the app through it; the launcher uses the setuid chrome-sandbox only when user namespaces are unavailable.
 # electron-builder expands dollar-brace macros made of letters only (executable, sanitizedProductName); plain $vars are bash.
 
 if type update-alternatives >/dev/null 2>&1; then

@@ -6,6 +6,7 @@
 
 const path = require('node:path');
 const { app, desktopEntryExtras } = require('./desktop-entry.cjs');
+const afterPack = require('./after-pack.cjs');
 
 const root = path.resolve(__dirname, '..');
 
@@ -32,20 +33,6 @@ const debDepends = Object.freeze([
   'xdg-utils',
 ]);
 
-/**
- * Electron fuses, flipped in the packaged binary right after packing (electron-builder → @electron/fuses).
- * The app never needs Node-mode or NODE_OPTIONS (its CA handling does not use NODE_OPTIONS /
- * NODE_EXTRA_CA_CERTS), so both are off; it only ever loads resources/app.asar.
- */
-const electronFuses = Object.freeze({
-  runAsNode: false, // ELECTRON_RUN_AS_NODE=1 would turn the app's binary into a plain Node.js
-  enableNodeOptionsEnvironmentVariable: false, // NODE_OPTIONS=--require … must not inject code
-  enableNodeCliInspectArguments: false, // nor --inspect/--inspect-brk (same class of code injection)
-  onlyLoadAppFromAsar: true, // no resources/app/ folder next to app.asar can replace the app
-  enableCookieEncryption: true, // cookies encrypted with the OS keyring (libsecret); one-way: keep it on
-  // enableEmbeddedAsarIntegrityValidation: macOS/Windows only, not supported on Linux.
-  // grantFileProtocolExtraPrivileges: left at Electron's default; the UI is loaded from file://.
-});
 
 /** @type {import('electron-builder').Configuration} */
 const config = {
@@ -83,7 +70,9 @@ const config = {
   //   desktopName  Electron's Wayland app_id (uos-chat) matches the deb's uos-chat.desktop. On X11 (the
   //                default here) the window's WM_CLASS class is the productName, hence StartupWMClass=UOSChat.
   extraMetadata: { homepage: publisher.homepage, desktopName: `${app.executableName}.desktop` },
-  electronFuses,
+  // The Electron fuses are flipped by afterPack (build/after-pack.cjs: afterPack.electronFuses), which then puts
+  // the launcher (build/launcher/uos-chat) where electron-builder expects the binary.
+  afterPack,
 
   linux: {
     target: ['deb', 'AppImage'],
@@ -95,8 +84,9 @@ const config = {
     description: app.comment, // also the desktop entry's Comment
     maintainer: publisher.maintainer,
     vendor: publisher.maintainer,
-    // Exec=… --ozone-platform=x11 %U — see app.launchArgs in build/desktop-entry.cjs for why Exec carries it.
-    executableArgs: [...app.launchArgs],
+    // Exec=/opt/UOSChat/uos-chat %U (deb) and AppRun %U (AppImage): no switches, the launcher decides the
+    // display backend and the sandbox. Empty rather than absent: absent, the AppImage Exec gets --no-sandbox.
+    executableArgs: [],
     desktop: { entry: desktopEntryExtras() },
   },
   deb: {
@@ -104,11 +94,13 @@ const config = {
     recommends: [], // electron-builder would add libappindicator3-1; the app has no tray icon
     priority: 'optional',
     packageCategory: 'net',
-    // electron-builder's template with a correct (unprivileged) user-namespace probe for chrome-sandbox.
+    // electron-builder's template with a correct (unprivileged) user-namespace probe for chrome-sandbox; its
+    // /usr/bin/uos-chat link points at /opt/UOSChat/uos-chat, which afterPack made a link to the launcher.
     afterInstall: path.join(__dirname, 'electron-builder.after-install.tpl'),
   },
   appImage: {
-    // AppRun itself adds --no-sandbox when unprivileged user namespaces are unavailable.
+    // AppRun (electron-builder's) execs $APPDIR/uos-chat = the launcher; it adds --no-sandbox itself when
+    // `unshare -Ur true` fails, and the launcher records why (a setuid helper cannot work in an AppImage).
     artifactName: '${name}-${version}-${arch}.${ext}',
   },
 

@@ -109,7 +109,10 @@ export async function packageCheck({ out, arch }) {
     },
     effectiveOptionComputed: (computed) => recordTargetInputs(computed, out, report),
   });
-  for (const a of arch) report.arches[a] = await inspectUnpacked(out, a, config.executableName);
+  // The real binary: afterPack (build/after-pack.cjs) renamed it and put the launcher at config.executableName.
+  const { layout } = require(path.join(root, 'build/after-pack.cjs'));
+  for (const a of arch) report.arches[a] = await inspectUnpacked(out, a, layout.electronBinary);
+  report.electronDist = standIn;
   await writeFile(path.join(out, 'report.json'), JSON.stringify(report, null, 2));
   return report;
 }
@@ -158,15 +161,15 @@ async function recordTargetInputs(computed, out, report) {
   return false;
 }
 
-/** The unpacked app of one arch: what its asar holds and which fuses its binary has. */
-async function inspectUnpacked(out, a, executableName) {
+/** The unpacked app of one arch: what its asar holds and which fuses its Electron binary has. */
+async function inspectUnpacked(out, a, electronBinary) {
   const asar = require('@electron/asar');
   const { getCurrentFuseWire } = require('@electron/fuses');
   const appOutDir = path.join(out, 'release', a === 'x64' ? 'linux-unpacked' : `linux-${a}-unpacked`);
   const asarPath = path.join(appOutDir, 'resources/app.asar');
   const files = asar.listPackage(asarPath, { isPack: false }).map((f) => f.replace(/\\/g, '/').replace(/^\//, ''));
   const packageJson = JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8'));
-  const fuses = await getCurrentFuseWire(path.join(appOutDir, executableName));
+  const fuses = await getCurrentFuseWire(path.join(appOutDir, electronBinary));
   const debArch = { x64: 'amd64', arm64: 'arm64' }[a];
   return { debArch, appOutDir, asarPath, files, packageJson, fuses };
 }

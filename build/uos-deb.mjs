@@ -3,11 +3,15 @@
 // Layout (UOS/deepin application packaging spec):
 //   /opt/apps/<appid>/info                                            app metadata + permissions (JSON)
 //   /opt/apps/<appid>/files/                                          the app (linux[-arm64]-unpacked)
-//   /opt/apps/<appid>/entries/applications/<appid>.desktop            desktop entry (build/desktop-entry.cjs)
+//   /opt/apps/<appid>/files/bin/uos-chat                              the launcher (build/launcher/uos-chat)
+//   /opt/apps/<appid>/entries/applications/<appid>.desktop            desktop entry, Exec=…/files/bin/uos-chat
 //   /opt/apps/<appid>/entries/icons/hicolor/<n>x<n>/apps/<appid>.png  icons (build/icons.mjs)
 // Package name = appid; Version = info's 4-part version; Depends/Maintainer/Homepage from
-// build/electron-builder.config.cjs. Nothing is installed outside /opt/apps/<appid>, and the only maintainer
-// script (postinst) touches nothing but this package's own chrome-sandbox (setuid bit where needed).
+// build/electron-builder.config.cjs. Nothing is installed outside /opt/apps/<appid>.
+// The store's rules (deepin/UOS 商店打包规范): no maintainer scripts at all ("禁止使用deb的postinst等钩子对系统进行
+// 修改") and no way to gain root ("禁止应用以任何形式获取root权限"). So DEBIAN/ holds only control and md5sums,
+// every mode is 0755 or 0644, and chrome-sandbox (a setuid-root helper) is not shipped: where user namespaces
+// are disabled the launcher starts Electron with --no-sandbox and the app says so (docs/PACKAGING.md).
 //
 //   node build/uos-deb.mjs [--app-dir DIR] [--out release] [--arch x64|arm64] [--build-number N]
 //     without --app-dir: every release/linux-unpacked (amd64) and release/linux-arm64-unpacked present
@@ -24,6 +28,7 @@ import { generateIcons } from './icons.mjs';
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { app, iconSizes, renderDesktopEntry } = require('./desktop-entry.cjs');
+const { layout } = require('./after-pack.cjs');
 const config = require('./electron-builder.config.cjs');
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 
@@ -42,6 +47,8 @@ export const permissions = Object.freeze({
 
 /** Files electron-builder's deb target may have left in the --dir output that mean nothing here. */
 const notShipped = new Set(['resources/apparmor-profile', 'resources/app-update.yml', 'resources/package-type']);
+/** Never in the store package: a setuid-root helper is a way to gain root, which the store forbids. */
+const forbidden = new Set(['chrome-sandbox']);
 
 /** "1.2.3" / "1.2.3-beta.1" → "1.2.3.<build>" (UOS wants exactly four numeric parts). */
 export function uosVersion(version, buildNumber = 0) {
@@ -77,42 +84,22 @@ async function walk(dir, rel = '') {
   for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) out.push({ rel: r, dir: true }, ...(await walk(dir, r)));
-    else out.push({ rel: r, dir: false });
+    else out.push({ rel: r, dir: false, link: e.isSymbolicLink() });
   }
   return out;
-}
-
-function postinst(sandbox) {
-  return `#!/bin/sh
-# Only this package's own chrome-sandbox is touched: Chromium's setuid sandbox helper needs mode 4755
-# where unprivileged user namespaces are unavailable (as electron-builder's after-install does). The probe
-# runs as an unprivileged user because root may create user namespaces even where users may not.
-set -e
-sandbox='${sandbox}'
-if [ "$1" = configure ] && [ -f "$sandbox" ]; then
-    if [ -L /proc/self/ns/user ] && command -v setpriv >/dev/null 2>&1 \\
-        && setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user --map-root-user true >/dev/null 2>&1; then
-        chmod 0755 "$sandbox"
-    else
-        chmod 4755 "$sandbox"
-    fi
-fi
-exit 0
-`;
 }
 
 export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
   const appid = app.appId;
   if (!/^[a-z0-9][a-z0-9+.-]+$/.test(appid) || appid.split('.').length < 3) throw new Error(`bad appid ${appid}`);
-  const executable = config.executableName;
-  const debArch = arch ? { x64: 'amd64', amd64: 'amd64', arm64: 'arm64' }[arch] : await detectArch(appDir, executable);
+  const debArch = arch ? { x64: 'amd64', amd64: 'amd64', arm64: 'arm64' }[arch] : await detectArch(appDir, layout.electronBinary);
   if (!debArch) throw new Error(`unsupported arch ${arch}`);
   const version = uosVersion(pkg.version, buildNumber);
 
   const stage = path.join(outDir, `uos-${debArch}`);
   const base = path.join(stage, 'opt/apps', appid);
   await rm(stage, { recursive: true, force: true });
-  const { desktop, info } = await stageApp({ appDir, base, appid, executable, version, debArch });
+  const { desktop, info } = await stageApp({ appDir, base, appid, version, debArch });
   const { entries, installedBytes } = await normaliseModes(stage);
   await writeDebianDir({ stage, entries, installedBytes, appid, version, debArch });
 
@@ -124,14 +111,19 @@ export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
 }
 
 /** /opt/apps/<appid>/: files/ (the unpacked app), entries/ (desktop entry, icons) and info. */
-async function stageApp({ appDir, base, appid, executable, version, debArch }) {
+async function stageApp({ appDir, base, appid, version, debArch }) {
+  if (!existsSync(path.join(appDir, layout.launcher))) throw new Error(`${appDir} has no ${layout.launcher}: not packed with build/after-pack.cjs`);
   await mkdir(path.join(base, 'files'), { recursive: true });
   await cp(appDir, path.join(base, 'files'), {
     recursive: true,
-    filter: (src) => !notShipped.has(path.relative(appDir, src).split(path.sep).join('/')),
+    verbatimSymlinks: true, // files/uos-chat -> bin/uos-chat stays relative
+    filter: (src) => {
+      const rel = path.relative(appDir, src).split(path.sep).join('/');
+      return !notShipped.has(rel) && !forbidden.has(rel);
+    },
   });
 
-  const desktop = renderDesktopEntry({ executable: `/opt/apps/${appid}/files/${executable}`, icon: appid });
+  const desktop = renderDesktopEntry({ executable: `/opt/apps/${appid}/files/${layout.launcher}`, icon: appid });
   await mkdir(path.join(base, 'entries/applications'), { recursive: true });
   await writeFile(path.join(base, 'entries/applications', `${appid}.desktop`), desktop);
   const icons = await generateIcons();
@@ -147,12 +139,13 @@ async function stageApp({ appDir, base, appid, executable, version, debArch }) {
   return { desktop, info };
 }
 
-/** Directories 0755, executables 0755, everything else 0644 (owner root via --root-owner-group). */
+/** Directories 0755, executables 0755, everything else 0644 (owner root via --root-owner-group): no setuid/setgid bit survives. */
 async function normaliseModes(stage) {
   let installedBytes = 0;
   const entries = await walk(stage);
   for (const e of entries) {
     const p = path.join(stage, e.rel);
+    if (e.link) continue;
     if (e.dir) {
       await chmod(p, 0o755);
       continue;
@@ -164,14 +157,14 @@ async function normaliseModes(stage) {
   return { entries, installedBytes };
 }
 
-/** DEBIAN/: md5sums, control and postinst. */
+/** DEBIAN/: md5sums and control, nothing else (no maintainer scripts: the store rejects them). */
 async function writeDebianDir({ stage, entries, installedBytes, appid, version, debArch }) {
   const debian = path.join(stage, 'DEBIAN');
   await mkdir(debian, { recursive: true });
   await chmod(debian, 0o755);
   const md5 = [];
   for (const e of entries) {
-    if (e.dir) continue;
+    if (e.dir || e.link) continue;
     const sum = createHash('md5').update(await readFile(path.join(stage, e.rel))).digest('hex');
     md5.push(`${sum}  ${e.rel}`);
   }
@@ -192,8 +185,6 @@ async function writeDebianDir({ stage, entries, installedBytes, appid, version, 
     ` state of the desktop session. Packaged for the UOS application store.`,
   ].join('\n');
   await writeFile(path.join(debian, 'control'), control + '\n', { mode: 0o644 });
-  await writeFile(path.join(debian, 'postinst'), postinst(`/opt/apps/${appid}/files/chrome-sandbox`), { mode: 0o755 });
-  await chmod(path.join(debian, 'postinst'), 0o755);
 }
 
 function parseArgs(argv) {
