@@ -5,11 +5,13 @@
  * Exits non-zero, with the reason, when the server cannot be used.
  */
 import * as net from 'node:net';
+import * as os from 'node:os';
 import type { Reason } from '../common/errors';
 import { describeReason } from '../common/words';
 import type { CaBundle } from '../core/ca-bundle';
 import { ChatClient, type ClientConfig, type TlsInfo } from '../core/client';
 import { describeLaunch, readLaunchInfo, type LaunchInfo } from '../core/launch-flags';
+import { defaultLogDir } from '../core/logger';
 import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
 import { MemoryOutboxStore } from '../core/outbox';
 import { redactUrl } from '../core/socket-errors';
@@ -26,6 +28,8 @@ export interface DoctorReport {
   dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & { services: Array<{ name: string; present: boolean; value?: unknown }> };
   /** The launcher's display-backend and sandbox decisions (UOS_CHAT_LAUNCH), or viaLauncher: false. */
   launch: LaunchInfo;
+  /** Where the app writes its log files (the CLI itself logs to stderr). */
+  logs: string;
 }
 
 function tcpCheck(url: string, timeoutMs: number): Promise<DoctorReport['tcp']> {
@@ -129,6 +133,7 @@ export async function runDoctor(
       services: snap.services.map((s) => ({ name: s.name, present: s.present, ...(s.value !== undefined ? { value: s.value } : {}) })),
     },
     launch: readLaunchInfo(env),
+    logs: defaultLogDir(env, env.HOME || os.homedir()),
   };
 }
 
@@ -157,6 +162,7 @@ export function formatDoctor(r: DoctorReport): string {
     ...r.dbus.problems.map((p) => `  ! ${p}`),
     `  Display        ${describeLaunch(r.launch).display}`,
     `  Sandbox        ${describeLaunch(r.launch).sandbox}`,
+    `  App logs       ${r.logs} (attach them to a bug report)`,
   ];
   return lines.join('\n');
 }

@@ -14,6 +14,8 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     reconnectNow: () => transport.invoke(InvokeChannels.reconnectNow, null),
     getSettings: () => transport.invoke(InvokeChannels.getSettings, null),
     saveSettings: (patch) => transport.invoke(InvokeChannels.saveSettings, patch),
+    showLogFolder: () => transport.invoke(InvokeChannels.showLogFolder, null),
+    copyDiagnostics: () => transport.invoke(InvokeChannels.copyDiagnostics, null),
     onStatus: (cb) => transport.subscribe(PushChannels.status, cb),
     onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
   } satisfies ChatApi;

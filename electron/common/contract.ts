@@ -124,6 +124,12 @@ export type SaveSettingsResult =
   | { ok: true; settings: SettingsView; warnings: SettingsProblem[] }
   | { ok: false; problems: SettingsProblem[] };
 
+/** The log folder opened in the file manager (`folder`: where it is, for the person to find by hand when opening fails). */
+export type ShowLogFolderResult = { ok: true; folder: string } | { ok: false; folder: string; detail: string };
+
+/** Diagnostics for a bug report, put on the clipboard by main: `text` is what was copied (never a secret). */
+export type CopyDiagnosticsResult = { ok: true; text: string } | { ok: false; detail: string };
+
 export const InvokeChannels = {
   getSnapshot: 'chat:get-snapshot',
   getOlder: 'chat:get-older',
@@ -132,6 +138,8 @@ export const InvokeChannels = {
   reconnectNow: 'chat:reconnect-now',
   getSettings: 'chat:get-settings',
   saveSettings: 'chat:save-settings',
+  showLogFolder: 'chat:show-log-folder',
+  copyDiagnostics: 'chat:copy-diagnostics',
 } as const;
 
 export const PushChannels = {
@@ -147,6 +155,8 @@ export interface InvokeMap {
   'chat:reconnect-now': { arg: null; result: null };
   'chat:get-settings': { arg: null; result: SettingsView };
   'chat:save-settings': { arg: SettingsPatchIn; result: SaveSettingsResult };
+  'chat:show-log-folder': { arg: null; result: ShowLogFolderResult };
+  'chat:copy-diagnostics': { arg: null; result: CopyDiagnosticsResult };
 }
 
 export interface PushMap {
@@ -169,6 +179,10 @@ export interface ChatApi {
   getSettings(): Promise<SettingsView>;
   /** Validated and saved by main, applied at once (reconnects when the server, token, CA or compression changed). */
   saveSettings(patch: SettingsPatchIn): Promise<SaveSettingsResult>;
+  /** Opens the folder of the log files (for a bug report) in the file manager. */
+  showLogFolder(): Promise<ShowLogFolderResult>;
+  /** Copies versions, system, launch and connection facts (no secrets) to the clipboard. */
+  copyDiagnostics(): Promise<CopyDiagnosticsResult>;
   onStatus(cb: (status: Status) => void): () => void;
   onEntries(cb: (entries: LogEntry[]) => void): () => void;
 }

@@ -24,6 +24,8 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
     case 'chat:get-snapshot':
     case 'chat:reconnect-now':
     case 'chat:get-settings':
+    case 'chat:show-log-folder':
+    case 'chat:copy-diagnostics':
       return arg === null || arg === undefined ? ok(null) : { ok: false, error: `${channel} takes no argument` };
     case 'chat:send':
       if (typeof arg !== 'string') return { ok: false, error: 'send needs a string' };

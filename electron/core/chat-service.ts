@@ -4,7 +4,7 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import { SNAPSHOT_PAGE, type InvokeChannel, type InvokeMap, type LogEntry, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView } from '../common/contract';
+import { SNAPSHOT_PAGE, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { ChatClient } from './client';
@@ -31,6 +31,18 @@ export function readOnlySettings(view: SettingsView): SettingsPort {
   return { view: () => view, save: async () => ({ ok: false, problems: [{ field: 'file', code: 'READ_ONLY' }] }) };
 }
 
+/** Help for a bug report: the log folder and the diagnostics. Main does these with Electron's shell and clipboard. */
+export interface SupportPort {
+  showLogFolder(): Promise<ShowLogFolderResult>;
+  copyDiagnostics(): Promise<CopyDiagnosticsResult>;
+}
+
+/** For hosts without log files or a clipboard (benchmarks): says so. */
+export const noSupport: SupportPort = {
+  showLogFolder: async () => ({ ok: false, folder: '', detail: 'this host keeps no log files' }),
+  copyDiagnostics: async () => ({ ok: false, detail: 'this host has no clipboard' }),
+};
+
 export class InvalidCallError extends Error {
   readonly code = 'INVALID_IPC_CALL';
 }
@@ -53,6 +65,7 @@ export class ChatService {
       overridden: [],
     }),
     private readonly schedule: FrameScheduler = frameScheduler,
+    private readonly support: SupportPort = noSupport,
   ) {
     this.offs.push(
       client.on('status', (status) => {
@@ -103,6 +116,10 @@ export class ChatService {
         return this.settings.view();
       case 'chat:save-settings':
         return this.settings.save(checked.value as SettingsPatchIn);
+      case 'chat:show-log-folder':
+        return this.support.showLogFolder();
+      case 'chat:copy-diagnostics':
+        return this.support.copyDiagnostics();
     }
     throw new InvalidCallError('unknown channel');
   }

@@ -22,6 +22,7 @@ import { Delivery } from './delivery';
 import { Emitter } from './emitter';
 import { MemoryOutboxStore } from './outbox';
 import { redactUrl } from './socket-errors';
+import { maskSecret } from './redact';
 import { Timeline } from './timeline';
 import { Transport, wsSocketFactory, type TlsInfo, type TransportOptions } from './transport';
 
@@ -334,10 +335,7 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   /** A hostile or careless server may echo our request URL (close reason, error frame): our token is never logged or shown. */
   private scrub(text: string): string {
-    const t = this.config.token;
-    if (!t) return text;
-    for (const form of new Set([t, encodeURIComponent(t), new URLSearchParams({ t }).toString().slice(2)])) text = text.split(form).join('***');
-    return text;
+    return maskSecret(text, this.config.token);
   }
 }
 

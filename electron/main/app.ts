@@ -6,7 +6,7 @@ import type * as Electron from 'electron';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChatClient } from '../core/client';
-import { ChatService } from '../core/chat-service';
+import { ChatService, frameScheduler } from '../core/chat-service';
 import { FileOutboxStore } from '../core/outbox-file';
 import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
@@ -15,9 +15,13 @@ import { describeLaunch, readLaunchInfo } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
 import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { SettingsStore, type SecretBox } from '../core/settings-store';
+import type { Logger } from '../core/logger';
+import { secretsOf } from '../core/redact';
 import { loadWindowState, saveWindowState } from '../core/window-state';
+import { logFolder, openAppLog } from './app-log';
 import { registerIpc } from './ipc';
 import { hardenContents, hardenSession } from './security';
+import { appSupport } from './support';
 import { openChatWindow } from './window';
 
 export type ElectronModule = typeof Electron;
@@ -48,7 +52,8 @@ export async function runMain(
   deps: { setV8Flags?: (flags: string) => void } = {},
 ): Promise<MainHandle | undefined> {
   const { app, ipcMain, session } = electron;
-  const log = (line: string) => process.stderr.write(`[uos-chat] ${line}\n`);
+  const logger = openAppLog(app, env); // the file in <userData>/logs and stderr, from here on
+  const log = logger.for('main').info;
 
   tuneHeapForLongRunning(deps.setV8Flags);
 
@@ -63,16 +68,17 @@ export async function runMain(
   await app.whenReady();
 
   const userData = app.getPath('userData');
-  const { settings, client: core } = await openSettingsAndCore(electron, userData, argv, env, log);
-  const service = new ChatService(core, settings);
+  const { settings, client: core } = await openSettingsAndCore(electron, userData, argv, env, logger);
+  const facts = { env, launch, logFolder: logFolder(userData), logger, client: core, machine: () => machine, settings: () => settings.current() };
+  const service = new ChatService(core, settings, frameScheduler, appSupport(electron, facts));
   // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
-  const machine = new MachineMonitor({ target: core, log: (line) => log(`machine: ${line}`) });
+  const machine = new MachineMonitor({ target: core, log: logger.for('monitor').info });
 
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenContents(contents));
 
   const rendererUrl = pathToFileURL(paths.indexHtml).href;
-  registerIpc(ipcMain, service, rendererUrl, log);
+  registerIpc(ipcMain, service, rendererUrl, logger.for('main').warn);
 
   const windowStateFile = path.join(userData, 'window-state.json');
   const chatWindow = await openChatWindow(electron, {
@@ -92,7 +98,7 @@ export async function runMain(
 
   // The monitor first, so the first connection attempt already knows if the machine is offline.
   await machine.start();
-  for (const problem of machine.snapshot().problems) log(`machine: ${problem}`);
+  for (const problem of machine.snapshot().problems) logger.for('monitor').warn(problem);
   await core.start();
   return { client: core, service, machine, settings, window: win };
 }
@@ -114,11 +120,12 @@ async function openSettingsAndCore(
   userData: string,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
+  logger: Logger,
 ): Promise<{ settings: SettingsStore; client: ChatClient }> {
+  const log = logger.for('settings').warn;
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
-  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(`settings: ${formatSettingsProblem(p)}`);
+  for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(formatSettingsProblem(p));
 
   // Late-bound: the store applies changes to the client it is created before.
   let client: ChatClient | undefined;
@@ -131,13 +138,14 @@ async function openSettingsAndCore(
       client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log)));
     },
   });
-  for (const p of await settings.load()) log(`settings: ${p.detail}`);
+  for (const p of await settings.load()) log(p.detail ?? p.code);
+  logger.maskAlso(() => secretsOf({ ...settings.current() })); // the token and a proxy's password, from the settings in force
   const initial = settings.current();
   client = new ChatClient({
     config: settingsToClientConfig(initial, trustedCas(initial.caFile, log)),
     outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
   });
-  client.on('log', (l) => log(`${l.level}: ${l.message}`));
+  client.on('log', (l) => logger.for('core').at(l.level, l.message));
   return { settings, client };
 }
 

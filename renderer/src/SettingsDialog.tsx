@@ -7,13 +7,14 @@
  * flag are shown read-only with a note.
  *
  * Its parts: useModalDialog (open, close, focus, Tab), useSettingsForm (draft,
- * problems, saving), the fields in SettingsFields, and here the problems list
- * and the buttons.
+ * problems, saving), the fields in SettingsFields, help for a bug report in
+ * SettingsSupport, and here the problems list and the buttons.
  */
 import { useId, useRef } from 'react';
 import type { ProblemText, Strings } from './i18n';
 import { IconAlert } from './Icons';
 import { CaFileField, CompressionField, LanguageField, ServerUrlField, TokenField, type FieldFrame } from './SettingsFields';
+import { SupportSection } from './SettingsSupport';
 import { useModalDialog } from './useModalDialog';
 import { useSettingsForm, type SettingsFormProps } from './useSettingsForm';
 
@@ -47,6 +48,7 @@ export function SettingsDialog(props: SettingsFormProps) {
             <CompressionField f={f} value={draft.compression} onChange={(v) => set('compression', v)} />
             <LanguageField f={f} value={draft.language} onChange={(v) => set('language', v)} />
           </div>
+          <SupportSection t={t} id={f.id} />
         </div>
 
         <SettingsActions t={t} saving={form.saving} onCancel={props.onClose} />

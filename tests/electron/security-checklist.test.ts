@@ -111,13 +111,16 @@ test('the CSP header is set on every response and forbids inline script and eval
   assert.match(CONTENT_SECURITY_POLICY, /object-src 'none'/);
 });
 
-test('no shell.openExternal (nor other shell access) anywhere in dist/electron', () => {
+test('no shell.openExternal (nor other shell access) anywhere in dist/electron, but the one openPath of the log folder', () => {
   const files = readdirSync(path.join(ROOT, 'dist/electron')).filter((f) => f.endsWith('.js'));
   assert.deepEqual(files.sort(), ['main.js', 'preload.js']);
   for (const f of files) {
     const src = readFileSync(path.join(ROOT, 'dist/electron', f), 'utf8');
-    assert.doesNotMatch(src, /openExternal|openPath|showItemInFolder|shell\.trashItem/, `${f}: no shell calls`);
+    assert.doesNotMatch(src, /openExternal|showItemInFolder|shell\.trashItem/, `${f}: no shell calls`);
+    // "Open log folder": main opens <userData>/logs, a path of its own; chat:show-log-folder takes no argument.
+    assert.equal(src.match(/openPath/g)?.length ?? 0, f === 'main.js' ? 1 : 0, `${f}: only main opens a path, once`);
   }
+  assert.match(readFileSync(path.join(ROOT, 'dist/electron/main.js'), 'utf8'), /\.openPath\(folder\)/, 'the folder main chose, nothing else');
   // The preload reaches main only through named invoke channels: no send, no sendSync, no generic invoke.
   const preload = readFileSync(path.join(ROOT, 'dist/electron/preload.js'), 'utf8');
   assert.doesNotMatch(preload, /sendSync|ipcRenderer\.send\(/);

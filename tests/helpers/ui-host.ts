@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeFileAtomic } from '../../electron/core/atomic-file';
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
-import { ChatService } from '../../electron/core/chat-service';
+import { ChatService, frameScheduler, type SupportPort } from '../../electron/core/chat-service';
 import { settingsToClientConfig } from '../../electron/core/connection-settings';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import { SettingsStore } from '../../electron/core/settings-store';
@@ -63,6 +63,16 @@ export interface UiHostOptions {
   client?: Partial<ClientConfig>;
   /** Backoff jitter; fixed so reconnect delays are predictable. */
   random?: () => number;
+  /** The log folder and diagnostics buttons' host side (default: both succeed, see hostSupport). */
+  support?: SupportPort;
+}
+
+/** The test host's "Open log folder" and "Copy diagnostics": they succeed, and count the calls. */
+export function hostSupport(calls: { showLogFolder: number; copyDiagnostics: number }): SupportPort {
+  return {
+    showLogFolder: async () => (calls.showLogFolder++, { ok: true, folder: '/home/li/.config/UOSChat/logs' }),
+    copyDiagnostics: async () => (calls.copyDiagnostics++, { ok: true, text: 'UOS Chat (test host)' }),
+  };
 }
 
 export interface UiHost {
@@ -70,6 +80,8 @@ export interface UiHost {
   client: ChatClient;
   service: ChatService;
   settings: SettingsStore;
+  /** Calls of the default support port. */
+  supportCalls: { showLogFolder: number; copyDiagnostics: number };
   /** The settings file (JSON, mode 0600) in a temp dir removed by close(). */
   settingsFile: string;
   browser: Browser;
@@ -168,7 +180,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     });
     const theClient = client;
     cleanups.push(() => theClient.stop());
-    const service = new ChatService(client, settings);
+    const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };
+    const service = new ChatService(client, settings, frameScheduler, options.support ?? hostSupport(supportCalls));
     cleanups.push(() => service.dispose());
 
     const { browser, context, page, record, push } = await openPage(options, service, script, cleanups);
@@ -186,6 +199,7 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       client,
       service,
       settings,
+      supportCalls,
       settingsFile,
       browser,
       context,

@@ -41,6 +41,8 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:get-snapshot':
     case 'chat:reconnect-now':
     case 'chat:get-settings':
+    case 'chat:show-log-folder':
+    case 'chat:copy-diagnostics':
       return arg === null || arg === undefined;
     case 'chat:save-settings': {
       if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
@@ -117,6 +119,8 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:reconnect-now') assert.equal(v, null);
         else if (channel === 'chat:get-settings') assert.equal(typeof v.serverUrl, 'string');
         else if (channel === 'chat:save-settings') assert.ok(v.ok === true || Array.isArray(v.problems), JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:show-log-folder') assert.ok(v.ok === true && v.folder === path.join(s.userData, 'logs'), JSON.stringify(v));
+        else if (channel === 'chat:copy-diagnostics') assert.ok(v.ok === true && /^UOS Chat /.test(v.text) && !v.text.includes('token-alice'), JSON.stringify(v).slice(0, 200));
         else {
           // A SendResult: ok with an entry, or a refusal with a known reason code.
           assert.ok(v.ok === true ? v.entry.kind === 'message' : (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));

@@ -84,5 +84,13 @@ export const en: Strings = {
   overriddenWarning: (field) => `${field} is set by an environment variable or command-line flag, which wins over the settings file.`,
   settingsNotSaved: (detail) => `The settings could not be saved: ${detail}`,
   settingsReadOnly: 'The settings cannot be changed here.',
+  supportTitle: 'Reporting a problem',
+  supportHint: 'Attach the log files and the diagnostics to your bug report. They contain no tokens or passwords.',
+  openLogFolder: 'Open log folder',
+  copyDiagnostics: 'Copy diagnostics',
+  logFolderOpened: (folder) => `Opened ${folder}`,
+  logFolderFailed: (folder, detail) => `The log folder could not be opened (${detail}). The logs are in ${folder}`,
+  diagnosticsCopied: 'Diagnostics copied — paste them into your bug report.',
+  diagnosticsFailed: (detail) => `The diagnostics could not be copied: ${detail}`,
   fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', compression: 'Compression', language: 'Language' },
 };

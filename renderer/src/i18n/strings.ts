@@ -88,6 +88,17 @@ export interface Strings {
   settingsNotSaved: (detail: string) => string;
   /** A host that cannot change settings (benchmarks). */
   settingsReadOnly: string;
+  // ---- help for a bug report (settings dialog) ----
+  supportTitle: string;
+  supportHint: string;
+  openLogFolder: string;
+  copyDiagnostics: string;
+  /** `folder`: where the log files are. */
+  logFolderOpened: (folder: string) => string;
+  /** `detail`: what the system said; `folder`: where to find the files by hand. */
+  logFolderFailed: (folder: string, detail: string) => string;
+  diagnosticsCopied: string;
+  diagnosticsFailed: (detail: string) => string;
   fieldName: Record<SettingsField, string>;
 }
 

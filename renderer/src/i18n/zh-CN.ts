@@ -84,5 +84,13 @@ export const zh: Strings = {
   overriddenWarning: (field) => `“${field}”已由环境变量或命令行参数设置，优先于设置文件。`,
   settingsNotSaved: (detail) => `无法保存设置：${detail}`,
   settingsReadOnly: '此处无法更改设置。',
+  supportTitle: '报告问题',
+  supportHint: '报告问题时请附上日志文件和诊断信息，其中不含令牌或密码。',
+  openLogFolder: '打开日志文件夹',
+  copyDiagnostics: '复制诊断信息',
+  logFolderOpened: (folder) => `已打开 ${folder}`,
+  logFolderFailed: (folder, detail) => `无法打开日志文件夹（${detail}）。日志位于 ${folder}`,
+  diagnosticsCopied: '诊断信息已复制，请粘贴到问题报告中。',
+  diagnosticsFailed: (detail) => `无法复制诊断信息：${detail}`,
   fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', compression: '压缩', language: '语言' },
 };

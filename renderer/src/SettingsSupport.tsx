@@ -1,0 +1,70 @@
+/**
+ * The settings dialog's help for a bug report: "Open log folder" and "Copy diagnostics".
+ * Main does both (Electron's shell and clipboard: the renderer's sandbox and CSP may refuse
+ * navigator.clipboard); here are the buttons and one line saying how it went, announced
+ * politely to screen readers.
+ */
+import { useCallback, useState } from 'react';
+import type { Strings } from './i18n';
+
+type Note = { kind: 'ok' | 'problem'; text: string };
+
+function useSupportActions(t: Strings) {
+  const [note, setNote] = useState<Note | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = useCallback(
+    (action: () => Promise<Note>) => {
+      setBusy(true);
+      action()
+        .catch((): Note => ({ kind: 'problem', text: t.unexpectedError }))
+        .then((n) => (setNote(n), setBusy(false)));
+    },
+    [t],
+  );
+
+  const openLogs = useCallback(
+    () =>
+      run(async () => {
+        const r = await window.chat.showLogFolder();
+        return r.ok ? { kind: 'ok', text: t.logFolderOpened(r.folder) } : { kind: 'problem', text: t.logFolderFailed(r.folder, r.detail) };
+      }),
+    [run, t],
+  );
+
+  const copy = useCallback(
+    () =>
+      run(async () => {
+        const r = await window.chat.copyDiagnostics();
+        return r.ok ? { kind: 'ok', text: t.diagnosticsCopied } : { kind: 'problem', text: t.diagnosticsFailed(r.detail) };
+      }),
+    [run, t],
+  );
+
+  return { note, busy, openLogs, copy };
+}
+
+export function SupportSection({ t, id }: { t: Strings; id: (name: string) => string }) {
+  const { note, busy, openLogs, copy } = useSupportActions(t);
+  return (
+    <section className="settings-support" aria-labelledby={id('support')} aria-describedby={id('support-hint')}>
+      <h3 className="settings-subtitle" id={id('support')}>
+        {t.supportTitle}
+      </h3>
+      <p className="field-hint" id={id('support-hint')}>
+        {t.supportHint}
+      </p>
+      <div className="support-actions">
+        <button type="button" className="button" data-testid="settings-open-logs" disabled={busy} onClick={openLogs}>
+          {t.openLogFolder}
+        </button>
+        <button type="button" className="button" data-testid="settings-copy-diagnostics" disabled={busy} onClick={copy}>
+          {t.copyDiagnostics}
+        </button>
+      </div>
+      <p className={`support-note${note?.kind === 'problem' ? ' support-note-problem' : ''}`} role="status" data-testid="settings-support-note">
+        {note?.text}
+      </p>
+    </section>
+  );
+}
