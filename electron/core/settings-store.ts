@@ -32,6 +32,7 @@ export interface SettingsStoreOptions {
 
 export class SettingsStore {
   private fromFile: SettingsPatch = {};
+  private writing: Promise<void> = Promise.resolve();
   private effective: Settings;
 
   constructor(private readonly options: SettingsStoreOptions) {
@@ -136,6 +137,13 @@ export class SettingsStore {
       if (this.options.secrets?.available()) body.tokenSealed = this.options.secrets.encrypt(token);
       else body.token = token; // the file is 0600
     }
-    await writeFileAtomic(this.options.file, JSON.stringify(body, null, 2) + '\n', 0o600);
+    const writing = writeFileAtomic(this.options.file, JSON.stringify(body, null, 2) + '\n', 0o600);
+    this.writing = writing.catch(() => undefined);
+    await writing;
+  }
+
+  /** Resolves when the last save has reached the disk (quitting waits for it). */
+  settled(): Promise<void> {
+    return this.writing;
   }
 }

@@ -4,7 +4,6 @@
  */
 import type * as Electron from 'electron';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { ChatClient } from '../core/client';
 import { ChatService, frameScheduler } from '../core/chat-service';
 import { FileOutboxStore } from '../core/outbox-file';
@@ -18,8 +17,10 @@ import { SettingsStore, type SecretBox } from '../core/settings-store';
 import type { Logger } from '../core/logger';
 import { secretsOf } from '../core/redact';
 import { loadWindowState, saveWindowState } from '../core/window-state';
+import { loadFileUrl } from '../core/load-file-url';
 import { logFolder, openAppLog } from './app-log';
 import { registerIpc } from './ipc';
+import { watchLifecycle } from './lifecycle';
 import { hardenContents, hardenSession } from './security';
 import { appSupport } from './support';
 import { openChatWindow } from './window';
@@ -64,8 +65,10 @@ export async function runMain(
     app.quit();
     return undefined;
   }
+  const lifecycle = watchLifecycle(app, log); // before any await: a second launch or signal during start-up is kept
 
   await app.whenReady();
+  if (lifecycle.quitting()) return undefined;
 
   const userData = app.getPath('userData');
   const { settings, client: core } = await openSettingsAndCore(electron, userData, argv, env, logger);
@@ -77,7 +80,7 @@ export async function runMain(
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenContents(contents));
 
-  const rendererUrl = pathToFileURL(paths.indexHtml).href;
+  const rendererUrl = loadFileUrl(paths.indexHtml); // as Chromium reports it (pathToFileURL differs on '%')
   registerIpc(ipcMain, service, rendererUrl, logger.for('main').warn);
 
   const windowStateFile = path.join(userData, 'window-state.json');
@@ -91,27 +94,15 @@ export async function runMain(
   });
   const win = () => chatWindow.window();
 
-  // A second launch focuses this one (single instance).
-  app.on('second-instance', () => chatWindow.focus());
-  app.on('window-all-closed', () => app.quit());
-  stopBeforeQuit(app, () => [machine.stop(), core.stop(), chatWindow.saved()]);
+  // Single instance; quitting first finishes the core, outbox, settings and window state (lifecycle.ts).
+  lifecycle.windowOpened(() => chatWindow.focus());
+  lifecycle.beforeExit(() => [machine.stop(), core.stop(), chatWindow.saveForExit(), settings.settled()]);
 
   // The monitor first, so the first connection attempt already knows if the machine is offline.
   await machine.start();
   for (const problem of machine.snapshot().problems) logger.for('monitor').warn(problem);
   await core.start();
   return { client: core, service, machine, settings, window: win };
-}
-
-/** Quitting waits once for `work` (the core, the monitor, saves), then quits for real. */
-function stopBeforeQuit(app: Electron.App, work: () => Array<Promise<unknown>>): void {
-  let stopping = false;
-  app.on('before-quit', (event) => {
-    if (stopping) return;
-    stopping = true;
-    event.preventDefault();
-    void Promise.allSettled(work()).finally(() => app.quit());
-  });
 }
 
 /** Settings (file, environment, flags) and the client they configure; saving applies to the client. */

@@ -2,6 +2,11 @@
  * The chat window: secure preferences, remembered size and position, pushes
  * from the core, and attention while it is in the background (unread count in
  * the title, a notification that focuses the window when clicked).
+ *
+ * Electron holds main-process notifications only weakly (electron/electron#16922): one
+ * nobody references is collected and its click reaches nobody. So the latest one is kept
+ * until it is clicked, closed or replaced (a replaced one is dismissed: it could not be
+ * clicked any more).
  */
 import type * as Electron from 'electron';
 import { Attention } from '../core/attention';
@@ -26,14 +31,17 @@ export interface ChatWindowOptions {
 export interface ChatWindowHandle {
   window(): Electron.BrowserWindow | undefined;
   focus(): void;
-  /** Resolves when the last window-state save has finished. */
-  saved(): Promise<void>;
+  /**
+   * For quitting: saves the size and position now, while the window still exists (on app.quit()
+   * the process ends right after the windows close, before a save started there could finish),
+   * and resolves when every save so far has finished. Closes after this do not save again.
+   */
+  saveForExit(): Promise<void>;
 }
 
 export async function openChatWindow(electron: typeof Electron, o: ChatWindowOptions): Promise<ChatWindowHandle> {
   const { BrowserWindow, Notification } = electron;
   let win: Electron.BrowserWindow | undefined;
-  let saving: Promise<void> = Promise.resolve();
 
   const focus = () => {
     if (!win) return;
@@ -42,16 +50,9 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
     win.focus();
   };
 
+  const notifications = heldNotifications(Notification, focus);
   const attention = new Attention(
-    {
-      setTitle: (title) => win?.setTitle(title),
-      notify: (title, body) => {
-        if (!Notification.isSupported()) return;
-        const n = new Notification({ title, body, silent: false });
-        n.on('click', focus);
-        n.show();
-      },
-    },
+    { setTitle: (title) => win?.setTitle(title), notify: notifications.show },
     { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
   );
   const offEntries = o.client.on('entries', (entries) => attention.onEntries(entries));
@@ -73,19 +74,59 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
   const detach = o.service.attach({ push: (channel, payload) => w.webContents.send(channel, payload) });
   w.on('focus', () => attention.setFocused(true));
   w.on('blur', () => attention.setFocused(false));
-  w.on('close', () => {
-    const b = w.getNormalBounds();
-    saving = o.saveState({ x: b.x, y: b.y, width: b.width, height: b.height, maximized: w.isMaximized() }).catch((err: Error) =>
-      o.log(`window state not saved: ${err.message}`),
-    );
-  });
+  const state = windowStateSaver(w, o);
   w.on('closed', () => {
     detach();
     offEntries();
+    notifications.dismiss();
     if (win === w) win = undefined;
   });
   w.once('ready-to-show', () => w.show());
   void w.loadFile(o.paths.indexHtml);
 
-  return { window: () => win, focus, saved: () => saving };
+  return { window: () => win, focus, saveForExit: state.saveForExit };
+}
+
+/** One notification at a time, referenced until it is clicked, closed or replaced (electron#16922). */
+function heldNotifications(Notification: typeof Electron.Notification, onClick: () => void) {
+  let current: Electron.Notification | undefined;
+  return {
+    show(title: string, body: string) {
+      if (!Notification.isSupported()) return;
+      current?.close();
+      const n = new Notification({ title, body, silent: false });
+      current = n;
+      const release = () => {
+        if (current === n) current = undefined;
+      };
+      n.on('click', () => (release(), onClick()));
+      n.on('close', release);
+      n.show();
+    },
+    dismiss() {
+      current?.close();
+      current = undefined;
+    },
+  };
+}
+
+/** Saves the bounds when the window closes, or once for quitting (then closes do not save again). */
+function windowStateSaver(w: Electron.BrowserWindow, o: ChatWindowOptions): { saveForExit(): Promise<void> } {
+  let saving: Promise<void> = Promise.resolve();
+  let savedForExit = false;
+  const saveBounds = () => {
+    const b = w.getNormalBounds();
+    const state = { x: b.x, y: b.y, width: b.width, height: b.height, maximized: w.isMaximized() };
+    saving = saving.then(() => o.saveState(state)).catch((err: Error) => o.log(`window state not saved: ${err.message}`));
+  };
+  w.on('close', () => {
+    if (!savedForExit) saveBounds();
+  });
+  return {
+    saveForExit() {
+      if (!savedForExit && !w.isDestroyed()) saveBounds();
+      savedForExit = true;
+      return saving;
+    },
+  };
 }

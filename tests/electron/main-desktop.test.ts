@@ -117,7 +117,8 @@ test('in the background: a notification for a new message (clicking focuses the 
   const n0 = fake.notifications.length;
   await bob.send('are you there?');
   await until(() => fake.notifications.length > n0, 'a notification');
-  const n = fake.notifications.at(-1)!;
+  const index = fake.notifications.length - 1;
+  const n = fake.notifications[index]!;
   assert.deepEqual(n.options, { title: 'bob', body: 'are you there?', silent: false });
   assert.equal(n.shown, true);
   assert.equal(w.title, '(1) UOS Chat');
@@ -125,23 +126,37 @@ test('in the background: a notification for a new message (clicking focuses the 
   await until(() => w.title === '(2) UOS Chat', 'the second unread');
   assert.equal(fake.notifications.length, n0 + 1, 'bursts do not become a storm of notifications');
   const focusedBefore = w.focused;
-  n.click();
-  assert.equal(w.focused, focusedBefore + 1, 'clicking the notification focuses the window');
+  assert.equal(fake.clickNotification(index), true, 'the click reached the notification');
+  assert.equal(w.focused, focusedBefore + 1, 'clicking the notification asks for focus');
+  assert.equal(w.title, '(2) UOS Chat', 'asking is not getting: the window manager may refuse focus');
+  w.userFocus();
   assert.equal(w.title, 'UOS Chat', 'focus clears the unread count');
 });
 
-test('closing the window remembers its size and position', async () => {
+test('where notifications are not supported, none is shown and the unread count still shows', async () => {
+  const w = fake.windows[0]!;
+  fake.notificationState.supported = false;
+  try {
+    w.blur();
+    const n0 = fake.notifications.length;
+    await bob.send('no notification server here');
+    await until(() => w.title === '(1) UOS Chat', 'the unread count');
+    assert.equal(fake.notifications.length, n0, 'no Notification was created');
+    w.userFocus();
+  } finally {
+    fake.notificationState.supported = true;
+  }
+});
+
+test('closing the window remembers its size and position, then the app quits', async () => {
   const w = fake.windows[0]!;
   w.bounds = { x: 33, y: 44, width: 800, height: 600 };
   w.close();
-  await until(() => {
-    try {
-      return JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8')).x === 33;
-    } catch {
-      return false;
-    }
-  }, 'window-state.json');
-  assert.deepEqual(JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8')), { x: 33, y: 44, width: 800, height: 600, maximized: false });
+  await withTimeout(fake.app.whenExited(), 10_000, 'the app to end after its last window closed');
+  // What was on disk when the process ended (a save finishing later would not count).
+  assert.deepEqual(JSON.parse(fake.app.diskAtExit!.get('window-state.json')!), { x: 33, y: 44, width: 800, height: 600, maximized: false });
+  const fromClose = fake.lifecycle.slice(fake.lifecycle.indexOf('close')).filter((e) => e !== 'before-quit');
+  assert.deepEqual(fromClose, ['close', 'closed', 'window-all-closed', 'will-quit', 'quit', 'exit 0']);
 });
 
 test('single instance: a second launch quits without opening a window', async () => {

@@ -3,6 +3,10 @@
  * vm context, whose require() knows only 'electron') on the stand-in electron
  * module, against a real reference server. A module loads once per process:
  * call bootStandIn() once per test file. Not a test file itself.
+ *
+ * stop() quits the app the way Ctrl+Q does (app.quit(): before-quit, the windows close,
+ * will-quit, quit, process end) and fails when the app does not get there, or when it
+ * ends with its connection still open.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +16,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { ChatApi } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
-import { createFakeElectron, withElectronStandIn, type FakeElectron } from './fake-electron';
+import { createFakeElectron, withElectronStandIn, type FakeElectron, type FakeElectronOptions } from './fake-electron';
 import type { ServerOptions } from '../../server/server';
 import { testServer, type TestServer } from './server';
 import { withTimeout } from './wait';
@@ -25,6 +29,8 @@ export interface StandIn {
   srv: TestServer;
   fake: FakeElectron;
   api: ChatApi;
+  /** The page's window (main world): where contextBridge put what the preload exposed. */
+  mainWorld: Record<string, unknown>;
   userData: string;
   waitForPush(channel: string, predicate: (payload: any) => boolean, ms?: number): Promise<unknown>;
   stop(): Promise<void>;
@@ -40,6 +46,24 @@ export interface StandInOptions {
   files?: (srv: TestServer) => Record<string, string>;
   /** Wait for the first 'connected' push (default true). */
   waitConnected?: boolean;
+  fake?: FakeElectronOptions;
+}
+
+/**
+ * Runs the built preload.js the way a sandboxed preload runs: in its own context whose require()
+ * knows only 'electron' (the renderer side of the stand-in). Returns the page's window (main world)
+ * and what the preload put there.
+ */
+export function loadPreload(fake: FakeElectron, win: FakeElectron['windows'][number]): { mainWorld: Record<string, unknown>; api: ChatApi } {
+  const renderer = fake.rendererModule(() => win.webContents.mainFrame);
+  win.webContents.rendererSink = renderer.deliver;
+  const sandboxRequire = (name: string) => {
+    if (name === 'electron') return renderer.module;
+    throw new Error(`module not found: ${name} (a sandboxed preload can only require electron)`);
+  };
+  const mod = { exports: {} };
+  vm.runInNewContext(readFileSync(DIST_PRELOAD, 'utf8'), { require: sandboxRequire, module: mod, exports: mod.exports, TextEncoder, console }, { filename: 'preload.js' });
+  return { mainWorld: renderer.mainWorld, api: renderer.mainWorld.chat as ChatApi };
 }
 
 export async function bootStandIn(token: string | null = 'token-alice', server: Partial<ServerOptions> = {}, more: Omit<StandInOptions, 'token' | 'server'> = {}): Promise<StandIn> {
@@ -57,7 +81,7 @@ export async function bootStandIn(token: string | null = 'token-alice', server: 
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  const fake = createFakeElectron(userData);
+  const fake = createFakeElectron(userData, more.fake);
   withElectronStandIn(fake.electron, () => createRequire(__filename)(DIST_MAIN));
   await withTimeout(
     (async () => {
@@ -66,8 +90,8 @@ export async function bootStandIn(token: string | null = 'token-alice', server: 
     5000,
     'the main window',
   );
+  const wc = fake.windows[0]!.webContents;
   const waitForPush = (channel: string, predicate: (payload: any) => boolean, ms = 5000): Promise<unknown> => {
-    const wc = fake.windows[0]!.webContents;
     const already = wc.sent.find((s) => s.channel === channel && predicate(s.payload));
     if (already) return Promise.resolve(already.payload);
     return withTimeout(
@@ -85,34 +109,37 @@ export async function bootStandIn(token: string | null = 'token-alice', server: 
     );
   };
   if (more.waitConnected ?? true) await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected');
-  const win = fake.windows[0]!;
-  const renderer = fake.rendererModule(() => win.webContents.mainFrame);
-  win.webContents.rendererSink = renderer.deliver;
-  const sandboxRequire = (name: string) => {
-    if (name === 'electron') return renderer.module;
-    throw new Error(`module not found: ${name} (a sandboxed preload can only require electron)`);
-  };
-  const mod = { exports: {} };
-  vm.runInNewContext(readFileSync(DIST_PRELOAD, 'utf8'), { require: sandboxRequire, module: mod, exports: mod.exports, TextEncoder, console }, { filename: 'preload.js' });
-  const api = fake.exposed.get('chat') as ChatApi;
+  const { api, mainWorld } = loadPreload(fake, fake.windows[0]!);
   return {
     srv,
     fake,
     api,
+    mainWorld,
     userData,
     waitForPush,
     async stop() {
-      fake.app.emit('before-quit', { preventDefault: () => {} });
-      await withTimeout(
-        (async () => {
-          while (fake.app.quitCalls === 0) await new Promise((r) => setImmediate(r));
-        })(),
-        5000,
-        'app.quit after before-quit',
-      ).catch(() => undefined);
-      await srv.stop();
-      process.env = savedEnv;
-      rmSync(userData, { recursive: true, force: true });
+      try {
+        // An app that already ended (its last window closed) was checked by its test.
+        const lastStatus = fake.app.exited === undefined ? ([...wc.sent].reverse().find((x) => x.channel === 'chat:status')?.payload as Status | undefined) : undefined;
+        const openBefore = srv.server.connections();
+        fake.app.quit();
+        await withTimeout(fake.app.whenExited(), 10_000, 'the app to end after app.quit()');
+        // Quitting stops the core: a connected app closes its connection before the process ends.
+        if (lastStatus?.connection.kind === 'connected') {
+          await withTimeout(
+            (async () => {
+              for (let i = 0; i < 1_000 && srv.server.connections() >= openBefore; i++) await new Promise((r) => setTimeout(r, 10));
+            })(),
+            5000,
+            'the server to see the app disconnect',
+          );
+          assert.ok(srv.server.connections() < openBefore, 'the app closed its connection when it quit');
+        }
+      } finally {
+        await srv.stop();
+        process.env = savedEnv;
+        rmSync(userData, { recursive: true, force: true });
+      }
     },
   };
 }

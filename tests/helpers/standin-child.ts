@@ -1,0 +1,79 @@
+/**
+ * The child side of standin-process.ts: boots a built main.js on the stand-in electron
+ * module in a process of its own, and ends that process when the app's would end (right
+ * after 'quit', or app.exit): whatever main had not finished by then is lost, as under
+ * Electron. Signals reach it like they reach Electron's main process; with no listener
+ * for SIGTERM/SIGINT the process dies at once without 'before-quit' (the harsher reading
+ * of electron/electron#5273 and #33651).
+ *
+ * Commands come as JSON lines on stdin ({id, cmd, arg}); replies and events go out as
+ * `@standin {json}` lines on stdout, written synchronously so none is lost at exit.
+ */
+import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import { createFakeElectron, withElectronStandIn, type FakeElectronOptions, type FakeWebContents } from './fake-electron';
+
+export interface ChildConfig {
+  userData: string;
+  /** The built main.js to boot. */
+  main: string;
+  fake?: Omit<FakeElectronOptions, 'onExit'>;
+}
+
+const config = JSON.parse(process.env.UOS_CHAT_STANDIN_CHILD ?? '{}') as ChildConfig;
+const out = (msg: Record<string, unknown>) => writeSync(1, `@standin ${JSON.stringify(msg)}\n`);
+
+const fake = createFakeElectron(config.userData, {
+  ...config.fake,
+  onExit: (code) => {
+    out({ ev: 'exit', code, lifecycle: fake.lifecycle });
+    process.exit(code);
+  },
+});
+fake.app.on('web-contents-created', (_e: unknown, wc: FakeWebContents) => {
+  wc.on('test:sent', (channel: string, payload: { connection?: { kind: string } }) => {
+    if (channel === 'chat:status') out({ ev: 'status', kind: payload.connection?.kind });
+  });
+});
+fake.hooks.on('notification', (index: number) => out({ ev: 'notification', index, options: fake.notifications[index]!.options }));
+
+const win = () => {
+  const w = fake.windows[0];
+  if (!w) throw new Error('no window');
+  return w;
+};
+const settle = () => new Promise((r) => setImmediate(r));
+declare const gc: (() => void) | undefined;
+
+const commands: Record<string, (arg: any) => unknown> = {
+  state: () => ({
+    windows: fake.windows.map((w) => ({ bounds: w.bounds, focused: w.focused, title: w.title, frameUrl: w.webContents.mainFrame.url, options: { x: w.options.x, y: w.options.y, width: w.options.width, height: w.options.height } })),
+    notifications: fake.notifications.map(({ options, shown, closed }) => ({ options, shown, closed })),
+    lifecycle: fake.lifecycle,
+  }),
+  'set-bounds': (bounds) => void (win().bounds = bounds),
+  close: () => win().close(),
+  quit: () => fake.app.quit(),
+  'second-instance': () => void fake.app.emit('second-instance', {}, [process.execPath], process.cwd()),
+  blur: () => win().blur(),
+  /** A full collection, after the current job (WeakRefs created in it are kept until it ends). */
+  gc: async () => {
+    if (typeof gc !== 'function') throw new Error('run the child with --expose-gc');
+    for (let i = 0; i < 2; i++) (await settle(), gc());
+  },
+  click: (index: number) => fake.clickNotification(index),
+  invoke: ({ channel, arg }) => fake.invokeAs(win().webContents.mainFrame, channel, arg),
+};
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const { id, cmd, arg } = JSON.parse(line) as { id: number; cmd: string; arg?: unknown };
+  Promise.resolve()
+    .then(() => commands[cmd]!(arg))
+    .then(
+      (value) => out({ ev: 'reply', id, ok: true, value: value ?? null }),
+      (err: Error) => out({ ev: 'reply', id, ok: false, error: err.message }),
+    );
+});
+
+withElectronStandIn(fake.electron, () => createRequire(__filename)(config.main));
