@@ -173,6 +173,11 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
       const where = TRIAGED.get(f.issue);
       assert.ok(where === '*' || where === f.file, `untriaged finding ${f.issue} in ${f.file}:${f.location}`);
     }
+    // It did scan dist/: the known findings (triaged above) are all there; an empty scan would pass the loop above.
+    const found = new Set(rows.map((f) => `${f.issue} ${f.file}`));
+    for (const expected of ['CONTEXT_ISOLATION_JS_CHECK electron/main.js', 'SANDBOX_JS_CHECK electron/main.js', 'AUXCLICK_JS_CHECK electron/main.js', 'CSP_GLOBAL_CHECK electron/main.js', 'CSP_GLOBAL_CHECK renderer/index.html']) {
+      assert.ok(found.has(expected), `electronegativity reports ${expected}: it read main.js and index.html`);
+    }
     // The checks that matter most must not fire at all.
     for (const must of ['NODE_INTEGRATION_JS_CHECK', 'REMOTE_MODULE_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'DANGEROUS_FUNCTIONS_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'INSECURE_CONTENT_JS_CHECK']) {
       assert.ok(!rows.some((f) => f.issue === must), `${must} fired`);

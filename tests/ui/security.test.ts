@@ -1,13 +1,14 @@
 /**
  * The renderer's security shape: the CSP in index.html is exactly csp.ts's,
  * Chromium enforces it and the app never trips it, window.chat has the shape
- * contextBridge gives it, and the renderer source keeps its rules.
+ * contextBridge gives it (the real preload, on the stand-in), and the renderer source keeps its rules.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp';
+import { bootStandIn } from '../helpers/standin';
 import { consoleProblems, cspMetaOf, rendererBuild, ROOT, startUiHost } from '../helpers/ui-host';
 import { statusIs, waitForMessage } from './helpers';
 
@@ -79,42 +80,26 @@ test('in Chromium: the page carries the CSP, the app causes no violation, and th
   assert.deepEqual(result.directives, ['script-src-elem', 'style-src-attr']);
 });
 
-test('window.chat has the contextBridge shape and only the named methods; bad calls are refused', async (t) => {
-  const host = await startUiHost();
-  t.after(() => host.close());
-  const { page } = host;
-  await statusIs(page, 'connected');
-  const shape = await page.evaluate(() => {
-    const d = Object.getOwnPropertyDescriptor(window, 'chat')!;
-    const w = window as unknown as { chat: unknown };
-    try {
-      w.chat = {};
-    } catch {
-      /* non-writable */
-    }
-    return {
-      writable: d.writable,
-      configurable: d.configurable,
-      frozen: Object.isFrozen(window.chat),
-      same: w.chat === d.value,
-      keys: Object.keys(window.chat).sort(),
-    };
-  });
-  assert.deepEqual(shape, {
-    writable: false,
-    configurable: false,
-    frozen: true,
-    same: true,
-    keys: ['getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'send'],
-  });
-  // The host validates like ipcMain does.
-  const refused = await page.evaluate(() =>
-    (window.chat.send as unknown as (x: unknown) => Promise<unknown>)(42).then(
-      () => 'accepted',
-      (e: unknown) => `refused: ${String(e)}`,
-    ),
-  );
-  assert.match(refused, /^refused: .*send needs a string/);
+test('window.chat, as the real built preload exposes it: read-only, frozen, only the named methods; bad calls are refused by main', async (t) => {
+  // dist/electron/preload.js in a sandbox-like context on the stand-in, whose contextBridge copies,
+  // deep-freezes and defines the API read-only as Electron's does (tests/helpers/fake-electron-ipc.ts).
+  const s = await bootStandIn();
+  t.after(() => s.stop());
+  assert.deepEqual(Object.keys(s.mainWorld), ['chat'], 'the preload exposes window.chat and nothing else');
+  const d = Object.getOwnPropertyDescriptor(s.mainWorld, 'chat')!;
+  assert.deepEqual([d.writable, d.configurable], [false, false]);
+  assert.equal(Reflect.set(s.mainWorld, 'chat', {}), false, 'window.chat cannot be replaced');
+  const chat = d.value as Record<string, unknown>;
+  assert.ok(Object.isFrozen(chat));
+  assert.deepEqual(Object.keys(chat).sort(), ['getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'send']);
+  for (const [name, fn] of Object.entries(chat)) assert.equal(typeof fn, 'function', name);
+  assert.equal(Reflect.set(chat, 'send', () => undefined), false, 'its methods cannot be swapped');
+  // Nothing generic: no invoke, no ipcRenderer, no require.
+  for (const generic of ['invoke', 'ipcRenderer', 'require', 'send_', 'on']) assert.equal(chat[generic], undefined, generic);
+  // Main validates what comes through.
+  await assert.rejects((chat.send as (x: unknown) => Promise<unknown>)(42), /send needs a string/);
+  const snap = (await (chat.getSnapshot as () => Promise<{ status: { connection: { kind: string } } }>)());
+  assert.equal(snap.status.connection.kind, 'connected');
 });
 
 function filesUnder(dir: string): string[] {
