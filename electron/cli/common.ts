@@ -59,6 +59,10 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   OUTBOX_FULL: REFUSED,
   OUTBOX_CORRUPT: UNREACHABLE,
   OUTBOX_WRITE_FAILED: REFUSED,
+  PROXY_UNREACHABLE: UNREACHABLE,
+  PROXY_AUTH_REQUIRED: UNREACHABLE,
+  PROXY_REFUSED: UNREACHABLE,
+  PROXY_DNS_FAILED: UNREACHABLE,
 };
 
 export function exitCodeFor(reason: Reason): number {
@@ -126,8 +130,10 @@ export function commonOptions(values: Record<string, unknown>, env: NodeJS.Proce
   // Trust: Node's roots + --ca/UOS_CHAT_CA + the UOS and Debian bundles. A bad bundle is named, not fatal.
   const ca = loadCaBundle({ userFile: settings.caFile });
   for (const p of ca.problems) errLine(`uos-chat: warning: ${p.detail}`);
+  // The CLI's proxy: --proxy, else UOS_CHAT_PROXY, else HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY, else direct (no desktop here).
+  const proxySource = fromArgs.patch.proxy ? 'flag' : fromEnv.patch.proxy ? 'env' : 'settings';
   return {
-    config: settingsToClientConfig(settings, ca),
+    config: settingsToClientConfig(settings, ca, { settingSource: proxySource }),
     timeoutMs: timeout * 1000,
     ca,
   };

@@ -14,6 +14,8 @@ import { describeLaunch, readLaunchInfo, type LaunchInfo } from '../core/launch-
 import { defaultLogDir } from '../core/logger';
 import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
 import { MemoryOutboxStore } from '../core/outbox';
+import type { ProxyReport } from '../core/proxy-agent';
+import { proxyLines } from './doctor-proxy';
 import { redactUrl } from '../core/socket-errors';
 
 export interface DoctorReport {
@@ -26,6 +28,8 @@ export interface DoctorReport {
   tls?: { protocol: string | null; chain: TlsInfo['chain']; validatedBy: string };
   ca: Array<{ kind: string; file?: string; count: number; error?: string }>;
   dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & { services: Array<{ name: string; present: boolean; value?: unknown }> };
+  /** The proxy decision of the last attempt: routes, where it came from, the proxy's answer and its time (no credentials). */
+  proxy?: ProxyReport;
   /** The launcher's display-backend and sandbox decisions (UOS_CHAT_LAUNCH), or viaLauncher: false. */
   launch: LaunchInfo;
   /** Where the app writes its log files (the CLI itself logs to stderr). */
@@ -123,6 +127,7 @@ export async function runDoctor(
     websocket,
     ping,
     compression: diag.compression,
+    ...(diag.proxy ? { proxy: diag.proxy } : {}),
     ...(diag.tls ? { tls: { ...diag.tls, validatedBy: validatedBy(diag.tls, ca) } } : {}),
     ca: ca.sources.map((s) => ({ kind: s.kind, ...(s.file ? { file: s.file } : {}), count: s.count, ...(s.error ? { error: s.error } : {}) })),
     dbus: {
@@ -141,6 +146,7 @@ export function formatDoctor(r: DoctorReport): string {
   const mark = (ok: boolean) => (ok ? '✔' : '✘');
   const lines = [
     `UOS Chat doctor — ${r.server}`,
+    ...proxyLines(r.proxy),
     `${mark(r.tcp.ok)} TCP            ${r.tcp.ok ? `connected in ${r.tcp.ms} ms` : r.tcp.error}`,
     `${mark(r.websocket.ok)} WebSocket      ${
       r.websocket.ok

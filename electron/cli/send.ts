@@ -46,6 +46,8 @@ class DeliveryTally {
     if (state.kind === 'auth-failed') return { code: 3, line: `uos-chat: ${reasonLine(state.reason)}` };
     // A TLS failure waits minutes before the next try: a script is better told now.
     if (state.kind === 'reconnecting' && state.reason.code.startsWith('TLS_')) return { code: 4, line: `uos-chat: ${reasonLine(state.reason)}` };
+    // So does a proxy that is down or refuses: say so now, naming the proxy (its detail carries no credentials).
+    if (state.kind === 'reconnecting' && state.reason.code.startsWith('PROXY_')) return { code: exitCodeFor(state.reason), line: `uos-chat: ${reasonLine(state.reason)}` };
     if (!inputDone || pending > 0 || [...this.ours.values()].includes('pending')) return undefined;
     const failure = this.failures[0];
     if (failure) return { code: exitCodeFor(failure), line: `uos-chat: ${this.failures.length} message(s) not delivered: ${reasonLine(failure)}` };

@@ -84,6 +84,10 @@ export interface SettingsView {
   hasToken: boolean;
   /** '' when none. */
   caFile: string;
+  /** `system`, `none`, or the proxy URL without its password (which never leaves main). */
+  proxy: string;
+  /** The saved proxy URL has a password (kept when the URL is saved unchanged without one). */
+  proxyHasPassword: boolean;
   compression: Compression;
   language: LanguageSetting;
   /** Set by environment variables or flags, which win over the settings file. */
@@ -95,12 +99,14 @@ export interface SettingsPatchIn {
   serverUrl?: string;
   token?: string;
   caFile?: string;
+  /** `system`, `none` or a proxy URL; a URL without a password keeps the saved one for the same user and host. */
+  proxy?: string;
   compression?: Compression;
   language?: LanguageSetting;
 }
 
-/** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices. */
-export type BadValueCode = 'BAD_URL' | 'BAD_TOKEN' | 'NOT_A_PATH' | 'NOT_ALLOWED';
+/** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices, a proxy. */
+export type BadValueCode = 'BAD_URL' | 'BAD_TOKEN' | 'NOT_A_PATH' | 'NOT_ALLOWED' | 'BAD_PROXY';
 
 /**
  * Why a settings value was refused (or, for OVERRIDDEN, saved but not in force): a stable code the

@@ -15,8 +15,11 @@ export const LANGUAGES = ['auto', 'zh-CN', 'en'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 export type LanguageSetting = (typeof LANGUAGES)[number];
 
-/** How a value is checked: `ws-url` a ws:// or wss:// URL, `token` no whitespace, `path` a file path, `choice` one of `values`. */
-export type FieldCheck = 'ws-url' | 'token' | 'path' | 'choice';
+/**
+ * How a value is checked: `ws-url` a ws:// or wss:// URL, `token` no whitespace, `path` a file path, `choice` one of `values`,
+ * `proxy` `system`, `none` or an http://, https://, socks5:// or socks5h:// proxy URL (user:password@ allowed).
+ */
+export type FieldCheck = 'ws-url' | 'token' | 'path' | 'choice' | 'proxy';
 
 export interface SettingsFieldSpec {
   /** The environment variable that sets it (empty values are ignored). */
@@ -62,6 +65,19 @@ export const SETTINGS_FIELDS = {
     maxLength: 4096,
     secret: false,
     help: 'extra trusted CA bundle',
+  },
+  proxy: {
+    env: 'UOS_CHAT_PROXY',
+    flag: '--proxy',
+    flagValue: 'system|none|URL',
+    cli: true,
+    check: 'proxy',
+    maxLength: 2048,
+    // A manual proxy URL may carry user:password: sealed at rest like the token, shown without the password.
+    secret: true,
+    // `system`: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY, then (the app) the desktop's proxy settings and PAC.
+    default: 'system',
+    help: 'http(s)://, socks5(h):// [user:password@]host:port',
   },
   compression: {
     env: 'UOS_CHAT_COMPRESSION',

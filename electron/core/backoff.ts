@@ -13,6 +13,12 @@ export interface BackoffPolicy {
   rateLimitedMs: number;
   /** Minimum delay after a TLS failure (it needs the person to change something). */
   tlsMs: number;
+  /**
+   * Minimum delay after the proxy could not be reached or could not resolve the server (default 5 s):
+   * a proxy being restarted or a network being switched, not worth hammering. A proxy that refuses
+   * (407, 403) needs the person, and waits `tlsMs`.
+   */
+  proxyMs?: number;
 }
 
 export const defaultBackoff: BackoffPolicy = {
@@ -31,6 +37,7 @@ export function backoffDelay(
   const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   const jittered = Math.floor(random() * exp);
   if (code === 'RATE_LIMITED') return policy.rateLimitedMs + jittered;
-  if (code.startsWith('TLS_')) return policy.tlsMs + jittered;
+  if (code.startsWith('TLS_') || code === 'PROXY_AUTH_REQUIRED' || code === 'PROXY_REFUSED') return policy.tlsMs + jittered;
+  if (code === 'PROXY_UNREACHABLE' || code === 'PROXY_DNS_FAILED') return (policy.proxyMs ?? 5_000) + jittered;
   return jittered;
 }

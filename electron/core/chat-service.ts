@@ -60,6 +60,8 @@ export class ChatService {
       serverUrl: client.diagnostics().url,
       hasToken: false,
       caFile: '',
+      proxy: 'system',
+      proxyHasPassword: false,
       compression: client.diagnostics().compression,
       language: 'auto',
       overridden: [],

@@ -8,6 +8,7 @@ import type { Status } from '../common/state';
 import { defaultBackoff, type BackoffPolicy } from './backoff';
 import type { Clock } from './clock';
 import type { OutboxStore } from './outbox';
+import type { ProxyResolver } from './proxy-decision';
 import type { SocketFactory } from './transport';
 
 export interface ClientConfig {
@@ -41,6 +42,8 @@ export interface ClientConfig {
   sendWindow: number;
   /** Trusted CAs for wss:// (see ca-bundle.ts: Node's roots are included). Verification is never disabled. */
   tls?: { ca?: Array<string | Buffer> };
+  /** Which way to the server (direct or which proxies), decided afresh before each connection; none: direct. */
+  proxy?: ProxyResolver;
 }
 
 export const defaultClientConfig: Omit<ClientConfig, 'url'> = {

@@ -21,6 +21,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock';
 import { Delivery } from './delivery';
 import { Emitter } from './emitter';
 import { MemoryOutboxStore } from './outbox';
+import type { ProxyReport } from './proxy-agent';
 import { redactUrl } from './socket-errors';
 import { maskSecret } from './redact';
 import { Timeline } from './timeline';
@@ -216,7 +217,16 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   /** Diagnostics: negotiated extensions and server features of the current connection. */
-  diagnostics(): { url: string; compression: ClientConfig['compression']; extensions: string; features: string[]; lastSeq: number | undefined; tls?: TlsInfo } {
+  diagnostics(): {
+    url: string;
+    compression: ClientConfig['compression'];
+    extensions: string;
+    features: string[];
+    lastSeq: number | undefined;
+    tls?: TlsInfo;
+    /** The proxy decision of the last connection attempt: where it came from, the route used, the proxy's answer, the time (no credentials). */
+    proxy?: ProxyReport;
+  } {
     return { url: redactUrl(this.config.url), compression: this.config.compression, ...this.transport.info(), lastSeq: this.timeline.lastSeq };
   }
 
@@ -348,6 +358,7 @@ function transportOptions(c: ClientConfig): TransportOptions {
     compression: c.compression,
     maxInboundBytes: c.maxInboundBytes,
     ...(c.tls ? { tls: c.tls } : {}),
+    ...(c.proxy ? { proxy: c.proxy } : {}),
   };
 }
 

@@ -2,15 +2,17 @@
  * The person's settings: loaded from the file, layered under environment and
  * flags, changed from the settings panel, saved atomically, and applied at once.
  *
- * The token is kept with a SecretBox (Electron safeStorage in the app) when one
- * is available, else in the file, which is always mode 0600. It never goes back
- * to the renderer (only `hasToken`) and never into a log line.
+ * The token, and a proxy URL with a password, are kept with a SecretBox (Electron
+ * safeStorage in the app) when one is available, else in the file, which is always
+ * mode 0600. Neither goes back to the renderer (only `hasToken`, the proxy without
+ * its password) and never into a log line.
  */
 import { promises as fs } from 'node:fs';
 import type { SaveSettingsResult, SettingsPatchIn, SettingsProblem, SettingsView } from '../common/contract';
 import { reason, type Reason } from '../common/errors';
 import { SETTINGS_KEYS } from '../common/settings-fields';
 import { writeFileAtomic } from './atomic-file';
+import { keepProxyPassword, proxyHasPassword, proxyWithoutPassword } from './proxy-decision';
 import { checkSettings, formatSettingsProblem, mergeSettings, SETTINGS_VERSION, type Settings, type SettingsPatch } from './settings';
 
 /** Encrypts secrets at rest (Electron's safeStorage; nothing in the CLI). */
@@ -60,13 +62,14 @@ export class SettingsStore {
       if (raw.version !== undefined && raw.version !== SETTINGS_VERSION) {
         problems.push(reason('BAD_CONFIG', `${file}: version ${String(raw.version)} is not supported (expected ${SETTINGS_VERSION})`));
       } else {
-        const { tokenSealed, ...rest } = raw;
-        if (typeof tokenSealed === 'string') {
+        const { tokenSealed, proxySealed, ...rest } = raw;
+        for (const [field, sealed] of [['token', tokenSealed], ['proxy', proxySealed]] as const) {
+          if (typeof sealed !== 'string') continue;
           try {
             if (!this.options.secrets?.available()) throw new Error('no secret storage on this system');
-            rest.token = this.options.secrets.decrypt(tokenSealed);
+            rest[field] = this.options.secrets.decrypt(sealed);
           } catch (err) {
-            problems.push(reason('BAD_CONFIG', `${file}: the saved token could not be decrypted (${(err as Error).message}); please enter it again`));
+            problems.push(reason('BAD_CONFIG', `${file}: the saved ${field} could not be decrypted (${(err as Error).message}); please enter it again`));
           }
         }
         const checked = checkSettings(rest, file);
@@ -88,6 +91,8 @@ export class SettingsStore {
       serverUrl: s.serverUrl,
       hasToken: Boolean(s.token),
       caFile: s.caFile ?? '',
+      proxy: proxyWithoutPassword(s.proxy),
+      proxyHasPassword: proxyHasPassword(s.proxy),
       compression: s.compression,
       language: s.language,
       overridden: SETTINGS_KEYS.filter((f) => this.options.overrides[f] !== undefined),
@@ -111,6 +116,7 @@ export class SettingsStore {
         return { ok: false, problems: [{ field: 'caFile', code: 'CA_UNREADABLE', detail: checked.patch.caFile }] };
       }
     }
+    if (checked.patch.proxy) checked.patch.proxy = keepProxyPassword(checked.patch.proxy, this.fromFile.proxy);
     const next: SettingsPatch = { ...this.fromFile, ...checked.patch };
     for (const f of clear) delete next[f];
     try {
@@ -131,11 +137,17 @@ export class SettingsStore {
   }
 
   private async write(patch: SettingsPatch): Promise<void> {
-    const { token, ...rest } = patch;
+    const { token, proxy, ...rest } = patch;
     const body: Record<string, unknown> = { version: SETTINGS_VERSION, ...rest };
+    const seal = this.options.secrets?.available() ? this.options.secrets : undefined;
     if (token !== undefined) {
-      if (this.options.secrets?.available()) body.tokenSealed = this.options.secrets.encrypt(token);
+      if (seal) body.tokenSealed = seal.encrypt(token);
       else body.token = token; // the file is 0600
+    }
+    if (proxy !== undefined) {
+      // Only a URL with a password is secret; `system`, `none` and a bare URL stay readable in the file.
+      if (seal && proxyHasPassword(proxy)) body.proxySealed = seal.encrypt(proxy);
+      else body.proxy = proxy;
     }
     const writing = writeFileAtomic(this.options.file, JSON.stringify(body, null, 2) + '\n', 0o600);
     this.writing = writing.catch(() => undefined);

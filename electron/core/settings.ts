@@ -16,6 +16,7 @@ import {
   type SettingsFieldSpec,
   type SettingsKey,
 } from '../common/settings-fields';
+import { checkProxySetting } from './proxy-decision';
 
 export const SETTINGS_VERSION = 1;
 
@@ -27,6 +28,8 @@ export interface Settings {
   serverUrl: string;
   token?: string;
   caFile?: string;
+  /** `system`, `none` or a proxy URL (see proxy-decision.ts). */
+  proxy: string;
   compression: Compression;
   language: Language;
 }
@@ -37,6 +40,7 @@ export const DEFAULT_SERVER_URL = SETTINGS_FIELDS.serverUrl.default;
 export const defaultSettings: Settings = {
   version: SETTINGS_VERSION,
   serverUrl: DEFAULT_SERVER_URL,
+  proxy: SETTINGS_FIELDS.proxy.default,
   compression: SETTINGS_FIELDS.compression.default,
   language: SETTINGS_FIELDS.language.default,
 };
@@ -67,6 +71,7 @@ const CHECKS: Record<FieldCheck, { accept: (v: unknown, spec: SettingsFieldSpec)
   token: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength && !/[\s]/.test(v) ? v : undefined), code: 'BAD_TOKEN' },
   path: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength ? v : undefined), code: 'NOT_A_PATH' },
   choice: { accept: (v, spec) => (typeof v === 'string' && spec.values?.includes(v) ? v : undefined), code: 'NOT_ALLOWED' },
+  proxy: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength ? checkProxySetting(v) : undefined), code: 'BAD_PROXY' },
 };
 
 /** Validates untrusted values (file, env, flags, renderer). `source` names where they came from. */
@@ -127,6 +132,8 @@ function problemText(p: SettingsProblem): string {
       return `${p.field} must be a string without spaces (value not shown)`;
     case 'NOT_A_PATH':
       return `${p.field} must be a file path`;
+    case 'BAD_PROXY':
+      return `${p.field} must be system, none, or an http://, https://, socks5:// or socks5h:// proxy URL (value not shown)`;
     case 'NOT_ALLOWED':
       return `${p.field} must be one of ${FIELD_SPECS[p.field].values?.join(', ')}`;
     case 'OVERRIDDEN':

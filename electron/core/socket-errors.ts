@@ -12,12 +12,16 @@ const TLS_CODES: Record<string, Reason['code']> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS_HOSTNAME',
 };
 
+const PROXY_CODES = new Set<string>(['PROXY_UNREACHABLE', 'PROXY_AUTH_REQUIRED', 'PROXY_REFUSED', 'PROXY_DNS_FAILED'] satisfies Reason['code'][]);
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EADDRNOTAVAIL']);
 
 export function classifySocketError(err: unknown): Reason {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : String(err);
+  // Our proxy agent's failures (proxy-agent.ts) carry their reason code and name the proxy without credentials.
+  if (PROXY_CODES.has(code)) return reason(code as Reason['code'], message);
   const tls = TLS_CODES[code];
   if (tls) return reason(tls, `${code}: ${message}`);
   if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /certificate|SSL|TLS/i.test(code)) {

@@ -15,6 +15,8 @@ import { decodeServerFrame, encodeFrame, type ConnectionStatusIn, type ServerFra
 import type { Clock, TimerHandle } from './clock';
 import { inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type RawFrameData } from './framing';
 import { Heartbeat } from './heartbeat';
+import { ProxyChainAgent, type ProxyReport } from './proxy-agent';
+import type { ProxyResolver } from './proxy-decision';
 import { classifySocketError } from './socket-errors';
 
 export type SocketFactory = (url: string, options: WebSocket.ClientOptions) => WebSocket;
@@ -35,6 +37,8 @@ export interface TransportOptions {
   compression: 'deflate' | 'zlib' | 'off';
   maxInboundBytes: number;
   tls?: { ca?: Array<string | Buffer> };
+  /** Which way each connection goes (direct, or through which proxies); asked again for every connection. */
+  proxy?: ProxyResolver;
 }
 
 /** What the transport reports to its owner (ChatClient). */
@@ -61,6 +65,8 @@ interface Conn {
 export class Transport {
   private conn: Conn | undefined;
   private readonly heartbeat: Heartbeat;
+  /** How the last connection attempt went through the proxy decision (kept after it ends, for doctor). */
+  private lastProxy: ProxyReport | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -114,9 +120,14 @@ export class Transport {
   }
 
   /** Facts about the current connection, for diagnostics. */
-  info(): { extensions: string; features: string[]; tls?: TlsInfo } {
+  info(): { extensions: string; features: string[]; tls?: TlsInfo; proxy?: ProxyReport } {
     const conn = this.conn;
-    return { extensions: conn?.ws.extensions ?? '', features: conn ? [...conn.features] : [], ...(conn?.tls ? { tls: conn.tls } : {}) };
+    return {
+      extensions: conn?.ws.extensions ?? '',
+      features: conn ? [...conn.features] : [],
+      ...(conn?.tls ? { tls: conn.tls } : {}),
+      ...(this.lastProxy ? { proxy: this.lastProxy } : {}),
+    };
   }
 
   /** Opens a connection to `url`. A factory that throws (a malformed URL) returns the reason instead. */
@@ -128,6 +139,7 @@ export class Transport {
         perMessageDeflate: this.options.compression === 'deflate' ? PER_MESSAGE_DEFLATE : false,
         maxPayload: this.options.maxInboundBytes,
         ...(this.options.tls?.ca ? { ca: this.options.tls.ca } : {}),
+        ...(this.options.proxy ? { agent: this.proxyAgent(url, this.options.proxy) } : {}),
       });
     } catch (err) {
       return classifySocketError(err);
@@ -136,6 +148,18 @@ export class Transport {
     this.conn = conn;
     this.listen(conn);
     return undefined;
+  }
+
+  /** One agent per connection: it asks the resolver afresh, so a moved laptop gets the new network's proxy. */
+  private proxyAgent(url: string, resolve: ProxyResolver): ProxyChainAgent {
+    return new ProxyChainAgent({
+      resolve,
+      // The resolver (and a PAC script behind it) gets the server's address, not our token in the query.
+      serverUrl: withoutQuery(url),
+      timeoutMs: this.options.handshakeTimeoutMs,
+      ...(this.options.tls?.ca ? { ca: this.options.tls.ca } : {}),
+      onReport: (report) => (this.lastProxy = report),
+    });
   }
 
   /** Writes a frame on the current connection, zlib-compressed when that mode is on. */
@@ -280,6 +304,12 @@ function closeReason(conn: Conn, code: number, buf: Buffer): Reason {
   const byCode = reasonForClose(code, buf.toString('utf8').slice(0, 200));
   const ours = conn.error && (conn.error.code === 'FRAME_TOO_LARGE' || conn.error.code === 'BAD_FRAME');
   return ours ? conn.error! : byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);
+}
+
+function withoutQuery(url: string): string {
+  const u = new URL(url);
+  u.search = '';
+  return u.toString();
 }
 
 function tlsInfo(socket: TLSSocket): TlsInfo {

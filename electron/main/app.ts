@@ -10,6 +10,7 @@ import { FileOutboxStore } from '../core/outbox-file';
 import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
 import { settingsToClientConfig } from '../core/connection-settings';
+import { desktopProxyWiring } from './proxy';
 import { describeLaunch, readLaunchInfo } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
 import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
@@ -117,6 +118,7 @@ async function openSettingsAndCore(
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
   for (const p of [...fromEnv.problems, ...fromArgs.problems]) log(formatSettingsProblem(p));
+  const proxy = desktopProxyWiring(electron.session, fromArgs.patch, fromEnv.patch);
 
   // Late-bound: the store applies changes to the client it is created before.
   let client: ChatClient | undefined;
@@ -126,14 +128,14 @@ async function openSettingsAndCore(
     secrets: safeStorageBox(electron.safeStorage),
     apply: (s, changed) => {
       if (!client || changed.every((f) => f === 'language')) return;
-      client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log)));
+      client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log), proxy));
     },
   });
   for (const p of await settings.load()) log(p.detail ?? p.code);
   logger.maskAlso(() => secretsOf({ ...settings.current() })); // the token and a proxy's password, from the settings in force
   const initial = settings.current();
   client = new ChatClient({
-    config: settingsToClientConfig(initial, trustedCas(initial.caFile, log)),
+    config: settingsToClientConfig(initial, trustedCas(initial.caFile, log), proxy),
     outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
   });
   client.on('log', (l) => logger.for('core').at(l.level, l.message));

@@ -13,7 +13,7 @@
 import { useId, useRef } from 'react';
 import type { ProblemText, Strings } from './i18n';
 import { IconAlert } from './Icons';
-import { CaFileField, CompressionField, LanguageField, ServerUrlField, TokenField, type FieldFrame } from './SettingsFields';
+import { CaFileField, CompressionField, LanguageField, ProxyField, ServerUrlField, TokenField, type FieldFrame } from './SettingsFields';
 import { SupportSection } from './SettingsSupport';
 import { useModalDialog } from './useModalDialog';
 import { useSettingsForm, type SettingsFormProps } from './useSettingsForm';
@@ -44,6 +44,14 @@ export function SettingsDialog(props: SettingsFormProps) {
           <ServerUrlField f={f} ref={first} value={draft.serverUrl} onChange={(v) => set('serverUrl', v)} />
           <TokenField f={f} value={draft.token} onChange={(v) => set('token', v)} hasToken={view.hasToken} clear={draft.clearToken} onClear={form.setClearToken} />
           <CaFileField f={f} value={draft.caFile} onChange={(v) => set('caFile', v)} />
+          <ProxyField
+            f={f}
+            mode={draft.proxyMode}
+            url={draft.proxy}
+            hasPassword={view.proxyHasPassword}
+            onMode={(m) => set('proxyMode', m)}
+            onUrl={(v) => set('proxy', v)}
+          />
           <div className="field-row">
             <CompressionField f={f} value={draft.compression} onChange={(v) => set('compression', v)} />
             <LanguageField f={f} value={draft.language} onChange={(v) => set('language', v)} />

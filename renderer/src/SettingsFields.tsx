@@ -8,6 +8,7 @@ import type { ComponentProps, ReactNode, Ref } from 'react';
 import type { Compression, LanguageSetting } from '../../electron/common/contract';
 import { systemLocale, type SettingsField, type Strings } from './i18n';
 import { IconLock } from './Icons';
+import type { ProxyMode } from './settingsDraft';
 
 // The choices in the order shown. Keyed records of the contract's types (the renderer takes types only from
 // electron/common), so a choice or field added to the settings table does not compile until it is here too.
@@ -15,6 +16,7 @@ const COMPRESSION_CHOICES: Record<Compression, true> = { deflate: true, zlib: tr
 const LANGUAGE_CHOICES: Record<LanguageSetting, true> = { auto: true, 'zh-CN': true, en: true };
 const COMPRESSIONS = Object.keys(COMPRESSION_CHOICES) as Compression[];
 const LANGUAGES = Object.keys(LANGUAGE_CHOICES) as LanguageSetting[];
+const PROXY_MODES: ProxyMode[] = ['system', 'none', 'manual'];
 
 /** What each field needs from the dialog around it. */
 export interface FieldFrame {
@@ -113,6 +115,53 @@ export function CaFileField(bound: Bound<string>) {
   return (
     <Field f={bound.f} field="caFile" label={t.caFile} hint={t.caFileHint}>
       <TextInput {...bound} field="caFile" placeholder={t.caFilePlaceholder} />
+    </Field>
+  );
+}
+
+/**
+ * System (default), none, or a proxy typed here. The saved password never comes back from main: the
+ * URL shows without it, a note says one is kept, and it stays unless the person types a new one.
+ */
+export function ProxyField(props: { f: FieldFrame; mode: ProxyMode; url: string; hasPassword: boolean; onMode: (m: ProxyMode) => void; onUrl: (url: string) => void }) {
+  const { f, mode } = props;
+  const { t } = f;
+  const locked = f.locked.has('proxy');
+  const base = controlProps(f, 'proxy');
+  // A refused manual URL marks the URL box (focus goes there), not the mode.
+  const invalid = f.invalid.has('proxy') || undefined;
+  return (
+    <Field f={f} field="proxy" label={t.proxy} hint={t.proxyHint[mode]} hintTestId="settings-proxy-hint">
+      <select {...base} aria-invalid={mode === 'manual' ? undefined : invalid} value={mode} disabled={locked} onChange={(e) => props.onMode(e.target.value as ProxyMode)}>
+        {PROXY_MODES.map((m) => (
+          <option key={m} value={m}>
+            {t.proxyMode[m]}
+          </option>
+        ))}
+      </select>
+      {mode === 'manual' && (
+        <input
+          type="text"
+          className="proxy-url"
+          spellCheck={false}
+          autoComplete="off"
+          inputMode="url"
+          id={f.id('proxy-url')}
+          data-testid="settings-proxy-url"
+          aria-label={t.proxyUrl}
+          aria-invalid={invalid}
+          aria-describedby={base['aria-describedby']}
+          placeholder={t.proxyUrlPlaceholder}
+          value={props.url}
+          readOnly={locked}
+          onChange={(e) => props.onUrl(e.target.value)}
+        />
+      )}
+      {mode === 'manual' && props.hasPassword && (
+        <p className="field-note" data-testid="settings-proxy-password-kept">
+          {t.proxyPasswordKept}
+        </p>
+      )}
     </Field>
   );
 }

@@ -102,7 +102,7 @@ export interface UiHost {
 }
 
 /** Fields whose change reconnects the client (language only re-renders). */
-const CONNECTION_FIELDS: ReadonlyArray<keyof SettingsPatch> = ['serverUrl', 'token', 'caFile', 'compression'];
+const CONNECTION_FIELDS: ReadonlyArray<keyof SettingsPatch> = ['serverUrl', 'token', 'caFile', 'proxy', 'compression'];
 
 type Cleanups = Array<() => Promise<unknown> | unknown>;
 

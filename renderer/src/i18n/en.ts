@@ -54,6 +54,16 @@ export const en: Strings = {
   caFile: 'CA certificate bundle',
   caFilePlaceholder: 'none — system certificates only',
   caFileHint: 'Path to a PEM file with your organisation’s certificate authority, for a wss:// server with a private certificate.',
+  proxy: 'Proxy',
+  proxyMode: { system: 'System (default)', none: 'None — connect directly', manual: 'Manual' },
+  proxyHint: {
+    system: 'Follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY, then the desktop’s proxy settings (control center, PAC).',
+    none: 'Connects straight to the server, whatever the system says.',
+    manual: 'http://, https://, socks5:// or socks5h://, with user:password@ if the proxy asks for one.',
+  },
+  proxyUrl: 'Proxy address',
+  proxyUrlPlaceholder: 'http://proxy.example.com:3128',
+  proxyPasswordKept: 'A password is saved for this proxy; it is never shown and stays unless you type a new one.',
   compression: 'Compression',
   compressionName: { deflate: 'deflate (recommended)', zlib: 'zlib frames', off: 'off' },
   compressionHint: {
@@ -77,6 +87,7 @@ export const en: Strings = {
     serverUrl: 'The server address must start with ws:// or wss://.',
     token: 'The token must not contain spaces.',
     caFile: 'The CA bundle must be a file path.',
+    proxy: 'The proxy must be an http://, https://, socks5:// or socks5h:// address with a host (and port).',
     compression: 'Choose one of the compression modes.',
     language: 'Choose one of the languages.',
   },
@@ -92,5 +103,5 @@ export const en: Strings = {
   logFolderFailed: (folder, detail) => `The log folder could not be opened (${detail}). The logs are in ${folder}`,
   diagnosticsCopied: 'Diagnostics copied — paste them into your bug report.',
   diagnosticsFailed: (detail) => `The diagnostics could not be copied: ${detail}`,
-  fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', compression: 'Compression', language: 'Language' },
+  fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', proxy: 'Proxy', compression: 'Compression', language: 'Language' },
 };

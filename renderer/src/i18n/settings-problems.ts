@@ -17,6 +17,7 @@ export function describeSettingsProblem(p: SettingsProblem, t: Strings): Problem
     case 'BAD_TOKEN':
     case 'NOT_A_PATH':
     case 'NOT_ALLOWED':
+    case 'BAD_PROXY':
       return { text: t.fieldProblem[p.field], field: p.field };
     case 'OVERRIDDEN':
       return { text: t.overriddenWarning(t.fieldName[p.field]), field: p.field };

@@ -64,6 +64,14 @@ export interface Strings {
   caFile: string;
   caFilePlaceholder: string;
   caFileHint: string;
+  proxy: string;
+  /** The proxy's modes: follow the system, go direct, or a proxy typed here. */
+  proxyMode: Record<'system' | 'none' | 'manual', string>;
+  proxyHint: Record<'system' | 'none' | 'manual', string>;
+  proxyUrl: string;
+  proxyUrlPlaceholder: string;
+  /** Under the URL when a password is saved (it is never shown). */
+  proxyPasswordKept: string;
   compression: string;
   compressionName: Record<Compression, string>;
   compressionHint: Record<Compression, string>;

@@ -54,6 +54,16 @@ export const zh: Strings = {
   caFile: 'CA 证书文件',
   caFilePlaceholder: '无——仅使用系统证书',
   caFileHint: '单位证书颁发机构的 PEM 文件路径，用于使用私有证书的 wss:// 服务器。',
+  proxy: '代理',
+  proxyMode: { system: '跟随系统（默认）', none: '不使用代理——直接连接', manual: '手动设置' },
+  proxyHint: {
+    system: '先使用 HTTPS_PROXY / HTTP_PROXY / NO_PROXY 环境变量，再使用桌面的代理设置（控制中心、PAC）。',
+    none: '无论系统如何设置，都直接连接服务器。',
+    manual: '支持 http://、https://、socks5:// 或 socks5h://；代理需要登录时写成 用户名:密码@。',
+  },
+  proxyUrl: '代理地址',
+  proxyUrlPlaceholder: 'http://proxy.example.com:3128',
+  proxyPasswordKept: '已保存此代理的密码；密码不会显示，除非输入新密码，否则保持不变。',
   compression: '压缩',
   compressionName: { deflate: 'deflate（推荐）', zlib: 'zlib 帧', off: '关闭' },
   compressionHint: {
@@ -77,6 +87,7 @@ export const zh: Strings = {
     serverUrl: '服务器地址必须以 ws:// 或 wss:// 开头。',
     token: '令牌不能包含空格。',
     caFile: 'CA 证书必须是文件路径。',
+    proxy: '代理必须是带主机名（和端口）的 http://、https://、socks5:// 或 socks5h:// 地址。',
     compression: '请选择一种压缩方式。',
     language: '请选择一种语言。',
   },
@@ -92,5 +103,5 @@ export const zh: Strings = {
   logFolderFailed: (folder, detail) => `无法打开日志文件夹（${detail}）。日志位于 ${folder}`,
   diagnosticsCopied: '诊断信息已复制，请粘贴到问题报告中。',
   diagnosticsFailed: (detail) => `无法复制诊断信息：${detail}`,
-  fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', compression: '压缩', language: '语言' },
+  fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', proxy: '代理', compression: '压缩', language: '语言' },
 };
