@@ -47,6 +47,12 @@ const ERROR_CODES: Record<string, Reason['code']> = {
   rate_limited: 'RATE_LIMITED',
 };
 
+/**
+ * `server_error` with an id: the server could not store it now (its store is down).
+ * Not a verdict on the message: it stays queued and is sent again, in order, after this pause.
+ */
+export const SERVER_ERROR_PAUSE_MS = 500;
+
 export class Delivery {
   private readonly outbox: Outbox;
   private readonly pacer = new Pacer(Number.MAX_SAFE_INTEGER, 1);
@@ -57,6 +63,8 @@ export class Delivery {
   private readonly inFlight = new Set<string>();
   private flushTimer: TimerHandle | undefined;
   private maxBytes = MAX_MESSAGE_BYTES;
+  /** Clock time before which nothing is sent (after a `server_error`). */
+  private pausedUntil = 0;
 
   constructor(private readonly deps: DeliveryDeps) {
     this.outbox = new Outbox(deps.store, deps.maxOutbox);
@@ -150,10 +158,18 @@ export class Delivery {
     this.remove(id);
   }
 
-  /** An `error` frame naming one of our messages: it failed for good. False when the id is not ours. */
+  /**
+   * An `error` frame naming one of our messages: it failed for good — except `server_error`,
+   * which keeps it queued for another try after a pause. False when the id is not ours.
+   */
   refused(id: string, code: string | undefined, message: string): boolean {
     if (!this.outbox.has(id)) return false;
     this.inFlight.delete(id);
+    if (code === 'server_error') {
+      this.pausedUntil = this.clock.now() + SERVER_ERROR_PAUSE_MS;
+      this.flush();
+      return true;
+    }
     this.report.refused(id, reason(code ? (ERROR_CODES[code] ?? 'REJECTED') : 'REJECTED', message));
     this.remove(id);
     this.flush();
@@ -168,6 +184,12 @@ export class Delivery {
   flush(): void {
     const link = this.link;
     if (!link?.isOpen()) return;
+    const paused = this.pausedUntil - this.clock.now();
+    if (paused > 0) {
+      this.flushTimer?.cancel();
+      this.flushTimer = this.clock.setTimeout(() => this.flush(), paused);
+      return;
+    }
     for (const item of this.outbox.list()) {
       if (this.inFlight.size >= this.deps.sendWindow) return;
       if (this.inFlight.has(item.id)) continue;
