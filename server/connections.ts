@@ -1,14 +1,16 @@
 /**
  * Connections: the upgrade (origin check), then token auth (4001), the room name's
- * length, the connections-per-token cap, the greeting with any replay, and the
- * per-connection rate limiter and frame queue. Frames go to frames.ts, in order.
+ * length, the connections-per-token cap (through the ConnectionCounter), joining the
+ * room's fan-out, the greeting with any replay, and the per-connection rate limiter
+ * and frame queue. Frames go to frames.ts, in order.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type WebSocketServer } from 'ws';
 import { CloseCodes } from '../electron/common/errors';
 import { encodeFrame } from '../electron/common/protocol';
-import { andThen, SerialQueue, type Awaitable } from './awaitable';
+import { andThen, isPromiseLike, SerialQueue, type Awaitable } from './awaitable';
+import type { ConnectionLease } from './connection-counter';
 import { now, sendTo, type Client, type ServerContext } from './context';
 import { handleFrame } from './frames';
 import { FixedWindowLimiter } from './rate-limit';
@@ -26,7 +28,6 @@ interface Admitted {
 
 /** Upgrades `http`'s WebSocket requests through `wss` and runs each connection until it closes. */
 export function acceptConnections(ctx: ServerContext, http: Server, wss: WebSocketServer): void {
-  const perToken = new Map<string, number>();
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (ctx.closing) {
@@ -39,46 +40,79 @@ export function acceptConnections(ctx: ServerContext, http: Server, wss: WebSock
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ctx, perToken, ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ctx, ws, req));
   });
 }
 
-function onConnection(ctx: ServerContext, perToken: Map<string, number>, ws: WebSocket, req: IncomingMessage): void {
+function onConnection(ctx: ServerContext, ws: WebSocket, req: IncomingMessage): void {
   ws.on('error', (err) => ctx.options.log(`socket error: ${err.message}`));
   if (ctx.closing) {
     ws.terminate();
     return;
   }
-  const admitted = admit(ctx, perToken, ws, req);
+  const admitted = admit(ctx, ws, req);
   if (!admitted) return;
-  perToken.set(admitted.token, (perToken.get(admitted.token) ?? 0) + 1);
   // Listeners first, work queued: with a store that answers later, frames arriving
   // meanwhile wait for the greeting and replay instead of being lost or overtaking them.
   const queue = new SerialQueue((err) => ctx.options.log(`user ${admitted.user}: a frame failed: ${(err as Error).message}`));
-  let client: Client | undefined;
+  const conn: Connection = { client: undefined, lease: undefined, closed: false };
   ws.on('pong', () => {
-    if (client) client.alive = true;
+    if (conn.client) conn.client.alive = true;
   });
   ws.on('message', (data, isBinary) => {
-    if (client) client.alive = true;
+    if (conn.client) conn.client.alive = true;
     // After close() a frame still queued behind a slow store is dropped: a restarted server may own the rooms now.
-    queue.run(() => (client && !ctx.closing ? handleFrame(ctx, client, data, isBinary) : undefined));
+    queue.run(() => (conn.client && !ctx.closing ? handleFrame(ctx, conn.client, data, isBinary) : undefined));
   });
   ws.on('close', (code) => {
-    if (client) ctx.clients.delete(client);
-    perToken.set(admitted.token, (perToken.get(admitted.token) ?? 1) - 1);
+    conn.closed = true;
+    if (conn.client) {
+      ctx.clients.delete(conn.client);
+      ctx.fanOut.leave(conn.client);
+    }
+    conn.lease?.release();
     ctx.options.log(`user ${admitted.user} disconnected (${code})`);
   });
-  queue.run(() =>
-    andThen(ctx.store.room(admitted.roomName), (room) => {
-      client = newClient(ctx, admitted, room);
-      return greet(ctx, client, admitted);
-    }),
-  );
+  queue.run(() => orCloseOnFailure(ctx, admitted, join(ctx, admitted, conn)));
 }
 
-/** The user behind a valid token, within the limits; otherwise the connection is closed and undefined returned. */
-function admit(ctx: ServerContext, perToken: Map<string, number>, ws: WebSocket, req: IncomingMessage): Admitted | undefined {
+/** What one connection holds while it is open. */
+interface Connection {
+  client: Client | undefined;
+  lease: ConnectionLease | undefined;
+  closed: boolean;
+}
+
+/** A place in the per-token count, the room, then the greeting; each step may wait for the store. */
+function join(ctx: ServerContext, admitted: Admitted, conn: Connection): Awaitable<void> {
+  const o = ctx.options;
+  return andThen(ctx.counter.acquire(admitted.token, o.maxConnectionsPerToken), (lease) => {
+    if (!lease) {
+      o.log(`user ${admitted.user}: too many connections from ${admitted.peer}`);
+      admitted.ws.close(CloseCodes.rateLimited, 'too many connections');
+      return;
+    }
+    if (conn.closed) return lease.release();
+    conn.lease = lease;
+    return andThen(ctx.store.room(admitted.roomName), (room) => {
+      if (conn.closed) return;
+      conn.client = newClient(ctx, admitted, room);
+      return greet(ctx, conn.client, admitted);
+    });
+  });
+}
+
+/** A store that cannot answer (Redis down) must not leave a client waiting for a greeting: it gets 1011 and retries. */
+function orCloseOnFailure(ctx: ServerContext, admitted: Admitted, step: Awaitable<void>): Awaitable<void> {
+  if (!isPromiseLike(step)) return step;
+  return Promise.resolve(step).catch((err: unknown) => {
+    ctx.options.log(`user ${admitted.user}: could not join room ${admitted.roomName}: ${(err as Error).message}`);
+    admitted.ws.close(CloseCodes.internalError, 'room store unavailable');
+  });
+}
+
+/** The user behind a valid token, in a room with an acceptable name; otherwise the connection is closed and undefined returned. */
+function admit(ctx: ServerContext, ws: WebSocket, req: IncomingMessage): Admitted | undefined {
   const o = ctx.options;
   const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
   const token = query.get('token') ?? '';
@@ -98,17 +132,12 @@ function admit(ctx: ServerContext, perToken: Map<string, number>, ws: WebSocket,
     ws.close(1008, 'room name too long');
     return undefined;
   }
-  const count = perToken.get(token) ?? 0;
-  if (count >= o.maxConnectionsPerToken) {
-    o.log(`user ${user}: too many connections (${count}) from ${peer}`);
-    ws.close(CloseCodes.rateLimited, 'too many connections');
-    return undefined;
-  }
   return { ws, user, token, roomName, query, peer };
 }
 
 function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Client {
   return {
+    id: ctx.connectionId(),
     ws: admitted.ws,
     zlib: ctx.options.compression === 'zlib' || admitted.query.get('compression') === 'zlib',
     user: admitted.user,
@@ -121,8 +150,9 @@ function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Cl
 
 /**
  * connection_status, then the missed messages in order, and only then live traffic.
- * The client joins before the replay is read, its live messages held back meanwhile,
- * so a message stored while a slower store answers is sent once, after the replay.
+ * The client joins the room's fan-out before the replay is read, its live messages
+ * held back meanwhile, so a message stored while a slower store answers is sent
+ * once, after the replay.
  */
 function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitable<void> {
   const sinceParam = admitted.query.get('since');
@@ -130,20 +160,19 @@ function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitabl
   const noReplay: Replay = { messages: [], gap: false };
   client.heldBack = [];
   ctx.clients.add(client);
-  return andThen(since === undefined ? noReplay : client.room.since(since), (replay) =>
-    andThen(client.room.seq(), (seq) => {
-      const heldBack = client.heldBack ?? [];
-      delete client.heldBack;
-      // Closed while the store answered (close() terminates joining clients too): nothing to greet.
-      if (client.ws.readyState !== WebSocket.OPEN) return;
-      sendTo(client, encodeFrame(connectionStatus(ctx, client, seq, replay.gap)));
-      for (const m of replay.messages) sendTo(client, encodeFrame({ ...m, replay: true }));
-      const replayedUpTo = replay.messages.at(-1)?.seq ?? -Infinity;
-      for (const m of heldBack) if (m.seq > replayedUpTo) sendTo(client, m.wire);
-      const resume = since !== undefined ? `, resume after ${since}: ${replay.messages.length} replayed${replay.gap ? ', gap' : ''}` : '';
-      ctx.options.log(`user ${client.user} connected from ${admitted.peer} (room ${client.room.name}${resume})`);
-    }),
-  );
+  const replayAndSeq = () => andThen(since === undefined ? noReplay : client.room.since(since), (replay) => andThen(client.room.seq(), (seq) => ({ replay, seq })));
+  return andThen(andThen(ctx.fanOut.join(client), replayAndSeq), ({ replay, seq }) => {
+    const heldBack = client.heldBack ?? [];
+    delete client.heldBack;
+    // Closed while the store answered (close() terminates joining clients too): nothing to greet.
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    sendTo(client, encodeFrame(connectionStatus(ctx, client, seq, replay.gap)));
+    for (const m of replay.messages) sendTo(client, encodeFrame({ ...m, replay: true }));
+    const replayedUpTo = replay.messages.at(-1)?.seq ?? -Infinity;
+    for (const m of heldBack) if (m.seq > replayedUpTo) sendTo(client, m.wire);
+    const resume = since !== undefined ? `, resume after ${since}: ${replay.messages.length} replayed${replay.gap ? ', gap' : ''}` : '';
+    ctx.options.log(`user ${client.user} connected from ${admitted.peer} (room ${client.room.name}${resume})`);
+  });
 }
 
 function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: boolean): Record<string, unknown> {

@@ -1,15 +1,20 @@
 /**
- * What the parts of one running server share: its settings, its room store (the
- * interface only), the connected clients, and how to send to one of them.
+ * What the parts of one running server share: its settings, its room store and
+ * connection counter (the interfaces only), the fan-out, the connected clients, and
+ * how to send to one of them.
  */
 import { WebSocket } from 'ws';
 import { encodeFrame } from '../electron/common/protocol';
 import { outboundFrame } from '../electron/core/framing';
+import type { ConnectionCounter } from './connection-counter';
+import type { FanOut } from './fan-out';
 import type { ServerOptions } from './options';
 import type { FixedWindowLimiter } from './rate-limit';
 import type { RoomHandle, RoomStore } from './room-store';
 
 export interface Client {
+  /** This connection, unique among every process sharing the room store (fan-out skips a message's sender by it). */
+  id: string;
   ws: WebSocket;
   /** Send zlib binary frames to this client. */
   zlib: boolean;
@@ -25,11 +30,20 @@ export interface Client {
    * between reading the replay and joining, and none overtakes the replay.
    */
   heldBack?: Array<{ seq: number; wire: string }>;
+  /**
+   * Set when the store could not take a message with this id: later messages are refused
+   * too until this one comes again (clients resend in order), so none overtakes it.
+   */
+  refusingUntil?: string;
 }
 
 export interface ServerContext {
   readonly options: ServerOptions;
   readonly store: RoomStore;
+  readonly counter: ConnectionCounter;
+  readonly fanOut: FanOut;
+  /** A new connection id (see Client.id). */
+  readonly connectionId: () => string;
   /** Connected clients, from just before their replay is read: live traffic goes to these. */
   readonly clients: Set<Client>;
   /** Set by close(): after it nothing may attach, or it would outlive this server with this instance's rooms. */

@@ -1,14 +1,15 @@
 /**
  * One client frame, from raw ws data to every answer it causes: the rate limit,
- * inflate and decode, ping → pong, the size check, dedup, append, fan-out to the
- * room, ack, echo. Reaches rooms only through the RoomStore interface.
+ * inflate and decode, ping → pong, the size check, dedup and append, ack, echo.
+ * Reaches rooms only through the RoomStore interface; the room's other members hear
+ * of a stored message through its watch (fan-out.ts), not from here.
  */
 import { CloseCodes } from '../electron/common/errors';
-import { decodeClientFrame, encodeFrame, utf8Length, type ChatMessageOut } from '../electron/common/protocol';
-import { inboundText, zlibFrame, type RawFrameData } from '../electron/core/framing';
+import { decodeClientFrame, utf8Length, type ChatMessageOut } from '../electron/common/protocol';
+import { inboundText, type RawFrameData } from '../electron/core/framing';
 import { andThen, isPromiseLike, type Awaitable } from './awaitable';
-import { now, reply, sendLive, type Client, type ServerContext } from './context';
-import type { Appended, NewMessage, StoredMessage } from './room-store';
+import { now, reply, type Client, type ServerContext } from './context';
+import type { Appended, NewMessage } from './room-store';
 
 /**
  * Handles one frame. Returns a Promise only when the room store answered with one;
@@ -18,11 +19,20 @@ export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameDa
   const chat = acceptChat(ctx, client, data, isBinary);
   if (!chat) return;
   const id = chat.id || undefined;
+  if (client.refusingUntil !== undefined) {
+    if (id !== client.refusingUntil) return notStored(client, id, 'an earlier message was not stored; send it first');
+    delete client.refusingUntil;
+  }
   const message: NewMessage = { type: 'chat_message', ...(id ? { id } : {}), user: client.user, message: chat.message, timestamp: now() };
   return andThen(appendOrReport(ctx, client, message), (appended) => {
     if (!appended) return;
-    if ('duplicateOf' in appended) reply(client, { type: 'ack', id, seq: appended.duplicateOf }); // a resend: ack again, broadcast nothing
-    else deliver(ctx, client, appended.stored, id, chat.message);
+    if ('duplicateOf' in appended) {
+      reply(client, { type: 'ack', id, seq: appended.duplicateOf }); // a resend: ack again, broadcast nothing
+      return;
+    }
+    // The room's other members already have it: the store's watch fans out before append answers.
+    if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.stored.seq });
+    if (ctx.options.echo) reply(client, { type: 'chat_response', message: chat.message });
   });
 }
 
@@ -73,26 +83,19 @@ function appendOrReport(ctx: ServerContext, client: Client, message: NewMessage)
   // A failed write (disk full, permissions, a store gone away) must not take the whole server down.
   const report = (err: unknown): undefined => {
     ctx.options.log(`room ${client.room.name}: append failed: ${(err as Error).message}`);
-    reply(client, { type: 'error', message: 'Message not stored', code: 'server_error', ...(message.id ? { id: message.id } : {}) });
+    if (message.id !== undefined) client.refusingUntil = message.id;
+    notStored(client, message.id, 'Message not stored');
     return undefined;
   };
   try {
-    const stored = client.room.append(message);
+    const stored = client.room.append(message, client.id);
     return isPromiseLike(stored) ? Promise.resolve(stored).catch(report) : stored;
   } catch (err) {
     return report(err);
   }
 }
 
-/** Fan-out to the rest of the room, then the sender's ack and (if configured) its echo. */
-function deliver(ctx: ServerContext, sender: Client, stored: StoredMessage, id: string | undefined, text: string): void {
-  const wire = encodeFrame(stored);
-  let zlibbed: Buffer | undefined;
-  for (const other of ctx.clients) {
-    if (other === sender || other.room.name !== sender.room.name) continue;
-    if (other.zlib) zlibbed ??= zlibFrame(wire);
-    sendLive(other, stored.seq, wire, zlibbed);
-  }
-  if (id !== undefined) reply(sender, { type: 'ack', id, seq: stored.seq });
-  if (ctx.options.echo) reply(sender, { type: 'chat_response', message: text });
+/** `server_error` with the id: not stored, not acked; the client keeps it and sends it again. */
+function notStored(client: Client, id: string | undefined, message: string): void {
+  reply(client, { type: 'error', message, code: 'server_error', ...(id ? { id } : {}) });
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run server -- --port N --tokens FILE [--data-dir DIR] [--echo] …`
+ * `npm run server -- --port N --tokens FILE [--data-dir DIR | --redis URL] [--echo] …`
  * Prints one line `listening on ws://…` on stdout when ready; logs go to stderr.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,9 @@ const HELP = `UOS Chat reference server
   --tokens FILE       token file: JSON {"token":"user"} or lines "token user"
                       (also: env UOS_CHAT_TOKENS=token:user,token:user)
   --data-dir DIR      keep rooms (seq, history, dedup) on disk across restarts
+  --redis URL         keep rooms in Redis instead, shared by every server started
+                      with the same URL (redis://[:password@]host:port[/db] or
+                      rediss:// for TLS; also: env UOS_CHAT_REDIS). See docs/DEPLOY.md
   --history N         messages kept per room for resume (default 1000)
   --rate-limit N/S    messages per seconds per connection (default 100/60)
   --max-connections N per token (default 20)
@@ -30,6 +33,7 @@ const FLAGS = {
   port: { type: 'string', default: '8765' },
   tokens: { type: 'string' },
   'data-dir': { type: 'string' },
+  redis: { type: 'string' },
   history: { type: 'string' },
   'rate-limit': { type: 'string' },
   'max-connections': { type: 'string' },
@@ -80,6 +84,9 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
   const compression = values.compression as string;
   if (!['deflate', 'zlib', 'off'].includes(compression)) throw new Error('--compression must be deflate, zlib or off');
   const tls = tlsFiles(values);
+  const redisUrl = values.redis ?? process.env.UOS_CHAT_REDIS;
+  if (redisUrl !== undefined && !/^rediss?:\/\/./.test(redisUrl)) throw new Error('--redis must be a redis:// or rediss:// URL');
+  if (redisUrl && values['data-dir']) throw new Error('--redis and --data-dir exclude each other: with Redis, Redis keeps the rooms');
   return {
     host: values.host,
     port: int('port', values.port, 8765),
@@ -91,6 +98,7 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
     compression: compression as 'deflate' | 'zlib' | 'off',
     ...(tls ? { tls } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(redisUrl ? { redisUrl } : {}),
     ...(values.origin ? { allowedOrigins: values.origin } : {}),
   };
 }

@@ -6,10 +6,12 @@
  * restarted server keeps seq, history and dedup.
  *
  * Everything here answers at once (plain values, no Promises): see room-store.ts.
+ * Watchers hear of a message inside the append that stored it, so fan-out happens
+ * in the same tick as before watching existed, before the sender's ack.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Appended, NewMessage, Replay, RoomHandle, RoomStore, StoredMessage } from './room-store';
+import type { Appended, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
 
 export interface MemoryRoomOptions {
   historyLimit: number;
@@ -27,6 +29,8 @@ export class MemoryRoomStore implements RoomStore {
     if (!room) this.rooms.set(name, (room = new MemoryRoom(name, this.options)));
     return room;
   }
+
+  close(): void {}
 }
 
 export class MemoryRoom implements RoomHandle {
@@ -36,6 +40,7 @@ export class MemoryRoom implements RoomHandle {
   private readonly accepted = new Map<string, number>();
   private readonly file: string | undefined;
   private appended = 0;
+  private readonly listeners = new Set<RoomListener>();
 
   constructor(
     readonly name: string,
@@ -52,7 +57,7 @@ export class MemoryRoom implements RoomHandle {
     return this.lastSeq;
   }
 
-  append(msg: NewMessage): Appended {
+  append(msg: NewMessage, origin?: string): Appended {
     const seen = msg.id === undefined ? undefined : this.accepted.get(`${msg.user}\0${msg.id}`);
     if (seen !== undefined) return { duplicateOf: seen };
     const stored: StoredMessage = { ...msg, seq: this.lastSeq + 1 };
@@ -62,7 +67,14 @@ export class MemoryRoom implements RoomHandle {
     }
     this.remember(stored);
     if (this.file && this.appended > this.options.historyLimit * 2) this.compact();
+    for (const listener of this.listeners) listener.message(stored, origin);
     return { stored };
+  }
+
+  /** Ready at once: this process is the only writer, so nothing can slip in between. */
+  watch(listener: RoomListener): RoomWatch {
+    this.listeners.add(listener);
+    return { ready: undefined, close: () => this.listeners.delete(listener) };
   }
 
   /** Messages after `since`, and whether some were already dropped from the history. */

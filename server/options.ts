@@ -15,6 +15,11 @@ export interface ServerOptions {
   dedupLimit: number;
   /** Persist rooms here so a restart keeps seq, history and dedup. */
   dataDir?: string;
+  /**
+   * Keep rooms (and the per-token connection counts) in Redis instead, shared by every
+   * server process given the same URL (redis:// or rediss://). dataDir is then unused.
+   */
+  redisUrl?: string;
   /** Answer every chat_message with a chat_response echo (design-notes compatible; used by benchmarks). */
   echo: boolean;
   /** WebSocket-level ping interval towards clients; 0 disables. */

@@ -1,8 +1,9 @@
 /**
  * Where rooms live: the only way the connection and frame code reaches them.
- * `startChatServer` picks the implementation (today memory-room-store.ts, in
- * memory and optionally journaled to a data dir); nothing else imports one
- * (enforced by tests/architecture.test.ts).
+ * `startChatServer` picks the implementation: memory-room-store.ts (in memory and
+ * optionally journaled to a data dir, the default) or redis-room-store.ts (`--redis`:
+ * several server processes share the rooms); nothing else imports one (enforced by
+ * tests/architecture.test.ts).
  */
 import type { Awaitable } from './awaitable';
 
@@ -33,6 +34,10 @@ export interface Replay {
  * sent, and `append` deduplicates in the same step as it stores. So a store that
  * waits keeps the order of replay, acks and broadcasts, and one that does not
  * keeps exactly the timing the server had before the store was an interface.
+ *
+ * Fan-out comes from the store too (`watch`), not from the append that stored a
+ * message: with a shared store another process appends as well, and every process
+ * must hear of every message, once, in seq order.
  */
 export interface RoomHandle {
   readonly name: string;
@@ -45,8 +50,28 @@ export interface RoomHandle {
    * this user already sent this id (a resend after a lost ack): then the seq it got.
    * Check and store are one step, so a resend racing its original on another
    * connection is never stored twice, even by a store that answers later.
+   * `origin` names the sending connection; `watch` hands it back so fan-out can skip it.
    */
-  append(message: NewMessage): Awaitable<Appended>;
+  append(message: NewMessage, origin?: string): Awaitable<Appended>;
+  /**
+   * Calls `listener.message` with every message stored in this room after the watch is
+   * ready — by this process or any other sharing the store — once each, in seq order,
+   * until `close()`. A message stored before `ready` settles is in a later `since()`.
+   * `listener.reset` says the store lost the room (a shared store restarted empty): its
+   * seq numbering starts over, so clients should reconnect and resume (they see the gap).
+   */
+  watch(listener: RoomListener): RoomWatch;
+}
+
+export interface RoomListener {
+  message(message: StoredMessage, origin: string | undefined): void;
+  reset(): void;
+}
+
+export interface RoomWatch {
+  /** Settles once the starting point is fixed; rejects when the store cannot watch now. */
+  readonly ready: Awaitable<void>;
+  close(): void;
 }
 
 /** `stored`: new, with its seq. `duplicateOf`: the seq the same user's same id already has. */
@@ -56,4 +81,6 @@ export type Appended = { stored: StoredMessage } | { duplicateOf: number };
 export interface RoomStore {
   /** The room of this name, created empty on first use. */
   room(name: string): Awaitable<RoomHandle>;
+  /** Lets go of what the store holds open (connections to a shared store); the server calls it last. */
+  close(): Awaitable<void>;
 }

@@ -7,16 +7,22 @@
  * wires the HTTP(S) listener, connections (connections.ts), frames (frames.ts)
  * and liveness pings (liveness.ts) together.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { PER_MESSAGE_DEFLATE } from '../electron/core/framing';
+import { LocalConnectionCounter, type ConnectionCounter } from './connection-counter';
 import { acceptConnections } from './connections';
 import type { ServerContext } from './context';
+import { FanOut } from './fan-out';
 import { startLiveness } from './liveness';
 import { MemoryRoomStore } from './memory-room-store';
 import { defaultServerOptions, type ServerOptions } from './options';
+import { RedisConnectionCounter } from './redis-connection-counter';
+import { redactUrl, redisConnector } from './redis-link';
+import { RedisRoomStore } from './redis-room-store';
 import type { RoomStore } from './room-store';
 
 export { defaultServerOptions, type ServerOptions } from './options';
@@ -30,14 +36,37 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
-/** The one place that chooses where rooms live. */
-function createRoomStore(o: ServerOptions): RoomStore {
-  return new MemoryRoomStore({ historyLimit: o.historyLimit, dedupLimit: o.dedupLimit, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+/** How long a Redis-counted connection counts without its node refreshing it (a dead node's count goes after this). */
+const CONNECTION_LEASE_MS = 30_000;
+
+/** The one place that chooses where rooms live, and with them where connections are counted. */
+async function createStores(o: ServerOptions, nodeId: string): Promise<{ store: RoomStore; counter: ConnectionCounter }> {
+  if (!o.redisUrl) {
+    const store = new MemoryRoomStore({ historyLimit: o.historyLimit, dedupLimit: o.dedupLimit, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+    return { store, counter: new LocalConnectionCounter() };
+  }
+  o.log(`rooms in redis at ${redactUrl(o.redisUrl)} (node ${nodeId})`);
+  const connect = redisConnector(o.redisUrl, o.log);
+  const store = new RedisRoomStore({ connect, historyLimit: o.historyLimit, dedupLimit: o.dedupLimit, log: o.log });
+  const counter = new RedisConnectionCounter({ connect, nodeId, leaseMs: CONNECTION_LEASE_MS, log: o.log });
+  // A node started beside Redis serves its first client at once; one started without it still starts (and retries).
+  await Promise.all([store.connected(5_000), counter.connected(5_000)]);
+  return { store, counter };
 }
 
 export async function startChatServer(partial: Partial<ServerOptions> = {}): Promise<ChatServer> {
   const o: ServerOptions = { ...defaultServerOptions, ...partial };
-  const ctx: ServerContext = { options: o, store: createRoomStore(o), clients: new Set(), closing: false };
+  // Names this process's connections among all that share a store (fan-out skips a message's sender by it).
+  const nodeId = randomUUID().slice(0, 8);
+  let connections = 0;
+  const ctx: ServerContext = {
+    options: o,
+    ...(await createStores(o, nodeId)),
+    fanOut: new FanOut(o.log),
+    connectionId: () => `${nodeId}/${++connections}`,
+    clients: new Set(),
+    closing: false,
+  };
 
   const onRequest = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('UOS Chat reference server: connect with WebSocket\n');
@@ -70,6 +99,8 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await closed;
+      await ctx.counter.close();
+      await ctx.store.close();
     },
   };
 }

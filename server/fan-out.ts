@@ -1,0 +1,82 @@
+/**
+ * Fan-out in this process: which local clients are in which room, one store watch per
+ * room while anyone here is in it, and each message the watch reports sent to every
+ * local member of the room except the connection that sent it. Messages appended by
+ * other processes sharing the store arrive the same way as this process's own, so
+ * connections.ts and frames.ts never need to know which store runs.
+ */
+import { encodeFrame } from '../electron/common/protocol';
+import { zlibFrame } from '../electron/core/framing';
+import { isPromiseLike, type Awaitable } from './awaitable';
+import { sendLive, type Client } from './context';
+import type { RoomHandle, RoomWatch, StoredMessage } from './room-store';
+
+/** Close code for clients of a room whose store started over: reconnect and resume (they then see the gap). */
+export const STORE_RESET_CLOSE = 1012;
+
+interface Membership {
+  members: Set<Client>;
+  watch: RoomWatch;
+}
+
+export class FanOut {
+  private readonly rooms = new Map<string, Membership>();
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /**
+   * Makes the client a member of its room here. Settles once the room's watch is ready:
+   * every message stored after that reaches the client, and a replay read after it has
+   * everything before. Rejects when the store cannot watch now (the client should go).
+   */
+  join(client: Client): Awaitable<void> {
+    const name = client.room.name;
+    let membership = this.rooms.get(name);
+    if (!membership) {
+      membership = this.watch(client.room);
+      this.rooms.set(name, membership);
+    }
+    membership.members.add(client);
+    return membership.watch.ready;
+  }
+
+  leave(client: Client): void {
+    const name = client.room.name;
+    const membership = this.rooms.get(name);
+    if (!membership?.members.delete(client) || membership.members.size > 0) return;
+    membership.watch.close();
+    this.rooms.delete(name);
+  }
+
+  private watch(room: RoomHandle): Membership {
+    const members = new Set<Client>();
+    const watch = room.watch({
+      message: (stored, origin) => deliver(members, stored, origin),
+      reset: () => {
+        this.log(`room ${room.name}: the store started over; asking ${members.size} client(s) to resume`);
+        for (const c of members) c.ws.close(STORE_RESET_CLOSE, 'room store restarted');
+      },
+    });
+    const membership = { members, watch };
+    if (isPromiseLike(watch.ready)) {
+      // A watch that never became ready is dropped, so the next client to join tries afresh.
+      Promise.resolve(watch.ready).catch(() => {
+        if (this.rooms.get(room.name) !== membership) return;
+        watch.close();
+        this.rooms.delete(room.name);
+      });
+    }
+    return membership;
+  }
+}
+
+/** One encode (and at most one deflate) per message, then to every member but its sender. */
+function deliver(members: Set<Client>, stored: StoredMessage, origin: string | undefined): void {
+  const wire = encodeFrame(stored);
+  let zlibbed: Buffer | undefined;
+  for (const other of members) {
+    if (other.id === origin) continue;
+    if (other.zlib) zlibbed ??= zlibFrame(wire);
+    sendLive(other, stored.seq, wire, zlibbed);
+  }
+}
