@@ -1,0 +1,141 @@
+/**
+ * Chaos across nodes: two senders and a listener talk through HAProxy (Debian's) to
+ * three reference server nodes on one Redis, while (1) node 1 and then node 2 are
+ * SIGKILLed and restarted mid-stream, or (2) Redis is stopped for 2 s and started
+ * again mid-stream. Nothing may be lost, nothing doubled, each sender's order kept,
+ * and both outboxes end empty — the single-node chaos test's checks, scaled out.
+ * Faults are triggered by how many messages were queued, not by time.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChatClient } from '../../electron/core/client';
+import { FileOutboxStore } from '../../electron/core/outbox-file';
+import type { LogEntry, MessageEntry } from '../../electron/common/contract';
+import { withTimeout } from '../helpers/wait';
+import { startHaproxy, startNode, startRedis, type Balancer, type ChatNode, type RedisServer } from './scale-kit';
+
+const PER_SENDER = Number(process.env.SCALE_CHAOS_MESSAGES ?? 5_000);
+const BATCH = 50;
+const SENDERS = ['alice', 'bob'] as const;
+
+interface Rig {
+  redis: RedisServer;
+  nodes: ChatNode[];
+  balancer: Balancer;
+  dir: string;
+}
+
+async function rig(t: { after(fn: () => Promise<void>): void }, persistent: boolean): Promise<Rig> {
+  const redis = await startRedis({ persistent });
+  const nodes: ChatNode[] = [];
+  let balancer: Balancer | undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-scale-chaos-'));
+  t.after(async () => {
+    await balancer?.stop();
+    await Promise.all(nodes.map((n) => n.stop()));
+    await redis.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (let i = 0; i < 3; i++) nodes.push(await startNode(redis.url, ['--history', String(4 * PER_SENDER)]));
+  balancer = await startHaproxy(nodes.map((n) => n.port));
+  return { redis, nodes, balancer, dir };
+}
+
+/**
+ * Sends PER_SENDER messages from each sender in batches; `fault(batch, batches)` is
+ * awaited before each batch (it decides, by the count, whether this is its moment).
+ * Then drains and checks. Returns what happened, for the log line.
+ */
+// long-function: one scenario read top to bottom (clients, sending, drain, the checks), as in tests/chaos/chaos.test.ts
+async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fault: (batch: number, batches: number) => Promise<void>): Promise<{ refusedForNow: number; ms: number }> {
+  const backoff = { baseMs: 20, capMs: 300, rateLimitedMs: 1000, tlsMs: 1000 };
+  const mk = (name: string) =>
+    new ChatClient({
+      config: { url: r.balancer.url, token: `token-${name}`, backoff, logLimit: 4 * PER_SENDER },
+      outboxStore: new FileOutboxStore(path.join(r.dir, name, 'outbox.jsonl')),
+    });
+  const senders = { alice: mk('alice'), bob: mk('bob') };
+  const carol = mk('carol');
+  t.after(async () => {
+    for (const c of [senders.alice, senders.bob, carol]) await c.stop();
+  });
+  const received: string[] = [];
+  carol.on('entries', (es: LogEntry[]) => {
+    for (const e of es) if (e.kind === 'message' && !e.own) received.push(e.text);
+  });
+  let refusedForNow = 0;
+  for (const c of Object.values(senders)) c.on('frame', (f) => void (f.type === 'error' && f.code === 'server_error' && refusedForNow++));
+  await carol.start();
+  for (const c of Object.values(senders)) await c.start();
+
+  const started = Date.now();
+  const batches = PER_SENDER / BATCH;
+  for (let b = 0; b < batches; b++) {
+    await fault(b, batches);
+    const sends: Promise<unknown>[] = [];
+    for (let i = b * BATCH; i < (b + 1) * BATCH; i++) for (const s of SENDERS) sends.push(senders[s].send(`${s}-${i}`));
+    const results = await Promise.all(sends);
+    assert.ok(results.every((x) => (x as { ok: boolean }).ok), 'every send was queued');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await withTimeout(
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (senders.alice.pendingCount() === 0 && senders.bob.pendingCount() === 0 && new Set(received).size >= 2 * PER_SENDER) resolve();
+      };
+      for (const c of [senders.alice, senders.bob, carol]) for (const e of ['entries', 'outbox', 'status'] as const) c.on(e, check);
+      check();
+    }),
+    120_000,
+    'the run to drain',
+  );
+
+  assert.equal(new Set(received).size, 2 * PER_SENDER, `lost ${2 * PER_SENDER - new Set(received).size}`);
+  assert.equal(received.length, 2 * PER_SENDER, `${received.length - new Set(received).size} duplicated`);
+  for (const s of SENDERS) {
+    const order = received.filter((text) => text.startsWith(`${s}-`)).map((text) => Number(text.slice(s.length + 1)));
+    const broken = order.findIndex((v, i) => i > 0 && v < order[i - 1]!);
+    assert.equal(broken, -1, `${s}'s order broken at position ${broken}: ${order.slice(Math.max(0, broken - 3), broken + 3).join(', ')}`);
+  }
+  const shown = carol.snapshot().entries.filter((e): e is MessageEntry => e.kind === 'message' && !e.own);
+  assert.equal(shown.length, 2 * PER_SENDER, 'the listener shows each message once');
+  assert.equal(Math.max(...shown.map((e) => e.seq ?? 0)), 2 * PER_SENDER, 'Redis stored each message exactly once');
+  await Promise.all(Object.values(senders).map((c) => c.saveOutbox()));
+  for (const s of SENDERS) assert.deepEqual(await new FileOutboxStore(path.join(r.dir, s, 'outbox.jsonl')).load(), { items: [] }, `${s}'s outbox on disk is empty`);
+  return { refusedForNow, ms: Date.now() - started };
+}
+
+test(`scale-out chaos: ${2 * PER_SENDER} messages through HAProxy, node 1 then node 2 SIGKILLed and restarted — zero lost, zero duplicated, order kept`, { timeout: 170_000 }, async (t) => {
+  const r = await rig(t, false);
+  const killed: string[] = [];
+  const result = await runChaos(t, r, async (b, batches) => {
+    const victim = b === Math.floor(batches / 3) ? r.nodes[0]! : b === Math.floor((2 * batches) / 3) ? r.nodes[1]! : undefined;
+    if (!victim) return;
+    const clients = victim.proc.stderr.filter((l) => / connected from /.test(l)).length;
+    await victim.kill();
+    killed.push(`port ${victim.port} (${clients} connections served)`);
+    await victim.restart();
+  });
+  assert.equal(killed.length, 2);
+  console.log(`scale-out chaos: ${2 * PER_SENDER} messages, killed ${killed.join(' and ')}, lost 0, duplicated 0 in ${result.ms} ms`);
+});
+
+test(`scale-out chaos: ${2 * PER_SENDER} messages, Redis stopped for 2 s mid-stream — zero lost, zero duplicated, order kept`, { timeout: 170_000 }, async (t) => {
+  const r = await rig(t, true);
+  let outage: Promise<void> | undefined;
+  const result = await runChaos(t, r, async (b, batches) => {
+    if (b !== Math.floor(batches / 2)) return;
+    // Not awaited: the senders go on queueing while Redis is away; the 2 s are the fault itself.
+    outage = (async () => {
+      await r.redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await r.redis.start();
+    })();
+  });
+  await outage;
+  assert.ok(result.refusedForNow > 0, 'messages were refused (server_error) while Redis was down, and then delivered');
+  console.log(`scale-out chaos (Redis outage): ${2 * PER_SENDER} messages, ${result.refusedForNow} refused for now and resent, lost 0, duplicated 0 in ${result.ms} ms`);
+});
