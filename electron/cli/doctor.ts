@@ -15,13 +15,14 @@ import { defaultLogDir } from '../core/logger';
 import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
 import { MemoryOutboxStore } from '../core/outbox';
 import type { ProxyReport } from '../core/proxy-agent';
-import { proxyLines } from './doctor-proxy';
+import { proxyLines, tcpTarget, type TcpTarget } from './doctor-proxy';
 import { redactUrl } from '../core/socket-errors';
 
 export interface DoctorReport {
   server: string;
   ok: boolean;
-  tcp: { ok: boolean; ms?: number; error?: string };
+  /** To the server, or (`via`) to the proxy in force: the server itself may be out of reach from here. */
+  tcp: { ok: boolean; ms?: number; error?: string; via?: string };
   websocket: { ok: boolean; ms?: number; reason?: string; words?: string; user?: string; features?: string[]; extensions?: string };
   ping: { ok: boolean; ms?: number; error?: string };
   compression: string;
@@ -36,16 +37,13 @@ export interface DoctorReport {
   logs: string;
 }
 
-function tcpCheck(url: string, timeoutMs: number): Promise<DoctorReport['tcp']> {
-  const u = new URL(url);
-  const port = Number(u.port || (u.protocol === 'wss:' ? 443 : 80));
-  const host = u.hostname.replace(/^\[|\]$/g, '');
+function tcpCheck({ host, port, via }: TcpTarget, timeoutMs: number): Promise<DoctorReport['tcp']> {
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, timeout: timeoutMs });
     const done = (r: DoctorReport['tcp']) => {
       socket.destroy();
-      resolve(r);
+      resolve(via ? { ...r, via } : r);
     };
     socket.once('connect', () => done({ ok: true, ms: round(performance.now() - started) }));
     socket.once('timeout', () => done({ ok: false, error: `no answer within ${timeoutMs} ms` }));
@@ -90,7 +88,6 @@ export async function runDoctor(
 ): Promise<DoctorReport> {
   const machine = new MachineMonitor({ target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} }, busRetry: false, connectTimeoutMs: 2000 });
   const machineStarted = machine.start();
-  const tcp = await tcpCheck(config.url, timeoutMs);
 
   const client = new ChatClient({ config: { ...config, helloTimeoutMs: Math.min(2000, timeoutMs) }, outboxStore: new MemoryOutboxStore() });
   const started = performance.now();
@@ -109,6 +106,8 @@ export async function runDoctor(
       }
     : { ok: false, reason: outcome.reason.code, words: describeReason(outcome.reason.code), ...(outcome.reason.detail ? { detail: outcome.reason.detail } : {}) };
   const diag = client.diagnostics();
+  // After the WebSocket attempt: only then is it known whether a proxy is in force, and which one.
+  const tcp = await tcpCheck(tcpTarget(config.url, diag.proxy), timeoutMs);
   let ping: DoctorReport['ping'] = { ok: false, error: 'not connected' };
   if (outcome.ok) {
     ping = await client.ping(timeoutMs).then(
@@ -147,7 +146,7 @@ export function formatDoctor(r: DoctorReport): string {
   const lines = [
     `UOS Chat doctor — ${r.server}`,
     ...proxyLines(r.proxy),
-    `${mark(r.tcp.ok)} TCP            ${r.tcp.ok ? `connected in ${r.tcp.ms} ms` : r.tcp.error}`,
+    `${mark(r.tcp.ok)} TCP            ${r.tcp.via ? `to the proxy ${r.tcp.via} (the server is reached through it): ` : ''}${r.tcp.ok ? `connected in ${r.tcp.ms} ms` : r.tcp.error}`,
     `${mark(r.websocket.ok)} WebSocket      ${
       r.websocket.ok
         ? `upgraded and ready in ${r.websocket.ms} ms as ${r.websocket.user ?? '?'}; features: ${r.websocket.features?.join(', ') || 'none (old server: no acks)'}`

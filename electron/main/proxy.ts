@@ -7,6 +7,7 @@
  */
 import type * as Electron from 'electron';
 import type { ProxyWiring } from '../core/connection-settings';
+import type { ProxyReport } from '../core/proxy-agent';
 import type { SettingsPatch } from '../core/settings';
 
 /**
@@ -29,4 +30,13 @@ function asWebUrl(serverUrl: string): string {
   const u = new URL(serverUrl);
   u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
   return u.toString();
+}
+
+/** The last connection's way to the server in one line, for the diagnostics (the report holds no credentials). */
+export function describeProxyReport(r: ProxyReport | undefined): string | undefined {
+  if (!r) return undefined;
+  const answered = r.used !== 'DIRECT' && r.answer ? ` (${r.answer}${r.ms !== undefined ? ` in ${r.ms} ms` : ''})` : '';
+  const reached = r.used ? `${r.used}${answered}` : 'no route reached the server';
+  const failed = r.failures.length > 0 ? `; failed first: ${r.failures.join(' | ')}` : '';
+  return `${reached}; routes in order: ${r.routes.join('; ')}; from ${r.source}${r.note ? ` (${r.note})` : ''}${failed}`;
 }

@@ -173,10 +173,30 @@ test('electron-builder packs the --dir layout for x64 and arm64 from a stand-in 
   }
 });
 
+/**
+ * https-proxy-agent, socks-proxy-agent and proxy-from-env, and what they need at run time. Named here rather
+ * than derived, so a dependency that changes its own dependencies is noticed; the test below checks the list
+ * against the lockfile too.
+ */
+const PROXY_RUNTIME_MODULES = ['https-proxy-agent', 'agent-base', 'debug', 'ms', 'socks-proxy-agent', 'socks', 'ip-address', 'smart-buffer', 'proxy-from-env'];
+
+/** A package and everything it needs at run time, per package-lock.json (hoisted layout). */
+function runtimeClosure(lock: { packages: Record<string, { dependencies?: Record<string, string> }> }, roots: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const dep of Object.keys(lock.packages[`node_modules/${name}`]?.dependencies ?? {})) visit(dep);
+  };
+  roots.forEach(visit);
+  return [...seen].sort();
+}
+
 test('app.asar holds main, preload, the built renderer and only runtime dependencies', () => {
   const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dev?: boolean; optional?: boolean }>;
+    packages: Record<string, { dev?: boolean; optional?: boolean; dependencies?: Record<string, string> }>;
   };
+  assert.deepEqual(runtimeClosure(lock, ['https-proxy-agent', 'socks-proxy-agent', 'proxy-from-env']), [...PROXY_RUNTIME_MODULES].sort(), 'the proxy modules this test names are those the lockfile says they need');
   for (const a of ARCHES) {
     const r = report.arches[a]!;
     // List it ourselves too (not only the report's listing).
@@ -190,6 +210,8 @@ test('app.asar holds main, preload, the built renderer and only runtime dependen
       'dist/renderer/index.html',
       'node_modules/ws/package.json',
       'node_modules/dbus-next/package.json',
+      // The proxy support's runtime dependencies (main.js leaves them external) and theirs, per package-lock.json.
+      ...PROXY_RUNTIME_MODULES.map((m) => `node_modules/${m}/package.json`),
     ]) {
       assert.ok(has(p), `${a}: app.asar lacks ${p}`);
     }

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { ChatClient } from '../../electron/core/client';
 import { loadCaBundle } from '../../electron/core/ca-bundle';
 import { proxyResolver, type ProxyDecision } from '../../electron/core/proxy-decision';
+import type { ProxyReport } from '../../electron/core/proxy-agent';
+import { tcpTarget } from '../../electron/cli/doctor-proxy';
 import { makePki, type TestPki } from '../helpers/certs';
 import { runTs, type Proc } from '../helpers/proc';
 import { freePort, startMicrosocks, startTinyproxy, type RunningProxy, type Tinyproxy } from '../helpers/proxies';
@@ -105,7 +107,30 @@ test('CLI doctor: the decision, where it came from, the proxy’s answer to CONN
   const out = p.stdout.join('\n');
   assert.match(out, new RegExp(`✔ Proxy +http://127\\.0\\.0\\.1:${tiny.port} — from the --proxy flag`));
   assert.match(out, /answer +http:\/\/127\.0\.0\.1:\d+: HTTP 200 Connection established in [\d.]+ ms/);
+  // Behind a proxy the TCP line checks the proxy, and says so (the server may be out of reach from here).
+  assert.match(out, new RegExp(`✔ TCP +to the proxy http://127\\.0\\.0\\.1:${tiny.port} \\(the server is reached through it\\): connected in [\\d.]+ ms`));
   assert.doesNotMatch(out, /user:pass/);
+});
+
+test('CLI doctor: with a dead proxy the TCP line is ✘ for the proxy, not ✔ for the server it never reached', async () => {
+  const dead = await freePort();
+  const p = runTs('electron/cli/main.ts', ['doctor', '--server', `ws://localhost:${srv.port}/ws/chat/`, '--proxy', `http://user:s3cret@127.0.0.1:${dead}`, '--json'], { ...BASE_ENV, UOS_CHAT_TOKEN: 'token-alice' });
+  await exit(p);
+  const report = JSON.parse(p.stdout.join('\n')) as { tcp: { ok: boolean; via?: string; error?: string } };
+  assert.equal(report.tcp.ok, false, 'the server is reachable directly, but the proxy is not');
+  assert.equal(report.tcp.via, `http://127.0.0.1:${dead}`);
+  assert.match(report.tcp.error ?? '', /ECONNREFUSED/);
+  assert.doesNotMatch(p.stdout.join('\n'), /s3cret/);
+});
+
+test('doctor TCP target: the proxy that worked, else the first proxy tried, else the server; default ports', () => {
+  const report = (r: Partial<ProxyReport>): ProxyReport => ({ source: 'system', routes: [], failures: [], ...r });
+  const server = 'wss://chat.example/ws/chat/';
+  assert.deepEqual(tcpTarget(server, undefined), { host: 'chat.example', port: 443 });
+  assert.deepEqual(tcpTarget(server, report({ routes: ['http://a:3128', 'DIRECT'], used: 'DIRECT' })), { host: 'chat.example', port: 443 });
+  assert.deepEqual(tcpTarget(server, report({ routes: ['http://a:3128', 'socks5h://b'], used: 'socks5h://b' })), { host: 'b', port: 1080, via: 'socks5h://b' });
+  assert.deepEqual(tcpTarget(server, report({ routes: ['DIRECT', 'http://a:3128'] })), { host: 'a', port: 3128, via: 'http://a:3128' });
+  assert.deepEqual(tcpTarget('ws://[::1]:8765/ws/chat/', report({ routes: ['DIRECT'] })), { host: '::1', port: 8765 });
 });
 
 /** A client on the in-process core, with the proxy setting `setting` (as the app maps it). */
