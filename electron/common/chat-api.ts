@@ -16,6 +16,8 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     saveSettings: (patch) => transport.invoke(InvokeChannels.saveSettings, patch),
     showLogFolder: () => transport.invoke(InvokeChannels.showLogFolder, null),
     copyDiagnostics: () => transport.invoke(InvokeChannels.copyDiagnostics, null),
+    getNotices: () => transport.invoke(InvokeChannels.getNotices, null),
+    dismissNotice: (id) => transport.invoke(InvokeChannels.dismissNotice, id),
     onStatus: (cb) => transport.subscribe(PushChannels.status, cb),
     onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
   } satisfies ChatApi;

@@ -136,6 +136,13 @@ export type ShowLogFolderResult = { ok: true; folder: string } | { ok: false; fo
 /** Diagnostics for a bug report, put on the clipboard by main: `text` is what was copied (never a secret). */
 export type CopyDiagnosticsResult = { ok: true; text: string } | { ok: false; detail: string };
 
+/**
+ * One-time notices main asks the window to show. `sandbox-off`: the launcher had to start Chromium with
+ * --no-sandbox because this system disables user namespaces. Dismissed ones are remembered by main.
+ */
+export const NOTICE_IDS = ['sandbox-off'] as const;
+export type NoticeId = (typeof NOTICE_IDS)[number];
+
 export const InvokeChannels = {
   getSnapshot: 'chat:get-snapshot',
   getOlder: 'chat:get-older',
@@ -146,6 +153,8 @@ export const InvokeChannels = {
   saveSettings: 'chat:save-settings',
   showLogFolder: 'chat:show-log-folder',
   copyDiagnostics: 'chat:copy-diagnostics',
+  getNotices: 'chat:get-notices',
+  dismissNotice: 'chat:dismiss-notice',
 } as const;
 
 export const PushChannels = {
@@ -163,6 +172,8 @@ export interface InvokeMap {
   'chat:save-settings': { arg: SettingsPatchIn; result: SaveSettingsResult };
   'chat:show-log-folder': { arg: null; result: ShowLogFolderResult };
   'chat:copy-diagnostics': { arg: null; result: CopyDiagnosticsResult };
+  'chat:get-notices': { arg: null; result: NoticeId[] };
+  'chat:dismiss-notice': { arg: NoticeId; result: null };
 }
 
 export interface PushMap {
@@ -189,6 +200,10 @@ export interface ChatApi {
   showLogFolder(): Promise<ShowLogFolderResult>;
   /** Copies versions, system, launch and connection facts (no secrets) to the clipboard. */
   copyDiagnostics(): Promise<CopyDiagnosticsResult>;
+  /** The one-time notices to show now (not yet dismissed). */
+  getNotices(): Promise<NoticeId[]>;
+  /** The person closed the notice: main remembers it, so it does not come back on the next start. */
+  dismissNotice(id: NoticeId): Promise<null>;
   onStatus(cb: (status: Status) => void): () => void;
   onEntries(cb: (entries: LogEntry[]) => void): () => void;
 }

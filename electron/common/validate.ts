@@ -3,7 +3,7 @@
  * The renderer is untrusted: type, size and allowed values are checked here.
  */
 import type { InvokeChannel, InvokeMap } from './contract';
-import { InvokeChannels, MAX_PAGE } from './contract';
+import { InvokeChannels, MAX_PAGE, NOTICE_IDS } from './contract';
 import { MAX_MESSAGE_BYTES, MAX_ID_LENGTH } from './protocol';
 import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
@@ -26,6 +26,7 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
     case 'chat:get-settings':
     case 'chat:show-log-folder':
     case 'chat:copy-diagnostics':
+    case 'chat:get-notices':
       return arg === null || arg === undefined ? ok(null) : { ok: false, error: `${channel} takes no argument` };
     case 'chat:send':
       if (typeof arg !== 'string') return { ok: false, error: 'send needs a string' };
@@ -40,6 +41,8 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
       return checkSettingsPatch(arg) ?? ok(arg);
     case 'chat:get-older':
       return checkOlderQuery(arg) ?? ok(arg);
+    case 'chat:dismiss-notice':
+      return typeof arg === 'string' && (NOTICE_IDS as readonly string[]).includes(arg) ? ok(arg) : { ok: false, error: `dismiss-notice needs one of ${NOTICE_IDS.join(', ')}` };
     default:
       return { ok: false, error: `unknown channel ${String(channel)}` };
   }

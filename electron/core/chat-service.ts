@@ -4,7 +4,7 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import { SNAPSHOT_PAGE, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
+import { SNAPSHOT_PAGE, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type NoticeId, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { ChatClient } from './client';
@@ -43,6 +43,15 @@ export const noSupport: SupportPort = {
   copyDiagnostics: async () => ({ ok: false, detail: 'this host has no clipboard' }),
 };
 
+/** One-time notices: which to show, and remembering one the person dismissed (core/notices.ts in the app). */
+export interface NoticePort {
+  pending(): NoticeId[];
+  dismiss(id: NoticeId): Promise<void>;
+}
+
+/** For hosts with nothing to tell (benchmarks, tests that do not care). */
+export const noNotices: NoticePort = { pending: () => [], dismiss: async () => undefined };
+
 export class InvalidCallError extends Error {
   readonly code = 'INVALID_IPC_CALL';
 }
@@ -68,6 +77,7 @@ export class ChatService {
     }),
     private readonly schedule: FrameScheduler = frameScheduler,
     private readonly support: SupportPort = noSupport,
+    private readonly notices: NoticePort = noNotices,
   ) {
     this.offs.push(
       client.on('status', (status) => {
@@ -122,6 +132,11 @@ export class ChatService {
         return this.support.showLogFolder();
       case 'chat:copy-diagnostics':
         return this.support.copyDiagnostics();
+      case 'chat:get-notices':
+        return this.notices.pending();
+      case 'chat:dismiss-notice':
+        await this.notices.dismiss(checked.value as NoticeId);
+        return null;
     }
     throw new InvalidCallError('unknown channel');
   }

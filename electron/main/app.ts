@@ -10,9 +10,10 @@ import { FileOutboxStore } from '../core/outbox-file';
 import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
 import { settingsToClientConfig } from '../core/connection-settings';
-import { desktopProxyWiring } from './proxy';
+import { describeProxyReport, desktopProxyWiring } from './proxy';
 import { describeLaunch, readLaunchInfo } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
+import { noticesFor, openNotices } from '../core/notices';
 import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
 import { SettingsStore, type SecretBox } from '../core/settings-store';
 import type { Logger } from '../core/logger';
@@ -24,7 +25,7 @@ import { registerIpc } from './ipc';
 import { watchLifecycle } from './lifecycle';
 import { hardenContents, hardenSession } from './security';
 import { appSupport } from './support';
-import { openChatWindow } from './window';
+import { openChatWindow, type ChatWindowHandle } from './window';
 
 export type ElectronModule = typeof Electron;
 
@@ -53,13 +54,14 @@ export async function runMain(
   env: NodeJS.ProcessEnv = process.env,
   deps: { setV8Flags?: (flags: string) => void } = {},
 ): Promise<MainHandle | undefined> {
-  const { app, ipcMain, session } = electron;
+  const { app } = electron;
   const logger = openAppLog(app, env); // the file in <userData>/logs and stderr, from here on
   const log = logger.for('main').info;
 
   tuneHeapForLongRunning(deps.setV8Flags);
 
-  const launch = describeLaunch(readLaunchInfo(env)); // chosen by the launcher; too late from here (electron#49084)
+  const launchInfo = readLaunchInfo(env);
+  const launch = describeLaunch(launchInfo); // chosen by the launcher; too late from here (electron#49084)
   log(`launch: display ${launch.display}; sandbox ${launch.sandbox}`);
 
   if (!app.requestSingleInstanceLock()) {
@@ -73,27 +75,23 @@ export async function runMain(
 
   const userData = app.getPath('userData');
   const { settings, client: core } = await openSettingsAndCore(electron, userData, argv, env, logger);
-  const facts = { env, launch, logFolder: logFolder(userData), logger, client: core, machine: () => machine, settings: () => settings.current() };
-  const service = new ChatService(core, settings, frameScheduler, appSupport(electron, facts));
+  const facts = {
+    env,
+    launch,
+    logFolder: logFolder(userData),
+    logger,
+    client: core,
+    machine: () => machine,
+    settings: () => settings.current(),
+    proxy: () => describeProxyReport(core.diagnostics().proxy), // the last connection's way to the server
+  };
+  // A one-time notice in the window when the launcher had to turn the sandbox off (dismissals kept in notices.json).
+  const notices = await openNotices(path.join(userData, 'notices.json'), noticesFor(launchInfo), logger.for('main').warn);
+  const service = new ChatService(core, settings, frameScheduler, appSupport(electron, facts), notices);
   // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
   const machine = new MachineMonitor({ target: core, log: logger.for('monitor').info });
 
-  hardenSession(session.defaultSession);
-  app.on('web-contents-created', (_e, contents) => hardenContents(contents));
-
-  const rendererUrl = loadFileUrl(paths.indexHtml); // as Chromium reports it (pathToFileURL differs on '%')
-  registerIpc(ipcMain, service, rendererUrl, logger.for('main').warn);
-
-  const windowStateFile = path.join(userData, 'window-state.json');
-  const chatWindow = await openChatWindow(electron, {
-    paths,
-    service,
-    client: core,
-    state: await loadWindowState(windowStateFile),
-    saveState: (state) => saveWindowState(windowStateFile, state),
-    log,
-  });
-  const win = () => chatWindow.window();
+  const chatWindow = await openSecuredWindow(electron, paths, { service, client: core, userData, logger });
 
   // Single instance; quitting first finishes the core, outbox, settings and window state (lifecycle.ts).
   lifecycle.windowOpened(() => chatWindow.focus());
@@ -103,7 +101,31 @@ export async function runMain(
   await machine.start();
   for (const problem of machine.snapshot().problems) logger.for('monitor').warn(problem);
   await core.start();
-  return { client: core, service, machine, settings, window: win };
+  return { client: core, service, machine, settings, window: () => chatWindow.window() };
+}
+
+/** The session and every web contents hardened, the IPC channels registered, then the chat window with its remembered bounds. */
+async function openSecuredWindow(
+  electron: ElectronModule,
+  paths: MainPaths,
+  o: { service: ChatService; client: ChatClient; userData: string; logger: Logger },
+): Promise<ChatWindowHandle> {
+  const { app, ipcMain, session } = electron;
+  hardenSession(session.defaultSession);
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents));
+
+  const rendererUrl = loadFileUrl(paths.indexHtml); // as Chromium reports it (pathToFileURL differs on '%')
+  registerIpc(ipcMain, o.service, rendererUrl, o.logger.for('main').warn);
+
+  const windowStateFile = path.join(o.userData, 'window-state.json');
+  return openChatWindow(electron, {
+    paths,
+    service: o.service,
+    client: o.client,
+    state: await loadWindowState(windowStateFile),
+    saveState: (state) => saveWindowState(windowStateFile, state),
+    log: o.logger.for('main').info,
+  });
 }
 
 /** Settings (file, environment, flags) and the client they configure; saving applies to the client. */

@@ -41,15 +41,25 @@ export function watchLifecycle(app: Electron.App, log: (line: string) => void, s
   app.once('quit', () => QUIT_SIGNALS.forEach((s) => signals.off(s, onSignal)));
 
   let work: () => Array<Promise<unknown>> = () => [];
-  let stage: 'running' | 'finishing' | 'finished' = 'running';
+  let stage: 'running' | 'finishing' | 'released' = 'running';
+  // Our own app.quit() once the work is done: Electron emits 'before-quit' synchronously inside app.quit()
+  // (Browser::Quit → HandleBeforeQuit, electron/shell/browser/browser.cc), so this flag marks exactly that one.
+  // A quit can still be cancelled after it (a window refusing to close: Browser::OnWindowCloseCancelled);
+  // a 'before-quit' that comes later is a new way out, and the work is done again.
+  let releasing = false;
   app.on('before-quit', (event) => {
-    if (stage === 'finished') return;
+    if (releasing) return;
     event.preventDefault();
     if (stage === 'finishing') return;
     stage = 'finishing';
     void finishWithin(work(), FINISH_DEADLINE_MS, log).finally(() => {
-      stage = 'finished';
-      app.quit();
+      stage = 'released';
+      releasing = true;
+      try {
+        app.quit();
+      } finally {
+        releasing = false;
+      }
     });
   });
 

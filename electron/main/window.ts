@@ -34,29 +34,40 @@ export interface ChatWindowHandle {
   /**
    * For quitting: saves the size and position now, while the window still exists (on app.quit()
    * the process ends right after the windows close, before a save started there could finish),
-   * and resolves when every save so far has finished. Closes after this do not save again.
+   * and resolves when every save so far has finished. Closes after this save only what changed since.
    */
   saveForExit(): Promise<void>;
 }
 
 export async function openChatWindow(electron: typeof Electron, o: ChatWindowOptions): Promise<ChatWindowHandle> {
-  const { BrowserWindow, Notification } = electron;
   let win: Electron.BrowserWindow | undefined;
-
   const focus = () => {
     if (!win) return;
     if (win.isMinimized()) win.restore();
     win.show();
     win.focus();
   };
+  const attention = windowAttention(electron.Notification, o.client, () => win, focus);
 
-  const notifications = heldNotifications(Notification, focus);
-  const attention = new Attention(
-    { setTitle: (title) => win?.setTitle(title), notify: notifications.show },
-    { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
-  );
-  const offEntries = o.client.on('entries', (entries) => attention.onEntries(entries));
+  const w = secureChatWindow(electron.BrowserWindow, o);
+  win = w;
+  const detach = o.service.attach({ push: (channel, payload) => w.webContents.send(channel, payload) });
+  w.on('focus', () => attention.setFocused(true));
+  w.on('blur', () => attention.setFocused(false));
+  const state = windowStateSaver(w, o);
+  w.on('closed', () => {
+    detach();
+    attention.dispose();
+    if (win === w) win = undefined;
+  });
+  w.once('ready-to-show', () => w.show());
+  void w.loadFile(o.paths.indexHtml);
 
+  return { window: () => win, focus, saveForExit: state.saveForExit };
+}
+
+/** The window itself: remembered bounds, secure preferences, hardened contents; shown once it has painted. */
+function secureChatWindow(BrowserWindow: typeof Electron.BrowserWindow, o: ChatWindowOptions): Electron.BrowserWindow {
   const { x, y, width, height, maximized } = o.state;
   const w = new BrowserWindow({
     width,
@@ -68,23 +79,31 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
     show: false,
     webPreferences: secureWebPreferences(o.paths.preload),
   });
-  win = w;
   hardenContents(w.webContents);
   if (maximized) w.maximize();
-  const detach = o.service.attach({ push: (channel, payload) => w.webContents.send(channel, payload) });
-  w.on('focus', () => attention.setFocused(true));
-  w.on('blur', () => attention.setFocused(false));
-  const state = windowStateSaver(w, o);
-  w.on('closed', () => {
-    detach();
-    offEntries();
-    notifications.dismiss();
-    if (win === w) win = undefined;
-  });
-  w.once('ready-to-show', () => w.show());
-  void w.loadFile(o.paths.indexHtml);
+  return w;
+}
 
-  return { window: () => win, focus, saveForExit: state.saveForExit };
+/** Unread count in the title and a notification while the window is in the background; a click focuses it. */
+function windowAttention(
+  Notification: typeof Electron.Notification,
+  client: ChatClient,
+  win: () => Electron.BrowserWindow | undefined,
+  focus: () => void,
+): { setFocused(focused: boolean): void; dispose(): void } {
+  const notifications = heldNotifications(Notification, focus);
+  const attention = new Attention(
+    { setTitle: (title) => win()?.setTitle(title), notify: notifications.show },
+    { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
+  );
+  const offEntries = client.on('entries', (entries) => attention.onEntries(entries));
+  return {
+    setFocused: (focused) => attention.setFocused(focused),
+    dispose() {
+      offEntries();
+      notifications.dismiss();
+    },
+  };
 }
 
 /** One notification at a time, referenced until it is clicked, closed or replaced (electron#16922). */
@@ -110,22 +129,33 @@ function heldNotifications(Notification: typeof Electron.Notification, onClick: 
   };
 }
 
-/** Saves the bounds when the window closes, or once for quitting (then closes do not save again). */
+/**
+ * Saves the bounds when the window closes, and for quitting. A state already saved (or being saved) is not
+ * written again: the closes that follow saveForExit() during a quit start no write the process end could cut.
+ * A quit can be cancelled (a page's beforeunload refuses the close: Browser::OnWindowCloseCancelled in
+ * electron/shell/browser/browser.cc), and then a later close or quit saves whatever changed since.
+ */
 function windowStateSaver(w: Electron.BrowserWindow, o: ChatWindowOptions): { saveForExit(): Promise<void> } {
   let saving: Promise<void> = Promise.resolve();
-  let savedForExit = false;
+  let lastSaved: string | undefined;
   const saveBounds = () => {
+    if (w.isDestroyed()) return;
     const b = w.getNormalBounds();
     const state = { x: b.x, y: b.y, width: b.width, height: b.height, maximized: w.isMaximized() };
-    saving = saving.then(() => o.saveState(state)).catch((err: Error) => o.log(`window state not saved: ${err.message}`));
+    const key = JSON.stringify(state);
+    if (key === lastSaved) return;
+    lastSaved = key;
+    saving = saving
+      .then(() => o.saveState(state))
+      .catch((err: Error) => {
+        if (lastSaved === key) lastSaved = undefined; // not on disk: the next way out tries again
+        o.log(`window state not saved: ${err.message}`);
+      });
   };
-  w.on('close', () => {
-    if (!savedForExit) saveBounds();
-  });
+  w.on('close', saveBounds);
   return {
     saveForExit() {
-      if (!savedForExit && !w.isDestroyed()) saveBounds();
-      savedForExit = true;
+      saveBounds();
       return saving;
     },
   };

@@ -6,6 +6,7 @@ import { useEffect, useMemo } from 'react';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
 import { Header } from './Header';
+import { LaunchNotices } from './LaunchNotices';
 import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsDialog } from './SettingsDialog';
 import { SettingsWarnings } from './SettingsWarnings';
@@ -42,6 +43,7 @@ export function App() {
         settingsOpen={panel.open}
         onOpenSettings={panel.openSettings}
       />
+      <LaunchNotices t={t} />
       <SettingsWarnings warnings={panel.warnings} t={t} onClose={panel.dismissWarnings} />
       {panel.open && panel.settings && (
         <SettingsDialog view={panel.settings} t={t} onSave={panel.saveSettings} onSaved={panel.onSaved} onClose={() => panel.closeSettings()} />

@@ -51,9 +51,17 @@ const commands: Record<string, (arg: any) => unknown> = {
     windows: fake.windows.map((w) => ({ bounds: w.bounds, focused: w.focused, title: w.title, frameUrl: w.webContents.mainFrame.url, options: { x: w.options.x, y: w.options.y, width: w.options.width, height: w.options.height } })),
     notifications: fake.notifications.map(({ options, shown, closed }) => ({ options, shown, closed })),
     lifecycle: fake.lifecycle,
+    switches: fake.switches,
+    ignoredSwitches: fake.ignoredSwitches,
   }),
   'set-bounds': (bounds) => void (win().bounds = bounds),
   close: () => win().close(),
+  /**
+   * The page refuses the next close once, as a beforeunload handler that returns a value does ("returning a
+   * non-undefined value would cancel the close", BrowserWindow docs, event 'close'); during app.quit() that
+   * cancels the quit (Browser::OnWindowCloseCancelled).
+   */
+  'refuse-next-close': () => void win().once('close', (e: { preventDefault(): void }) => e.preventDefault()),
   quit: () => fake.app.quit(),
   'second-instance': () => void fake.app.emit('second-instance', {}, [process.execPath], process.cwd()),
   blur: () => win().blur(),

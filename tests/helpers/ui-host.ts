@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeFileAtomic } from '../../electron/core/atomic-file';
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
-import { ChatService, frameScheduler, type SupportPort } from '../../electron/core/chat-service';
+import { ChatService, frameScheduler, type NoticePort, type SupportPort } from '../../electron/core/chat-service';
 import { settingsToClientConfig } from '../../electron/core/connection-settings';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import { SettingsStore } from '../../electron/core/settings-store';
@@ -65,6 +65,8 @@ export interface UiHostOptions {
   random?: () => number;
   /** The log folder and diagnostics buttons' host side (default: both succeed, see hostSupport). */
   support?: SupportPort;
+  /** One-time notices the host has for the window (default: none). */
+  notices?: NoticePort;
 }
 
 /** The test host's "Open log folder" and "Copy diagnostics": they succeed, and count the calls. */
@@ -181,7 +183,7 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     const theClient = client;
     cleanups.push(() => theClient.stop());
     const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };
-    const service = new ChatService(client, settings, frameScheduler, options.support ?? hostSupport(supportCalls));
+    const service = new ChatService(client, settings, frameScheduler, options.support ?? hostSupport(supportCalls), options.notices);
     cleanups.push(() => service.dispose());
 
     const { browser, context, page, record, push } = await openPage(options, service, script, cleanups);

@@ -43,7 +43,10 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:get-settings':
     case 'chat:show-log-folder':
     case 'chat:copy-diagnostics':
+    case 'chat:get-notices':
       return arg === null || arg === undefined;
+    case 'chat:dismiss-notice':
+      return arg === 'sandbox-off';
     case 'chat:save-settings': {
       if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
       const proto = Object.getPrototypeOf(arg);
@@ -75,10 +78,12 @@ function isValid(channel: string, arg: unknown): boolean {
   }
 }
 
-const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)/;
+const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|dismiss-notice needs/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
+  // 'sandbox-off' and its near misses: the one value chat:dismiss-notice takes.
+  fc.constantFrom('sandbox-off', 'SANDBOX-OFF', 'sandbox-off ', ['sandbox-off'], { id: 'sandbox-off' }, '__proto__'),
   fc.constantFrom(null, undefined, '', ' ', 0, NaN, [], {}, 'x'.repeat(MAX_SEND_CHARS), 'x'.repeat(MAX_SEND_CHARS + 1), 'k'.repeat(MAX_ID_LENGTH + 8), 'k'.repeat(MAX_ID_LENGTH + 9)),
   fc.string({ maxLength: 100 }),
   fc.integer({ min: MAX_SEND_CHARS - 2, max: MAX_SEND_CHARS + 2 }).map((n) => '字'.repeat(n)),
@@ -135,6 +140,8 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:get-settings') assert.equal(typeof v.serverUrl, 'string');
         else if (channel === 'chat:save-settings') assert.ok(v.ok === true || Array.isArray(v.problems), JSON.stringify(v).slice(0, 200));
         else if (channel === 'chat:show-log-folder') assert.ok(v.ok === true && v.folder === path.join(s.userData, 'logs'), JSON.stringify(v));
+        else if (channel === 'chat:get-notices') assert.deepEqual(v, [], 'not launched through the launcher: nothing to tell');
+        else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
         else if (channel === 'chat:copy-diagnostics') assert.ok(v.ok === true && /^UOS Chat /.test(v.text) && !v.text.includes('token-alice'), JSON.stringify(v).slice(0, 200));
         else {
           // A SendResult: ok with an entry, or a refusal with a known reason code.
@@ -193,7 +200,7 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
     async ([f, channel]) => {
       const frame = { url: f.url, parent: f.subFrame ? top() : null };
       const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
-      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : null;
+      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : channel === 'chat:dismiss-notice' ? 'sandbox-off' : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       if (trusted) await call;
       else await assert.rejects(call, /refused: untrusted sender/);

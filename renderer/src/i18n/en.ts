@@ -104,4 +104,11 @@ export const en: Strings = {
   diagnosticsCopied: 'Diagnostics copied — paste them into your bug report.',
   diagnosticsFailed: (detail) => `The diagnostics could not be copied: ${detail}`,
   fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', proxy: 'Proxy', compression: 'Compression', language: 'Language' },
+  notice: {
+    'sandbox-off': {
+      title: 'Running without the system sandbox',
+      body: 'This system disables user namespaces, so the window runs without the OS sandbox. Context isolation, the content security policy and the checks on every request to the app still apply.',
+    },
+  },
+  noticeDismiss: 'Got it',
 };

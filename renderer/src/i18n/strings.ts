@@ -1,5 +1,5 @@
 /** The shape of every string the renderer shows; each locale's table fills it in (en.ts, zh-CN.ts). */
-import type { Compression, LanguageSetting, SettingsView } from '../../../electron/common/contract';
+import type { Compression, LanguageSetting, NoticeId, SettingsView } from '../../../electron/common/contract';
 import type { Locale } from './locales';
 import { en } from './en';
 import { zh } from './zh-CN';
@@ -108,6 +108,10 @@ export interface Strings {
   diagnosticsCopied: string;
   diagnosticsFailed: (detail: string) => string;
   fieldName: Record<SettingsField, string>;
+  // ---- one-time notices from main (shown until dismissed, then never again) ----
+  notice: Record<NoticeId, { title: string; body: string }>;
+  /** The button that closes a one-time notice for good. */
+  noticeDismiss: string;
 }
 
 const table: Record<Locale, Strings> = { en, 'zh-CN': zh };

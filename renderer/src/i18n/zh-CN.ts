@@ -104,4 +104,11 @@ export const zh: Strings = {
   diagnosticsCopied: '诊断信息已复制，请粘贴到问题报告中。',
   diagnosticsFailed: (detail) => `无法复制诊断信息：${detail}`,
   fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', proxy: '代理', compression: '压缩', language: '语言' },
+  notice: {
+    'sandbox-off': {
+      title: '未使用系统沙箱运行',
+      body: '此系统禁用了用户命名空间，因此窗口在没有操作系统沙箱的情况下运行。上下文隔离、内容安全策略以及对发往应用的每个请求的检查仍然有效。',
+    },
+  },
+  noticeDismiss: '知道了',
 };
