@@ -140,7 +140,7 @@ export function writeResults(dir: string, r: Results): { json: string; md: strin
 }
 
 /** The sections every run reports, in order. */
-export const SECTIONS = ['roundtrip', 'throughput', 'ui', 'dbus-flush', 'compression', 'memory'] as const;
+export const SECTIONS = ['roundtrip', 'throughput', 'ui', 'dbus-flush', 'compression', 'memory', 'scale'] as const;
 
 /** Figure ids every complete run has (the smoke test checks them). */
 export const REQUIRED_FIGURES = [

@@ -20,6 +20,7 @@ import { benchMemory } from './memory';
 import { launch, type Browserish } from './page-host';
 import { SECTIONS, writeResults, type Figure, type Results } from './report';
 import { benchRoundtrip } from './roundtrip';
+import { benchScale } from './scale';
 import { benchThroughput } from './throughput';
 import { benchUi } from './ui';
 
@@ -50,6 +51,7 @@ const BOUND_MS: Record<Section, number> = {
   'dbus-flush': 60_000,
   compression: 180_000,
   memory: 120_000,
+  scale: 120_000,
 };
 const DEADLINE_MS = 9.5 * 60_000;
 
@@ -89,6 +91,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     'dbus-flush': () => benchDbusFlush(ctx),
     compression: () => benchCompression(ctx),
     memory: () => benchMemory(ctx),
+    scale: () => benchScale(ctx),
   };
   try {
     if (needsBrowser) {
