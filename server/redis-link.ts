@@ -19,7 +19,7 @@ export type RedisRole = 'commands' | 'reader';
 /** Makes one connection; injected so tests can point a store at any Redis. */
 export type RedisConnect = (role: RedisRole) => Redis;
 
-/** A connection factory for a URL, logging each connection's ups and downs once per change. */
+/** A connection factory for a URL, logging each connection's ups and downs once per change (never the password). */
 export function redisConnector(url: string, log: (line: string) => void): RedisConnect {
   return (role) => {
     const redis = new Redis(url, {
@@ -36,16 +36,16 @@ export function redisConnector(url: string, log: (line: string) => void): RedisC
       ...(role === 'commands' ? { commandTimeout: 5_000 } : {}),
       connectionName: `uos-chat-${role}`,
     });
-    let up = false;
+    // The last state logged: each change once, not every retry (a wrong password, Redis down).
+    let logged: string | undefined;
     redis.on('ready', () => {
-      if (!up) log(`redis (${role}): connected to ${redactUrl(url)}`);
-      up = true;
+      if (logged !== 'ready') log(`redis (${role}): connected to ${redactUrl(url)}`);
+      logged = 'ready';
     });
     redis.on('error', (err: Error) => {
-      if (up) log(`redis (${role}): ${err.message}; reconnecting`);
-      up = false;
+      if (logged !== err.message) log(`redis (${role}): ${err.message}; retrying`);
+      logged = err.message;
     });
-    redis.on('end', () => (up = false));
     return redis;
   };
 }

@@ -146,3 +146,10 @@ test('server modules reach the room store only through its interface (server.ts 
   const v = scanned.flatMap((f) => roomStoreImplementationImports(f, readFileSync(path.join(root, f), 'utf8')));
   assert.deepEqual(v, []);
 });
+
+test('ioredis stays behind the Redis implementations (server/redis-*.ts); connections and frames never see it', () => {
+  const isRedisSide = (f: string) => /^server\/redis-[a-z-]+\.ts$/.test(f);
+  assert.ok(isRedisSide('server/redis-room-store.ts') && !isRedisSide('server/frames.ts'), 'the rule can fail');
+  const v = violations(['electron', 'server', 'renderer/src'], (f, i) => (i.spec === 'ioredis' && !isRedisSide(f) ? `${f} imports ioredis` : undefined));
+  assert.deepEqual(v, []);
+});

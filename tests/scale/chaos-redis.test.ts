@@ -50,7 +50,7 @@ async function rig(t: { after(fn: () => Promise<void>): void }, persistent: bool
  * Then drains and checks. Returns what happened, for the log line.
  */
 // long-function: one scenario read top to bottom (clients, sending, drain, the checks), as in tests/chaos/chaos.test.ts
-async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fault: (batch: number, batches: number) => Promise<void>): Promise<{ refusedForNow: number; ms: number }> {
+async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fault: (batch: number, batches: number) => Promise<void>): Promise<{ refusedForNow: number; connects: number; ms: number }> {
   const backoff = { baseMs: 20, capMs: 300, rateLimitedMs: 1000, tlsMs: 1000 };
   const mk = (name: string) =>
     new ChatClient({
@@ -67,6 +67,14 @@ async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fau
     for (const e of es) if (e.kind === 'message' && !e.own) received.push(e.text);
   });
   let refusedForNow = 0;
+  let connects = 0;
+  for (const c of [senders.alice, senders.bob, carol]) {
+    let was = c.status().connection.kind;
+    c.on('status', (st) => {
+      if (st.connection.kind === 'connected' && was !== 'connected') connects++;
+      was = st.connection.kind;
+    });
+  }
   for (const c of Object.values(senders)) c.on('frame', (f) => void (f.type === 'error' && f.code === 'server_error' && refusedForNow++));
   await carol.start();
   for (const c of Object.values(senders)) await c.start();
@@ -105,7 +113,7 @@ async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fau
   assert.equal(Math.max(...shown.map((e) => e.seq ?? 0)), 2 * PER_SENDER, 'Redis stored each message exactly once');
   await Promise.all(Object.values(senders).map((c) => c.saveOutbox()));
   for (const s of SENDERS) assert.deepEqual(await new FileOutboxStore(path.join(r.dir, s, 'outbox.jsonl')).load(), { items: [] }, `${s}'s outbox on disk is empty`);
-  return { refusedForNow, ms: Date.now() - started };
+  return { refusedForNow, connects, ms: Date.now() - started };
 }
 
 test(`scale-out chaos: ${2 * PER_SENDER} messages through HAProxy, node 1 then node 2 SIGKILLed and restarted — zero lost, zero duplicated, order kept`, { timeout: 170_000 }, async (t) => {
@@ -114,9 +122,11 @@ test(`scale-out chaos: ${2 * PER_SENDER} messages through HAProxy, node 1 then n
   const result = await runChaos(t, r, async (b, batches) => {
     const victim = b === Math.floor(batches / 3) ? r.nodes[0]! : b === Math.floor((2 * batches) / 3) ? r.nodes[1]! : undefined;
     if (!victim) return;
-    const clients = victim.proc.stderr.filter((l) => / connected from /.test(l)).length;
+    // Its clients now: greeted minus gone (the node logs both), so the kill cannot miss everyone unnoticed.
+    const open = victim.proc.stderr.filter((l) => / connected from /.test(l)).length - victim.proc.stderr.filter((l) => / disconnected \(/.test(l)).length;
+    assert.ok(open >= 1, `node on port ${victim.port} has clients when it is killed`);
     await victim.kill();
-    killed.push(`port ${victim.port} (${clients} connections served)`);
+    killed.push(`port ${victim.port} (${open} client(s) on it)`);
     await victim.restart();
   });
   assert.equal(killed.length, 2);
@@ -137,5 +147,6 @@ test(`scale-out chaos: ${2 * PER_SENDER} messages, Redis stopped for 2 s mid-str
   });
   await outage;
   assert.ok(result.refusedForNow > 0, 'messages were refused (server_error) while Redis was down, and then delivered');
+  assert.equal(result.connects, 3, 'nodes kept every socket through the outage: each client connected once');
   console.log(`scale-out chaos (Redis outage): ${2 * PER_SENDER} messages, ${result.refusedForNow} refused for now and resent, lost 0, duplicated 0 in ${result.ms} ms`);
 });
