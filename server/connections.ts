@@ -13,8 +13,9 @@ import { andThen, isPromiseLike, SerialQueue, type Awaitable } from './awaitable
 import type { ConnectionLease } from './connection-counter';
 import { now, sendTo, type Client, type ServerContext } from './context';
 import { handleFrame } from './frames';
+import { firstContactReplay, historyFeatures } from './history';
 import { FixedWindowLimiter } from './rate-limit';
-import type { Replay, RoomHandle } from './room-store';
+import type { RoomHandle } from './room-store';
 
 /** A connection that passed auth and the limits, not yet in a room. */
 interface Admitted {
@@ -157,10 +158,9 @@ function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Cl
 function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitable<void> {
   const sinceParam = admitted.query.get('since');
   const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
-  const noReplay: Replay = { messages: [], gap: false };
   client.heldBack = [];
   ctx.clients.add(client);
-  const replayAndSeq = () => andThen(since === undefined ? noReplay : client.room.since(since), (replay) => andThen(client.room.seq(), (seq) => ({ replay, seq })));
+  const replayAndSeq = () => andThen(since === undefined ? firstContactReplay(client.room, admitted.query) : client.room.since(since), (replay) => andThen(client.room.seq(), (seq) => ({ replay, seq })));
   return andThen(andThen(ctx.fanOut.join(client), replayAndSeq), ({ replay, seq }) => {
     const heldBack = client.heldBack ?? [];
     delete client.heldBack;
@@ -181,7 +181,7 @@ function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: 
     type: 'connection_status',
     status: 'connected',
     user_id: client.user,
-    features: ['ack', 'seq', 'resume', 'dedup'],
+    features: ['ack', 'seq', 'resume', 'dedup', ...historyFeatures(client.room)],
     seq,
     ...(gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },

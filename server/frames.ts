@@ -5,10 +5,11 @@
  * of a stored message through its watch (fan-out.ts), not from here.
  */
 import { CloseCodes } from '../electron/common/errors';
-import { decodeClientFrame, utf8Length, type ChatMessageOut } from '../electron/common/protocol';
+import { decodeClientFrame, utf8Length, type ChatMessageOut, type HistoryOut } from '../electron/common/protocol';
 import { inboundText, type RawFrameData } from '../electron/core/framing';
 import { andThen, isPromiseLike, type Awaitable } from './awaitable';
 import { now, reply, type Client, type ServerContext } from './context';
+import { answerHistory } from './history';
 import type { Appended, NewMessage } from './room-store';
 
 /**
@@ -18,6 +19,7 @@ import type { Appended, NewMessage } from './room-store';
 export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): Awaitable<void> {
   const chat = acceptChat(ctx, client, data, isBinary);
   if (!chat) return;
+  if (chat.type === 'history') return answerHistory(client, chat);
   const id = chat.id || undefined;
   if (client.refusingUntil !== undefined) {
     if (id !== client.refusingUntil) return notStored(client, id, 'an earlier message was not stored; send it first');
@@ -37,7 +39,7 @@ export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameDa
 }
 
 /** The chat message in this frame, or undefined when the frame was answered (pong, error) or the connection closed. */
-function acceptChat(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): ChatMessageOut | undefined {
+function acceptChat(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): ChatMessageOut | HistoryOut | undefined {
   const o = ctx.options;
   if (!client.limiter.take(Date.now())) {
     o.log(`user ${client.user}: rate limit exceeded, closing 4008`);
@@ -57,6 +59,7 @@ function acceptChat(ctx: ServerContext, client: Client, data: RawFrameData, isBi
     reply(client, { type: 'pong' });
     return undefined;
   }
+  if (frame.type === 'history') return frame;
   if (utf8Length(frame.message) > o.maxMessageBytes) {
     const id = frame.id || undefined;
     reply(client, { type: 'error', message: 'Message too large', code: 'too_large', ...(id ? { id } : {}) });

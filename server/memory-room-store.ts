@@ -11,7 +11,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Appended, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
+import type { Appended, HistoryPage, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
 
 export interface MemoryRoomOptions {
   historyLimit: number;
@@ -85,6 +85,19 @@ export class MemoryRoom implements RoomHandle {
     const oldest = this.history[0]?.seq ?? this.lastSeq + 1;
     const gap = since + 1 < oldest && since < this.lastSeq;
     return { messages: this.history.filter((m) => m.seq > since), gap };
+  }
+
+  /** Kept messages below `before`, the newest `limit` of them, oldest first. */
+  page(before: number, limit: number): HistoryPage {
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid]!.seq < before) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = Math.max(0, lo - limit);
+    return { messages: this.history.slice(start, lo), hasOlder: start > 0 };
   }
 
   private remember(stored: StoredMessage): void {

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LuaScript, roomKeys, type RedisConnect, type RoomKeys } from './redis-link';
 import { RedisStreamReader, storedFrom, whenReady } from './redis-stream-reader';
-import type { Appended, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
+import type { Appended, HistoryPage, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
 
 export interface RedisRoomOptions {
   connect: RedisConnect;
@@ -118,6 +118,14 @@ export class RedisRoom implements RoomHandle {
 
   watch(listener: RoomListener): RoomWatch {
     return this.reader.watch(this.keys, listener);
+  }
+
+  /** Kept messages below `before`, the newest `limit` of them, oldest first: XREVRANGE from just below `<before>-0`. */
+  async page(before: number, limit: number): Promise<HistoryPage> {
+    if (before <= 1) return { messages: [], hasOlder: false };
+    const end = before > Number.MAX_SAFE_INTEGER - 1 ? '+' : `(${before}-0`;
+    const newestFirst = (await this.redis.xrevrange(this.keys.log, end, '-', 'COUNT', limit + 1)) as Array<[string, string[]]>;
+    return { messages: messagesOf(newestFirst.slice(0, limit).reverse()), hasOlder: newestFirst.length > limit };
   }
 }
 

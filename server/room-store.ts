@@ -61,6 +61,18 @@ export interface RoomHandle {
    * seq numbering starts over, so clients should reconnect and resume (they see the gap).
    */
   watch(listener: RoomListener): RoomWatch;
+  /**
+   * Up to `limit` kept messages with a seq below `before`, oldest first, and whether older
+   * ones are kept too (server/history.ts: `history=N` on a first connection, `history` frames).
+   * Optional: a server whose store lacks it does not announce the `history` feature.
+   */
+  page?(before: number, limit: number): Awaitable<HistoryPage>;
+}
+
+/** A page of a room's kept history. */
+export interface HistoryPage {
+  messages: StoredMessage[];
+  hasOlder: boolean;
 }
 
 export interface RoomListener {

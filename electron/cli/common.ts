@@ -59,6 +59,8 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   OUTBOX_FULL: REFUSED,
   OUTBOX_CORRUPT: UNREACHABLE,
   OUTBOX_WRITE_FAILED: REFUSED,
+  HISTORY_CORRUPT: UNREACHABLE,
+  HISTORY_WRITE_FAILED: UNREACHABLE,
   PROXY_UNREACHABLE: UNREACHABLE,
   PROXY_AUTH_REQUIRED: UNREACHABLE,
   PROXY_REFUSED: UNREACHABLE,
@@ -147,6 +149,8 @@ export const optionSpec = {
   'data-dir': { type: 'string' },
   timeout: { type: 'string' },
   count: { type: 'string' },
+  search: { type: 'string' },
+  limit: { type: 'string' },
   json: { type: 'boolean' },
   stdin: { type: 'boolean' },
 } as const;

@@ -29,6 +29,8 @@ export const ReasonCodes = [
   'OUTBOX_FULL', // the queue is at its bound: the new message is refused, nothing old is dropped
   'OUTBOX_CORRUPT', // part of the saved outbox could not be read (set aside, not deleted)
   'OUTBOX_WRITE_FAILED', // the queue could not be saved to disk
+  'HISTORY_CORRUPT', // the local history file was damaged: set aside, the readable part kept
+  'HISTORY_WRITE_FAILED', // the local history could not be written (the chat goes on; the entry is not kept)
   'PROXY_UNREACHABLE', // the proxy did not accept a connection (or did not answer CONNECT in time)
   'PROXY_AUTH_REQUIRED', // the proxy answered CONNECT with 407 (no, or wrong, user name and password)
   'PROXY_REFUSED', // the proxy refused the destination: 403 or another CONNECT failure, a SOCKS rejection

@@ -25,7 +25,16 @@ export interface PingOut {
   type: 'ping';
   timestamp: string;
 }
-export type ClientFrame = ChatMessageOut | PingOut;
+/** Our extension (feature `history`): up to `limit` stored messages with a seq below `before`. */
+export interface HistoryOut {
+  type: 'history';
+  before: number;
+  limit: number;
+}
+export type ClientFrame = ChatMessageOut | PingOut | HistoryOut;
+
+/** Largest page a `history` request gets (and `history=N` on the URL). */
+export const MAX_HISTORY_PAGE = 500;
 
 // ---- server → client -------------------------------------------------------
 export interface ConnectionStatusIn {
@@ -75,7 +84,13 @@ export interface PongIn {
   type: 'pong';
   timestamp?: string;
 }
-export type ServerFrame = ConnectionStatusIn | ChatMessageIn | ChatResponseIn | AckIn | ErrorIn | PongIn;
+/** Our extension: the answer to `history`, oldest first; `has_older`: the server keeps messages before these. */
+export interface HistoryPageIn {
+  type: 'history_page';
+  messages: ChatMessageIn[];
+  has_older: boolean;
+}
+export type ServerFrame = ConnectionStatusIn | ChatMessageIn | ChatResponseIn | AckIn | ErrorIn | PongIn | HistoryPageIn;
 
 export type DecodeResult<T> = { ok: true; frame: T } | { ok: false; error: DecodeError };
 
@@ -150,15 +165,12 @@ export function decodeServerFrame(text: string, maxBytes = MAX_INBOUND_FRAME_BYT
       return { ok: true, frame };
     }
     case 'chat_message': {
-      if (!isStr(o.message)) return bad('chat_message without a text message');
-      if (!isOptStr(o.id) || !isOptStr(o.user) || !isOptSeq(o.seq)) return bad('chat_message with bad id, user or seq');
-      const frame: ChatMessageIn = { type: 'chat_message', message: o.message };
-      if (isStr(o.id)) frame.id = o.id;
-      if (isStr(o.user)) frame.user = o.user;
-      if (isSeq(o.seq)) frame.seq = o.seq;
-      if (timestamp) frame.timestamp = timestamp;
-      if (o.replay === true) frame.replay = true;
-      return { ok: true, frame };
+      const frame = chatMessageIn(o);
+      return typeof frame === 'string' ? bad(frame) : { ok: true, frame };
+    }
+    case 'history_page': {
+      const frame = historyPageIn(o);
+      return typeof frame === 'string' ? bad(frame) : { ok: true, frame };
     }
     case 'chat_response': {
       if (!isStr(o.message)) return bad('chat_response without a text message');
@@ -187,6 +199,32 @@ export function decodeServerFrame(text: string, maxBytes = MAX_INBOUND_FRAME_BYT
   }
 }
 
+/** A `chat_message` object (alone or in a history page), or what is wrong with it. */
+function chatMessageIn(o: Record<string, unknown>): ChatMessageIn | string {
+  if (!isStr(o.message)) return 'chat_message without a text message';
+  if (!isOptStr(o.id) || !isOptStr(o.user) || !isOptSeq(o.seq)) return 'chat_message with bad id, user or seq';
+  const frame: ChatMessageIn = { type: 'chat_message', message: o.message };
+  const timestamp = timestampOf(o.timestamp);
+  if (isStr(o.id)) frame.id = o.id;
+  if (isStr(o.user)) frame.user = o.user;
+  if (isSeq(o.seq)) frame.seq = o.seq;
+  if (timestamp) frame.timestamp = timestamp;
+  if (o.replay === true) frame.replay = true;
+  return frame;
+}
+
+/** A `history_page`: every message must be a chat_message with a seq. */
+function historyPageIn(o: Record<string, unknown>): HistoryPageIn | string {
+  if (!Array.isArray(o.messages) || o.messages.length > MAX_HISTORY_PAGE) return 'history_page without a messages list';
+  const messages: ChatMessageIn[] = [];
+  for (const m of o.messages) {
+    const frame = typeof m === 'object' && m !== null ? chatMessageIn(m as Record<string, unknown>) : 'not an object';
+    if (typeof frame === 'string' || frame.seq === undefined) return `history_page message: ${typeof frame === 'string' ? frame : 'no seq'}`;
+    messages.push(frame);
+  }
+  return { type: 'history_page', messages, has_older: o.has_older === true };
+}
+
 /** Decode a frame a client sent (used by the reference server). Never throws. */
 export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<ClientFrame> {
   const parsed = parseObject(text, maxBytes);
@@ -203,6 +241,10 @@ export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<
     }
     case 'ping':
       return { ok: true, frame: { type: 'ping', timestamp } };
+    case 'history': {
+      if (!isSeq(o.before) || !isSeq(o.limit) || o.limit < 1) return bad('history needs a seq "before" and a "limit" ≥ 1');
+      return { ok: true, frame: { type: 'history', before: o.before, limit: Math.min(o.limit, MAX_HISTORY_PAGE) } };
+    }
     default:
       return {
         ok: false,

@@ -32,6 +32,8 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   OUTBOX_FULL: { en: 'too many unsent messages — this one was not queued', 'zh-CN': '未发送的消息过多——此条未加入队列' },
   OUTBOX_CORRUPT: { en: 'part of the unsent-message queue could not be read (kept aside)', 'zh-CN': '部分未发送消息无法读取（已另存）' },
   OUTBOX_WRITE_FAILED: { en: 'could not save the message to disk — it was not queued', 'zh-CN': '无法将消息保存到磁盘——未加入队列' },
+  HISTORY_CORRUPT: { en: 'the message history file was damaged — set aside, the readable part kept', 'zh-CN': '消息记录文件已损坏——已另存，可读部分已保留' },
+  HISTORY_WRITE_FAILED: { en: 'could not save the message history to disk', 'zh-CN': '无法将消息记录保存到磁盘' },
   PROXY_UNREACHABLE: { en: 'proxy unreachable — check the proxy setting', 'zh-CN': '无法连接到代理服务器——请检查代理设置' },
   PROXY_AUTH_REQUIRED: { en: 'the proxy needs a user name and password (407) — check the proxy setting', 'zh-CN': '代理服务器需要用户名和密码（407）——请检查代理设置' },
   PROXY_REFUSED: { en: 'the proxy refused the connection to the chat server', 'zh-CN': '代理服务器拒绝连接到聊天服务器' },

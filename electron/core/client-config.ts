@@ -9,7 +9,9 @@ import { defaultBackoff, type BackoffPolicy } from './backoff';
 import type { Clock } from './clock';
 import type { OutboxStore } from './outbox';
 import type { ProxyResolver } from './proxy-decision';
-import type { SocketFactory } from './transport';
+import type { AccountStores } from './accounts';
+import type { ProxyReport } from './proxy-agent';
+import type { SocketFactory, TlsInfo, TransportOptions } from './transport';
 
 export interface ClientConfig {
   /** ws:// or wss:// URL of the chat endpoint. */
@@ -40,6 +42,11 @@ export interface ClientConfig {
   logLimit: number;
   /** Unacked messages in flight at once. */
   sendWindow: number;
+  /**
+   * A first connection (nothing stored) asks for the room's newest messages (`history=N`):
+   * by default 200 with a history store, none without (a window would show them; the CLI prints only what is new).
+   */
+  firstContactHistory?: number;
   /** Trusted CAs for wss:// (see ca-bundle.ts: Node's roots are included). Verification is never disabled. */
   tls?: { ca?: Array<string | Buffer> };
   /** Which way to the server (direct or which proxies), decided afresh before each connection; none: direct. */
@@ -61,6 +68,26 @@ export const defaultClientConfig: Omit<ClientConfig, 'url'> = {
   sendWindow: 256,
 };
 
+/** Facts for diagnostics: negotiated extensions and server features of the current connection. */
+export interface ClientDiagnostics {
+  url: string;
+  compression: ClientConfig['compression'];
+  extensions: string;
+  features: string[];
+  lastSeq: number | undefined;
+  tls?: TlsInfo;
+  /** The proxy decision of the last connection attempt: where it came from, the route used, the proxy's answer, the time (no credentials). */
+  proxy?: ProxyReport;
+}
+
+/** The account the client's stores belong to (accounts.ts), as the `account` event tells it. */
+export interface AccountView {
+  key: string;
+  server: string;
+  identity: string;
+  room: string;
+}
+
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
@@ -77,13 +104,43 @@ export interface ClientEvents extends Record<string, unknown> {
   /** Messages still waiting for an ack, after each saved change of the outbox. */
   outbox: number;
   log: LogLine;
+  /** The stores of this account are in use (at start, and after a change of server or token): a window fetches its snapshot again. */
+  account: AccountView;
 }
 
 export interface ClientDeps {
   config: Partial<ClientConfig> & { url: string };
   clock?: Clock;
   socketFactory?: SocketFactory;
+  /** One outbox for every server and token (tests, doctor); `accounts` replaces it with one per account. */
   outboxStore?: OutboxStore;
+  /** Outbox and history per account (server, identity, room): the app and the CLI with a data dir. */
+  accounts?: AccountStores;
   random?: () => number;
   newId?: () => string;
+}
+
+export function transportOptions(c: ClientConfig): TransportOptions {
+  return {
+    heartbeatMs: c.heartbeatMs,
+    heartbeatTimeoutMs: c.heartbeatTimeoutMs,
+    helloTimeoutMs: c.helloTimeoutMs,
+    handshakeTimeoutMs: c.handshakeTimeoutMs,
+    compression: c.compression,
+    maxInboundBytes: c.maxInboundBytes,
+    ...(c.tls ? { tls: c.tls } : {}),
+    ...(c.proxy ? { proxy: c.proxy } : {}),
+  };
+}
+
+/** The connection URL: token, resume point (or the first contact's history) and the zlib request are query parameters. */
+export function connectUrl(c: ClientConfig, lastSeq: number | undefined, history: 'stored' | 'memory'): string {
+  const u = new URL(c.url);
+  if (c.token) u.searchParams.set('token', c.token);
+  if (lastSeq !== undefined) u.searchParams.set('since', String(lastSeq));
+  const firstContact = c.firstContactHistory ?? (history === 'stored' ? 200 : 0);
+  if (lastSeq === undefined && firstContact > 0) u.searchParams.set('history', String(firstContact));
+  // Ask the server for zlib frames too (our extension; old servers ignore it).
+  if (c.compression === 'zlib') u.searchParams.set('compression', 'zlib');
+  return u.toString();
 }

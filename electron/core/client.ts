@@ -6,26 +6,27 @@
  * The front object over three parts, which do not know each other:
  * - transport.ts: the socket, the hello, decoding, heartbeat and ping, the close paths;
  * - delivery.ts: the outbox, pacing, the in-flight window, acks and refusals;
- * - timeline.ts: the message log, the resume point, incoming chat and the gap marker.
- * What stays here: the lifecycle, what the machine says (network, power, sleep),
- * the backoff, and the connection state.
+ * - timeline.ts: the message log and its store, the resume point, incoming chat, the gap marker.
+ * What stays here: the lifecycle, the account (client-account.ts), what the machine says
+ * (network, power, sleep), the backoff, and the connection state.
  */
 import { randomUUID } from 'node:crypto';
-import type { OlderEntries, SendResult, Snapshot } from '../common/contract';
+import type { MessageEntry, OlderEntries, SendResult, Snapshot } from '../common/contract';
 import { CloseCodes, reason, type Reason } from '../common/errors';
-import type { ConnectionStatusIn, ServerFrame } from '../common/protocol';
+import { MAX_HISTORY_PAGE, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
 import { State, type ConnectionState, type MachineState, type Status } from '../common/state';
 import { backoffDelay } from './backoff';
-import { defaultClientConfig, type ClientConfig, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
+import { AccountSession } from './client-account';
+import { connectUrl, defaultClientConfig, transportOptions, type ClientConfig, type ClientDiagnostics, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import { Delivery } from './delivery';
 import { Emitter } from './emitter';
+import { HistoryPager } from './history-pager';
 import { MemoryOutboxStore } from './outbox';
-import type { ProxyReport } from './proxy-agent';
 import { redactUrl } from './socket-errors';
 import { maskSecret } from './redact';
 import { Timeline } from './timeline';
-import { Transport, wsSocketFactory, type TlsInfo, type TransportOptions } from './transport';
+import { Transport, wsSocketFactory } from './transport';
 
 export { defaultClientConfig, type ClientConfig, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
 export { PER_MESSAGE_DEFLATE } from './framing';
@@ -38,6 +39,9 @@ export class ChatClient extends Emitter<ClientEvents> {
   private readonly transport: Transport;
   private readonly delivery: Delivery;
   private readonly timeline: Timeline;
+  private readonly pager: HistoryPager;
+  /** Per-account outbox and history (without stores: one outbox, memory only); `leftovers()`, `discard(key)`: the other accounts'. */
+  readonly account: AccountSession;
 
   private state: ConnectionState = State.disconnected(reason('STOPPED'));
   private machine: MachineState = { network: 'unknown', powerSave: false };
@@ -57,7 +61,21 @@ export class ChatClient extends Emitter<ClientEvents> {
       logLimit: this.config.logLimit,
       user: this.config.user ?? 'me',
       onEntries: (entries) => this.emit('entries', entries),
+      onProblem: (why) => this.problem(why),
     });
+    this.account = new AccountSession(deps.accounts, {
+      useHistory: (opened) => {
+        this.timeline.useHistory(opened.store);
+        if (opened.problem) this.problem(opened.problem);
+      },
+      useOutbox: async (store) => {
+        const { items, problem } = store ? await this.delivery.useOutbox(store) : await this.delivery.load();
+        if (problem) this.problem(problem);
+        this.timeline.showPending(items);
+      },
+      announce: (view) => this.emit('account', view),
+    });
+    this.pager = new HistoryPager(this.clock);
     this.delivery = new Delivery({
       clock: this.clock,
       store: deps.outboxStore ?? new MemoryOutboxStore(),
@@ -82,13 +100,11 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   // ---- lifecycle ------------------------------------------------------------
 
-  /** Loads the saved outbox (its pending messages show at once) and connects. */
+  /** Loads the account's history and outbox (its pending messages show at once) and connects. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const { items, problem } = await this.delivery.load();
-    if (problem) this.problem(problem);
-    this.timeline.showPending(items);
+    await this.account.open(this.config);
     this.connect();
   }
 
@@ -99,7 +115,9 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.transport.stopHeartbeat();
     this.closeConn(CloseCodes.normal, 'client stopped');
     this.setState(State.disconnected(reason('STOPPED')));
+    await this.account.switching?.catch(() => undefined);
     await this.delivery.persist().catch((err) => this.emitLog('error', `outbox write failed on stop: ${(err as Error).message}`));
+    if (!this.started) this.timeline.closeHistory();
   }
 
   /** Connect now, skipping any backoff wait (the status label's "reconnect now"). */
@@ -118,12 +136,18 @@ export class ChatClient extends Emitter<ClientEvents> {
     const serverChanged = patch.url !== undefined && patch.url !== this.config.url;
     this.config = { ...this.config, ...patch };
     this.transport.configure(transportOptions(this.config));
-    if (serverChanged) this.timeline.forgetResumePoint();
+    const accountChanged = this.account.changed(this.config);
+    if (serverChanged && !this.account.perAccount) this.timeline.forgetResumePoint();
     if (!this.started) return;
     this.attempt = 0;
     this.cancelRetry();
     this.closeConn(CloseCodes.normal, 'reconfigured');
-    this.connect();
+    if (!accountChanged) return this.connect();
+    // Another account: its own outbox and history. What waits in the old one stays there.
+    this.account.open(this.config).then(
+      () => this.connect(),
+      (err) => this.emitLog('error', `could not open the account's stores: ${(err as Error).message}`),
+    );
   }
 
   // ---- what the machine says (D-Bus monitors) ---------------------------------
@@ -174,7 +198,9 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   // ---- sending ----------------------------------------------------------------
 
-  send(text: string): Promise<SendResult> {
+  async send(text: string): Promise<SendResult> {
+    // Written for the account being switched to, not the one being left.
+    await this.account.switching?.catch(() => undefined);
     return this.delivery.send(text);
   }
 
@@ -193,13 +219,38 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   /** The status and the log: all of it, or the newest `limit` entries (a window's first page). */
   snapshot(limit?: number): Snapshot {
-    return { status: this.status(), ...this.timeline.page(limit) };
+    const page = this.timeline.page(limit);
+    // Where the store ends the server may keep more: a window pages on, and olderEntries asks it.
+    return { status: this.status(), ...page, hasOlder: page.hasOlder || (limit !== undefined && this.timeline.serverPageBefore() !== undefined) };
   }
 
-  /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
-  olderEntries(before: number, limit: number): OlderEntries {
-    return this.timeline.before(before, limit);
+  /**
+   * Entries older than `before` (an entry's `order`), at most `limit`, oldest first: from
+   * memory and the store, then, where the store runs out, a page from the server (feature `history`).
+   */
+  async olderEntries(before: number, limit: number): Promise<OlderEntries> {
+    const local = this.timeline.before(before, limit);
+    const seq = local.hasOlder ? undefined : this.timeline.serverPageBefore();
+    if (seq === undefined) return local;
+    if (local.entries.length >= limit) return { ...local, hasOlder: true };
+    if (!this.transport.isReady || !this.transport.info().features.includes('history')) return local;
+    const page = await this.pager.request((text) => this.transport.write(text), seq, Math.min(MAX_HISTORY_PAGE, limit - local.entries.length));
+    if (!page) return local;
+    const older = this.timeline.addOlderPage(page);
+    return { entries: [...older.entries, ...local.entries], hasOlder: older.hasOlder };
   }
+
+  /** Stored messages containing `text` (Chinese or Latin substrings), newest first. */
+  search(text: string, limit = 100): MessageEntry[] {
+    return this.timeline.search(text, limit);
+  }
+
+  /** Forgets the shown history of this account (Settings' "Clear history"); messages still waiting stay and show. */
+  clearHistory(): void {
+    this.timeline.clear();
+    this.timeline.showPending(this.delivery.waiting());
+  }
+
 
   /** Application-level ping (the design notes' `ping` → `pong`); resolves with the round trip in ms. */
   ping(timeoutMs = 5_000): Promise<number> {
@@ -217,23 +268,14 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   /** Diagnostics: negotiated extensions and server features of the current connection. */
-  diagnostics(): {
-    url: string;
-    compression: ClientConfig['compression'];
-    extensions: string;
-    features: string[];
-    lastSeq: number | undefined;
-    tls?: TlsInfo;
-    /** The proxy decision of the last connection attempt: where it came from, the route used, the proxy's answer, the time (no credentials). */
-    proxy?: ProxyReport;
-  } {
+  diagnostics(): ClientDiagnostics {
     return { url: redactUrl(this.config.url), compression: this.config.compression, ...this.transport.info(), lastSeq: this.timeline.lastSeq };
   }
 
   // ---- connection machinery -------------------------------------------------------
 
   private connect(): void {
-    if (!this.started || this.suspended || this.transport.active) return;
+    if (!this.started || this.suspended || this.transport.active || this.account.switching) return;
     if (this.machine.network === 'offline') {
       this.setState(State.offline(reason('NETWORK_DOWN')));
       return;
@@ -241,13 +283,14 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.attempt += 1;
     this.setState(State.connecting(this.attempt));
     if (!this.started || this.suspended || this.transport.active) return; // a status listener stopped or suspended us
-    const url = connectUrl(this.config, this.timeline.lastSeq);
+    const url = connectUrl(this.config, this.timeline.lastSeq, this.account.perAccount ? 'stored' : 'memory');
     this.emitLog('info', `connecting to ${redactUrl(url)} (attempt ${this.attempt})`);
     const refused = this.transport.open(url);
     if (refused) this.scheduleReconnect(refused);
   }
 
   private onReady(hello: ConnectionStatusIn | undefined): void {
+    if (hello?.user_id) this.account.identified(this.config, hello.user_id);
     if (hello) this.timeline.onHello(hello);
     else this.emitLog('warn', 'no connection_status from the server: treating it as a server without acks');
     const info = this.transport.info();
@@ -275,6 +318,9 @@ export class ChatClient extends Emitter<ClientEvents> {
       case 'error':
         this.onServerError(frame.message, frame.code, frame.id);
         break;
+      case 'history_page':
+        this.pager.onPage(frame);
+        break;
       case 'connection_status': // the transport reports it as ready()
       case 'pong':
         break;
@@ -292,6 +338,7 @@ export class ChatClient extends Emitter<ClientEvents> {
   private onClosed(why: Reason, wasReady: boolean): void {
     if (why.detail) why = { ...why, detail: this.scrub(why.detail) };
     this.delivery.detach();
+    this.pager.cancel();
     if (wasReady && this.clock.now() - this.connectedSince >= this.config.stableAfterMs) this.attempt = 0;
     this.emitLog(why.code === 'STOPPED' ? 'info' : 'warn', `connection closed: ${why.code}${why.detail ? ` (${why.detail})` : ''}`);
     if (!this.started) return;
@@ -347,27 +394,4 @@ export class ChatClient extends Emitter<ClientEvents> {
   private scrub(text: string): string {
     return maskSecret(text, this.config.token);
   }
-}
-
-function transportOptions(c: ClientConfig): TransportOptions {
-  return {
-    heartbeatMs: c.heartbeatMs,
-    heartbeatTimeoutMs: c.heartbeatTimeoutMs,
-    helloTimeoutMs: c.helloTimeoutMs,
-    handshakeTimeoutMs: c.handshakeTimeoutMs,
-    compression: c.compression,
-    maxInboundBytes: c.maxInboundBytes,
-    ...(c.tls ? { tls: c.tls } : {}),
-    ...(c.proxy ? { proxy: c.proxy } : {}),
-  };
-}
-
-/** The connection URL: token, resume point and the zlib request are query parameters. */
-function connectUrl(c: ClientConfig, lastSeq: number | undefined): string {
-  const u = new URL(c.url);
-  if (c.token) u.searchParams.set('token', c.token);
-  if (lastSeq !== undefined) u.searchParams.set('since', String(lastSeq));
-  // Ask the server for zlib frames too (our extension; old servers ignore it).
-  if (c.compression === 'zlib') u.searchParams.set('compression', 'zlib');
-  return u.toString();
 }

@@ -54,7 +54,7 @@ const ERROR_CODES: Record<string, Reason['code']> = {
 export const SERVER_ERROR_PAUSE_MS = 500;
 
 export class Delivery {
-  private readonly outbox: Outbox;
+  private outbox: Outbox;
   private readonly pacer = new Pacer(Number.MAX_SAFE_INTEGER, 1);
   private readonly clock: Clock;
   private readonly report: DeliveryReport;
@@ -88,6 +88,17 @@ export class Delivery {
     return { items: this.outbox.list(), ...(problem ? { problem } : {}) };
   }
 
+  /**
+   * Another account's outbox (the server or token changed): the old one is saved and left
+   * with its messages, which go out when that account is used again; nothing stays in flight.
+   */
+  async useOutbox(store: OutboxStore): Promise<{ items: readonly OutboxItem[]; problem?: Reason }> {
+    this.detach();
+    await this.outbox.persist().catch((err) => this.report.log('error', `outbox write failed: ${(err as Error).message}`));
+    this.outbox = new Outbox(store, this.deps.maxOutbox);
+    return this.load();
+  }
+
   /** Resolves once the outbox on disk matches memory (after the writes in flight). */
   persist(): Promise<void> {
     return this.outbox.persist();
@@ -95,6 +106,11 @@ export class Delivery {
 
   has(id: string): boolean {
     return this.outbox.has(id);
+  }
+
+  /** The messages waiting, oldest first. */
+  waiting(): readonly OutboxItem[] {
+    return this.outbox.list();
   }
 
   // ---- the connection ---------------------------------------------------------------

@@ -13,7 +13,6 @@ export class MessageLog {
    * entry on every trim, which was a quarter of the core's CPU under a flood.
    */
   private readonly orders = new Map<string, number>();
-  private serverCounter = 0;
   /** The last `order` given out (see LogEntry.order). */
   private lastOrder = 0;
 
@@ -58,8 +57,21 @@ export class MessageLog {
     return lo;
   }
 
+  /** A key for an entry without id or seq: named after the order it gets, so it stays unique in a stored history too. */
   nextServerKey(): string {
-    return `srv:${++this.serverCounter}`;
+    return `srv:${this.lastOrder + 1}`;
+  }
+
+  /**
+   * Starts from a stored history: `entries` (its newest, oldest first, with their orders)
+   * are in memory, and new entries get orders after `lastOrder`.
+   */
+  restore(entries: readonly LogEntry[], lastOrder: number): void {
+    this.entries = entries.slice();
+    this.orders.clear();
+    for (const e of entries) this.orders.set(e.key, e.order!);
+    this.lastOrder = Math.max(lastOrder, entries.at(-1)?.order ?? 0);
+    this.trimAt = Math.max(this.maxEntries, this.entries.length + Math.ceil(this.maxEntries / 10));
   }
 
   /** The newest `limit` entries, oldest first, and whether older ones exist. */
@@ -102,7 +114,7 @@ export class MessageLog {
   }
 
   addMarker(marker: MarkerEntry['marker'], timestamp: string): MarkerEntry {
-    const entry: MarkerEntry = { kind: 'marker', key: `marker:${++this.serverCounter}`, marker, timestamp };
+    const entry: MarkerEntry = { kind: 'marker', key: `marker:${this.lastOrder + 1}`, marker, timestamp };
     this.upsert(entry);
     return entry;
   }

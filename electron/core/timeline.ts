@@ -3,14 +3,23 @@
  * the resume point (`lastSeq` and its numbering epoch), incoming chat and replies,
  * own messages as they go from pending to sent or failed, and the gap marker.
  *
+ * With an account's history store (history-store.ts) every change is written through
+ * to it, with the resume point, in the same tick: the snapshot after a restart, older
+ * pages, search and dedup against what was shown before come from it, and pages the
+ * server sends for scrolling up are merged into it.
+ *
  * It knows nothing of sockets or the outbox: ChatClient hands it decoded frames and
  * delivery outcomes, and it reports changed entries through `onEntries`.
  */
 import type { LogEntry, MessageEntry, OlderEntries } from '../common/contract';
-import type { Reason } from '../common/errors';
-import type { ChatMessageIn, ChatResponseIn, ConnectionStatusIn } from '../common/protocol';
+import { reason, type Reason } from '../common/errors';
+import type { ChatMessageIn, ChatResponseIn, ConnectionStatusIn, HistoryPageIn } from '../common/protocol';
 import type { Clock } from './clock';
+import { FIRST_ORDER, type HistoryStore, type ResumePoint } from './history-store';
 import { MessageLog } from './message-log';
+
+/** Entries of a stored history loaded into memory at start (the snapshot is 200; more come from the store). */
+const RESTORED_ENTRIES = 1_000;
 
 /** An own message as the timeline shows it while it waits for the server (an outbox item). */
 export interface PendingMessage {
@@ -26,10 +35,16 @@ export interface TimelineDeps {
   /** Name for own messages until the server tells us our user id. */
   user: string;
   onEntries: (entries: LogEntry[]) => void;
+  /** The history store could not be written (reported once per store; the chat goes on). */
+  onProblem?: (why: Reason) => void;
 }
 
 export class Timeline {
-  private readonly log: MessageLog;
+  private log: MessageLog;
+  private history: HistoryStore | undefined;
+  /** False once the server said it keeps nothing older than what the store has. */
+  private serverHasOlder = true;
+  private writeFailed = false;
   private readonly clock: Clock;
   private readonly onEntries: (entries: LogEntry[]) => void;
   private me: string;
@@ -37,13 +52,72 @@ export class Timeline {
   /** Bumped when the server's seq numbering starts over, so id-less keys never collide across it. */
   private seqEpoch = 0;
 
-  constructor(deps: TimelineDeps) {
+  constructor(private readonly deps: TimelineDeps) {
     this.log = new MessageLog(deps.logLimit);
     this.clock = deps.clock;
     this.me = deps.user;
     this.onEntries = deps.onEntries;
   }
 
+  /**
+   * Switches to an account's history (undefined: none, memory only). The log starts over
+   * from its newest entries and its resume point; the previous store is closed.
+   */
+  useHistory(history: HistoryStore | undefined): void {
+    if (this.history !== history) this.history?.close();
+    this.history = history;
+    this.log = new MessageLog(this.deps.logLimit);
+    this.serverHasOlder = true;
+    this.writeFailed = false;
+    const resume = history?.resume() ?? { lastSeq: undefined, epoch: 0 };
+    this.lastSeqSeen = resume.lastSeq;
+    this.seqEpoch = resume.epoch;
+    if (history) this.log.restore(history.newest(Math.min(this.deps.logLimit, RESTORED_ENTRIES)).entries, history.lastOrder() ?? FIRST_ORDER - 1);
+  }
+
+  /** The client stopped: the store is closed, the log stays in memory. */
+  closeHistory(): void {
+    this.history?.close();
+    this.history = undefined;
+  }
+
+  /** Forgets every entry shown (the settings' "Clear history"); the resume point stays. */
+  clear(): void {
+    this.history?.clear();
+    this.log = new MessageLog(this.deps.logLimit);
+    if (this.history) this.log.restore([], this.history.lastOrder() ?? FIRST_ORDER - 1);
+  }
+
+  /** Messages containing `text` (Chinese or Latin, any case for Latin letters), newest first. */
+  search(text: string, limit: number): MessageEntry[] {
+    if (text === '') return [];
+    if (this.history) return this.history.search(text, limit);
+    const needle = text.toLowerCase();
+    const hits = this.log.all().filter((e): e is MessageEntry => e.kind === 'message' && e.text.toLowerCase().includes(needle));
+    return hits.reverse().slice(0, limit);
+  }
+
+  /** The seq to ask the server for older messages before, when the store has run out; undefined when there is nothing to ask. */
+  serverPageBefore(): number | undefined {
+    if (!this.history || !this.serverHasOlder) return undefined;
+    const before = this.history.oldestSeq() ?? (this.lastSeqSeen !== undefined ? this.lastSeqSeen + 1 : undefined);
+    if (before === undefined || before <= Math.max(1, this.history.floorSeq())) return undefined;
+    return before;
+  }
+
+  /** A page of older messages from the server: stored before everything else; returns what was added. */
+  addOlderPage(page: HistoryPageIn): OlderEntries {
+    this.serverHasOlder = page.has_older;
+    if (!this.history) return { entries: [], hasOlder: false };
+    const floor = this.history.floorSeq();
+    const messages = page.messages.filter((m) => (m.seq ?? 0) >= floor).map((m) => this.incoming(m));
+    try {
+      return { entries: this.history.addOlder(messages), hasOlder: page.has_older };
+    } catch (err) {
+      this.writeProblem(err);
+      return { entries: [], hasOlder: false };
+    }
+  }
   /** The highest seq seen: the resume point sent as `since` on the next connection. */
   get lastSeq(): number | undefined {
     return this.lastSeqSeen;
@@ -52,23 +126,25 @@ export class Timeline {
   /** Another server: its numbering has nothing to do with the last one's. */
   forgetResumePoint(): void {
     this.lastSeqSeen = undefined;
+    this.keep([]);
   }
 
   // ---- read side ----------------------------------------------------------------
 
   /** All of the log, or the newest `limit` entries (a window's first page). */
   page(limit?: number): OlderEntries {
-    return limit === undefined ? { entries: this.log.all(), hasOlder: false } : this.log.latest(limit);
+    if (limit === undefined) return { entries: this.log.all(), hasOlder: false };
+    return this.history ? this.history.newest(limit) : this.log.latest(limit);
   }
 
   /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
   before(before: number, limit: number): OlderEntries {
-    return this.log.before(before, limit);
+    return this.history ? this.history.before(before, limit) : this.log.before(before, limit);
   }
 
   /** An own message that failed, to send again under its id; undefined for anything else. */
   failedOwn(key: string): PendingMessage | undefined {
-    const entry = this.log.get(key);
+    const entry = this.lookup(key);
     if (!entry || entry.kind !== 'message' || !entry.own || entry.delivery !== 'failed' || !entry.id) return undefined;
     return { id: entry.id, text: entry.text, createdAt: entry.timestamp };
   }
@@ -78,8 +154,8 @@ export class Timeline {
   /** Own messages shown as pending: restored from the outbox at start, or just queued. */
   showPending(items: readonly PendingMessage[]): MessageEntry[] {
     const entries = items.map((item) => this.pendingEntry(item));
-    entries.forEach((e) => this.log.upsert(e));
-    if (entries.length > 0) this.onEntries(entries);
+    entries.forEach((e) => this.upsert(e));
+    if (entries.length > 0) this.publish(entries);
     return entries;
   }
 
@@ -88,12 +164,12 @@ export class Timeline {
     this.advance(seq);
     const patch: Partial<MessageEntry> = { delivery: 'sent', failure: undefined };
     if (seq !== undefined) patch.seq = seq;
-    this.changed(this.log.update(id, patch));
+    this.changed(this.update(id, patch));
   }
 
   /** The server refused it: shown failed, with the reason, for the person to retry. */
   failed(id: string, failure: Reason): void {
-    this.changed(this.log.update(id, { delivery: 'failed', failure }));
+    this.changed(this.update(id, { delivery: 'failed', failure }));
   }
 
   // ---- what the server says --------------------------------------------------------
@@ -107,7 +183,8 @@ export class Timeline {
       if (this.lastSeqSeen !== undefined) this.seqEpoch += 1;
       this.lastSeqSeen = frame.seq;
     }
-    if (frame.gap) this.onEntries([this.log.addMarker('gap', this.nowIso())]);
+    if (frame.gap) this.publish([this.log.addMarker('gap', this.nowIso())]);
+    else this.keep([]);
   }
 
   /**
@@ -118,23 +195,21 @@ export class Timeline {
     this.advance(frame.seq);
     // Deduplicate by message id; by seq only for frames without one (within one numbering epoch):
     // a seq alone is not an identity once a server has started its numbering over.
-    const key = frame.id ?? (frame.seq !== undefined ? `seq:${this.seqEpoch}:${frame.seq}` : this.log.nextServerKey());
-    const existing = this.log.get(key);
-    if (existing?.kind === 'message' && existing.own) return key;
+    const entry = this.incoming(frame);
+    const existing = this.lookup(entry.key);
+    if (existing?.kind === 'message' && existing.own) return entry.key;
     if (existing) return undefined;
-    const entry: MessageEntry = {
-      kind: 'message',
-      key,
-      user: frame.user ?? 'server',
-      text: frame.message,
-      timestamp: frame.timestamp ?? this.nowIso(),
-      own: false,
-      delivery: 'sent',
-    };
-    if (frame.id !== undefined) entry.id = frame.id;
-    if (frame.seq !== undefined) entry.seq = frame.seq;
     this.add(entry);
     return undefined;
+  }
+
+  /** A message of the room as an entry (not yet in the log). */
+  private incoming(frame: ChatMessageIn): MessageEntry {
+    const key = frame.id ?? (frame.seq !== undefined ? `seq:${this.seqEpoch}:${frame.seq}` : this.log.nextServerKey());
+    const entry: MessageEntry = { kind: 'message', key, user: frame.user ?? 'server', text: frame.message, timestamp: frame.timestamp ?? this.nowIso(), own: false, delivery: 'sent' };
+    if (frame.id !== undefined) entry.id = frame.id;
+    if (frame.seq !== undefined) entry.seq = frame.seq;
+    return entry;
   }
 
   /** `chat_response`: the server itself answered (the design notes' echo). */
@@ -156,12 +231,58 @@ export class Timeline {
   }
 
   private add(entry: MessageEntry): void {
-    this.log.upsert(entry);
-    this.onEntries([entry]);
+    this.upsert(entry);
+    this.publish([entry]);
   }
 
   private changed(entry: MessageEntry | undefined): void {
-    if (entry) this.onEntries([entry]);
+    if (entry) this.publish([entry]);
+  }
+
+  /** In memory, or (older than memory holds) in the store. */
+  private lookup(key: string): LogEntry | undefined {
+    return this.log.get(key) ?? this.history?.get(key);
+  }
+
+  /** Into the memory log; an entry only the store still holds keeps its place there (stamped with its order) and stays out of memory. */
+  private upsert(entry: LogEntry): void {
+    const stored = this.log.get(entry.key) ? undefined : this.history?.get(entry.key);
+    if (stored) entry.order = stored.order;
+    else this.log.upsert(entry);
+  }
+
+  private update(key: string, patch: Partial<Omit<MessageEntry, 'kind' | 'key'>>): MessageEntry | undefined {
+    const prev = this.lookup(key);
+    if (!prev || prev.kind !== 'message') return undefined;
+    const next: MessageEntry = { ...prev, ...patch };
+    if (patch.failure === undefined && 'failure' in patch) delete next.failure;
+    this.upsert(next);
+    return next;
+  }
+
+  /** Written through to the store (with the resume point), then reported. */
+  private publish(entries: LogEntry[]): void {
+    this.keep(entries);
+    this.onEntries(entries);
+  }
+
+  private keep(entries: readonly LogEntry[]): void {
+    if (!this.history) return;
+    try {
+      this.history.put(entries, this.resumePoint());
+    } catch (err) {
+      this.writeProblem(err);
+    }
+  }
+
+  private resumePoint(): ResumePoint {
+    return { lastSeq: this.lastSeqSeen, epoch: this.seqEpoch };
+  }
+
+  private writeProblem(err: unknown): void {
+    if (this.writeFailed) return;
+    this.writeFailed = true;
+    this.deps.onProblem?.(reason('HISTORY_WRITE_FAILED', `${this.history?.file ?? 'history'}: ${(err as Error).message}`));
   }
 
   private pendingEntry(item: PendingMessage): MessageEntry {

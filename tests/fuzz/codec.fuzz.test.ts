@@ -12,6 +12,7 @@ import {
   decodeClientFrame,
   decodeServerFrame,
   encodeFrame,
+  MAX_HISTORY_PAGE,
   MAX_ID_LENGTH,
   MAX_INBOUND_FRAME_BYTES,
   type DecodeResult,
@@ -85,6 +86,13 @@ function wellFormedServer(r: DecodeResult<ServerFrame>): void {
       assert.equal(typeof f.message, 'string');
       for (const k of ['code', 'id'] as const) if (k in f) assert.equal(typeof f[k], 'string');
       break;
+    case 'history_page':
+      assert.equal(typeof f.has_older, 'boolean');
+      for (const m of f.messages as Array<Record<string, unknown>>) {
+        assert.ok(m.type === 'chat_message' && typeof m.message === 'string' && isSeq(m.seq));
+        if ('timestamp' in m) assert.ok(isIso(m.timestamp));
+      }
+      break;
   }
 }
 
@@ -93,6 +101,10 @@ function wellFormedClient(r: DecodeResult<ClientFrame>): void {
   if (!r.ok) return;
   const f = r.frame;
   assert.ok((KNOWN_CLIENT_TYPES as readonly string[]).includes(f.type));
+  if (f.type === 'history') {
+    assert.ok(Number.isSafeInteger(f.before) && f.before >= 0 && f.limit >= 1 && f.limit <= MAX_HISTORY_PAGE);
+    return;
+  }
   assert.equal(typeof f.timestamp, 'string');
   assert.ok(!Number.isNaN(Date.parse(f.timestamp)) || typeof f.timestamp === 'string');
   if (f.type === 'chat_message') {
@@ -251,7 +263,7 @@ test('regression: a numeric timestamp outside the Date range is ignored, not a R
     const ping = JSON.stringify({ type: 'ping', timestamp: ts });
     const c = noThrow('decodeClientFrame', () => decodeClientFrame(ping, 1024), ping);
     assert.ok(c.ok);
-    assert.equal(c.frame.timestamp, new Date(0).toISOString());
+    assert.equal((c.frame as { timestamp?: string }).timestamp, new Date(0).toISOString());
   }
   // In range still converts.
   const ok = decodeServerFrame(JSON.stringify({ type: 'pong', timestamp: 0 }));

@@ -90,8 +90,8 @@ export function installTraps(): Traps {
 
 // ---- hostile text ----------------------------------------------------------------------
 
-export const KNOWN_SERVER_TYPES = ['connection_status', 'chat_message', 'chat_response', 'ack', 'error', 'pong'] as const;
-export const KNOWN_CLIENT_TYPES = ['chat_message', 'ping'] as const;
+export const KNOWN_SERVER_TYPES = ['connection_status', 'chat_message', 'chat_response', 'ack', 'error', 'pong', 'history_page'] as const;
+export const KNOWN_CLIENT_TYPES = ['chat_message', 'ping', 'history'] as const;
 
 /** Strings that are not UTF-8: random bytes decoded the way ws / Buffer do (U+FFFD for bad sequences). */
 export const invalidUtf8Bytes = fc.oneof(
