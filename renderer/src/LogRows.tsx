@@ -95,10 +95,8 @@ function DeliveryState({ entry, t, locale, retryError, onRetry }: Omit<RowProps,
       {entry.delivery === 'failed' && (
         <div className="msg-state state-failed" data-testid="delivery-failed">
           <IconAlert />
-          <span data-testid="failure-reason">
-            {t.failed}
-            {failure ? `: ${reasonText(failure, locale)}` : ''}
-          </span>
+          {/* The locale's own punctuation: "未发送：连接已断开", "Not sent: connection lost". */}
+          <span data-testid="failure-reason">{failure ? t.sendFailed(reasonText(failure, locale)) : t.failed}</span>
           {entry.own && (
             <button type="button" className="button button-small button-danger" data-testid="retry" onClick={() => onRetry(entry.key)}>
               <IconRetry />
