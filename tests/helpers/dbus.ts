@@ -316,3 +316,29 @@ export async function matchRuleCount(address: string): Promise<number> {
     bus.disconnect();
   }
 }
+
+/**
+ * A StatusNotifierWatcher as KDE and deepin's dock export it (org.kde.StatusNotifierWatcher at
+ * /StatusNotifierWatcher): `IsStatusNotifierHostRegistered`, and the host signals. A test
+ * registers or unregisters "the dock's" host with setHost().
+ */
+export class SniWatcher extends Interface {
+  IsStatusNotifierHostRegistered: boolean;
+  constructor(host: boolean) {
+    super('org.kde.StatusNotifierWatcher');
+    this.IsStatusNotifierHostRegistered = host;
+  }
+  StatusNotifierHostRegistered(): void {}
+  StatusNotifierHostUnregistered(): void {}
+  setHost(host: boolean): void {
+    this.IsStatusNotifierHostRegistered = host;
+    if (host) this.StatusNotifierHostRegistered();
+    else this.StatusNotifierHostUnregistered();
+  }
+}
+SniWatcher.configureMembers({
+  properties: { IsStatusNotifierHostRegistered: { signature: 'b', access: 'read' } },
+  signals: { StatusNotifierHostRegistered: { signature: '' }, StatusNotifierHostUnregistered: { signature: '' } },
+});
+
+export const SNI = { name: 'org.kde.StatusNotifierWatcher', path: '/StatusNotifierWatcher' };
