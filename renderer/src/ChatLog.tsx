@@ -11,7 +11,8 @@ import { useVirtualizer, type ReactVirtualizer, type Virtualizer } from '@tansta
 import type { OlderEntries } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import type { Locale, Strings, TimeFormatters } from './i18n';
-import { GapRow, MessageRow } from './LogRows';
+import { rowPlace } from './grouping';
+import { DaySeparator, GapRow, MessageRow } from './LogRows';
 import type { EntryStore } from './store';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
@@ -80,12 +81,15 @@ export function ChatLog(props: ChatLogProps) {
           {items.map((item) => {
             const entry = store.at(item.index);
             if (!entry) return null;
+            // From the neighbour above only: O(1) per row in view, whatever the log's length.
+            const place = rowPlace(entry, store.at(item.index - 1));
             return (
-              <div key={item.key} className="row" data-index={item.index} ref={virtualizer.measureElement}>
+              <div key={item.key} className={place.continued ? 'row row-continued' : 'row'} data-index={item.index} ref={virtualizer.measureElement}>
+                {place.dayStart && <DaySeparator label={fmt.day(entry.timestamp, t)} />}
                 {entry.kind === 'marker' ? (
                   <GapRow entry={entry} t={t} />
                 ) : (
-                  <MessageRow entry={entry} t={t} locale={locale} fmt={fmt} retryError={retryErrors.get(entry.key)} onRetry={onRetry} />
+                  <MessageRow entry={entry} t={t} locale={locale} fmt={fmt} retryError={retryErrors.get(entry.key)} onRetry={onRetry} continued={place.continued} />
                 )}
               </div>
             );

@@ -1,4 +1,4 @@
-/** The rows of the chat log: a message (with its delivery state) or a gap marker. */
+/** The rows of the chat log: a message (with its delivery state), a gap marker, a day separator. */
 import { memo } from 'react';
 import type { LogEntry, MarkerEntry, MessageEntry } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
@@ -37,30 +37,52 @@ export const GapRow = memo(function GapRow({ entry, t }: { entry: MarkerEntry; t
   );
 });
 
-export const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retryError, onRetry }: RowProps & { entry: MessageEntry }) {
+/** Above the first message of a day: "今天" / "Today", "昨天" / "Yesterday", else the date. */
+export function DaySeparator({ label }: { label: string }) {
+  return (
+    <div className="day-sep" data-testid="day-separator" role="separator" aria-label={label}>
+      <span className="day-sep-line" aria-hidden="true" />
+      <span className="day-sep-text" aria-hidden="true">
+        {label}
+      </span>
+      <span className="day-sep-line" aria-hidden="true" />
+    </div>
+  );
+}
+
+/**
+ * One message. `continued`: the same sender as the message above, within five minutes:
+ * no avatar and the name is for screen readers only; the time shows on hover or focus
+ * (it is focusable there, so the keyboard reaches it too).
+ */
+export const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retryError, onRetry, continued }: RowProps & { entry: MessageEntry; continued: boolean }) {
   const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
   const sender = entry.fromServer ? t.server : entry.user;
   return (
     <article
-      className={`msg msg-${kind} msg-${entry.delivery}`}
+      className={`msg msg-${kind} msg-${entry.delivery}${continued ? ' msg-continued' : ''}`}
       data-testid="message"
       data-key={entry.key}
       data-own={entry.own ? 'true' : 'false'}
       data-delivery={entry.delivery}
+      data-continued={continued ? 'true' : 'false'}
     >
-      {kind === 'other' && (
-        <div className={`avatar avatar-c${colourOf(entry.user)}`} aria-hidden="true">
-          {initialOf(entry.user)}
-        </div>
-      )}
+      {kind === 'other' &&
+        (continued ? (
+          <div className="avatar-space" aria-hidden="true" />
+        ) : (
+          <div className={`avatar avatar-c${colourOf(entry.user)}`} aria-hidden="true">
+            {initialOf(entry.user)}
+          </div>
+        ))}
       <div className="msg-body">
         <div className="msg-meta">
           <span className="msg-sender" data-testid="message-sender">
             {sender}
           </span>
           {entry.own && <span className="msg-you">{t.youTag}</span>}
-          <time className="msg-time" data-testid="message-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)}>
-            {fmt.short(entry.timestamp)}
+          <time className="msg-time" data-testid="message-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)} tabIndex={continued ? 0 : undefined}>
+            {fmt.time(entry.timestamp)}
           </time>
         </div>
         <div className="bubble">

@@ -27,6 +27,8 @@ export const en: Strings = {
   failed: 'Not sent',
   retry: 'Retry',
   gap: 'Earlier messages may be missing',
+  today: 'Today',
+  yesterday: 'Yesterday',
   newMessages: (n) => (n === 1 ? '1 new message ↓' : `${n} new messages ↓`),
   inputLabel: 'Message',
   placeholder: 'Write a message…',

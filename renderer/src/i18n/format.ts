@@ -8,18 +8,36 @@ export function reasonText(code: ReasonCode, locale: Locale): string {
   return describeReason(code, locale);
 }
 
-/** Formats a message time: just the time today, date and time otherwise. */
+/** The words for the two nearest days (Strings.today / Strings.yesterday). */
+export interface DayWords {
+  today: string;
+  yesterday: string;
+}
+
+function dayNumber(d: Date): number {
+  return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 86_400_000;
+}
+
+/** Formats message times (the day is said by the day separators above them) and numbers, via Intl. */
 export function timeFormatters(locale: Locale) {
   const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
-  const dateTime = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
   const full = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' });
   const number = new Intl.NumberFormat(locale);
   return {
-    short(iso: string, now = new Date()): string {
+    /** The time of day only ("14:05", "2:05 PM"). */
+    time(iso: string): string {
+      const d = new Date(iso);
+      return Number.isNaN(d.getTime()) ? '' : time.format(d);
+    },
+    /** A day separator's label: today, yesterday, else the date in the locale. */
+    day(iso: string, words: DayWords, now = new Date()): string {
       const d = new Date(iso);
       if (Number.isNaN(d.getTime())) return '';
-      const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
-      return (sameDay ? time : dateTime).format(d);
+      const ago = dayNumber(now) - dayNumber(d);
+      if (ago === 0) return words.today;
+      if (ago === 1) return words.yesterday;
+      return date.format(d);
     },
     full(iso: string): string {
       const d = new Date(iso);

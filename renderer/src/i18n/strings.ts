@@ -34,6 +34,9 @@ export interface Strings {
   failed: string;
   retry: string;
   gap: string;
+  /** Day separators in the log. */
+  today: string;
+  yesterday: string;
   newMessages: (count: number) => string;
   inputLabel: string;
   placeholder: string;

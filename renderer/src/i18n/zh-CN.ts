@@ -27,6 +27,8 @@ export const zh: Strings = {
   failed: '未发送',
   retry: '重试',
   gap: '更早的消息可能缺失',
+  today: '今天',
+  yesterday: '昨天',
   newMessages: (n) => `${n} 条新消息 ↓`,
   inputLabel: '消息',
   placeholder: '输入消息…',
