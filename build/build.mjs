@@ -2,11 +2,13 @@
 //   dist/electron/main.js     main process (CommonJS; electron and runtime deps stay external)
 //   dist/electron/preload.js  sandboxed preload: one self-contained file (it may only require 'electron')
 //   dist/renderer/            the React UI (Vite)
+//   dist/electron/tray/       the tray icon's looks, rendered from build/icon.svg (build/tray-icons.mjs)
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
+import { generateTrayIcons } from './tray-icons.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -14,6 +16,7 @@ const runtimeDeps = Object.keys(pkg.dependencies ?? {});
 const only = process.argv[2];
 
 async function buildElectron() {
+  await generateTrayIcons();
   await esbuild({
     entryPoints: { main: path.join(root, 'electron/main/index.ts') },
     outdir: path.join(root, 'dist/electron'),

@@ -4,10 +4,10 @@
  * There is deliberately no generic invoke/send: each channel is named here.
  */
 import type { Reason } from './errors';
-import type { Compression, LanguageSetting, SettingsKey } from './settings-fields';
+import type { Compression, LanguageSetting, SettingsKey, SwitchSetting } from './settings-fields';
 import type { Status } from './state';
 
-export type { Compression, LanguageSetting, SettingsKey };
+export type { Compression, LanguageSetting, SettingsKey, SwitchSetting };
 
 export type Delivery = 'pending' | 'sent' | 'failed';
 
@@ -90,6 +90,10 @@ export interface SettingsView {
   proxyHasPassword: boolean;
   compression: Compression;
   language: LanguageSetting;
+  /** Keep running in the tray when the window is closed (only where a tray host exists). */
+  closeToTray: SwitchSetting;
+  /** Start UOS Chat (to the tray) at login. */
+  autostart: SwitchSetting;
   /** Set by environment variables or flags, which win over the settings file. */
   overridden: SettingsKey[];
 }
@@ -103,6 +107,8 @@ export interface SettingsPatchIn {
   proxy?: string;
   compression?: Compression;
   language?: LanguageSetting;
+  closeToTray?: SwitchSetting;
+  autostart?: SwitchSetting;
 }
 
 /** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices, a proxy. */

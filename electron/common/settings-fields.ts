@@ -11,9 +11,12 @@
 
 export const COMPRESSIONS = ['deflate', 'zlib', 'off'] as const;
 export const LANGUAGES = ['auto', 'zh-CN', 'en'] as const;
+/** A yes/no setting. */
+export const SWITCHES = ['on', 'off'] as const;
 
 export type Compression = (typeof COMPRESSIONS)[number];
 export type LanguageSetting = (typeof LANGUAGES)[number];
+export type SwitchSetting = (typeof SWITCHES)[number];
 
 /**
  * How a value is checked: `ws-url` a ws:// or wss:// URL, `token` no whitespace, `path` a file path, `choice` one of `values`,
@@ -100,6 +103,30 @@ export const SETTINGS_FIELDS = {
     values: LANGUAGES,
     secret: false,
     default: 'auto',
+  },
+  // Closing the window leaves the app in the tray, where a tray host is registered (else closing quits).
+  closeToTray: {
+    env: 'UOS_CHAT_CLOSE_TO_TRAY',
+    flag: '--close-to-tray',
+    flagValue: SWITCHES.join('|'),
+    cli: false,
+    check: 'choice',
+    maxLength: 8,
+    values: SWITCHES,
+    secret: false,
+    default: 'on',
+  },
+  // An XDG autostart entry (~/.config/autostart) that starts the app to the tray at login.
+  autostart: {
+    env: 'UOS_CHAT_AUTOSTART',
+    flag: '--autostart',
+    flagValue: SWITCHES.join('|'),
+    cli: false,
+    check: 'choice',
+    maxLength: 8,
+    values: SWITCHES,
+    secret: false,
+    default: 'off',
   },
 } as const satisfies Record<string, SettingsFieldSpec>;
 

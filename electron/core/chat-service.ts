@@ -73,6 +73,8 @@ export class ChatService {
       proxyHasPassword: false,
       compression: client.diagnostics().compression,
       language: 'auto',
+      closeToTray: 'off',
+      autostart: 'off',
       overridden: [],
     }),
     private readonly schedule: FrameScheduler = frameScheduler,

@@ -95,6 +95,8 @@ export class SettingsStore {
       proxyHasPassword: proxyHasPassword(s.proxy),
       compression: s.compression,
       language: s.language,
+      closeToTray: s.closeToTray,
+      autostart: s.autostart,
       overridden: SETTINGS_KEYS.filter((f) => this.options.overrides[f] !== undefined),
     };
   }

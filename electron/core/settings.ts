@@ -15,6 +15,7 @@ import {
   type LanguageSetting,
   type SettingsFieldSpec,
   type SettingsKey,
+  type SwitchSetting,
 } from '../common/settings-fields';
 import { checkProxySetting } from './proxy-decision';
 
@@ -32,6 +33,10 @@ export interface Settings {
   proxy: string;
   compression: Compression;
   language: Language;
+  /** Closing the window keeps the app running in the tray (where a tray host exists). */
+  closeToTray: SwitchSetting;
+  /** Start the app (to the tray) at login: an XDG autostart entry. */
+  autostart: SwitchSetting;
 }
 
 /** The reference server started by `npm start` listens here. */
@@ -43,6 +48,8 @@ export const defaultSettings: Settings = {
   proxy: SETTINGS_FIELDS.proxy.default,
   compression: SETTINGS_FIELDS.compression.default,
   language: SETTINGS_FIELDS.language.default,
+  closeToTray: SETTINGS_FIELDS.closeToTray.default,
+  autostart: SETTINGS_FIELDS.autostart.default,
 };
 
 export type SettingsPatch = Partial<Omit<Settings, 'version'>>;

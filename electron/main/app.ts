@@ -14,7 +14,8 @@ import { describeProxyReport, desktopProxyWiring } from './proxy';
 import { describeLaunch, readLaunchInfo } from '../core/launch-flags';
 import { MachineMonitor } from '../core/machine-monitor';
 import { noticesFor, openNotices } from '../core/notices';
-import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../core/settings';
+import { formatSettingsProblem, settingsFromArgs, settingsFromEnv, type Settings } from '../core/settings';
+import type { SettingsKey } from '../common/settings-fields';
 import { SettingsStore, type SecretBox } from '../core/settings-store';
 import type { Logger } from '../core/logger';
 import { secretsOf } from '../core/redact';
@@ -25,7 +26,8 @@ import { registerIpc } from './ipc';
 import { watchLifecycle } from './lifecycle';
 import { hardenContents, hardenSession } from './security';
 import { appSupport } from './support';
-import { openChatWindow, type ChatWindowHandle } from './window';
+import { openKeepRunning, type KeepRunning } from './keep-running';
+import { openChatWindow, type ChatWindowHandle, type ChatWindowOptions } from './window';
 
 export type ElectronModule = typeof Electron;
 
@@ -74,7 +76,7 @@ export async function runMain(
   if (lifecycle.quitting()) return undefined;
 
   const userData = app.getPath('userData');
-  const { settings, client: core } = await openSettingsAndCore(electron, userData, argv, env, logger);
+  const { settings, client: core, onSaved } = await openSettingsAndCore(electron, userData, argv, env, logger);
   const facts = {
     env,
     launch,
@@ -91,11 +93,15 @@ export async function runMain(
   // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
   const machine = new MachineMonitor({ target: core, log: logger.for('monitor').info });
 
-  const chatWindow = await openSecuredWindow(electron, paths, { service, client: core, userData, logger });
-
+  // The tray, closing into it, --hidden and autostart (keep-running.ts); quitting always goes through app.quit().
+  const iconDir = path.join(path.dirname(paths.preload), 'tray');
+  const shell = await openKeepRunning(electron, { settings: () => settings.current(), client: core, quitting: lifecycle.quitting, userData, env, iconDir, log });
+  onSaved.shell = shell.settingsChanged;
+  const chatWindow = await openSecuredWindow(electron, paths, { service, client: core, userData, logger }, shellWindowOptions(shell, argv));
+  shell.attachWindow(chatWindow);
   // Single instance; quitting first finishes the core, outbox, settings and window state (lifecycle.ts).
   lifecycle.windowOpened(() => chatWindow.focus());
-  lifecycle.beforeExit(() => [machine.stop(), core.stop(), chatWindow.saveForExit(), settings.settled()]);
+  lifecycle.beforeExit(() => [machine.stop(), core.stop(), chatWindow.saveForExit(), settings.settled(), shell.stop()]);
 
   // The monitor first, so the first connection attempt already knows if the machine is offline.
   await machine.start();
@@ -109,6 +115,7 @@ async function openSecuredWindow(
   electron: ElectronModule,
   paths: MainPaths,
   o: { service: ChatService; client: ChatClient; userData: string; logger: Logger },
+  shell: Pick<ChatWindowOptions, 'hidden' | 'keepOnClose' | 'onUnread' | 'onVisibility'> = {},
 ): Promise<ChatWindowHandle> {
   const { app, ipcMain, session } = electron;
   hardenSession(session.defaultSession);
@@ -125,7 +132,23 @@ async function openSecuredWindow(
     state: await loadWindowState(windowStateFile),
     saveState: (state) => saveWindowState(windowStateFile, state),
     log: o.logger.for('main').info,
+    ...shell,
   });
+}
+
+/** Told of every saved change after the store applies it: the tray and autostart (late-bound: they come after the store). */
+interface SavedHooks {
+  shell?: (s: Settings, changed: SettingsKey[]) => void;
+}
+
+/** What the window takes from the tray: --hidden (only with a tray host: else it could not be found again), close into the tray, unread. */
+function shellWindowOptions(shell: KeepRunning, argv: readonly string[]): Pick<ChatWindowOptions, 'hidden' | 'keepOnClose' | 'onUnread' | 'onVisibility'> {
+  return {
+    hidden: argv.includes('--hidden') && shell.mayStartHidden(),
+    keepOnClose: shell.keepOnClose,
+    onUnread: shell.setUnread,
+    onVisibility: shell.visibilityChanged,
+  };
 }
 
 /** Settings (file, environment, flags) and the client they configure; saving applies to the client. */
@@ -135,7 +158,8 @@ async function openSettingsAndCore(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   logger: Logger,
-): Promise<{ settings: SettingsStore; client: ChatClient }> {
+): Promise<{ settings: SettingsStore; client: ChatClient; onSaved: SavedHooks }> {
+  const onSaved: SavedHooks = {};
   const log = logger.for('settings').warn;
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
@@ -149,7 +173,8 @@ async function openSettingsAndCore(
     overrides: { ...fromEnv.patch, ...fromArgs.patch },
     secrets: safeStorageBox(electron.safeStorage),
     apply: (s, changed) => {
-      if (!client || changed.every((f) => f === 'language')) return;
+      onSaved.shell?.(s, changed);
+      if (!client || changed.every((f) => !CONNECTION_FIELDS.has(f))) return;
       client.reconfigure(settingsToClientConfig(s, trustedCas(s.caFile, log), proxy));
     },
   });
@@ -161,8 +186,11 @@ async function openSettingsAndCore(
     outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
   });
   client.on('log', (l) => logger.for('core').at(l.level, l.message));
-  return { settings, client };
+  return { settings, client, onSaved };
 }
+
+/** The settings a change of which reconfigures the connection (not the language, the tray or autostart). */
+const CONNECTION_FIELDS = new Set<SettingsKey>(['serverUrl', 'token', 'caFile', 'proxy', 'compression']);
 
 /** Node's roots + the person's bundle + UOS and Debian bundles, read by us (not NODE_EXTRA_CA_CERTS, which fuses disable). */
 function trustedCas(caFile: string | undefined, log: (line: string) => void): CaBundle {

@@ -26,11 +26,21 @@ export interface ChatWindowOptions {
   state: WindowState;
   saveState: (state: WindowState) => Promise<void>;
   log: (line: string) => void;
+  /** Started with --hidden: not shown once painted (the tray or a notification click shows it). */
+  hidden?: boolean;
+  /** Asked on the window's 'close': true keeps the app running, the window only hidden (keep-running.ts). */
+  keepOnClose?: () => boolean;
+  /** The unread count changed (the tray shows it). */
+  onUnread?: (unread: number) => void;
+  /** The window was shown or hidden. */
+  onVisibility?: () => void;
 }
 
 export interface ChatWindowHandle {
   window(): Electron.BrowserWindow | undefined;
   focus(): void;
+  hide(): void;
+  visible(): boolean;
   /**
    * For quitting: saves the size and position now, while the window still exists (on app.quit()
    * the process ends right after the windows close, before a save started there could finish),
@@ -47,23 +57,31 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
     win.show();
     win.focus();
   };
-  const attention = windowAttention(electron.Notification, o.client, () => win, focus);
+  const attention = windowAttention(electron.Notification, o.client, () => win, focus, o.onUnread);
+  if (o.hidden) attention.setFocused(false); // nobody sees it: count unread and notify
 
   const w = secureChatWindow(electron.BrowserWindow, o);
   win = w;
   const detach = o.service.attach({ push: (channel, payload) => w.webContents.send(channel, payload) });
   w.on('focus', () => attention.setFocused(true));
   w.on('blur', () => attention.setFocused(false));
+  w.on('hide', () => (attention.setFocused(false), o.onVisibility?.()));
+  w.on('show', () => o.onVisibility?.());
+  w.on('close', (e) => {
+    if (o.keepOnClose?.()) (e.preventDefault(), w.hide()); // into the tray; never during app.quit()
+  });
   const state = windowStateSaver(w, o);
   w.on('closed', () => {
     detach();
     attention.dispose();
     if (win === w) win = undefined;
   });
-  w.once('ready-to-show', () => w.show());
+  w.once('ready-to-show', () => o.hidden || w.show());
   void w.loadFile(o.paths.indexHtml);
 
-  return { window: () => win, focus, saveForExit: state.saveForExit };
+  const hide = () => win?.hide();
+  const visible = () => Boolean(win && !win.isDestroyed() && win.isVisible());
+  return { window: () => win, focus, hide, visible, saveForExit: state.saveForExit };
 }
 
 /** The window itself: remembered bounds, secure preferences, hardened contents; shown once it has painted. */
@@ -90,10 +108,11 @@ function windowAttention(
   client: ChatClient,
   win: () => Electron.BrowserWindow | undefined,
   focus: () => void,
+  onUnread?: (unread: number) => void,
 ): { setFocused(focused: boolean): void; dispose(): void } {
   const notifications = heldNotifications(Notification, focus);
   const attention = new Attention(
-    { setTitle: (title) => win()?.setTitle(title), notify: notifications.show },
+    { setTitle: (title) => (win()?.setTitle(title), onUnread?.(attention.unreadCount)), notify: notifications.show },
     { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
   );
   const offEntries = client.on('entries', (entries) => attention.onEntries(entries));

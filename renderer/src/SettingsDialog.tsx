@@ -14,6 +14,7 @@ import { useId, useRef } from 'react';
 import type { ProblemText, Strings } from './i18n';
 import { IconAlert } from './Icons';
 import { CaFileField, CompressionField, LanguageField, ProxyField, ServerUrlField, TokenField, type FieldFrame } from './SettingsFields';
+import { ShellFields } from './SettingsShellFields';
 import { SupportSection } from './SettingsSupport';
 import { useModalDialog } from './useModalDialog';
 import { useSettingsForm, type SettingsFormProps } from './useSettingsForm';
@@ -56,6 +57,7 @@ export function SettingsDialog(props: SettingsFormProps) {
             <CompressionField f={f} value={draft.compression} onChange={(v) => set('compression', v)} />
             <LanguageField f={f} value={draft.language} onChange={(v) => set('language', v)} />
           </div>
+          <ShellFields f={f} closeToTray={draft.closeToTray} autostart={draft.autostart} onChange={(field, v) => set(field, v)} />
           <SupportSection t={t} id={f.id} />
         </div>
 

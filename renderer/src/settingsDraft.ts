@@ -26,6 +26,8 @@ export function draftOf(view: SettingsView): Draft {
     proxy: proxyMode === 'manual' ? view.proxy : '',
     compression: view.compression,
     language: view.language,
+    closeToTray: view.closeToTray,
+    autostart: view.autostart,
   };
 }
 
@@ -40,6 +42,8 @@ const CHANGES: { [K in SettingsKey]: (view: SettingsView, d: Draft) => SettingsP
   proxy: (view, d) => ifChanged(d.proxyMode === 'manual' ? d.proxy.trim() : d.proxyMode, view.proxy),
   compression: (view, d) => ifChanged(d.compression, view.compression),
   language: (view, d) => ifChanged(d.language, view.language),
+  closeToTray: (view, d) => ifChanged(d.closeToTray, view.closeToTray),
+  autostart: (view, d) => ifChanged(d.autostart, view.autostart),
 };
 
 /** Only what changed, and nothing the environment or a flag decides. */

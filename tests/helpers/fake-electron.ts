@@ -12,6 +12,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { chromiumFileUrl, createIpc, createRendererSide, type FakeFrame } from './fake-electron-ipc';
+import { createTrayModule } from './fake-electron-tray';
 
 export { chromiumFileUrl, type FakeFrame } from './fake-electron-ipc';
 
@@ -28,6 +29,10 @@ export interface FakeElectronOptions {
   singleInstanceLock?: boolean;
   /** session.defaultSession.resolveProxy's answer for a URL, in PAC form (default 'DIRECT'). */
   resolveProxy?: (url: string) => string;
+  /** A StatusNotifier host shows tray icons (deepin's dock); false: none does (fake-electron-tray.ts). Default true. */
+  trayHost?: boolean;
+  /** app.getLocale() (default 'en-US'). */
+  locale?: string;
 }
 
 /**
@@ -126,6 +131,8 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
   };
 
   const app = createApp();
+  const trayState = { host: options.trayHost ?? true };
+  const tray = createTrayModule(() => app.ready, () => trayState.host);
   let lastRenderer: ReturnType<typeof rendererModule> | undefined;
 
   class FakeBrowserWindow extends EventEmitter {
@@ -143,6 +150,7 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
       // "You cannot use this module until the ready event of the app module is emitted" (BrowserWindow docs).
       if (!app.ready) throw new Error('Cannot create BrowserWindow before app is ready');
       this.title = options.title ?? '';
+      this.visible = options.show !== false; // show defaults to true (BrowserWindowConstructorOptions)
       this.bounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width ?? 800, height: options.height ?? 600 };
       windows.push(this);
       app.emit('web-contents-created', {}, this.webContents);
@@ -157,8 +165,24 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
       queueMicrotask(() => this.emit('ready-to-show'));
       return Promise.resolve();
     }
+    /** Visible after show() until hide() (BrowserWindow docs, show/hide/isVisible). */
+    visible = false;
     show() {
       this.live();
+      if (this.visible) return;
+      this.visible = true;
+      this.emit('show'); // BrowserWindow docs, event 'show'
+      hooks.emit('window-shown');
+    }
+    hide() {
+      this.live();
+      if (!this.visible) return;
+      this.visible = false;
+      this.emit('hide'); // event 'hide'; no 'blur' here (harsher: Electron may or may not send one first)
+    }
+    isVisible() {
+      this.live();
+      return this.visible;
     }
     /**
      * A request: with focus-stealing prevention (KWin's FocusStealingPreventionLevel, deepin's
@@ -308,6 +332,7 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     Notification: FakeNotification,
     safeStorage,
     session: { defaultSession: session },
+    ...tray.module,
   };
 
   /** The renderer side for the window's preload: what a sandboxed preload may require('electron') for. */
@@ -335,6 +360,11 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     clickNotification,
     safeStorage,
     desktop,
+    trayState,
+    trays: tray.trays,
+    trayHooks: tray.trayHooks,
+    shownTray: tray.shownTray,
+    clickTrayItem: tray.clickTrayItem,
   };
 
   /**
@@ -374,6 +404,11 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
       },
       requestSingleInstanceLock: () => self.singleInstance,
       getVersion: () => '0.0.0-standin',
+      // "This API must be called after the ready event is emitted" (app.getLocale docs).
+      getLocale: () => {
+        if (!self.ready) throw new Error('fake electron: app.getLocale() before ready');
+        return options.locale ?? 'en-US';
+      },
       whenReady: () => readyPromise,
       isReady: () => self.ready,
       getPath(name: string) {
@@ -458,6 +493,7 @@ interface FakeAppT extends EventEmitter {
   commandLine: { appendSwitch(name: string, value?: string): void };
   requestSingleInstanceLock(): boolean;
   getVersion(): string;
+  getLocale(): string;
   whenReady(): Promise<void>;
   isReady(): boolean;
   getPath(name: string): string;

@@ -19,6 +19,8 @@ export interface ChildConfig {
   /** The built main.js to boot. */
   main: string;
   fake?: Omit<FakeElectronOptions, 'onExit'>;
+  /** Command-line arguments for main (process.argv), e.g. --hidden. */
+  args?: string[];
 }
 
 const config = JSON.parse(process.env.UOS_CHAT_STANDIN_CHILD ?? '{}') as ChildConfig;
@@ -36,6 +38,12 @@ fake.app.on('web-contents-created', (_e: unknown, wc: FakeWebContents) => {
     if (channel === 'chat:status') out({ ev: 'status', kind: payload.connection?.kind });
   });
 });
+const trayNow = () => {
+  const t = fake.shownTray();
+  return t ? { image: t.image.split('/').pop(), tooltip: t.tooltip, menu: t.menu.map(({ label, type, enabled }) => ({ label, type, enabled })) } : null;
+};
+fake.trayHooks.on('tray-changed', () => out({ ev: 'tray', tray: trayNow() }));
+fake.hooks.on('window-shown', () => out({ ev: 'window-shown' }));
 fake.hooks.on('notification', (index: number) => out({ ev: 'notification', index, options: fake.notifications[index]!.options }));
 
 const win = () => {
@@ -48,7 +56,8 @@ declare const gc: (() => void) | undefined;
 
 const commands: Record<string, (arg: any) => unknown> = {
   state: () => ({
-    windows: fake.windows.map((w) => ({ bounds: w.bounds, focused: w.focused, title: w.title, frameUrl: w.webContents.mainFrame.url, options: { x: w.options.x, y: w.options.y, width: w.options.width, height: w.options.height } })),
+    tray: trayNow(),
+    windows: fake.windows.map((w) => ({ visible: w.visible, bounds: w.bounds, focused: w.focused, title: w.title, frameUrl: w.webContents.mainFrame.url, options: { x: w.options.x, y: w.options.y, width: w.options.width, height: w.options.height } })),
     notifications: fake.notifications.map(({ options, shown, closed }) => ({ options, shown, closed })),
     lifecycle: fake.lifecycle,
     switches: fake.switches,
@@ -71,6 +80,7 @@ const commands: Record<string, (arg: any) => unknown> = {
     for (let i = 0; i < 2; i++) (await settle(), gc());
   },
   click: (index: number) => fake.clickNotification(index),
+  'click-tray': (label: string) => fake.clickTrayItem(label),
   invoke: ({ channel, arg }) => fake.invokeAs(win().webContents.mainFrame, channel, arg),
 };
 
@@ -84,4 +94,5 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     );
 });
 
+process.argv.push(...(config.args ?? []));
 withElectronStandIn(fake.electron, () => createRequire(__filename)(config.main));

@@ -29,8 +29,8 @@ export interface StandInProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startStandInProcess(config: { userData: string; main?: string; env?: NodeJS.ProcessEnv; fake?: ChildConfig['fake'] }): StandInProcess {
-  const childConfig: ChildConfig = { userData: config.userData, main: config.main ?? DIST_MAIN, fake: config.fake };
+export function startStandInProcess(config: { userData: string; main?: string; env?: NodeJS.ProcessEnv; fake?: ChildConfig['fake']; args?: string[] }): StandInProcess {
+  const childConfig: ChildConfig = { userData: config.userData, main: config.main ?? DIST_MAIN, fake: config.fake, args: config.args };
   const node = process.env.UOS_CHAT_STANDIN_NODE || process.execPath;
   const child = spawn(node, ['--expose-gc', '--import', 'tsx', CHILD], {
     cwd: ROOT,

@@ -92,6 +92,8 @@ export const en: Strings = {
     proxy: 'The proxy must be an http://, https://, socks5:// or socks5h:// address with a host (and port).',
     compression: 'Choose one of the compression modes.',
     language: 'Choose one of the languages.',
+    closeToTray: 'Choose on or off.',
+    autostart: 'Choose on or off.',
   },
   caUnreadable: (file) => `The CA bundle file cannot be read: ${file}`,
   overriddenWarning: (field) => `${field} is set by an environment variable or command-line flag, which wins over the settings file.`,
@@ -105,7 +107,7 @@ export const en: Strings = {
   logFolderFailed: (folder, detail) => `The log folder could not be opened (${detail}). The logs are in ${folder}`,
   diagnosticsCopied: 'Diagnostics copied — paste them into your bug report.',
   diagnosticsFailed: (detail) => `The diagnostics could not be copied: ${detail}`,
-  fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', proxy: 'Proxy', compression: 'Compression', language: 'Language' },
+  fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', proxy: 'Proxy', compression: 'Compression', language: 'Language', closeToTray: 'Keep running in the tray when the window is closed', autostart: 'Start UOS Chat when I log in' },
   notice: {
     'sandbox-off': {
       title: 'Running without the system sandbox',

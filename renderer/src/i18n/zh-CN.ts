@@ -92,6 +92,8 @@ export const zh: Strings = {
     proxy: '代理必须是带主机名（和端口）的 http://、https://、socks5:// 或 socks5h:// 地址。',
     compression: '请选择一种压缩方式。',
     language: '请选择一种语言。',
+    closeToTray: '请选择开或关。',
+    autostart: '请选择开或关。',
   },
   caUnreadable: (file) => `无法读取 CA 证书文件：${file}`,
   overriddenWarning: (field) => `“${field}”已由环境变量或命令行参数设置，优先于设置文件。`,
@@ -105,7 +107,7 @@ export const zh: Strings = {
   logFolderFailed: (folder, detail) => `无法打开日志文件夹（${detail}）。日志位于 ${folder}`,
   diagnosticsCopied: '诊断信息已复制，请粘贴到问题报告中。',
   diagnosticsFailed: (detail) => `无法复制诊断信息：${detail}`,
-  fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', proxy: '代理', compression: '压缩', language: '语言' },
+  fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', proxy: '代理', compression: '压缩', language: '语言', closeToTray: '关闭窗口后在托盘中保持运行', autostart: '登录时启动 UOS Chat' },
   notice: {
     'sandbox-off': {
       title: '未使用系统沙箱运行',
