@@ -16,6 +16,7 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     saveSettings: (patch) => transport.invoke(InvokeChannels.saveSettings, patch),
     showLogFolder: () => transport.invoke(InvokeChannels.showLogFolder, null),
     copyDiagnostics: () => transport.invoke(InvokeChannels.copyDiagnostics, null),
+    chooseCaBundle: () => transport.invoke(InvokeChannels.chooseCaBundle, null),
     getNotices: () => transport.invoke(InvokeChannels.getNotices, null),
     dismissNotice: (id) => transport.invoke(InvokeChannels.dismissNotice, id),
     onStatus: (cb) => transport.subscribe(PushChannels.status, cb),

@@ -143,6 +143,17 @@ export type ShowLogFolderResult = { ok: true; folder: string } | { ok: false; fo
 export type CopyDiagnosticsResult = { ok: true; text: string } | { ok: false; detail: string };
 
 /**
+ * The CA bundle chosen in the system's file dialog (parented to the window), read and parsed by main
+ * before the settings field takes it: `certificates` found (PEM or DER). CANCELLED: the person closed the
+ * dialog; CA_UNREADABLE: the file could not be read; CA_NO_CERTIFICATES: it holds no certificate that
+ * parses; UNAVAILABLE: this host has no file dialog. `detail` is what the system or the parser said.
+ */
+export type ChooseCaBundleResult =
+  | { ok: true; path: string; certificates: number }
+  | { ok: false; code: 'CANCELLED' | 'UNAVAILABLE' }
+  | { ok: false; code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES'; path: string; detail: string };
+
+/**
  * One-time notices main asks the window to show. `sandbox-off`: the launcher had to start Chromium with
  * --no-sandbox because this system disables user namespaces. Dismissed ones are remembered by main.
  */
@@ -159,6 +170,7 @@ export const InvokeChannels = {
   saveSettings: 'chat:save-settings',
   showLogFolder: 'chat:show-log-folder',
   copyDiagnostics: 'chat:copy-diagnostics',
+  chooseCaBundle: 'chat:choose-ca-bundle',
   getNotices: 'chat:get-notices',
   dismissNotice: 'chat:dismiss-notice',
 } as const;
@@ -178,6 +190,7 @@ export interface InvokeMap {
   'chat:save-settings': { arg: SettingsPatchIn; result: SaveSettingsResult };
   'chat:show-log-folder': { arg: null; result: ShowLogFolderResult };
   'chat:copy-diagnostics': { arg: null; result: CopyDiagnosticsResult };
+  'chat:choose-ca-bundle': { arg: null; result: ChooseCaBundleResult };
   'chat:get-notices': { arg: null; result: NoticeId[] };
   'chat:dismiss-notice': { arg: NoticeId; result: null };
 }
@@ -206,6 +219,8 @@ export interface ChatApi {
   showLogFolder(): Promise<ShowLogFolderResult>;
   /** Copies versions, system, launch and connection facts (no secrets) to the clipboard. */
   copyDiagnostics(): Promise<CopyDiagnosticsResult>;
+  /** Main's file dialog for the CA bundle field: the path once the file reads and parses as certificates. */
+  chooseCaBundle(): Promise<ChooseCaBundleResult>;
   /** The one-time notices to show now (not yet dismissed). */
   getNotices(): Promise<NoticeId[]>;
   /** The person closed the notice: main remembers it, so it does not come back on the next start. */

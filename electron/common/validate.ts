@@ -26,6 +26,7 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
     case 'chat:get-settings':
     case 'chat:show-log-folder':
     case 'chat:copy-diagnostics':
+    case 'chat:choose-ca-bundle':
     case 'chat:get-notices':
       return arg === null || arg === undefined ? ok(null) : { ok: false, error: `${channel} takes no argument` };
     case 'chat:send':

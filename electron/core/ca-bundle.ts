@@ -65,6 +65,31 @@ export function parseBundle(text: string): { certs: X509Certificate[]; pems: str
   return { certs, pems, rejected };
 }
 
+/** A file's certificates: PEM blocks (a bundle), else the whole file as one DER certificate (.cer/.crt exports). */
+export function parseCaBytes(bytes: Buffer): { certs: X509Certificate[]; pems: string[]; rejected: number } {
+  if (bytes.includes('-----BEGIN')) return parseBundle(bytes.toString('utf8'));
+  try {
+    const cert = new X509Certificate(bytes);
+    return { certs: [cert], pems: [cert.toString()], rejected: 0 };
+  } catch {
+    return { certs: [], pems: [], rejected: 0 };
+  }
+}
+
+/** Whether a file chosen as the CA bundle reads and holds certificates (the settings' "Choose…"). */
+export function inspectCaFile(file: string): { ok: true; certificates: number } | { ok: false; code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES'; detail: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { ok: false, code: 'CA_UNREADABLE', detail: e.code === 'ENOENT' ? 'file not found' : e.code === 'EACCES' ? 'permission denied' : e.message };
+  }
+  const { pems, rejected } = parseCaBytes(bytes);
+  if (pems.length === 0) return { ok: false, code: 'CA_NO_CERTIFICATES', detail: rejected > 0 ? `${rejected} certificate(s) could not be parsed` : 'no PEM or DER certificate found' };
+  return { ok: true, certificates: pems.length };
+}
+
 export function loadCaBundle(options: CaOptions = {}): CaBundle {
   const bundle: CaBundle = { ca: [...rootCertificates], sources: [], problems: [], origin: new Map() };
   for (const pem of rootCertificates) {
@@ -83,9 +108,9 @@ export function loadCaBundle(options: CaOptions = {}): CaBundle {
 
   for (const { kind, file, required } of candidates) {
     if (!required && !existsSync(file)) continue;
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       const why = e.code === 'ENOENT' ? 'file not found' : e.code === 'EACCES' ? 'permission denied' : e.message;
@@ -93,7 +118,7 @@ export function loadCaBundle(options: CaOptions = {}): CaBundle {
       bundle.problems.push(reason('BAD_CONFIG', `CA bundle ${file}: ${why}`));
       continue;
     }
-    const { certs, pems, rejected } = parseBundle(text);
+    const { certs, pems, rejected } = parseCaBytes(bytes);
     const report: CaSourceReport = { kind, file, count: pems.length, rejected };
     if (pems.length === 0) {
       report.error = 'no certificates in the file';

@@ -4,7 +4,7 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import { SNAPSHOT_PAGE, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type NoticeId, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
+import { SNAPSHOT_PAGE, type ChooseCaBundleResult, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type NoticeId, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { ChatClient } from './client';
@@ -35,6 +35,8 @@ export function readOnlySettings(view: SettingsView): SettingsPort {
 export interface SupportPort {
   showLogFolder(): Promise<ShowLogFolderResult>;
   copyDiagnostics(): Promise<CopyDiagnosticsResult>;
+  /** The CA bundle field's "Choose…": the system's file dialog, the file checked (main/ca-chooser.ts). */
+  chooseCaBundle?(): Promise<ChooseCaBundleResult>;
 }
 
 /** For hosts without log files or a clipboard (benchmarks): says so. */
@@ -134,6 +136,8 @@ export class ChatService {
         return this.support.showLogFolder();
       case 'chat:copy-diagnostics':
         return this.support.copyDiagnostics();
+      case 'chat:choose-ca-bundle':
+        return this.support.chooseCaBundle?.() ?? { ok: false, code: 'UNAVAILABLE' };
       case 'chat:get-notices':
         return this.notices.pending();
       case 'chat:dismiss-notice':

@@ -11,6 +11,7 @@ import { diagnosticsText, readOsRelease, type DiagnosticsFacts } from '../core/d
 import type { Logger, SourceLog } from '../core/logger';
 import type { MachineMonitor } from '../core/machine-monitor';
 import { secretsOf } from '../core/redact';
+import { caChooser } from './ca-chooser';
 import type { Settings } from '../core/settings';
 
 export interface SupportDeps {
@@ -66,8 +67,22 @@ export interface AppFacts {
   proxy?: () => string | undefined;
 }
 
-/** Help for a bug report in the app: Electron's shell and clipboard, and the app's facts as they are now. */
-export function appSupport(electron: { app: Pick<Electron.App, 'getVersion'>; shell: SupportDeps['shell']; clipboard: SupportDeps['clipboard'] }, a: AppFacts): SupportPort {
+type AppElectron = {
+  app: Pick<Electron.App, 'getVersion'>;
+  shell: SupportDeps['shell'];
+  clipboard: SupportDeps['clipboard'];
+  dialog: Pick<Electron.Dialog, 'showOpenDialog'>;
+  BrowserWindow: Pick<typeof Electron.BrowserWindow, 'getAllWindows'>;
+};
+
+/** Help for a bug report in the app (Electron's shell and clipboard, the app's facts as they are now), and the CA file dialog. */
+export function appSupport(electron: AppElectron, a: AppFacts): SupportPort {
+  // The app has one window: the dialog is parented to it (modal on Linux).
+  const chooseCaBundle = caChooser({ dialog: electron.dialog, window: () => electron.BrowserWindow.getAllWindows()[0], log: a.logger.for('main') });
+  return { ...bugReportSupport(electron, a), chooseCaBundle };
+}
+
+function bugReportSupport(electron: AppElectron, a: AppFacts): SupportPort {
   return electronSupport({
     shell: electron.shell,
     clipboard: electron.clipboard,

@@ -4,10 +4,10 @@
  * note saying so, with the control read-only. A control is marked invalid, and
  * described by the problems list, while a problem names it.
  */
-import type { ComponentProps, ReactNode, Ref } from 'react';
+import { useState, type ComponentProps, type ReactNode, type Ref } from 'react';
 import type { Compression, LanguageSetting } from '../../electron/common/contract';
 import { systemLocale, type SettingsField, type Strings } from './i18n';
-import { IconLock } from './Icons';
+import { IconAlert, IconLock } from './Icons';
 import type { ProxyMode } from './settingsDraft';
 
 // The choices in the order shown. Keyed records of the contract's types (the renderer takes types only from
@@ -110,11 +110,34 @@ export function TokenField({ hasToken, clear, onClear, ...bound }: Bound<string>
   );
 }
 
+/** A path typed, or chosen with "Choose…" (main's file dialog; main reads and parses the file before it is put here). */
 export function CaFileField(bound: Bound<string>) {
-  const { t } = bound.f;
+  const { f, onChange } = bound;
+  const [problem, setProblem] = useState('');
+  const choose = () => {
+    setProblem('');
+    void window.chat.chooseCaBundle().then(
+      (r) => {
+        if (r.ok) onChange(r.path);
+        else if (r.code !== 'CANCELLED') setProblem(f.t.caChooseProblem(r.code, 'path' in r ? r.path : '', 'detail' in r ? r.detail : ''));
+      },
+      (err: unknown) => setProblem(f.t.caChooseProblem('UNAVAILABLE', '', String(err))),
+    );
+  };
+  const note = problem && (
+    <p className="field-note field-problem" role="alert" data-testid="settings-caFile-problem">
+      <IconAlert />
+      {problem}
+    </p>
+  );
   return (
-    <Field f={bound.f} field="caFile" label={t.caFile} hint={t.caFileHint}>
-      <TextInput {...bound} field="caFile" placeholder={t.caFilePlaceholder} />
+    <Field f={f} field="caFile" label={f.t.caFile} hint={f.t.caFileHint} after={note}>
+      <div className="field-with-button">
+        <TextInput {...bound} field="caFile" placeholder={f.t.caFilePlaceholder} />
+        <button type="button" className="button" data-testid="settings-caFile-choose" disabled={f.locked.has('caFile')} onClick={choose}>
+          {f.t.caChoose}
+        </button>
+      </div>
     </Field>
   );
 }

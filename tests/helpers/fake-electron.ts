@@ -13,6 +13,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import { chromiumFileUrl, createIpc, createRendererSide, type FakeFrame } from './fake-electron-ipc';
 import { createTrayModule } from './fake-electron-tray';
+import { createDialogModule } from './fake-electron-dialog';
 
 export { chromiumFileUrl, type FakeFrame } from './fake-electron-ipc';
 
@@ -133,6 +134,7 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
   const app = createApp();
   const trayState = { host: options.trayHost ?? true };
   const tray = createTrayModule(() => app.ready, () => trayState.host);
+  const dialogs = createDialogModule(() => app.ready, (w) => windows.includes(w as FakeBrowserWindow));
   let lastRenderer: ReturnType<typeof rendererModule> | undefined;
 
   class FakeBrowserWindow extends EventEmitter {
@@ -145,6 +147,10 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     destroyed = false;
     title: string;
     bounds: { x: number; y: number; width: number; height: number };
+    /** "Returns BrowserWindow[] - An array of all opened browser windows" (BrowserWindow docs). */
+    static getAllWindows(): FakeBrowserWindow[] {
+      return [...windows];
+    }
     constructor(readonly options: Record<string, any>) {
       super();
       // "You cannot use this module until the ready event of the app module is emitted" (BrowserWindow docs).
@@ -333,6 +339,7 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     safeStorage,
     session: { defaultSession: session },
     ...tray.module,
+    ...dialogs.module,
   };
 
   /** The renderer side for the window's preload: what a sandboxed preload may require('electron') for. */
@@ -365,6 +372,7 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     trayHooks: tray.trayHooks,
     shownTray: tray.shownTray,
     clickTrayItem: tray.clickTrayItem,
+    dialogState: dialogs.dialogState,
   };
 
   /**

@@ -43,6 +43,7 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:get-settings':
     case 'chat:show-log-folder':
     case 'chat:copy-diagnostics':
+    case 'chat:choose-ca-bundle':
     case 'chat:get-notices':
       return arg === null || arg === undefined;
     case 'chat:dismiss-notice':
@@ -142,6 +143,7 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:show-log-folder') assert.ok(v.ok === true && v.folder === path.join(s.userData, 'logs'), JSON.stringify(v));
         else if (channel === 'chat:get-notices') assert.deepEqual(v, [], 'not launched through the launcher: nothing to tell');
         else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
+        else if (channel === 'chat:choose-ca-bundle') assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, 'the stand-in\'s person cancels the dialog');
         else if (channel === 'chat:copy-diagnostics') assert.ok(v.ok === true && /^UOS Chat /.test(v.text) && !v.text.includes('token-alice'), JSON.stringify(v).slice(0, 200));
         else {
           // A SendResult: ok with an entry, or a refusal with a known reason code.

@@ -56,6 +56,9 @@ export const en: Strings = {
   caFile: 'CA certificate bundle',
   caFilePlaceholder: 'none — system certificates only',
   caFileHint: 'Path to a PEM file with your organisation’s certificate authority, for a wss:// server with a private certificate.',
+  caChoose: 'Choose…',
+  caChooseProblem: (code, file, detail) =>
+    code === 'CA_UNREADABLE' ? `${file} cannot be read (${detail}).` : code === 'CA_NO_CERTIFICATES' ? `${file} holds no certificate (PEM or DER): ${detail}.` : 'No file dialog here: type the path instead.',
   proxy: 'Proxy',
   proxyMode: { system: 'System (default)', none: 'None — connect directly', manual: 'Manual' },
   proxyHint: {

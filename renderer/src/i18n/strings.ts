@@ -67,6 +67,10 @@ export interface Strings {
   caFile: string;
   caFilePlaceholder: string;
   caFileHint: string;
+  /** The CA field's button: the system's file dialog. */
+  caChoose: string;
+  /** Why the chosen file was not taken (`detail`: what the system or the parser said). */
+  caChooseProblem: (code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES' | 'UNAVAILABLE', file: string, detail: string) => string;
   proxy: string;
   /** The proxy's modes: follow the system, go direct, or a proxy typed here. */
   proxyMode: Record<'system' | 'none' | 'manual', string>;

@@ -56,6 +56,9 @@ export const zh: Strings = {
   caFile: 'CA 证书文件',
   caFilePlaceholder: '无——仅使用系统证书',
   caFileHint: '单位证书颁发机构的 PEM 文件路径，用于使用私有证书的 wss:// 服务器。',
+  caChoose: '选择…',
+  caChooseProblem: (code, file, detail) =>
+    code === 'CA_UNREADABLE' ? `无法读取 ${file}（${detail}）。` : code === 'CA_NO_CERTIFICATES' ? `${file} 中没有可用的证书（PEM 或 DER）：${detail}。` : '此处无法打开文件选择窗口，请直接输入路径。',
   proxy: '代理',
   proxyMode: { system: '跟随系统（默认）', none: '不使用代理——直接连接', manual: '手动设置' },
   proxyHint: {
