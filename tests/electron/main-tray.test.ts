@@ -102,6 +102,7 @@ test('with a tray host: closing hides the window (a one-time notice says so); th
   const notice = await app.waitFor((e) => e.ev === 'notification', 'the keeps-running notice');
   assert.equal(notice.options.title, 'UOS Chat keeps running in the tray');
 
+  await app.request('gc'); // main keeps a reference: the tray survives a collection (Tray docs)
   assert.equal(await app.request('click-tray', 'Show window'), true);
   await app.waitFor((e) => e.ev === 'window-shown', 'the window shown from the tray');
   assert.equal(await app.request('close'), false);

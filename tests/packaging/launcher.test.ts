@@ -31,6 +31,8 @@ interface Launch {
   stderr: string;
   probeCalls: string[];
   marker: string | undefined;
+  /** UOS_CHAT_LAUNCHER as Electron got it (the autostart entry's Exec). */
+  launcher: string | undefined;
 }
 
 function which(tool: string): string {
@@ -50,7 +52,7 @@ function install(setup: Setup): { dir: string; env: NodeJS.ProcessEnv; entry: st
   // The fake Electron: one line per argument, then what the launcher decided and a variable passed through.
   writeFileSync(
     path.join(app, 'uos-chat-electron'),
-    '#!/bin/sh\nfor a in "$@"; do printf \'ARG:%s\\n\' "$a"; done\nprintf \'LAUNCH:%s\\n\' "$UOS_CHAT_LAUNCH"\nprintf \'MARKER:%s\\n\' "$TEST_MARKER"\n',
+    '#!/bin/sh\nfor a in "$@"; do printf \'ARG:%s\\n\' "$a"; done\nprintf \'LAUNCH:%s\\n\' "$UOS_CHAT_LAUNCH"\nprintf \'MARKER:%s\\n\' "$TEST_MARKER"\nprintf \'LAUNCHER:%s\\n\' "$UOS_CHAT_LAUNCHER"\n',
     { mode: 0o755 },
   );
   if (setup.helper && setup.helper !== 'absent') {
@@ -107,6 +109,7 @@ function launch(setup: Setup, env: NodeJS.ProcessEnv, args: string[] = [], via: 
     stderr: r.stderr,
     probeCalls,
     marker: lines.find((l) => l.startsWith('MARKER:'))?.slice(7),
+    launcher: lines.find((l) => l.startsWith('LAUNCHER:'))?.slice(9),
   };
 }
 
@@ -128,6 +131,14 @@ test('X11 session: Electron picks the backend itself; user namespaces work: the 
   assert.deepEqual(r.probeCalls, ['--user --map-root-user true'], 'probes by creating a user namespace and mapping root');
   assert.equal(r.marker, 'passed-through', 'the environment reaches Electron');
   assert.equal(r.stderr, '');
+});
+
+test("--hidden (the autostart entry) is passed through, also from /usr/bin; main learns the launcher's own path for that entry", () => {
+  for (const via of ['entry', 'usr-bin'] as const) {
+    const r = launch({ unshare: 'ok' }, X11_DEEPIN, ['--hidden'], via);
+    assert.deepEqual(r.argv, ['--hidden'], via);
+    assert.match(r.launcher ?? '', /\/opt\/UOSChat\/bin\/uos-chat$/, `${via}: the resolved launcher, not a link`);
+  }
 });
 
 test('Wayland session on deepin/UOS (Deepin, DDE): --ozone-platform=x11 before anything else', () => {
