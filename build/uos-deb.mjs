@@ -34,9 +34,11 @@ const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 
 /** UOS store permissions, declared in /opt/apps/<appid>/info. */
 export const permissions = Object.freeze({
-  autostart: false,
+  // The app writes an XDG autostart entry ("Start UOS Chat when I log in", electron/core/autostart.ts)
+  // and shows a tray icon (electron/main/tray.ts).
+  autostart: true,
   notification: true,
-  trayicon: false,
+  trayicon: true,
   clipboard: true,
   account: false,
   bluetooth: false,

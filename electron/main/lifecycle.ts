@@ -6,7 +6,8 @@
  * is not emitted on that path (app docs, events 'window-all-closed' and 'will-quit').
  * So everything that must reach the disk (window state, outbox, settings) is done in
  * 'before-quit', with quitting held back until it has finished, and every way out goes
- * through app.quit(): the close button (window-all-closed), Ctrl+Q, and SIGTERM / SIGINT /
+ * through app.quit(): the close button (window-all-closed; where a tray host shows our icon closing only
+ * hides the window, keep-running.ts), the tray menu's Quit, Ctrl+Q, and SIGTERM / SIGINT /
  * SIGHUP (systemctl stop, kill, logout; Electron may not turn them into a quit with time
  * to finish: electron/electron#5273, electron/electron#33651).
  */

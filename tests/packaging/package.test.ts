@@ -208,6 +208,10 @@ test('app.asar holds main, preload, the built renderer and only runtime dependen
       'dist/electron/main.js',
       'dist/electron/preload.js',
       'dist/renderer/index.html',
+      // The tray icon's looks (build/tray-icons.mjs), loaded from beside main.js.
+      'dist/electron/tray/normal.png',
+      'dist/electron/tray/unread.png',
+      'dist/electron/tray/offline.png',
       'node_modules/ws/package.json',
       'node_modules/dbus-next/package.json',
       // The proxy support's runtime dependencies (main.js leaves them external) and theirs, per package-lock.json.
@@ -412,9 +416,9 @@ test('UOS store rules: only /opt/apps/<appid>, entry Exec into files/, info (4-p
       version: '0.1.0.0',
       arch: [DEB_ARCH[a]],
       permissions: {
-        autostart: false,
+        autostart: true,
         notification: true,
-        trayicon: false,
+        trayicon: true,
         clipboard: true,
         account: false,
         bluetooth: false,
@@ -436,7 +440,7 @@ test('the store-rule checks fail on a package that breaks them (postinst, setuid
   chmodSync(path.join(base, 'files/chrome-sandbox'), 0o4755);
   writeFileSync(path.join(stage, 'etc-file'), 'outside');
   const info = JSON.parse(readFileSync(path.join(base, 'info'), 'utf8')) as Record<string, any>;
-  writeFileSync(path.join(base, 'info'), JSON.stringify({ ...info, version: '0.1.0', permissions: { ...info.permissions, autostart: true } }));
+  writeFileSync(path.join(base, 'info'), JSON.stringify({ ...info, version: '0.1.0', permissions: { ...info.permissions, autostart: false } }));
   const deb = path.join(out, 'uos-broken.deb');
   ok(run('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb]), 'dpkg-deb --build');
   const found = storeRuleViolations(readDeb(deb)).map((v) => `${v.rule}: ${v.detail}`).sort();
@@ -447,7 +451,7 @@ test('the store-rule checks fail on a package that breaks them (postinst, setuid
     `no-setuid: ships /opt/apps/${app.appId}/files/chrome-sandbox`,
     'info: version 0.1.0 is not 4 numeric parts',
     'info: version 0.1.0 ≠ control 0.1.0.0',
-    'info: permissions.autostart declared but unused',
+    'info: permissions.autostart should be true (the app writes an autostart entry)',
     'file-name: uos-broken.deb ≠ org.uoschat.uos-chat_0.1.0.0_amd64.deb',
   ].sort());
 });

@@ -87,8 +87,8 @@ function infoViolations(v: DebView, base: string): Array<{ rule: StoreRule; deta
   if (JSON.stringify(info.arch) !== JSON.stringify([v.fields.Architecture])) bad(`arch ${JSON.stringify(info.arch)}`);
   const p = info.permissions ?? {};
   if (p.notification !== true) bad('permissions.notification should be true (the app notifies)');
-  // Declared only when used: the app has no autostart entry and no tray icon (yet).
-  if (p.autostart !== false) bad('permissions.autostart declared but unused');
-  if (p.trayicon !== false) bad('permissions.trayicon declared but unused');
+  // Declared because used: the app writes an autostart entry (core/autostart.ts) and shows a tray icon (main/tray.ts).
+  if (p.autostart !== true) bad('permissions.autostart should be true (the app writes an autostart entry)');
+  if (p.trayicon !== true) bad('permissions.trayicon should be true (the app shows a tray icon)');
   return out;
 }
