@@ -9,6 +9,7 @@ import type { Reason } from '../common/errors';
 import { FIELD_SPECS } from '../common/settings-fields';
 import { CLI_FIELDS, commonOptions, exitCodeFor, optionSpec, UsageError, type CliIo } from './common';
 import { formatDoctor, runDoctor } from './doctor';
+import { history } from './history';
 import { listen } from './listen';
 import { send } from './send';
 
@@ -22,7 +23,8 @@ const settingsHelp = CLI_FIELDS.map((field) => {
 export const USAGE = `usage:
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] TEXT
   uos-chat send   --server URL [--token T] [--data-dir DIR] [--timeout S] --stdin   (one message per line)
-  uos-chat listen --server URL [--token T] [--count N] [--timeout S]
+  uos-chat listen --server URL [--token T] [--data-dir DIR] [--count N] [--timeout S]   (with DIR: resumes, prints only what is new)
+  uos-chat history --server URL [--token T] [--data-dir DIR] [--search TEXT] [--limit N]   (stored messages)
   uos-chat doctor --server URL [--token T] [--json] [--timeout S]
 Common options: ${settingsHelp}
 Environment: ${CLI_FIELDS.map((field) => FIELD_SPECS[field].env).join(', ')}. Output: one JSON object per line.
@@ -34,6 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (command === 'send') return await send(rest, io);
     if (command === 'listen') return await listen(rest, io);
+    if (command === 'history') return await history(rest, io);
     if (command === 'doctor') return await doctor(rest, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);

@@ -1,9 +1,11 @@
 /**
  * `uos-chat listen`: print status, machine and message lines as JSON until
- * --count messages arrived or --timeout passed.
+ * --count messages arrived or --timeout passed. With --data-dir the account's history
+ * is kept there: the next run resumes from its last seq and prints only what is new.
  */
 import { parseArgs } from 'node:util';
 import { describeReason } from '../common/words';
+import { AccountDirectory } from '../core/accounts';
 import { ChatClient } from '../core/client';
 import type { MachineMonitor } from '../core/machine-monitor';
 import { MemoryOutboxStore } from '../core/outbox';
@@ -18,7 +20,10 @@ export async function listen(argv: string[], io: CliIo): Promise<number> {
     if (!Number.isSafeInteger(count) || count <= 0) throw new UsageError('--count must be a positive whole number');
   }
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout) * 1000;
-  const client = new ChatClient({ config, outboxStore: new MemoryOutboxStore() });
+  const dataDir = values['data-dir'];
+  // The history only records: a first run prints what arrives from now on, not the room's past.
+  const stores = dataDir ? { accounts: new AccountDirectory({ base: dataDir }) } : { outboxStore: new MemoryOutboxStore() };
+  const client = new ChatClient({ config: { ...config, firstContactHistory: 0 }, ...stores });
   let machine: MachineMonitor | undefined;
   return new Promise<number>((resolve) => {
     let seen = 0;

@@ -4,6 +4,7 @@
  * Nothing is lost: what is not delivered stays in the outbox for the next run.
  */
 import * as path from 'node:path';
+import { AccountDirectory } from '../core/accounts';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LogEntry, MessageEntry } from '../common/contract';
@@ -11,7 +12,6 @@ import type { Reason } from '../common/errors';
 import type { ConnectionState } from '../common/state';
 import { ChatClient } from '../core/client';
 import type { MachineMonitor } from '../core/machine-monitor';
-import { FileOutboxStore } from '../core/outbox-file';
 import { commonOptions, connectionReason, defaultDataDir, exitCodeFor, followMachine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
 
 /** How the run ends: an exit code and, for a failure, one line of words. */
@@ -65,8 +65,10 @@ function sendOptions(argv: string[], io: CliIo) {
   if (!fromStdin && !text) throw new UsageError('send needs the message text (or --stdin: one message per line)');
   if (fromStdin && !io.stdin) throw new UsageError('--stdin: no standard input');
   const { config, timeoutMs } = commonOptions(values, io.env, argv, io.err);
-  const outboxFile = path.join(values['data-dir'] ?? defaultDataDir(io.env), 'cli-outbox.jsonl');
-  return { text, fromStdin, config, timeoutMs, outboxFile };
+  const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
+  // One outbox per account (server, who we are there, room); the single file of older versions moves into the first one used.
+  const accounts = new AccountDirectory({ base: dataDir, legacyOutbox: path.join(dataDir, 'cli-outbox.jsonl') });
+  return { text, fromStdin, config, timeoutMs, accounts };
 }
 
 /** Queues the text, or each line of standard input, reporting each line queued (or refused) with --stdin. */
@@ -90,8 +92,9 @@ async function queueInput(client: ChatClient, tally: DeliveryTally, text: string
 }
 
 export async function send(argv: string[], io: CliIo): Promise<number> {
-  const { text, config, timeoutMs, outboxFile } = sendOptions(argv, io);
-  const client = new ChatClient({ config, outboxStore: new FileOutboxStore(outboxFile) });
+  const { text, config, timeoutMs, accounts } = sendOptions(argv, io);
+  const client = new ChatClient({ config: { ...config, firstContactHistory: 0 }, accounts });
+  const outboxFile = path.join(accounts.resolve(config).dir, 'outbox.jsonl');
   client.on('frame', (f) => io.out(JSON.stringify(f)));
   client.on('problem', (p) => io.err(`uos-chat: warning: ${reasonLine(p)}`));
   const tally = new DeliveryTally();

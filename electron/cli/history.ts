@@ -1,0 +1,31 @@
+/**
+ * `uos-chat history`: the messages kept for an account (the one --server and the token
+ * name, in --data-dir), as JSON lines, oldest first; with --search TEXT only those that
+ * contain it (Chinese or Latin substrings), newest first. Reads the store; connects nowhere.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { MessageEntry } from '../common/contract';
+import { AccountDirectory } from '../core/accounts';
+import { openHistory } from '../core/history-salvage';
+import { commonOptions, defaultDataDir, messageLine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
+
+export async function history(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
+  const { config } = commonOptions(values, io.env, argv, io.err);
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isSafeInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive whole number');
+  const account = new AccountDirectory({ base: values['data-dir'] ?? defaultDataDir(io.env) }).resolve(config);
+  const { store, problem } = openHistory(path.join(account.dir, 'history.sqlite'));
+  try {
+    if (problem) io.err(`uos-chat: warning: ${reasonLine(problem)}`);
+    const messages: MessageEntry[] =
+      values.search !== undefined
+        ? store.search(values.search, limit)
+        : store.newest(limit).entries.filter((e): e is MessageEntry => e.kind === 'message');
+    for (const m of messages) io.out(JSON.stringify({ ...messageLine(m), own: m.own, delivery: m.delivery }));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
