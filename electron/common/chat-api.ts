@@ -9,6 +9,7 @@ export function createChatApi(transport: ChatTransport): ChatApi {
   const api = {
     getSnapshot: () => transport.invoke(InvokeChannels.getSnapshot, null),
     getOlder: (before: number, limit: number) => transport.invoke(InvokeChannels.getOlder, { before, limit }),
+    search: (text: string, limit: number) => transport.invoke(InvokeChannels.search, { text, limit }),
     send: (text: string) => transport.invoke(InvokeChannels.send, text),
     retry: (key: string) => transport.invoke(InvokeChannels.retry, key),
     reconnectNow: () => transport.invoke(InvokeChannels.reconnectNow, null),

@@ -76,6 +76,20 @@ export interface OlderQuery {
 export const SNAPSHOT_PAGE = 200;
 export const MAX_PAGE = 1_000;
 
+/** `chat:search`: stored messages of the current account containing `text` (Chinese or Latin substrings), newest first. */
+export interface SearchQuery {
+  /** 1…MAX_SEARCH_CHARS characters. */
+  text: string;
+  /** At most this many, 1…MAX_PAGE. */
+  limit: number;
+}
+
+export interface SearchResult {
+  entries: MessageEntry[];
+}
+
+export const MAX_SEARCH_CHARS = 200;
+
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
 /** Settings as the renderer sees them. The token itself never leaves main. */
@@ -163,6 +177,7 @@ export type NoticeId = (typeof NOTICE_IDS)[number];
 export const InvokeChannels = {
   getSnapshot: 'chat:get-snapshot',
   getOlder: 'chat:get-older',
+  search: 'chat:search',
   send: 'chat:send',
   retry: 'chat:retry',
   reconnectNow: 'chat:reconnect-now',
@@ -183,6 +198,7 @@ export const PushChannels = {
 export interface InvokeMap {
   'chat:get-snapshot': { arg: null; result: Snapshot };
   'chat:get-older': { arg: OlderQuery; result: OlderEntries };
+  'chat:search': { arg: SearchQuery; result: SearchResult };
   'chat:send': { arg: string; result: SendResult };
   'chat:retry': { arg: string; result: SendResult };
   'chat:reconnect-now': { arg: null; result: null };
@@ -209,6 +225,8 @@ export interface ChatApi {
   getSnapshot(): Promise<Snapshot>;
   /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
   getOlder(before: number, limit: number): Promise<OlderEntries>;
+  /** Stored messages containing `text`, newest first (the local history; works offline). */
+  search(text: string, limit: number): Promise<SearchResult>;
   send(text: string): Promise<SendResult>;
   retry(key: string): Promise<SendResult>;
   reconnectNow(): Promise<null>;

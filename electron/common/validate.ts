@@ -3,7 +3,7 @@
  * The renderer is untrusted: type, size and allowed values are checked here.
  */
 import type { InvokeChannel, InvokeMap } from './contract';
-import { InvokeChannels, MAX_PAGE, NOTICE_IDS } from './contract';
+import { InvokeChannels, MAX_PAGE, MAX_SEARCH_CHARS, NOTICE_IDS } from './contract';
 import { MAX_MESSAGE_BYTES, MAX_ID_LENGTH } from './protocol';
 import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
@@ -42,6 +42,8 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
       return checkSettingsPatch(arg) ?? ok(arg);
     case 'chat:get-older':
       return checkOlderQuery(arg) ?? ok(arg);
+    case 'chat:search':
+      return checkSearchQuery(arg) ?? ok(arg);
     case 'chat:dismiss-notice':
       return typeof arg === 'string' && (NOTICE_IDS as readonly string[]).includes(arg) ? ok(arg) : { ok: false, error: `dismiss-notice needs one of ${NOTICE_IDS.join(', ')}` };
     default:
@@ -56,6 +58,16 @@ function checkOlderQuery(arg: unknown): { ok: false; error: string } | undefined
   const { before, limit } = arg as Record<string, unknown>;
   if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 0) return { ok: false, error: 'get-older: before must be a whole number ≥ 0' };
   if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) return { ok: false, error: `get-older: limit must be a whole number 1…${MAX_PAGE}` };
+  return undefined;
+}
+
+function checkSearchQuery(arg: unknown): { ok: false; error: string } | undefined {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return { ok: false, error: 'search needs { text, limit }' };
+  const keys = Object.keys(arg);
+  if (keys.length !== 2 || !keys.includes('text') || !keys.includes('limit')) return { ok: false, error: 'search needs exactly { text, limit }' };
+  const { text, limit } = arg as Record<string, unknown>;
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_SEARCH_CHARS) return { ok: false, error: `search: text must be 1…${MAX_SEARCH_CHARS} characters` };
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) return { ok: false, error: `search: limit must be a whole number 1…${MAX_PAGE}` };
   return undefined;
 }
 

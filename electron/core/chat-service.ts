@@ -4,7 +4,7 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import { SNAPSHOT_PAGE, type ChooseCaBundleResult, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type NoticeId, type OlderQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
+import { SNAPSHOT_PAGE, type ChooseCaBundleResult, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type NoticeId, type OlderQuery, type SearchQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { ChatClient } from './client';
@@ -120,6 +120,10 @@ export class ChatService {
       case 'chat:get-older': {
         const q = checked.value as OlderQuery;
         return this.client.olderEntries(q.before, q.limit);
+      }
+      case 'chat:search': {
+        const q = checked.value as SearchQuery;
+        return { entries: this.client.search(q.text, q.limit) };
       }
       case 'chat:send':
         return this.client.send(checked.value as string);

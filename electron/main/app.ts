@@ -6,7 +6,7 @@ import type * as Electron from 'electron';
 import * as path from 'node:path';
 import { ChatClient } from '../core/client';
 import { ChatService, frameScheduler } from '../core/chat-service';
-import { FileOutboxStore } from '../core/outbox-file';
+import { AccountDirectory } from '../core/accounts';
 import { tuneHeapForLongRunning } from '../core/heap-tuning';
 import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
 import { settingsToClientConfig } from '../core/connection-settings';
@@ -183,7 +183,8 @@ async function openSettingsAndCore(
   const initial = settings.current();
   client = new ChatClient({
     config: settingsToClientConfig(initial, trustedCas(initial.caFile, log), proxy),
-    outboxStore: new FileOutboxStore(path.join(userData, 'outbox.jsonl')),
+    // Outbox and history per account under <userData>/accounts/; the single outbox.jsonl of older versions moves into the first account.
+    accounts: new AccountDirectory({ base: userData, legacyOutbox: path.join(userData, 'outbox.jsonl') }),
   });
   client.on('log', (l) => logger.for('core').at(l.level, l.message));
   return { settings, client, onSaved };

@@ -12,6 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlink
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatClient } from '../../electron/core/client';
+import { accountOutboxText } from '../helpers/account-files';
 import type { ChildConfig } from '../helpers/standin-child';
 import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
 import { testServer, type TestServer } from '../helpers/server';
@@ -107,7 +108,7 @@ test('quitting keeps what is pending: an unsent message in the outbox and a sett
   app.post('invoke', { channel: 'chat:save-settings', arg: { language: 'zh-CN' } });
   app.post('quit');
   assert.deepEqual(await withTimeout(app.exited, 15_000, 'the app process to end'), { code: 0, signal: null });
-  assert.match(readFileSync(path.join(userData, 'outbox.jsonl'), 'utf8'), /pending when quitting/);
+  assert.match(accountOutboxText(userData), /pending when quitting/);
   assert.equal(readJson(path.join(userData, 'settings.json')).language, 'zh-CN');
 });
 
@@ -117,14 +118,14 @@ test('a second launch during start-up brings the window forward; the second inst
   const state = await first.request('state');
   assert.ok(state.windows[0].focused >= 1, 'the second-instance event that came right after ready focused the window');
 
-  const before = ['window-state.json', 'settings.json', 'outbox.jsonl'].map((f) => [f, readOrNone(path.join(userData, f))]);
+  const before = [...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]), ['outboxes', accountOutboxText(userData)]];
   // The stand-in's lock is per process: this child plays the second launch by being told it did not get the lock.
   const second = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: srv.url, UOS_CHAT_TOKEN: 'token-alice' }, fake: { singleInstanceLock: false } });
   t.after(() => second.kill('SIGKILL'));
   assert.deepEqual(await withTimeout(second.exited, 15_000, 'the second instance to end'), { code: 0, signal: null });
   const { lifecycle } = second.events.find((e) => e.ev === 'exit')!;
   assert.ok(!lifecycle.includes('close'), 'the second instance opened no window');
-  const after = ['window-state.json', 'settings.json', 'outbox.jsonl'].map((f) => [f, readOrNone(path.join(userData, f))]);
+  const after = [...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]), ['outboxes', accountOutboxText(userData)]];
   assert.deepEqual(after, before, 'the second instance wrote nothing');
   const focusedBefore = (await first.request('state')).windows[0].focused;
   await first.request('second-instance');

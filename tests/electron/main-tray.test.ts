@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatClient } from '../../electron/core/client';
+import { accountOutboxText } from '../helpers/account-files';
 import { serve, SNI, SniWatcher, startBus } from '../helpers/dbus';
 import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
 import { testServer, type TestServer } from '../helpers/server';
@@ -123,7 +124,7 @@ test('the tray menu Quit saves the window state and the outbox, and exits', asyn
   app.post('click-tray', 'Quit UOS Chat');
   assert.deepEqual(await exited(app), { code: 0, signal: null });
   assert.deepEqual(readJson(path.join(userData, 'window-state.json')), { ...MOVED, maximized: false });
-  assert.match(readFileSync(path.join(userData, 'outbox.jsonl'), 'utf8'), /pending at tray quit/);
+  assert.match(accountOutboxText(userData), /pending at tray quit/);
   const { lifecycle } = app.events.find((e) => e.ev === 'exit')!;
   assert.deepEqual(lifecycle.slice(-5), ['close', 'closed', 'will-quit', 'quit', 'exit 0']);
 });

@@ -74,12 +74,18 @@ function isValid(channel: string, arg: unknown): boolean {
       const { before, limit } = arg as { before: unknown; limit: unknown };
       return Number.isSafeInteger(before) && (before as number) >= 0 && Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 1_000;
     }
+    case 'chat:search': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'limit,text') return false;
+      const { text, limit } = arg as { text: unknown; limit: unknown };
+      return typeof text === 'string' && text.length >= 1 && text.length <= 200 && Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 1_000;
+    }
     default:
       return false;
   }
 }
 
-const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|dismiss-notice needs/;
+const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
@@ -95,6 +101,11 @@ const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
     limit: fc.oneof(fc.integer({ min: -2, max: 1_002 }), fc.double(), fc.constant('200')),
   }),
   fc.record({ before: fc.nat(), limit: fc.integer({ min: 1, max: 1_000 }), extra: fc.anything({ maxDepth: 1 }) }, { requiredKeys: ['before', 'limit'] }),
+  // chat:search's shape: Chinese and Latin text around the length bound, limits in and out of range.
+  fc.record({
+    text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('会议', '会议改', 'HELLO', '%_\\"', '字'.repeat(200), '字'.repeat(201)), fc.integer()),
+    limit: fc.oneof(fc.integer({ min: -2, max: 1_002 }), fc.double(), fc.constant('5')),
+  }),
 );
 
 function cloneable(value: unknown): boolean {
@@ -136,6 +147,11 @@ test('every channel: invalid arguments are refused with a clear error, valid one
           const q = arg as { before: number; limit: number };
           assert.ok(Array.isArray(v.entries) && typeof v.hasOlder === 'boolean' && v.entries.length <= q.limit);
           assert.ok(v.entries.every((e: { order: number }) => e.order < q.before), 'only entries before the cursor');
+        }
+        else if (channel === 'chat:search') {
+          const q = arg as { text: string; limit: number };
+          assert.ok(Array.isArray(v.entries) && v.entries.length <= q.limit);
+          assert.ok(v.entries.every((e: { kind: string; text: string }) => e.kind === 'message' && e.text.toLowerCase().includes(q.text.toLowerCase())), 'only messages containing the text');
         }
         else if (channel === 'chat:reconnect-now') assert.equal(v, null);
         else if (channel === 'chat:get-settings') assert.equal(typeof v.serverUrl, 'string');
@@ -202,7 +218,7 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
     async ([f, channel]) => {
       const frame = { url: f.url, parent: f.subFrame ? top() : null };
       const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
-      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : channel === 'chat:dismiss-notice' ? 'sandbox-off' : null;
+      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : channel === 'chat:search' ? { text: 'x', limit: 1 } : channel === 'chat:dismiss-notice' ? 'sandbox-off' : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       if (trusted) await call;
       else await assert.rejects(call, /refused: untrusted sender/);
