@@ -23,6 +23,7 @@ export interface Sizes {
   dbus: { queued: number; repeats: number };
   compression: { messages: number };
   memory: { rate: number; durationMs: number; warmupMs: number; parallel: number };
+  history: { stored: number; writes: number };
 }
 
 export const FULL: Sizes = {
@@ -34,6 +35,7 @@ export const FULL: Sizes = {
   dbus: { queued: 100, repeats: 10 },
   compression: { messages: 10_000 },
   memory: { rate: 1_000, durationMs: 60_000, warmupMs: 5_000, parallel: 3 },
+  history: { stored: 100_000, writes: 2_000 },
 };
 
 export const TINY: Sizes = {
@@ -45,6 +47,7 @@ export const TINY: Sizes = {
   dbus: { queued: 10, repeats: 1 },
   compression: { messages: 100 },
   memory: { rate: 200, durationMs: 2_000, warmupMs: 500, parallel: 1 },
+  history: { stored: 1_000, writes: 50 },
 };
 
 // ---- statistics -----------------------------------------------------------------------

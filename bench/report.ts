@@ -140,7 +140,7 @@ export function writeResults(dir: string, r: Results): { json: string; md: strin
 }
 
 /** The sections every run reports, in order. */
-export const SECTIONS = ['roundtrip', 'throughput', 'ui', 'dbus-flush', 'compression', 'memory', 'scale'] as const;
+export const SECTIONS = ['roundtrip', 'throughput', 'ui', 'dbus-flush', 'compression', 'memory', 'scale', 'history'] as const;
 
 /** Figure ids every complete run has (the smoke test checks them). */
 export const REQUIRED_FIGURES = [
@@ -158,6 +158,10 @@ export const REQUIRED_FIGURES = [
   'compression.cpu.zlib',
   'memory.rss-growth',
   'memory.rss-growth.node-defaults',
+  'history.launch-snapshot',
+  'history.search',
+  'history.search-short',
+  'history.write',
 ] as const;
 
 function isStats(v: unknown): boolean {

@@ -21,6 +21,7 @@ import { launch, type Browserish } from './page-host';
 import { SECTIONS, writeResults, type Figure, type Results } from './report';
 import { benchRoundtrip } from './roundtrip';
 import { benchScale } from './scale';
+import { benchHistory } from './history';
 import { benchThroughput } from './throughput';
 import { benchUi } from './ui';
 
@@ -52,6 +53,7 @@ const BOUND_MS: Record<Section, number> = {
   compression: 180_000,
   memory: 120_000,
   scale: 120_000,
+  history: 120_000,
 };
 const DEADLINE_MS = 9.5 * 60_000;
 
@@ -92,6 +94,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     compression: () => benchCompression(ctx),
     memory: () => benchMemory(ctx),
     scale: () => benchScale(ctx),
+    history: () => benchHistory(ctx),
   };
   try {
     if (needsBrowser) {
