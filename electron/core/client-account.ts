@@ -11,6 +11,8 @@ import type { OutboxStore } from './outbox';
 
 /** What opening an account changes in the client (ChatClient passes these on to the timeline and delivery). */
 export interface AccountTargets {
+  /** Before another account opens: the outbox saved, the history store closed (its directory may be renamed). */
+  release(): Promise<void>;
   useHistory(opened: OpenedHistory): void;
   /** Undefined: the client's one outbox (no accounts). */
   useOutbox(store: OutboxStore | undefined): Promise<void>;
@@ -68,6 +70,7 @@ export class AccountSession {
   private async openNow(ref: AccountRef): Promise<void> {
     if (!this.stores) return this.targets.useOutbox(undefined);
     const account = this.stores.resolve(ref);
+    await this.targets.release();
     const opened = await this.stores.open(account);
     this.account = account;
     this.targets.useHistory(opened.history);

@@ -64,6 +64,7 @@ export class ChatClient extends Emitter<ClientEvents> {
       onProblem: (why) => this.problem(why),
     });
     this.account = new AccountSession(deps.accounts, {
+      release: () => this.delivery.persist().catch((err) => this.emitLog('error', `outbox write failed: ${(err as Error).message}`)).then(() => this.timeline.closeHistory()),
       useHistory: (opened) => {
         this.timeline.useHistory(opened.store);
         if (opened.problem) this.problem(opened.problem);

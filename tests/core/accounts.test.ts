@@ -222,3 +222,24 @@ test('a corrupt history file: the client starts, reports it, and keeps working',
   await bobSays(srv, ['still works']);
   await until(alice, () => texts(alice.snapshot(10).entries).includes('still works'));
 });
+
+test('once the server says who the token is, the account becomes the user\'s: its history moves along, nothing is lost', async (t) => {
+  const dir = tmp();
+  const srv = await testServer();
+  t.after(async () => (await srv.stop(), rmSync(dir, { recursive: true, force: true })));
+  const accounts = new AccountDirectory({ base: dir });
+  const alice = new ChatClient({ config: { url: srv.url, token: 'token-alice', ...fast }, accounts });
+  t.after(() => alice.stop());
+  const first = nextEvent(alice, 'account');
+  await alice.start();
+  assert.match((await first).identity, /^token:/);
+  await stateIs(alice, 'connected');
+  await bobSays(srv, ['said to the token']);
+  await until(alice, () => texts(alice.snapshot(10).entries).includes('said to the token'));
+  const named = nextEvent(alice, 'account');
+  alice.reconfigure({ compression: 'off' }); // any reconfigure: the account is resolved again
+  assert.equal((await named).identity, 'user:alice');
+  await stateIs(alice, 'connected');
+  assert.deepEqual(texts(alice.snapshot(10).entries), ['said to the token']);
+  assert.deepEqual(await alice.account.leftovers(), []);
+});
