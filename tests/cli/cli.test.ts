@@ -65,16 +65,20 @@ test('an unreachable server exits 5 within the timeout, and the message is kept 
   const { code } = await exit(send);
   assert.equal(code, 5);
   assert.match(send.stderr.join('\n'), /server unreachable/);
-  assert.match(send.stderr.join('\n'), /kept in .*cli-outbox\.jsonl/);
+  assert.match(send.stderr.join('\n'), /kept in .*accounts\/[0-9a-f]{24}\/outbox\.jsonl/);
 
-  // Next run against the real server delivers the kept message, then the new one.
-  const listen = cli(['listen', '--server', url, '--token', 'secret-bob-token', '--count', '2', '--timeout', '20']);
+  // A run against another server, as another user, sends only its own message: the kept one belongs to its account.
+  const listen = cli(['listen', '--server', url, '--token', 'secret-bob-token', '--count', '1', '--timeout', '20']);
   await listen.line((l) => JSON.parse(l).state === 'connected', 15_000, 'listen connected');
   const again = cli(['send', '--server', url, '--token', 'secret-alice-token', '--data-dir', dataDir, 'new']);
   assert.equal((await exit(again)).code, 0, again.stderr.join('\n'));
   assert.equal((await exit(listen)).code, 0);
   const texts = listen.stdout.map((l) => JSON.parse(l)).filter((l) => l.event === 'message').map((l) => l.text);
-  assert.deepEqual(texts, ['kept', 'new']);
+  assert.deepEqual(texts, ['new']);
+  // The next run for the unreachable server's account still has it.
+  const later = cli(['send', '--server', 'ws://127.0.0.1:9/ws/chat/', '--token', 't', '--data-dir', dataDir, '--timeout', '1', 'also kept']);
+  assert.equal((await exit(later)).code, 5);
+  assert.match(later.stderr.join('\n'), /2 message\(s\) kept in/);
 });
 
 test('too large exits 2; usage errors exit 1', async () => {

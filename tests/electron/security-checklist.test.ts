@@ -158,7 +158,10 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
   const out = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-eneg-'));
   try {
     const csv = path.join(out, 'findings.csv');
-    const r = spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], { encoding: 'utf8', timeout: 120_000 });
+    // On the system Node (npm ci's), not node_modules/.bin's Node 24: offline, its translation download's
+    // retry throws inside got/p-cancelable on Node 24 ("onCancel handler was attached after the promise settled").
+    const systemPath = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.endsWith(path.join('node_modules', '.bin'))).join(path.delimiter);
+    const r = spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, PATH: systemPath } });
     assert.equal(r.status, 0, r.stderr);
     const rows = readFileSync(csv, 'utf8')
       .trim()
