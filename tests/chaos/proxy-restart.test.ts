@@ -60,6 +60,7 @@ test(`chaos behind a proxy: ${2 * PER_CLIENT} messages, tinyproxy restarted ${RE
   let restarts = 0;
   let restarting: Promise<void> = Promise.resolve();
   const proxyDownSeen = { alice: 0, bob: 0 };
+  let connections = 0;
   for (const [who, c] of [['alice', alice], ['bob', bob]] as const) {
     c.on('entries', (es: LogEntry[]) => {
       acked += es.filter((e) => e.kind === 'message' && e.own && e.delivery === 'sent').length;
@@ -71,8 +72,12 @@ test(`chaos behind a proxy: ${2 * PER_CLIENT} messages, tinyproxy restarted ${RE
         });
       }
     });
+    let wasConnected = false;
     c.on('status', (s) => {
       if (s.connection.kind === 'reconnecting' && s.connection.reason.code === 'PROXY_UNREACHABLE') proxyDownSeen[who] += 1;
+      const isConnected = s.connection.kind === 'connected';
+      if (isConnected && !wasConnected) connections += 1;
+      wasConnected = isConnected;
     });
   }
 
@@ -113,11 +118,14 @@ test(`chaos behind a proxy: ${2 * PER_CLIENT} messages, tinyproxy restarted ${RE
     assert.deepEqual(await new FileOutboxStore(path.join(dir, name, 'outbox.jsonl')).load(), { items: [] }, `${name}'s outbox on disk is empty`);
   }
   assert.equal(restarts, RESTARTS, 'tinyproxy was restarted mid-stream');
-  // Every connection went through tinyproxy: one CONNECT per connection, more than the two first ones.
+  // Every connection went through tinyproxy (one CONNECT each), and connections came back through it after the
+  // restarts. Not "two per restart": a client that had nothing left to send or receive may still be in its backoff
+  // when the run drains (a fresh clone once saw 7 CONNECTs for 7 connections), so count what actually connected.
   const tunnels = tiny.log().match(new RegExp(`CONNECT localhost:${srv.port} `, 'g'))?.length ?? 0;
-  assert.ok(tunnels >= 2 * (RESTARTS + 1), `each restart cut both tunnels and both came back through the proxy (${tunnels} CONNECTs)`);
+  assert.ok(connections > 2, `clients reconnected through the restarted proxy (${connections} connections)`);
+  assert.ok(tunnels >= connections, `every connection went through the proxy (${tunnels} CONNECTs for ${connections} connections)`);
   console.log(
-    `chaos behind a proxy: ${2 * PER_CLIENT} messages, ${restarts} tinyproxy restarts, ${tunnels} tunnels, ` +
+    `chaos behind a proxy: ${2 * PER_CLIENT} messages, ${restarts} tinyproxy restarts, ${tunnels} tunnels for ${connections} connections, ` +
       `PROXY_UNREACHABLE seen alice ${proxyDownSeen.alice} / bob ${proxyDownSeen.bob}; lost 0, duplicated 0; ${drainedAt - started} ms`,
   );
 });
