@@ -118,7 +118,7 @@ test('connections per token are counted across nodes, and a dead node’s count 
 
   // A node that dies keeps no place: its members expire when it stops refreshing them.
   const log: string[] = [];
-  const counter = (nodeId: string) => new RedisConnectionCounter({ connect: redisConnector(redis.url, (l) => log.push(l)), nodeId, leaseMs: 300, log: (l) => log.push(l) });
+  const counter = (nodeId: string) => new RedisConnectionCounter({ connect: redisConnector(redis.url, (l) => log.push(l)), nodeId, leaseMs: 3_000, log: (l) => log.push(l) });
   const dying = counter('dying');
   const living = counter('living');
   t.after(() => {
@@ -127,10 +127,12 @@ test('connections per token are counted across nodes, and a dead node’s count 
   });
   await Promise.all([dying.connected(5_000), living.connected(5_000)]);
   assert.ok(await dying.acquire('token-x', 1), 'the dying node takes the only place');
-  await new Promise((r) => setTimeout(r, 450)); // beyond one lease: the living node refreshes its own, the dying one still does
+  // Beyond one lease: the dying node still refreshes (every second), so its place holds. A lease of seconds, not
+  // 300 ms, so that only a stall of ~2 s in this process (load, GC) could let it lapse, not an ordinary hiccup.
+  await new Promise((r) => setTimeout(r, 4_500));
   assert.equal(await living.acquire('token-x', 1), undefined, 'refreshed: still taken');
   dying.close(); // as SIGKILL: no release, no more refreshing
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 15_000;
   let lease;
   while (!(lease = await living.acquire('token-x', 1)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.ok(lease, 'the dead node’s place expired');
