@@ -4,6 +4,16 @@
  */
 import type { LogEntry, MessageEntry, MarkerEntry, OlderEntries } from '../common/contract';
 
+export type MessagePatch = Partial<Omit<MessageEntry, 'kind' | 'key'>>;
+
+/** A message with `patch` applied (`failure: undefined` removes the failure); undefined when `prev` is no message. */
+export function patchedMessage(prev: LogEntry | undefined, patch: MessagePatch): MessageEntry | undefined {
+  if (!prev || prev.kind !== 'message') return undefined;
+  const next: MessageEntry = { ...prev, ...patch };
+  if (patch.failure === undefined && 'failure' in patch) delete next.failure;
+  return next;
+}
+
 export class MessageLog {
   /** Sorted by `order` (appends only; trims keep the order). */
   private entries: LogEntry[] = [];
@@ -104,12 +114,9 @@ export class MessageLog {
     this.trim();
   }
 
-  update(key: string, patch: Partial<Omit<MessageEntry, 'kind' | 'key'>>): MessageEntry | undefined {
-    const prev = this.get(key);
-    if (!prev || prev.kind !== 'message') return undefined;
-    const next: MessageEntry = { ...prev, ...patch };
-    if (patch.failure === undefined && 'failure' in patch) delete next.failure;
-    this.upsert(next);
+  update(key: string, patch: MessagePatch): MessageEntry | undefined {
+    const next = patchedMessage(this.get(key), patch);
+    if (next) this.upsert(next);
     return next;
   }
 

@@ -16,7 +16,7 @@ import { reason, type Reason } from '../common/errors';
 import type { ChatMessageIn, ChatResponseIn, ConnectionStatusIn, HistoryPageIn } from '../common/protocol';
 import type { Clock } from './clock';
 import { FIRST_ORDER, type HistoryStore, type ResumePoint } from './history-store';
-import { MessageLog } from './message-log';
+import { MessageLog, patchedMessage, type MessagePatch } from './message-log';
 
 /** Entries of a stored history loaded into memory at start (the snapshot is 200; more come from the store). */
 const RESTORED_ENTRIES = 1_000;
@@ -251,12 +251,9 @@ export class Timeline {
     else this.log.upsert(entry);
   }
 
-  private update(key: string, patch: Partial<Omit<MessageEntry, 'kind' | 'key'>>): MessageEntry | undefined {
-    const prev = this.lookup(key);
-    if (!prev || prev.kind !== 'message') return undefined;
-    const next: MessageEntry = { ...prev, ...patch };
-    if (patch.failure === undefined && 'failure' in patch) delete next.failure;
-    this.upsert(next);
+  private update(key: string, patch: MessagePatch): MessageEntry | undefined {
+    const next = patchedMessage(this.lookup(key), patch);
+    if (next) this.upsert(next);
     return next;
   }
 
