@@ -3,7 +3,8 @@
  * the real core behind it:
  *
  *   dist/renderer  ── tiny static http server on 127.0.0.1:0 (static-server.ts)
- *   ChatClient (MemoryOutboxStore) ── real reference server (testServer())
+ *   ChatClient (MemoryOutboxStore, or per-account stores under options.dataDir)
+ *              ── real reference server (testServer())
  *   SettingsStore ── a real settings file in a temp dir; saving applies to the
  *                    client (reconfigure), as Electron main does
  *   ChatService(client, store) ── the same host side Electron main uses
@@ -19,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeFileAtomic } from '../../electron/core/atomic-file';
+import { AccountDirectory } from '../../electron/core/accounts';
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { ChatService, frameScheduler, type NoticePort, type SupportPort } from '../../electron/core/chat-service';
 import { settingsToClientConfig } from '../../electron/core/connection-settings';
@@ -67,6 +69,15 @@ export interface UiHostOptions {
   support?: SupportPort;
   /** One-time notices the host has for the window (default: none). */
   notices?: NoticePort;
+  /**
+   * The app's data directory: the client keeps its outbox and history per account under
+   * `<dataDir>/accounts/`, as Electron main does with userData. Not removed by close(), so a
+   * test can stop this host and start another on the same directory (a restart with history);
+   * give the second host `server: { port: first.server.port }` so it is the same account
+   * (the account is server URL + identity + room).
+   * Default: no accounts, one outbox in memory.
+   */
+  dataDir?: string;
 }
 
 /** The test host's "Open log folder" and "Copy diagnostics": they succeed, and count the calls. */
@@ -177,7 +188,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     const { settings, settingsFile } = await startSettings(server, options, cleanups, () => client);
     client = new ChatClient({
       config: { ...FAST, ...settingsToClientConfig(settings.current()), ...options.client },
-      outboxStore: new MemoryOutboxStore(),
+      // With a data dir: the stores main uses (AccountDirectory, as electron/main/app.ts); else one outbox in memory.
+      ...(options.dataDir ? { accounts: new AccountDirectory({ base: options.dataDir }) } : { outboxStore: new MemoryOutboxStore() }),
       random: options.random ?? (() => 0.9),
     });
     const theClient = client;
