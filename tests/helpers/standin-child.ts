@@ -12,6 +12,7 @@
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
+import type { LogEntry } from '../../electron/common/contract';
 import { createFakeElectron, withElectronStandIn, type FakeElectronOptions, type FakeWebContents } from './fake-electron';
 
 export interface ChildConfig {
@@ -34,10 +35,16 @@ const fake = createFakeElectron(config.userData, {
   },
 });
 fake.app.on('web-contents-created', (_e: unknown, wc: FakeWebContents) => {
-  wc.on('test:sent', (channel: string, payload: { connection?: { kind: string } }) => {
+  wc.on('test:sent', (channel: string, payload: any) => {
     if (channel === 'chat:status') out({ ev: 'status', kind: payload.connection?.kind });
+    // What the window is told, in push order (a test reads the log as the renderer would get it).
+    if (channel === 'chat:entries') out({ ev: 'entries', entries: (payload as LogEntry[]).map(brief) });
   });
 });
+/** One pushed log entry, as much as the tests read of it. */
+export type BriefEntry = { key: string; kind: LogEntry['kind']; text?: string; seq?: number; own?: boolean; delivery?: string };
+const brief = (e: LogEntry): BriefEntry =>
+  e.kind === 'message' ? { key: e.key, kind: e.kind, text: e.text, seq: e.seq, own: e.own, delivery: e.delivery } : { key: e.key, kind: e.kind };
 const trayNow = () => {
   const t = fake.shownTray();
   return t ? { image: t.image.split('/').pop(), tooltip: t.tooltip, menu: t.menu.map(({ label, type, enabled }) => ({ label, type, enabled })) } : null;
