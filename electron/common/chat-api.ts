@@ -20,8 +20,12 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     chooseCaBundle: () => transport.invoke(InvokeChannels.chooseCaBundle, null),
     getNotices: () => transport.invoke(InvokeChannels.getNotices, null),
     dismissNotice: (id) => transport.invoke(InvokeChannels.dismissNotice, id),
+    getLeftovers: () => transport.invoke(InvokeChannels.getLeftovers, null),
+    discardLeftovers: (key: string) => transport.invoke(InvokeChannels.discardLeftovers, key),
+    clearHistory: () => transport.invoke(InvokeChannels.clearHistory, null),
     onStatus: (cb) => transport.subscribe(PushChannels.status, cb),
     onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
+    onAccount: (cb) => transport.subscribe(PushChannels.account, cb),
   } satisfies ChatApi;
   return Object.freeze(api);
 }

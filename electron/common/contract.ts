@@ -90,6 +90,30 @@ export interface SearchResult {
 
 export const MAX_SEARCH_CHARS = 200;
 
+/**
+ * `chat:get-leftovers`: messages still waiting for another account (another server, token or room) than
+ * the one in use. They are never sent anywhere else; they go out when that account is used again, or are
+ * discarded (`chat:discard-leftovers` with the `key`).
+ */
+export interface LeftoverView {
+  /** The account's key: what `chat:discard-leftovers` takes. */
+  key: string;
+  /** The server without query or credentials: `wss://chat.example.com/ws/chat/`. */
+  server: string;
+  /** What the window names: the server's host, with the port when not the default (`chat.example.com`). */
+  host: string;
+  room: string;
+  /** The user the server reported for that account, when it did. */
+  identity?: string;
+  count: number;
+}
+
+/** `chat:account`: the account whose log the window shows (its stores just opened, or its history was cleared). */
+export interface AccountInfo {
+  server: string;
+  room: string;
+}
+
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
 /** Settings as the renderer sees them. The token itself never leaves main. */
@@ -188,11 +212,15 @@ export const InvokeChannels = {
   chooseCaBundle: 'chat:choose-ca-bundle',
   getNotices: 'chat:get-notices',
   dismissNotice: 'chat:dismiss-notice',
+  getLeftovers: 'chat:get-leftovers',
+  discardLeftovers: 'chat:discard-leftovers',
+  clearHistory: 'chat:clear-history',
 } as const;
 
 export const PushChannels = {
   status: 'chat:status',
   entries: 'chat:entries',
+  account: 'chat:account',
 } as const;
 
 export interface InvokeMap {
@@ -209,12 +237,22 @@ export interface InvokeMap {
   'chat:choose-ca-bundle': { arg: null; result: ChooseCaBundleResult };
   'chat:get-notices': { arg: null; result: NoticeId[] };
   'chat:dismiss-notice': { arg: NoticeId; result: null };
+  'chat:get-leftovers': { arg: null; result: LeftoverView[] };
+  /** The key of one of the current leftovers; resolves with how many messages were deleted. */
+  'chat:discard-leftovers': { arg: string; result: number };
+  'chat:clear-history': { arg: null; result: null };
 }
 
 export interface PushMap {
   'chat:status': Status;
   /** New or changed entries (upserts by `key`), batched at most once per frame. */
   'chat:entries': LogEntry[];
+  /**
+   * The log was replaced: another account's stores are in use (at start, after a server or token
+   * change) or its history was cleared. Sent after the entries pushed before it; the window fetches
+   * its snapshot (and the leftovers) again.
+   */
+  'chat:account': AccountInfo;
 }
 
 export type InvokeChannel = keyof InvokeMap;
@@ -243,8 +281,16 @@ export interface ChatApi {
   getNotices(): Promise<NoticeId[]>;
   /** The person closed the notice: main remembers it, so it does not come back on the next start. */
   dismissNotice(id: NoticeId): Promise<null>;
+  /** Messages waiting for other accounts (kept; they go out when that account is used again). */
+  getLeftovers(): Promise<LeftoverView[]>;
+  /** Deletes the messages waiting for the account `key` (one of getLeftovers' keys); resolves with how many. */
+  discardLeftovers(key: string): Promise<number>;
+  /** Forgets this account's stored history on this computer; messages still waiting stay. */
+  clearHistory(): Promise<null>;
   onStatus(cb: (status: Status) => void): () => void;
   onEntries(cb: (entries: LogEntry[]) => void): () => void;
+  /** The log was replaced (another account, or history cleared): fetch the snapshot and leftovers again. */
+  onAccount(cb: (account: AccountInfo) => void): () => void;
 }
 
 /** How a ChatApi reaches its host: ipcRenderer in preload, a Playwright binding in the test host. */

@@ -12,6 +12,9 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 /** Generous upper bound so that a too-large message gets a TOO_LARGE failure, not a crash. */
 const MAX_SEND_CHARS = MAX_MESSAGE_BYTES * 4;
 
+/** An account's key as get-leftovers gives it (core/accounts.ts: 24 hex digits; a little room to spare). */
+const ACCOUNT_KEY = /^[0-9a-f]{1,64}$/;
+
 const KNOWN = new Set<string>(Object.values(InvokeChannels));
 
 export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
@@ -28,6 +31,8 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
     case 'chat:copy-diagnostics':
     case 'chat:choose-ca-bundle':
     case 'chat:get-notices':
+    case 'chat:get-leftovers':
+    case 'chat:clear-history':
       return arg === null || arg === undefined ? ok(null) : { ok: false, error: `${channel} takes no argument` };
     case 'chat:send':
       if (typeof arg !== 'string') return { ok: false, error: 'send needs a string' };
@@ -44,6 +49,9 @@ export function checkInvokeArg<C extends InvokeChannel>(channel: C, arg: unknown
       return checkOlderQuery(arg) ?? ok(arg);
     case 'chat:search':
       return checkSearchQuery(arg) ?? ok(arg);
+    case 'chat:discard-leftovers':
+      // Shape only: whether it is one of the current leftovers is checked by the host (ChatService).
+      return typeof arg === 'string' && ACCOUNT_KEY.test(arg) ? ok(arg) : { ok: false, error: 'discard-leftovers needs an account key (hex, 1…64 characters) from get-leftovers' };
     case 'chat:dismiss-notice':
       return typeof arg === 'string' && (NOTICE_IDS as readonly string[]).includes(arg) ? ok(arg) : { ok: false, error: `dismiss-notice needs one of ${NOTICE_IDS.join(', ')}` };
     default:

@@ -4,9 +4,10 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import { SNAPSHOT_PAGE, type ChooseCaBundleResult, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LogEntry, type NoticeId, type OlderQuery, type SearchQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
+import { SNAPSHOT_PAGE, type AccountInfo, type ChooseCaBundleResult, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LeftoverView, type LogEntry, type NoticeId, type OlderQuery, type SearchQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
 import type { Status } from '../common/state';
 import { checkInvokeArg, isInvokeChannel } from '../common/validate';
+import type { Leftover } from './accounts';
 import type { ChatClient } from './client';
 
 export interface PushSink {
@@ -62,6 +63,10 @@ export class ChatService {
   private readonly sinks = new Set<PushSink>();
   private pendingEntries = new Map<string, LogEntry>();
   private pendingStatus: Status | undefined;
+  /** The log was replaced (account opened, history cleared): pushed after the entries before it. */
+  private pendingAccount: AccountInfo | undefined;
+  /** The account in use, as last announced (undefined: no per-account stores). */
+  private account: AccountInfo | undefined;
   private scheduled = false;
   private readonly offs: Array<() => void> = [];
 
@@ -94,6 +99,11 @@ export class ChatService {
           this.pendingEntries.delete(e.key);
           this.pendingEntries.set(e.key, e);
         }
+        this.kick();
+      }),
+      client.on('account', (view) => {
+        this.account = { server: view.server, room: view.room };
+        this.pendingAccount = this.account;
         this.kick();
       }),
     );
@@ -147,8 +157,29 @@ export class ChatService {
       case 'chat:dismiss-notice':
         await this.notices.dismiss(checked.value as NoticeId);
         return null;
+      case 'chat:get-leftovers':
+        return (await this.client.account.leftovers()).map(leftoverView);
+      case 'chat:discard-leftovers':
+        return this.discardLeftovers(checked.value as string);
+      case 'chat:clear-history':
+        this.clearHistory();
+        return null;
     }
     throw new InvalidCallError('unknown channel');
+  }
+
+  /** Only a key the window was shown: never the account in use, never a guessed directory. */
+  private async discardLeftovers(key: string): Promise<number> {
+    const leftovers = await this.client.account.leftovers();
+    if (!leftovers.some((l) => l.key === key)) throw new InvalidCallError('discard-leftovers: no messages are waiting for that account (not among get-leftovers)');
+    return this.client.account.discard(key);
+  }
+
+  /** The window shows only what is still waiting afterwards: it is told to fetch the snapshot again. */
+  private clearHistory(): void {
+    this.client.clearHistory();
+    this.pendingAccount = this.account ?? { server: this.client.diagnostics().url, room: '' };
+    this.kick();
   }
 
   private kick(): void {
@@ -161,15 +192,28 @@ export class ChatService {
     this.scheduled = false;
     const status = this.pendingStatus;
     const entries = [...this.pendingEntries.values()];
+    const account = this.pendingAccount;
     this.pendingStatus = undefined;
     this.pendingEntries = new Map();
+    this.pendingAccount = undefined;
     for (const sink of this.sinks) {
       try {
         if (status) sink.push('chat:status', status);
         if (entries.length > 0) sink.push('chat:entries', entries);
+        if (account) sink.push('chat:account', account);
       } catch {
         // A window that went away; it detaches itself on close.
       }
     }
   }
+}
+
+function leftoverView(l: Leftover): LeftoverView {
+  let host = l.server;
+  try {
+    host = new URL(l.server).host || l.server;
+  } catch {
+    // account.json unreadable ('?'): the window shows what there is.
+  }
+  return { key: l.key, server: l.server, host, room: l.room, ...(l.user !== undefined ? { identity: l.user } : {}), count: l.count };
 }

@@ -70,7 +70,7 @@ test('the real app connects, sends and receives in a real Electron window', { sk
   const page = await app.firstWindow();
   await page.locator('[data-testid="status"][data-state="connected"]').waitFor({ timeout: 20_000 });
   // The renderer has window.chat and nothing of Node.
-  assert.deepEqual(await page.evaluate(() => Object.keys((window as any).chat).sort()), ['chooseCaBundle', 'copyDiagnostics', 'dismissNotice', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
+  assert.deepEqual(await page.evaluate(() => Object.keys((window as any).chat).sort()), ['chooseCaBundle', 'clearHistory', 'copyDiagnostics', 'discardLeftovers', 'dismissNotice', 'getLeftovers', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onAccount', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
   assert.equal(await page.evaluate(() => typeof (window as any).require), 'undefined');
   assert.equal(await page.evaluate(() => typeof (window as any).process), 'undefined');
 

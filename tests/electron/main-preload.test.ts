@@ -83,10 +83,10 @@ test('main appends no ozone-platform switch: the launcher picks the backend befo
 
 test('preload exposes exactly the typed window.chat API and nothing generic', () => {
   assert.deepEqual([...fake.exposed.keys()], ['chat']);
-  assert.deepEqual(Object.keys(api).sort(), ['chooseCaBundle', 'copyDiagnostics', 'dismissNotice', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
+  assert.deepEqual(Object.keys(api).sort(), ['chooseCaBundle', 'clearHistory', 'copyDiagnostics', 'discardLeftovers', 'dismissNotice', 'getLeftovers', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onAccount', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
   for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
   assert.equal((api as any).invoke, undefined);
-  assert.deepEqual([...fake.handlers.keys()].sort(), ['chat:choose-ca-bundle', 'chat:copy-diagnostics', 'chat:dismiss-notice', 'chat:get-notices', 'chat:get-older', 'chat:get-settings', 'chat:get-snapshot', 'chat:reconnect-now', 'chat:retry', 'chat:save-settings', 'chat:search', 'chat:send', 'chat:show-log-folder']);
+  assert.deepEqual([...fake.handlers.keys()].sort(), ['chat:choose-ca-bundle', 'chat:clear-history', 'chat:copy-diagnostics', 'chat:discard-leftovers', 'chat:dismiss-notice', 'chat:get-leftovers', 'chat:get-notices', 'chat:get-older', 'chat:get-settings', 'chat:get-snapshot', 'chat:reconnect-now', 'chat:retry', 'chat:save-settings', 'chat:search', 'chat:send', 'chat:show-log-folder']);
 });
 
 test('every IPC channel reaches the core, and status and messages are pushed to the window', async () => {

@@ -45,7 +45,12 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:copy-diagnostics':
     case 'chat:choose-ca-bundle':
     case 'chat:get-notices':
+    case 'chat:get-leftovers':
+    case 'chat:clear-history':
       return arg === null || arg === undefined;
+    case 'chat:discard-leftovers':
+      // Only a key among the current leftovers; the stand-in's account has none (checked below).
+      return false;
     case 'chat:dismiss-notice':
       return arg === 'sandbox-off';
     case 'chat:save-settings': {
@@ -85,12 +90,14 @@ function isValid(channel: string, arg: unknown): boolean {
   }
 }
 
-const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs/;
+const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
   // 'sandbox-off' and its near misses: the one value chat:dismiss-notice takes.
   fc.constantFrom('sandbox-off', 'SANDBOX-OFF', 'sandbox-off ', ['sandbox-off'], { id: 'sandbox-off' }, '__proto__'),
+  // chat:discard-leftovers' shape: account keys (24 hex digits) that are not among the leftovers, and near misses.
+  fc.constantFrom('0'.repeat(24), 'a'.repeat(64), 'a'.repeat(65), 'A'.repeat(24), '../accounts', `${'f'.repeat(23)}/`, ''),
   fc.constantFrom(null, undefined, '', ' ', 0, NaN, [], {}, 'x'.repeat(MAX_SEND_CHARS), 'x'.repeat(MAX_SEND_CHARS + 1), 'k'.repeat(MAX_ID_LENGTH + 8), 'k'.repeat(MAX_ID_LENGTH + 9)),
   fc.string({ maxLength: 100 }),
   fc.integer({ min: MAX_SEND_CHARS - 2, max: MAX_SEND_CHARS + 2 }).map((n) => '字'.repeat(n)),
@@ -159,6 +166,8 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:show-log-folder') assert.ok(v.ok === true && v.folder === path.join(s.userData, 'logs'), JSON.stringify(v));
         else if (channel === 'chat:get-notices') assert.deepEqual(v, [], 'not launched through the launcher: nothing to tell');
         else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
+        else if (channel === 'chat:get-leftovers') assert.deepEqual(v, [], 'one account only: nothing waits for another');
+        else if (channel === 'chat:clear-history') assert.equal(v, null);
         else if (channel === 'chat:choose-ca-bundle') assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, 'the stand-in\'s person cancels the dialog');
         else if (channel === 'chat:copy-diagnostics') assert.ok(v.ok === true && /^UOS Chat /.test(v.text) && !v.text.includes('token-alice'), JSON.stringify(v).slice(0, 200));
         else {
@@ -218,9 +227,10 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
     async ([f, channel]) => {
       const frame = { url: f.url, parent: f.subFrame ? top() : null };
       const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
-      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : channel === 'chat:search' ? { text: 'x', limit: 1 } : channel === 'chat:dismiss-notice' ? 'sandbox-off' : null;
+      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : channel === 'chat:search' ? { text: 'x', limit: 1 } : channel === 'chat:dismiss-notice' ? 'sandbox-off' : channel === 'chat:discard-leftovers' ? '0'.repeat(24) : null;
       const call = s.fake.invokeAs(frame, channel, arg);
-      if (trusted) await call;
+      // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
+      if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);
       else await assert.rejects(call, /refused: untrusted sender/);
     },
     runs(300),

@@ -91,7 +91,7 @@ test('window.chat, as the real built preload exposes it: read-only, frozen, only
   assert.equal(Reflect.set(s.mainWorld, 'chat', {}), false, 'window.chat cannot be replaced');
   const chat = d.value as Record<string, unknown>;
   assert.ok(Object.isFrozen(chat));
-  assert.deepEqual(Object.keys(chat).sort(), ['chooseCaBundle', 'copyDiagnostics', 'dismissNotice', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
+  assert.deepEqual(Object.keys(chat).sort(), ['chooseCaBundle', 'clearHistory', 'copyDiagnostics', 'discardLeftovers', 'dismissNotice', 'getLeftovers', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onAccount', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
   for (const [name, fn] of Object.entries(chat)) assert.equal(typeof fn, 'function', name);
   assert.equal(Reflect.set(chat, 'send', () => undefined), false, 'its methods cannot be swapped');
   // Nothing generic: no invoke, no ipcRenderer, no require.
