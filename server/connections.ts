@@ -11,6 +11,7 @@ import { CloseCodes } from '../electron/common/errors';
 import { encodeFrame } from '../electron/common/protocol';
 import { andThen, isPromiseLike, SerialQueue, type Awaitable } from './awaitable';
 import type { ConnectionLease } from './connection-counter';
+import { FrameBatcher, outboundFrame } from '../electron/core/framing';
 import { now, sendTo, type Client, type ServerContext } from './context';
 import { handleFrame } from './frames';
 import { firstContactReplay, historyFeatures } from './history';
@@ -137,16 +138,28 @@ function admit(ctx: ServerContext, ws: WebSocket, req: IncomingMessage): Admitte
 }
 
 function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Client {
+  const zlib = ctx.options.compression === 'zlib' || admitted.query.get('compression') === 'zlib';
   return {
     id: ctx.connectionId(),
     ws: admitted.ws,
-    zlib: ctx.options.compression === 'zlib' || admitted.query.get('compression') === 'zlib',
+    zlib,
+    ...clientExtensions(admitted, zlib),
     user: admitted.user,
     token: admitted.token,
     room,
     limiter: new FixedWindowLimiter(ctx.options.rateLimit.messages, ctx.options.rateLimit.windowMs),
     alive: true,
   };
+}
+
+/** What the client announced it can receive (`features=batch,zdict1`; docs/PROTOCOL.md). Others get neither. */
+function clientExtensions(admitted: Admitted, zlib: boolean): Pick<Client, 'zdict' | 'out'> {
+  const announced = new Set((admitted.query.get('features') ?? '').split(',').slice(0, 16));
+  const zdict = zlib && announced.has('zdict1');
+  if (!announced.has('batch')) return { zdict };
+  const ws = admitted.ws;
+  const out = new FrameBatcher((frame) => ws.readyState === WebSocket.OPEN && ws.send(frame.data, { binary: frame.binary }), (text) => outboundFrame(text, zlib, zdict));
+  return { zdict, out };
 }
 
 /**
@@ -181,7 +194,7 @@ function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: 
     type: 'connection_status',
     status: 'connected',
     user_id: client.user,
-    features: ['ack', 'seq', 'resume', 'dedup', ...historyFeatures(client.room)],
+    features: ['ack', 'seq', 'resume', 'dedup', ...historyFeatures(client.room), 'batch', 'zdict1'],
     seq,
     ...(gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },

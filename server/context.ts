@@ -5,7 +5,7 @@
  */
 import { WebSocket } from 'ws';
 import { encodeFrame } from '../electron/common/protocol';
-import { outboundFrame } from '../electron/core/framing';
+import { outboundFrame, type FrameBatcher } from '../electron/core/framing';
 import type { ConnectionCounter } from './connection-counter';
 import type { FanOut } from './fan-out';
 import type { ServerOptions } from './options';
@@ -18,6 +18,10 @@ export interface Client {
   ws: WebSocket;
   /** Send zlib binary frames to this client. */
   zlib: boolean;
+  /** The client announced `zdict1`: its zlib frames use the preset dictionary. */
+  zdict?: boolean;
+  /** The client announced `batch`: everything to it goes through here, frames of one turn as one batch. */
+  out?: FrameBatcher;
   user: string;
   token: string;
   room: RoomHandle;
@@ -55,12 +59,18 @@ export const now = () => new Date().toISOString();
 /** Sends `text` as this client reads it; `zlibbed` is the same text already compressed (one deflate per broadcast). */
 export function sendTo(client: Client, text: string, zlibbed?: Buffer): void {
   if (client.ws.readyState !== WebSocket.OPEN) return;
+  if (client.out) return client.out.push(text);
   if (client.zlib && zlibbed) {
     client.ws.send(zlibbed, { binary: true });
     return;
   }
-  const frame = outboundFrame(text, client.zlib);
+  const frame = outboundFrame(text, client.zlib, client.zdict);
   client.ws.send(frame.data, { binary: frame.binary });
+}
+
+/** Sends what the client's batcher holds now: before a close, so what was said before it is not lost. */
+export function flushOut(client: Client): void {
+  client.out?.flush();
 }
 
 /** A message of the client's room, as it happens (held back while the client is still being greeted). */

@@ -8,7 +8,7 @@
 import { encodeFrame } from '../electron/common/protocol';
 import { zlibFrame } from '../electron/core/framing';
 import { isPromiseLike, type Awaitable } from './awaitable';
-import { sendLive, type Client } from './context';
+import { flushOut, sendLive, type Client } from './context';
 import type { RoomHandle, RoomWatch, StoredMessage } from './room-store';
 
 /** Close code for clients of a room whose store started over: reconnect and resume (they then see the gap). */
@@ -54,7 +54,10 @@ export class FanOut {
       message: (stored, origin) => deliver(members, stored, origin),
       reset: () => {
         this.log(`room ${room.name}: the store started over; asking ${members.size} client(s) to resume`);
-        for (const c of members) c.ws.close(STORE_RESET_CLOSE, 'room store restarted');
+        for (const c of members) {
+          flushOut(c); // what the room said before the reset reaches the client before the close
+          c.ws.close(STORE_RESET_CLOSE, 'room store restarted');
+        }
       },
     });
     const membership = { members, watch };
@@ -70,13 +73,14 @@ export class FanOut {
   }
 }
 
-/** One encode (and at most one deflate) per message, then to every member but its sender. */
+/** One encode (and at most one deflate of each kind) per message, then to every member but its sender. */
 function deliver(members: Set<Client>, stored: StoredMessage, origin: string | undefined): void {
   const wire = encodeFrame(stored);
-  let zlibbed: Buffer | undefined;
+  const zlibbed: { plain?: Buffer; dict?: Buffer } = {};
   for (const other of members) {
     if (other.id === origin) continue;
-    if (other.zlib) zlibbed ??= zlibFrame(wire);
-    sendLive(other, stored.seq, wire, zlibbed);
+    // A batching client compresses its whole batch (context.ts): no per-message deflate for it.
+    const zipped = !other.zlib || other.out ? undefined : other.zdict ? (zlibbed.dict ??= zlibFrame(wire, true)) : (zlibbed.plain ??= zlibFrame(wire));
+    sendLive(other, stored.seq, wire, zipped);
   }
 }

@@ -1,23 +1,46 @@
 /**
- * One client frame, from raw ws data to every answer it causes: the rate limit,
- * inflate and decode, ping → pong, the size check, dedup and append, ack, echo.
+ * One client frame (or a batch of them), from raw ws data to every answer it causes: the
+ * rate limit, inflate and decode, ping → pong, the size check, dedup and append, ack, echo.
  * Reaches rooms only through the RoomStore interface; the room's other members hear
  * of a stored message through its watch (fan-out.ts), not from here.
  */
 import { CloseCodes } from '../electron/common/errors';
-import { decodeClientFrame, utf8Length, type ChatMessageOut, type HistoryOut } from '../electron/common/protocol';
+import { decodeClientFrames, utf8Length, type ChatMessageOut, type ClientFrame, type HistoryOut } from '../electron/common/protocol';
 import { inboundText, type RawFrameData } from '../electron/core/framing';
 import { andThen, isPromiseLike, type Awaitable } from './awaitable';
-import { now, reply, type Client, type ServerContext } from './context';
+import { flushOut, now, reply, type Client, type ServerContext } from './context';
 import { answerHistory } from './history';
 import type { Appended, NewMessage } from './room-store';
 
 /**
- * Handles one frame. Returns a Promise only when the room store answered with one;
- * the caller (the client's SerialQueue) then holds this client's later frames back.
+ * Handles one frame: a single client frame, or a `batch` of them (feature `batch`),
+ * whose frames are handled one after another exactly as if each had come alone (rate
+ * limit, size, dedup, order). Returns a Promise only when the room store answered with
+ * one; the caller (the client's SerialQueue) then holds this client's later frames back.
  */
 export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): Awaitable<void> {
-  const chat = acceptChat(ctx, client, data, isBinary);
+  if (!withinRate(ctx, client)) return;
+  const text = frameText(ctx, client, data, isBinary);
+  if (text === undefined) return;
+  const decoded = decodeClientFrames(text, ctx.options.maxFrameBytes);
+  for (const e of decoded.errors) {
+    reply(client, { type: 'error', message: e.detail, code: e.code === 'UNKNOWN_TYPE' ? 'unsupported' : 'bad_frame', ...(e.id ? { id: e.id } : {}) });
+  }
+  // The first frame was counted before inflating; each further one of a batch counts too.
+  return inOrder(decoded.frames, (frame, i) => (i > 0 && !withinRate(ctx, client) ? false : handleOne(ctx, client, frame)));
+}
+
+/** Runs `each` over `items` in order, waiting for any Promise it returns; `false` stops. */
+function inOrder<T>(items: readonly T[], each: (item: T, i: number) => Awaitable<void> | false, from = 0): Awaitable<void> {
+  for (let i = from; i < items.length; i++) {
+    const r = each(items[i]!, i);
+    if (r === false) return;
+    if (isPromiseLike(r)) return Promise.resolve(r).then(() => inOrder(items, each, i + 1));
+  }
+}
+
+function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awaitable<void> {
+  const chat = acceptChat(ctx, client, frame);
   if (!chat) return;
   if (chat.type === 'history') return answerHistory(client, chat);
   const id = chat.id || undefined;
@@ -38,29 +61,24 @@ export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameDa
   });
 }
 
-/** The chat message in this frame, or undefined when the frame was answered (pong, error) or the connection closed. */
-function acceptChat(ctx: ServerContext, client: Client, data: RawFrameData, isBinary: boolean): ChatMessageOut | HistoryOut | undefined {
-  const o = ctx.options;
-  if (!client.limiter.take(Date.now())) {
-    o.log(`user ${client.user}: rate limit exceeded, closing 4008`);
-    reply(client, { type: 'error', message: 'Rate limit exceeded', code: 'rate_limited' });
-    client.ws.close(CloseCodes.rateLimited, 'rate limit exceeded');
-    return undefined;
-  }
-  const text = frameText(ctx, client, data, isBinary);
-  if (text === undefined) return undefined;
-  const decoded = decodeClientFrame(text, o.maxFrameBytes);
-  if (!decoded.ok) {
-    reply(client, { type: 'error', message: decoded.error.detail, code: decoded.error.code === 'UNKNOWN_TYPE' ? 'unsupported' : 'bad_frame' });
-    return undefined;
-  }
-  const frame = decoded.frame;
+/** False after closing the connection with 4008: the client sends faster than the limit. */
+function withinRate(ctx: ServerContext, client: Client): boolean {
+  if (client.limiter.take(Date.now())) return true;
+  ctx.options.log(`user ${client.user}: rate limit exceeded, closing 4008`);
+  reply(client, { type: 'error', message: 'Rate limit exceeded', code: 'rate_limited' });
+  flushOut(client);
+  client.ws.close(CloseCodes.rateLimited, 'rate limit exceeded');
+  return false;
+}
+
+/** The chat message or history request in this frame, or undefined when the frame was answered (pong, error). */
+function acceptChat(ctx: ServerContext, client: Client, frame: ClientFrame): ChatMessageOut | HistoryOut | undefined {
   if (frame.type === 'ping') {
     reply(client, { type: 'pong' });
     return undefined;
   }
   if (frame.type === 'history') return frame;
-  if (utf8Length(frame.message) > o.maxMessageBytes) {
+  if (utf8Length(frame.message) > ctx.options.maxMessageBytes) {
     const id = frame.id || undefined;
     reply(client, { type: 'error', message: 'Message too large', code: 'too_large', ...(id ? { id } : {}) });
     return undefined;
@@ -74,6 +92,7 @@ function frameText(ctx: ServerContext, client: Client, data: RawFrameData, isBin
   if (inbound.ok) return inbound.text;
   if (inbound.error === 'too-large') {
     ctx.options.log(`user ${client.user}: ${inbound.detail}, closing 1009`);
+    flushOut(client);
     client.ws.close(CloseCodes.tooBig, 'decompressed message too large');
   } else {
     reply(client, { type: 'error', message: 'Binary frame is not zlib-compressed JSON', code: 'bad_frame' });

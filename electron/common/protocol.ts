@@ -144,8 +144,62 @@ function bad(detail: string): DecodeResult<never> {
 /** Decode a frame the server sent. Never throws. */
 export function decodeServerFrame(text: string, maxBytes = MAX_INBOUND_FRAME_BYTES): DecodeResult<ServerFrame> {
   const parsed = parseObject(text, maxBytes);
-  if (!parsed.ok) return parsed;
+  return parsed.ok ? serverFrameOf(parsed.frame) : parsed;
+}
+
+/** Most frames a `batch` may hold (our extension, feature `batch`). */
+export const MAX_BATCH_FRAMES = 500;
+
+/** What a frame held: its frames in order (one, or a batch's), and what was wrong with any of them. */
+export interface Decoded<T> {
+  frames: T[];
+  errors: Array<DecodeError & { id?: string }>;
+}
+
+/**
+ * Decode a frame that may be a `batch` (`{"type":"batch","messages":[…]}`, feature
+ * `batch`): each message is decoded as if it came alone, so one bad message costs only
+ * itself. The size cap applies to the whole batch. Never throws.
+ */
+export function decodeServerFrames(text: string, maxBytes = MAX_INBOUND_FRAME_BYTES): Decoded<ServerFrame> {
+  return decodeFrames(text, maxBytes, serverFrameOf);
+}
+
+/** decodeServerFrames for the reference server: a client's frame or batch. */
+export function decodeClientFrames(text: string, maxBytes: number): Decoded<ClientFrame> {
+  return decodeFrames(text, maxBytes, clientFrameOf);
+}
+
+function decodeFrames<T>(text: string, maxBytes: number, frameOf: (o: Record<string, unknown>) => DecodeResult<T>): Decoded<T> {
+  const parsed = parseObject(text, maxBytes);
+  if (!parsed.ok) return { frames: [], errors: [parsed.error] };
   const o = parsed.frame;
+  if (o.type !== 'batch') {
+    const one = frameOf(o);
+    return one.ok ? { frames: [one.frame], errors: [] } : { frames: [], errors: [one.error] };
+  }
+  if (!Array.isArray(o.messages) || o.messages.length > MAX_BATCH_FRAMES) {
+    return { frames: [], errors: [{ code: 'BAD_SHAPE', detail: `batch needs a "messages" list of at most ${MAX_BATCH_FRAMES} frames` }] };
+  }
+  const out: Decoded<T> = { frames: [], errors: [] };
+  for (const m of o.messages as unknown[]) {
+    // A batch inside a batch is refused like any unknown type: one level only.
+    const one: DecodeResult<T> =
+      typeof m !== 'object' || m === null || Array.isArray(m) ? { ok: false, error: { code: 'NOT_OBJECT', detail: 'batch message is not a JSON object' } } : (m as { type?: unknown }).type === 'batch' ? bad('batch inside a batch') : frameOf(m as Record<string, unknown>);
+    if (one.ok) out.frames.push(one.frame);
+    else out.errors.push(withId(one.error, m));
+  }
+  return out;
+}
+
+/** The id of a bad batch message, when it has one, so the error can name the message. */
+function withId(error: DecodeError, m: unknown): DecodeError & { id?: string } {
+  const id = typeof m === 'object' && m !== null ? (m as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH ? { ...error, id } : error;
+}
+
+/** One server frame from its parsed object. */
+function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
   const timestamp = timestampOf(o.timestamp);
   switch (o.type) {
     case 'connection_status': {
@@ -228,8 +282,11 @@ function historyPageIn(o: Record<string, unknown>): HistoryPageIn | string {
 /** Decode a frame a client sent (used by the reference server). Never throws. */
 export function decodeClientFrame(text: string, maxBytes: number): DecodeResult<ClientFrame> {
   const parsed = parseObject(text, maxBytes);
-  if (!parsed.ok) return parsed;
-  const o = parsed.frame;
+  return parsed.ok ? clientFrameOf(parsed.frame) : parsed;
+}
+
+/** One client frame from its parsed object. */
+function clientFrameOf(o: Record<string, unknown>): DecodeResult<ClientFrame> {
   const timestamp = timestampOf(o.timestamp) ?? new Date(0).toISOString();
   switch (o.type) {
     case 'chat_message': {

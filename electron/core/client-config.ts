@@ -133,7 +133,7 @@ export function transportOptions(c: ClientConfig): TransportOptions {
   };
 }
 
-/** The connection URL: token, resume point (or the first contact's history) and the zlib request are query parameters. */
+/** The connection URL: token, resume point (or the first contact's history), the zlib request and our receivable extensions are query parameters. */
 export function connectUrl(c: ClientConfig, lastSeq: number | undefined, history: 'stored' | 'memory'): string {
   const u = new URL(c.url);
   if (c.token) u.searchParams.set('token', c.token);
@@ -142,5 +142,7 @@ export function connectUrl(c: ClientConfig, lastSeq: number | undefined, history
   if (lastSeq === undefined && firstContact > 0) u.searchParams.set('history', String(firstContact));
   // Ask the server for zlib frames too (our extension; old servers ignore it).
   if (c.compression === 'zlib') u.searchParams.set('compression', 'zlib');
+  // Our extensions we can receive (docs/PROTOCOL.md); the server uses each only if it announces it too.
+  u.searchParams.set('features', 'batch,zdict1');
   return u.toString();
 }

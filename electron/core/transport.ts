@@ -11,9 +11,9 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import { CloseCodes, reason, reasonForClose, type Reason } from '../common/errors';
-import { decodeServerFrame, encodeFrame, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
+import { decodeServerFrames, encodeFrame, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
 import type { Clock, TimerHandle } from './clock';
-import { inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type RawFrameData } from './framing';
+import { FrameBatcher, inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type OutboundFrame, type RawFrameData } from './framing';
 import { Heartbeat } from './heartbeat';
 import { ProxyChainAgent, type ProxyReport } from './proxy-agent';
 import type { ProxyResolver } from './proxy-decision';
@@ -60,6 +60,10 @@ interface Conn {
   error?: Reason;
   hello?: TimerHandle;
   features: Set<string>;
+  /** The server announced `batch`: writes of one turn go out as one frame (framing.ts). */
+  batcher?: FrameBatcher;
+  /** The server announced `zdict1`: our zlib frames use the preset dictionary. */
+  zdict?: boolean;
 }
 
 export class Transport {
@@ -166,9 +170,8 @@ export class Transport {
   write(text: string, done?: (err?: Error) => void): void {
     const conn = this.conn;
     if (!conn) return done?.(new Error('not connected'));
-    const out = outboundFrame(text, this.options.compression === 'zlib');
-    if (out.binary) conn.ws.send(out.data, { binary: true }, done);
-    else conn.ws.send(out.data, done);
+    if (conn.batcher) return conn.batcher.push(text, done);
+    sendFrame(conn.ws, outboundFrame(text, this.options.compression === 'zlib', conn.zdict), done);
   }
 
   /** True while `write` still goes to the connection that was current when this was called. */
@@ -257,6 +260,12 @@ export class Transport {
     conn.hello?.cancel();
     conn.ready = true;
     frame?.features.forEach((f) => conn.features.add(f));
+    // We announced both in the URL (client-config.ts); the server's word makes them usable.
+    conn.zdict = this.options.compression === 'zlib' && conn.features.has('zdict1');
+    if (conn.features.has('batch')) {
+      const zlib = this.options.compression === 'zlib';
+      conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), (text) => outboundFrame(text, zlib, conn.zdict));
+    }
     this.host.ready(frame);
   }
 
@@ -274,13 +283,14 @@ export class Transport {
       }
       return;
     }
-    const decoded = decodeServerFrame(inbound.text, this.options.maxInboundBytes);
-    if (!decoded.ok) {
-      this.host.problem(reason('BAD_FRAME', `${decoded.error.code}: ${decoded.error.detail}`));
-      return;
+    // One frame or a `batch` of them: each goes on as if it came alone, a bad one costs only itself.
+    const decoded = decodeServerFrames(inbound.text, this.options.maxInboundBytes);
+    for (const e of decoded.errors) this.host.problem(reason('BAD_FRAME', `${e.code}: ${e.detail}`));
+    for (const frame of decoded.frames) {
+      if (conn !== this.conn) return; // a frame before this one ended the connection
+      this.host.frame(frame);
+      if (frame.type === 'connection_status') this.hello(conn, frame);
     }
-    this.host.frame(decoded.frame);
-    if (decoded.frame.type === 'connection_status') this.hello(conn, decoded.frame);
   }
 
   private ended(conn: Conn, why: Reason): void {
@@ -304,6 +314,11 @@ function closeReason(conn: Conn, code: number, buf: Buffer): Reason {
   const byCode = reasonForClose(code, buf.toString('utf8').slice(0, 200));
   const ours = conn.error && (conn.error.code === 'FRAME_TOO_LARGE' || conn.error.code === 'BAD_FRAME');
   return ours ? conn.error! : byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);
+}
+
+function sendFrame(ws: WebSocket, out: OutboundFrame, done?: (err?: Error) => void): void {
+  if (out.binary) ws.send(out.data, { binary: true }, done);
+  else ws.send(out.data, done);
 }
 
 function withoutQuery(url: string): string {
