@@ -7,6 +7,7 @@ import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
 import { Header } from './Header';
 import { LaunchNotices } from './LaunchNotices';
+import { LeftoversBanner } from './LeftoversBanner';
 import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsDialog } from './SettingsDialog';
 import { SettingsWarnings } from './SettingsWarnings';
@@ -48,6 +49,7 @@ export function App() {
       {panel.open && panel.settings && (
         <SettingsDialog view={panel.settings} t={t} onSave={panel.saveSettings} onSaved={panel.onSaved} onClose={() => panel.closeSettings()} />
       )}
+      <LeftoversBanner t={t} />
       <main className="main">
         <ChatLog
           store={feed.feed.store}

@@ -7,13 +7,14 @@
  * flag are shown read-only with a note.
  *
  * Its parts: useModalDialog (open, close, focus, Tab), useSettingsForm (draft,
- * problems, saving), the fields in SettingsFields, help for a bug report in
- * SettingsSupport, and here the problems list and the buttons.
+ * problems, saving), the fields in SettingsFields, "Clear history" in SettingsHistory,
+ * help for a bug report in SettingsSupport, and here the problems list and the buttons.
  */
 import { useId, useRef } from 'react';
 import type { ProblemText, Strings } from './i18n';
 import { IconAlert } from './Icons';
 import { CaFileField, CompressionField, LanguageField, ProxyField, ServerUrlField, TokenField, type FieldFrame } from './SettingsFields';
+import { HistorySection } from './SettingsHistory';
 import { ShellFields } from './SettingsShellFields';
 import { SupportSection } from './SettingsSupport';
 import { useModalDialog } from './useModalDialog';
@@ -58,6 +59,7 @@ export function SettingsDialog(props: SettingsFormProps) {
             <LanguageField f={f} value={draft.language} onChange={(v) => set('language', v)} />
           </div>
           <ShellFields f={f} closeToTray={draft.closeToTray} autostart={draft.autostart} onChange={(field, v) => set(field, v)} />
+          <HistorySection t={t} id={f.id} />
           <SupportSection t={t} id={f.id} />
         </div>
 

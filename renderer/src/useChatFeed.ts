@@ -125,11 +125,34 @@ function connect(feed: ChatFeed, atEndRef: MutableRefObject<boolean>): () => voi
       if (!disposed) feed.publish({ loaded: true });
     },
   );
+  const offAccount = refetchOnAccount(feed, (r) => (ready = r), () => !disposed);
   return () => {
     disposed = true;
     cancelAnimationFrame(frame);
     clearTimeout(timer);
+    offAccount();
     offStatus();
     offEntries();
   };
+}
+
+/**
+ * The log was replaced (another account, or its history cleared): snapshot again. Pushes until
+ * its answer are in it (one ordered channel), so they wait (`setReady(false)`), as at the start.
+ */
+function refetchOnAccount(feed: ChatFeed, setReady: (ready: boolean) => void, live: () => boolean): () => void {
+  let asked = 0;
+  return window.chat.onAccount(() => {
+    const n = ++asked;
+    setReady(false);
+    window.chat.getSnapshot().then(
+      (snap) => {
+        if (!live() || n !== asked) return;
+        feed.store.reset(snap.entries, snap.hasOlder);
+        setReady(true);
+        feed.publish({ status: snap.status, loaded: true, stick: true });
+      },
+      () => undefined,
+    );
+  });
 }

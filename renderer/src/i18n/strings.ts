@@ -119,6 +119,28 @@ export interface Strings {
   notice: Record<NoticeId, { title: string; body: string }>;
   /** The button that closes a one-time notice for good. */
   noticeDismiss: string;
+  // ---- messages waiting for another account (banner above the log) ----
+  leftoversLabel: string;
+  /** "2 messages waiting for chat.example.com" (`host`: the server's host). */
+  leftoversWaiting: (count: number, host: string) => string;
+  /** The room, and the user when the server reported one for that account. */
+  leftoversDetail: (room: string, user?: string) => string;
+  leftoversLater: string;
+  leftoversLaterHint: string;
+  leftoversDiscard: string;
+  leftoversConfirm: (count: number, host: string) => string;
+  leftoversDiscardYes: string;
+  leftoversKeep: string;
+  leftoversDiscarded: (count: number, host: string) => string;
+  leftoversDiscardFailed: string;
+  // ---- settings: this account's history ----
+  historyTitle: string;
+  historyHint: string;
+  clearHistory: string;
+  clearHistoryConfirm: string;
+  clearHistoryYes: string;
+  historyCleared: string;
+  clearHistoryFailed: string;
 }
 
 const table: Record<Locale, Strings> = { en, 'zh-CN': zh };
