@@ -10,11 +10,27 @@
  * bytesWritten/bytesRead (TCP payload on loopback, WebSocket framing included);
  * CPU is process.cpuUsage() of the core's process and of the server's process
  * (which also runs the sender, the same work in every mode).
+ *
+ * Then the burst: 1,000 messages queued in the outbox while disconnected, drained at
+ * connect (upgrade, greeting, every message sent and acked) by a fresh core per mode.
+ *
+ * Both ends announce `batch` (and `zdict1`), as shipped: frames written in one turn go
+ * as one batch frame in every mode, 'off' included. The candidates measured and why
+ * this design: bench/notes/compression.md (the per-frame figures: compression-candidates.ts).
  */
 import type { Socket } from 'node:net';
+import WebSocket from 'ws';
+import { ChatClient } from '../electron/core/client';
+import { MemoryOutboxStore } from '../electron/core/outbox';
 import { startCore, type Core } from './clients';
-import { chatText, cpuMs, startServerProc, textForFrame, until, type Ctx } from './lib';
-import { figure, type Figure } from './report';
+import { chatText, cpuMs, startServerProc, textForFrame, until, type Ctx, type ServerProc } from './lib';
+import { figure, type Figure, type Target } from './report';
+
+const BURST = 1_000;
+/** The drain takes ~30 ms of CPU: more repeats than the rest, so one scheduler hiccup does not decide the median. */
+const BURST_REPEATS = 7;
+const BYTES_TARGET: Target = { on: 'ratio', op: '<=', limit: 0.4, text: "≤ 0.4× 'off'" };
+const CPU_TARGET: Target = { on: 'ratio', op: '<=', limit: 1.5, text: "≤ 1.5× 'off'" };
 
 const MODES = ['off', 'deflate', 'zlib'] as const;
 type Mode = (typeof MODES)[number];
@@ -101,7 +117,7 @@ export async function benchCompression(ctx: Ctx): Promise<Figure[]> {
           name: `wire bytes per 10k msgs each way, ${m}`,
           unit: 'B',
           samples: total(m),
-          ...(m !== 'off' ? { baseline: { label: 'off', kind: 'measured' as const, samples: total('off') } } : {}),
+          ...(m !== 'off' ? { baseline: { label: 'off', kind: 'measured' as const, samples: total('off') }, target: BYTES_TARGET } : {}),
           ...(m === 'off' ? { note } : {}),
           details: detail(m),
         }),
@@ -115,14 +131,79 @@ export async function benchCompression(ctx: Ctx): Promise<Figure[]> {
           name: `core CPU per 10k msgs each way, ${m}`,
           unit: 'ms',
           samples: cpu(m),
-          ...(m !== 'off' ? { baseline: { label: 'off', kind: 'measured' as const, samples: cpu('off') } } : {}),
+          ...(m !== 'off' ? { baseline: { label: 'off', kind: 'measured' as const, samples: cpu('off') }, target: CPU_TARGET } : {}),
           details: { serverCpuMs: samples.get(m)!.map((s) => s.serverCpu) },
         }),
       );
     }
+    for (const c of cores.values()) await c.stop();
+    cores.clear();
+    figures.push(...(await benchBurst(ctx, srv)));
     return figures;
   } finally {
     for (const c of cores.values()) await c.stop();
     await srv.stop();
   }
+}
+
+type Burst = { bytes: number; bytesOut: number; bytesIn: number; cpu: number; serverCpu: number; ms: number };
+
+/** One outbox drain: BURST messages queued while disconnected, then connect and wait until all are acked. */
+async function burstOnce(srv: ServerProc, mode: Mode, run: number, count: number): Promise<Burst> {
+  let current: WebSocket | undefined;
+  const client = new ChatClient({
+    config: { url: srv.roomUrl(`burst-${mode}-${run}`), token: 'token-alice', compression: mode },
+    outboxStore: new MemoryOutboxStore(),
+    socketFactory: (u, o) => (current = new WebSocket(u, o)),
+  });
+  const textBytes = textForFrame(200);
+  for (let i = 0; i < count; i++) await client.send(chatText(textBytes, 9_000_001 * (run + 1) + i));
+  try {
+    const c0 = process.cpuUsage();
+    const s0 = await srv.cpu();
+    const t0 = performance.now();
+    await client.start();
+    await until(() => client.pendingCount() === 0, 60_000, `${mode}: burst of ${count} drained`);
+    const ms = performance.now() - t0;
+    const cpu = cpuMs(process.cpuUsage(c0));
+    const serverCpu = cpuMs(await srv.cpu()) - cpuMs(s0);
+    const sock = (current as unknown as { _socket: Socket })._socket;
+    return { bytes: sock.bytesWritten + sock.bytesRead, bytesOut: sock.bytesWritten, bytesIn: sock.bytesRead, cpu, serverCpu, ms };
+  } finally {
+    await client.stop();
+  }
+}
+
+async function benchBurst(ctx: Ctx, srv: ServerProc): Promise<Figure[]> {
+  const samples = new Map<Mode, Burst[]>(MODES.map((m) => [m, []]));
+  const count = ctx.sizes.tiny ? 100 : BURST;
+  for (const mode of MODES) await burstOnce(srv, mode, 0, count); // warm-up
+  for (let r = 0; r < (ctx.sizes.tiny ? 1 : BURST_REPEATS); r++) {
+    ctx.check();
+    for (const mode of MODES) {
+      const b = await burstOnce(srv, mode, r + 1, count);
+      samples.get(mode)!.push(b);
+      ctx.log(`burst ${mode} ${r + 1}: ${b.bytes} B (out ${b.bytesOut}, in ${b.bytesIn}), client CPU ${b.cpu.toFixed(0)} ms, server CPU ${b.serverCpu.toFixed(0)} ms, ${b.ms.toFixed(0)} ms`);
+    }
+  }
+  const of = (m: Mode, k: keyof Burst) => samples.get(m)!.map((b) => b[k]);
+  const note = `one burst of ${count} messages queued in the outbox while disconnected (frames ~200 bytes), drained at connect until all are acked; bytes = the core socket's bytesWritten + bytesRead from the upgrade on; CPU = the core process. Baseline = 'off' in the same run.`;
+  const figures: Figure[] = [];
+  for (const [kind, key, unit, target] of [['bytes', 'bytes', 'B', BYTES_TARGET], ['cpu', 'cpu', 'ms', CPU_TARGET]] as const) {
+    for (const m of MODES) {
+      figures.push(
+        figure({
+          id: `compression.burst.${kind}.${m}`,
+          section: 'compression',
+          name: `${kind === 'bytes' ? 'wire bytes' : 'core CPU'}, outbox drain of ${count} queued, ${m}`,
+          unit,
+          samples: of(m, key),
+          ...(m !== 'off' ? { baseline: { label: 'off', kind: 'measured' as const, samples: of('off', key) }, target } : {}),
+          ...(m === 'off' && kind === 'bytes' ? { note } : {}),
+          details: { bytesOut: of(m, 'bytesOut'), bytesIn: of(m, 'bytesIn'), serverCpuMs: of(m, 'serverCpu'), drainMs: of(m, 'ms') },
+        }),
+      );
+    }
+  }
+  return figures;
 }
