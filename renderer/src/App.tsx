@@ -2,18 +2,26 @@
  * The whole window. Talks to the app only through `window.chat`: the feed (log and status),
  * the message actions and the settings panel each live in their own hook.
  */
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, type ComponentProps } from 'react';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
 import { Header } from './Header';
 import { LaunchNotices } from './LaunchNotices';
 import { LeftoversBanner } from './LeftoversBanner';
 import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
-import { SettingsDialog } from './SettingsDialog';
 import { SettingsWarnings } from './SettingsWarnings';
 import { useChatFeed } from './useChatFeed';
 import { useMessageActions } from './useMessageActions';
 import { useSettingsPanel } from './useSettingsPanel';
+
+// Its own chunk, loaded on first open (or when main.tsx prefetches it after the first paint):
+// not parsed before the log's first paint. Nothing shows until it is in.
+const LazySettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
+const SettingsDialog = (props: ComponentProps<typeof LazySettingsDialog>) => (
+  <Suspense fallback={null}>
+    <LazySettingsDialog {...props} />
+  </Suspense>
+);
 
 export function App() {
   // First, so the snapshot is asked for before the settings (it is what the first paint waits on).

@@ -4,7 +4,9 @@
  * useSyncExternalStore, and what it reads (FeedView) changes only when published.
  */
 import { useEffect, useRef, useState, useSyncExternalStore, type MutableRefObject } from 'react';
+import type { LogEntry, Snapshot } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
+import { bootSnapshot, claimBootFeed, type FeedHandlers } from './bootFeed';
 import { EntryStore } from './store';
 
 /** Until the first status says otherwise. */
@@ -41,7 +43,15 @@ export interface FeedChange {
  */
 export class ChatFeed {
   readonly store = new EntryStore();
-  private view: FeedView = { version: this.store.version, status: null, loaded: false, stickRequest: 0 };
+  private view: FeedView;
+
+  /** `seed`: a snapshot that has already come, shown from the first render (and not reset again). */
+  constructor(readonly seed: Snapshot | null = null) {
+    if (seed) this.store.reset(seed.entries, seed.hasOlder);
+    this.view = seed
+      ? { version: this.store.version, status: seed.status, loaded: true, stickRequest: 1 }
+      : { version: this.store.version, status: null, loaded: false, stickRequest: 0 };
+  }
   private readonly listeners = new Set<() => void>();
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -75,7 +85,8 @@ export interface ChatFeedState extends FeedView {
 }
 
 export function useChatFeed(): ChatFeedState {
-  const [feed] = useState(() => new ChatFeed());
+  // The boot snapshot, when it has come (main.tsx waits for it): the first render shows the newest page.
+  const [feed] = useState(() => new ChatFeed(bootSnapshot()));
   const view = useSyncExternalStore(feed.subscribe, feed.getView);
   const atEndRef = useRef(true);
   useEffect(() => connect(feed, atEndRef), [feed]);
@@ -84,53 +95,95 @@ export function useChatFeed(): ChatFeedState {
 
 /** Feeds `feed` from window.chat until the returned function is called. */
 function connect(feed: ChatFeed, atEndRef: MutableRefObject<boolean>): () => void {
-  const chat = window.chat;
   const store = feed.store;
   let ready = false;
   let disposed = false;
-  // Subscribe first so nothing between the snapshot and the subscription is
-  // lost. Pushes that arrive before the snapshot's answer were sent before
-  // it was taken (one ordered channel), so the snapshot already holds them.
-  const offStatus = chat.onStatus((status) => {
+  const onStatus = (status: Status) => {
     if (ready) feed.publish({ status });
+  };
+  const render = oncePerFrame(() => {
+    if (!disposed) feed.publish();
   });
-  // Pushes go into the store at once, but React renders at most once per display frame:
-  // two pushes landing in one frame would otherwise lay the log out twice. (The timer is
-  // the fallback for a window that gets no animation frames, e.g. while hidden.)
+  const onEntries = (batch: LogEntry[]) => {
+    if (!ready) return;
+    store.upsert(batch);
+    if (atEndRef.current && store.size > LIVE_MAX) store.trimOldest(LIVE_KEEP);
+    render.schedule();
+  };
+  const take = (snap: Snapshot | null) => {
+    if (disposed) return;
+    if (snap === feed.seed && snap) ready = true; // already shown by the first render
+    else if (snap) {
+      store.reset(snap.entries, snap.hasOlder);
+      ready = true;
+      feed.publish({ status: snap.status, loaded: true, stick: true });
+    } else feed.publish({ loaded: true });
+  };
+  const unsubscribe = subscribe({ status: onStatus, entries: onEntries }, take);
+  const offAccount = refetchOnAccount(feed, (r) => (ready = r), () => !disposed);
+  return () => {
+    disposed = true;
+    render.cancel();
+    offAccount();
+    unsubscribe();
+  };
+}
+
+/**
+ * Pushes go into the store at once, but React renders at most once per display frame:
+ * two pushes landing in one frame would otherwise lay the log out twice. (The timer is
+ * the fallback for a window that gets no animation frames, e.g. while hidden.)
+ */
+function oncePerFrame(fn: () => void): { schedule(): void; cancel(): void } {
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const render = () => {
+  const cancel = () => {
     cancelAnimationFrame(frame);
     clearTimeout(timer);
     frame = 0;
     timer = undefined;
-    if (!disposed) feed.publish();
   };
-  const offEntries = chat.onEntries((batch) => {
-    if (!ready) return;
-    store.upsert(batch);
-    if (atEndRef.current && store.size > LIVE_MAX) store.trimOldest(LIVE_KEEP);
-    if (timer !== undefined) return;
-    frame = requestAnimationFrame(render);
-    timer = setTimeout(render, 100);
-  });
-  chat.getSnapshot().then(
-    (snap) => {
-      if (disposed) return;
-      store.reset(snap.entries, snap.hasOlder);
-      ready = true;
-      feed.publish({ status: snap.status, loaded: true, stick: true });
+  const run = () => {
+    cancel();
+    fn();
+  };
+  return {
+    schedule() {
+      if (timer !== undefined) return;
+      frame = requestAnimationFrame(run);
+      timer = setTimeout(run, 100);
     },
-    () => {
-      if (!disposed) feed.publish({ loaded: true });
-    },
-  );
-  const offAccount = refetchOnAccount(feed, (r) => (ready = r), () => !disposed);
+    cancel,
+  };
+}
+
+/**
+ * Subscribes `handlers` and gives `take` the snapshot (null: asking failed) before any push
+ * that came after it: through the boot feed when this is its first claim, else on its own.
+ */
+function subscribe(handlers: FeedHandlers, take: (snap: Snapshot | null) => void): () => void {
+  const boot = claimBootFeed();
+  if (boot) {
+    let off: (() => void) | undefined;
+    let gone = false;
+    void boot.settled.then(() => {
+      take(boot.snapshot);
+      off = boot.claim(handlers);
+      if (gone) off();
+    });
+    return () => {
+      gone = true;
+      off?.();
+    };
+  }
+  const chat = window.chat;
+  // Subscribe first so nothing between the snapshot and the subscription is lost. Pushes that
+  // arrive before the snapshot's answer were sent before it was taken (one ordered channel), so
+  // the snapshot already holds them (`take` makes the handlers accept pushes).
+  const offStatus = chat.onStatus(handlers.status);
+  const offEntries = chat.onEntries(handlers.entries);
+  chat.getSnapshot().then(take, () => take(null));
   return () => {
-    disposed = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-    offAccount();
     offStatus();
     offEntries();
   };
