@@ -12,7 +12,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -96,6 +97,26 @@ function roomOf(url: string): Promise<string[]> {
   );
 }
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on `selector`: the serious and critical findings (as in a11y.test.ts), and how many rules passed. */
+async function axe(page: Page, selector: string): Promise<{ bad: string[]; passes: number }> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (sel) => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[]; passes: unknown[] };
+    const a = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<Result> } }).axe;
+    const r = await a.run({ include: [sel] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return { bad, passes: r.passes.length };
+  }, selector);
+}
+
+async function assertAccessible(page: Page, selector: string): Promise<void> {
+  const found = await axe(page, selector);
+  assert.deepEqual(found.bad, [], `axe on ${selector}`);
+  assert.ok(found.passes > 3, 'axe ran its rules');
+}
+
 const leftovers = (host: UiHost) => host.service.handle('chat:get-leftovers', null) as Promise<LeftoverView[]>;
 const texts = (c: ChatClient) => c.snapshot().entries.flatMap((e) => (e.kind === 'message' ? [e.text] : []));
 
@@ -110,6 +131,7 @@ for (const locale of ['en', 'zh-CN'] as const) {
     for (const text of SECRETS[locale]) await message(page, text).waitFor({ state: 'detached', timeout: T });
     const file = await host.screenshot(`leftovers-banner-${locale}.png`);
     assert.ok(statSync(file).size > 1000);
+    await assertAccessible(page, '[data-testid="leftovers"]');
 
     // B gets what is written for B, and never A's messages.
     const bob = await host.peer('token-bob');
@@ -140,6 +162,7 @@ test('discard asks first, then deletes them: none on disk, also after a restart'
   await page.getByTestId('leftover').waitFor({ timeout: T });
   await page.getByTestId('leftover-discard').click();
   assert.equal(await page.getByTestId('leftover-text').textContent(), `Discard 2 messages for ${hostA}? They were never sent and cannot be recovered.`);
+  await assertAccessible(page, '[data-testid="leftovers"]');
   await page.getByTestId('leftover-keep').click();
   assert.equal(await page.getByTestId('leftover-text').textContent(), WAITING.en(2, hostA), 'Keep: nothing deleted');
   assert.deepEqual((await leftovers(host)).map((l) => l.count), [2]);
@@ -178,6 +201,7 @@ test('Clear history: asks first, the log keeps only what waits, and stays cleare
   await page.getByTestId('settings-open').click();
   await page.getByTestId('settings-clear-history').click();
   assert.match((await page.getByTestId('settings-history-note').textContent()) ?? '', /Messages still waiting to be sent are kept/);
+  await assertAccessible(page, '[data-testid="settings-dialog"]');
   await page.getByTestId('settings-clear-history-cancel').click();
   assert.equal(host.client.search('before the clear', 10).length, 2, 'Cancel: nothing cleared');
   await page.getByTestId('settings-clear-history').click();
