@@ -14,6 +14,8 @@ export interface Browserish {
   browser: Browser;
   context: BrowserContext;
   files: StaticServer;
+  /** The built renderer being served. */
+  dir: string;
   script: string;
   version: string;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function launch(): Promise<Browserish> {
     browser,
     context,
     files,
+    dir,
     script,
     version: browser.version(),
     async close() {

@@ -1,10 +1,11 @@
 /**
  * Profiling aid for the UI figures (not part of npm run bench):
- *   node --import tsx bench/profile-ui.ts [N] [OUTDIR]
+ *   node --import tsx bench/profile-ui.ts [N] [OUTDIR] [paint]
  * Chromium's CPU profiler (CDP Profiler domain) over (1) a reload of a page on a core
  * holding N messages, until the newest row is painted, and (2) 5 s of 5,000 msgs/s
  * arriving. Writes OUTDIR/ui-first-paint.cpuprofile and ui-live.cpuprofile and prints
- * the top functions of each (bench/cpuprofile-top.ts).
+ * the top functions of each (bench/cpuprofile-top.ts), and Chromium traces of the reload
+ * and of live arrivals (top renderer main-thread events). `paint`: the first paint only.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +35,8 @@ function traceTop(file: string): string {
   return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`).join('\n');
 }
 
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink', 'cc', 'loading'];
+
 async function main() {
   const n = Number(process.argv[2] ?? 100_000);
   const out = process.argv[3] ?? '/tmp/uos-chat-prof';
@@ -60,6 +63,23 @@ async function main() {
   let { profile } = await cdp.send('Profiler.stop');
   writeFileSync(path.join(out, 'ui-first-paint.cpuprofile'), JSON.stringify(profile));
   console.log('== first paint (reload → newest row) ==\n' + topOf(profile as never, 30));
+
+  // The same reload in a Chromium trace: the CPU profile names only JS ("(program)" is
+  // parsing, style, layout, paint); the trace says which.
+  await sleep(300);
+  await b.browser.startTracing(bp.page, { path: path.join(out, 'ui-first-paint.trace.json'), categories: TRACE_CATEGORIES });
+  await bp.page.reload();
+  await painted();
+  await sleep(200);
+  await b.browser.stopTracing();
+  console.log('== trace: first paint (reload → newest row), renderer main thread ==\n' + traceTop(path.join(out, 'ui-first-paint.trace.json')));
+  if (process.argv[4] === 'paint') {
+    await bp.close();
+    await core.stop();
+    await b.close();
+    await srv.stop();
+    process.exit(0);
+  }
 
   // Scrolling up 150 px per frame for 3 s (as bench/ui.ts does).
   await sleep(300);
@@ -96,7 +116,7 @@ async function main() {
   // A Chromium trace of 3 s of live arrivals: where the renderer main thread's time goes
   // (the CPU profile above only names JS; "(program)" is native work).
   await sleep(500);
-  await b.browser.startTracing(bp.page, { path: path.join(out, 'ui-live.trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink', 'cc'] });
+  await b.browser.startTracing(bp.page, { path: path.join(out, 'ui-live.trace.json'), categories: TRACE_CATEGORIES });
   const before2 = received;
   const sent2 = await srv.paced('prof-ui', 5_000, 3_000, textForFrame(200));
   await until(() => received - before2 >= sent2.sent, 30_000, 'live 2');

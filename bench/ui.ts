@@ -2,19 +2,19 @@
  * The React log in Debian's Chromium (playwright-core, the test host's wiring),
  * with a real core behind it that holds a big log received from the server.
  *
- *   first paint: a fresh page on a core holding N messages: navigation start →
- *     the frame that shows the newest message (rAF sampling; a MessageChannel
- *     task after that rAF marks the end of the frame's rendering work). Broken
- *     down into: snapshot in the page (after the test host's binding, i.e. CDP),
- *     and snapshot in the page → newest row painted (the renderer's own work).
+ *   first paint (bench/ui-paint.ts): a fresh page on a core holding N messages: navigation
+ *     start → the frame that shows the newest message (rAF sampling; a MessageChannel
+ *     task after that rAF marks the end of the frame's rendering work), broken down by
+ *     the app's performance marks; and the renderer bundle's size.
  *   scrolling: a rAF loop moving the log 150 px per frame; frame time = rAF interval.
  *   live: 5,000 msgs/s from a sender for 10 s while the page follows the bottom;
  *     longest frame = longest rAF interval; long-animation-frame entries too.
  */
 import { startCore } from './clients';
 import { pct, sleep, startServerProc, textForFrame, until, withTimeout, type Ctx } from './lib';
-import { launch, openPage, type BenchPage, type Browserish } from './page-host';
+import { launch, type BenchPage, type Browserish } from './page-host';
 import { figure, type Figure } from './report';
+import { benchFirstPaint, bundleFigures } from './ui-paint';
 
 /** Installed before the app: paint marks and a frame recorder. */
 function initScript(lastKey: string): string {
@@ -138,71 +138,11 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
     ctx.log(`ui: core holds ${snapshotEntries.length} entries (filled in ${((performance.now() - fillStart) / 1000).toFixed(1)} s)`);
 
     // ---- first paint ---------------------------------------------------------------------------
-    type Paint = { snapAsked: number; jsonArrived: number; snapStart: number; snapEnd: number; firstRowsAt: number; newestAt: number; newestPaintedAt: number; fcp: number; rows: number };
-    const paints: Paint[] = [];
-    const paintOnce = async (label: string): Promise<{ bp: BenchPage; p: Paint }> => {
-      ctx.check();
-      const bp = await openPage(b, core.client, initScript(lastKey));
-      pages.push(bp);
-      await bp.page.goto(b.files.url, { waitUntil: 'load' });
-      const p = await withTimeout(
-        (async () => {
-          for (;;) {
-            const p = await bp.page.evaluate(() => (window as unknown as { __benchPaint: Paint }).__benchPaint);
-            if (p.newestPaintedAt) return p;
-            await sleep(50);
-          }
-        })(),
-        60_000,
-        `first paint of the log (${label})`,
-      );
-      ctx.log(`ui first paint ${label}: newest row painted at ${p.newestPaintedAt.toFixed(1)} ms (snapshot asked ${p.snapAsked.toFixed(1)}, string in page ${p.jsonArrived.toFixed(1)}, parsed+cloned ${p.snapEnd.toFixed(1)} ms, FCP ${p.fcp.toFixed(1)}, ${p.rows} rows)`);
-      return { bp, p };
-    };
-    let last: BenchPage | undefined;
-    for (let r = 0; r < paintRepeats + 1; r++) {
-      const { bp, p } = await paintOnce(r === 0 ? '(warm-up)' : String(r));
-      if (r > 0) paints.push(p); // the first page load is the warm-up
-      if (r < paintRepeats) {
-        await bp.close();
-        pages.pop();
-      } else last = bp;
-    }
-    const bp = last!;
-    figures.push(
-      figure({
-        id: 'ui.first-paint',
-        section: 'ui',
-        name: `UI first paint, log of ${logSize.toLocaleString('en-US')} (navigation → newest row painted)`,
-        unit: 'ms',
-        samples: paints.map((p) => p.newestPaintedAt),
-        target: { on: 'value', op: '<=', limit: 200, text: '≤ 200 ms' },
-        note: `fresh page per repeat (${paintRepeats} after a warm-up) on a core already holding the log; navigation start → the frame showing the newest message, i.e. loading the bundle, getSnapshot and React's first render. The snapshot is the newest page of the log (200 entries; older pages come in with chat:get-older as the person scrolls up). It crosses as one JSON string over the Playwright binding and is JSON.parsed + structuredCloned in the page (≈ Electron IPC: the test host's transport since pushes and results go as JSON text).`,
-        details: { paints },
-      }),
-      figure({
-        id: 'ui.first-paint.boot',
-        section: 'ui',
-        name: '… of which: navigation → app asks for the snapshot (page boot)',
-        unit: 'ms',
-        samples: paints.map((p) => p.snapAsked),
-      }),
-      figure({
-        id: 'ui.first-paint.snapshot',
-        section: 'ui',
-        name: '… of which: navigation → snapshot parsed and cloned in the page',
-        unit: 'ms',
-        samples: paints.map((p) => p.snapEnd),
-      }),
-      figure({
-        id: 'ui.first-paint.render',
-        section: 'ui',
-        name: '… of which: snapshot in page → newest row painted (renderer work)',
-        unit: 'ms',
-        samples: paints.map((p) => p.newestPaintedAt - p.snapEnd),
-        target: { on: 'value', op: '<=', limit: 200, text: '≤ 200 ms' },
-      }),
-    );
+    figures.push(...bundleFigures(b.dir));
+    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats);
+    pages.push(first.page);
+    const bp = first.page;
+    figures.push(...first.figures);
 
     // ---- scrolling ---------------------------------------------------------------------------------
     await sleep(300);
