@@ -12,6 +12,7 @@ import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsWarnings } from './SettingsWarnings';
 import { useChatFeed } from './useChatFeed';
 import { useMessageActions } from './useMessageActions';
+import { useSearchToggle } from './useSearchToggle';
 import { useSettingsPanel } from './useSettingsPanel';
 
 // Its own chunk, loaded on first open (or when main.tsx prefetches it after the first paint):
@@ -28,6 +29,7 @@ export function App() {
   const feed = useChatFeed();
   const actions = useMessageActions(feed.feed);
   const panel = useSettingsPanel();
+  const search = useSearchToggle();
   // The language is a setting kept by main; until it is read, the system's language.
   const locale: Locale = resolveLocale(panel.settings?.language);
   const t = strings(locale);
@@ -51,6 +53,7 @@ export function App() {
         gear={panel.gear}
         settingsOpen={panel.open}
         onOpenSettings={panel.openSettings}
+        search={search}
       />
       <LaunchNotices t={t} />
       <SettingsWarnings warnings={panel.warnings} t={t} onClose={panel.dismissWarnings} />
@@ -72,6 +75,7 @@ export function App() {
           atEndRef={feed.atEndRef}
           fetchOlder={actions.fetchOlder}
           onStoreChange={actions.onStoreChange}
+          jumpRef={search.jumpRef}
         />
       </main>
       <footer className="footer">

@@ -4,16 +4,18 @@
  * virtualizer straight to element.style (CSSOM, allowed by our CSP), so no
  * React `style` props are used. It follows the newest message while the
  * person is at the bottom; once they scroll up, a "new messages ↓" button
- * offers the way back.
+ * offers the way back. A search result is shown here through `jumpRef`: older pages
+ * are paged in until it is held, then it is scrolled to and marked.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MutableRefObject, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Key, type MutableRefObject, type RefObject } from 'react';
 import { useVirtualizer, type ReactVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { OlderEntries } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import type { Locale, Strings, TimeFormatters } from './i18n';
 import { rowPlace } from './grouping';
 import { DaySeparator, GapRow, MessageRow } from './LogRows';
-import type { EntryStore } from './store';
+import { pageInUntil, type EntryStore, type JumpOutcome } from './store';
+import type { JumpFn } from './useSearchToggle';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const END_THRESHOLD = 32;
@@ -44,16 +46,19 @@ export interface ChatLogProps {
   fetchOlder: (before: number, limit: number) => Promise<OlderEntries>;
   /** The store changed outside a push (an older page went in). */
   onStoreChange: () => void;
+  /** Filled in by the log: shows an entry (a search result), paging in older entries as needed. */
+  jumpRef?: MutableRefObject<JumpFn | null>;
 }
 
 export function ChatLog(props: ChatLogProps) {
-  const { store, loaded, t, locale, fmt, retryErrors, onRetry } = props;
+  const { store, loaded, t } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = store.size;
   /** A failed page request waits for the next scroll before trying again (no request loop). */
   const olderFailed = useRef(false);
   const virtualizer = useLogVirtualizer(store, scrollRef);
-  const { atEnd, unseen, jumpToEnd } = useFollowEnd(props, scrollRef, virtualizer, olderFailed);
+  const { atEnd, unseen, jumpToEnd, syncAtEnd } = useFollowEnd(props, scrollRef, virtualizer, olderFailed);
+  const jumpedKey = useJump(props, virtualizer, syncAtEnd);
   const items = virtualizer.getVirtualItems();
   useOlderPages(props, scrollRef, items[0]?.index, olderFailed);
 
@@ -78,28 +83,38 @@ export function ChatLog(props: ChatLogProps) {
         )}
         {!loaded && <div className="log-empty">{t.loading}</div>}
         <div className="log-inner" ref={virtualizer.containerRef}>
-          {items.map((item) => {
-            const entry = store.at(item.index);
-            if (!entry) return null;
-            // From the neighbour above only: O(1) per row in view, whatever the log's length.
-            const place = rowPlace(entry, store.at(item.index - 1));
-            return (
-              <div key={item.key} className={place.continued ? 'row row-continued' : 'row'} data-index={item.index} ref={virtualizer.measureElement}>
-                {place.dayStart && <DaySeparator label={fmt.day(entry.timestamp, t)} />}
-                {entry.kind === 'marker' ? (
-                  <GapRow entry={entry} t={t} />
-                ) : (
-                  <MessageRow entry={entry} t={t} locale={locale} fmt={fmt} retryError={retryErrors.get(entry.key)} onRetry={onRetry} continued={place.continued} />
-                )}
-              </div>
-            );
-          })}
+          {items.map((item) => logRow(props, item.index, item.key, virtualizer, jumpedKey))}
         </div>
       </div>
       {!atEnd && unseen > 0 && (
         <button type="button" className="new-messages" data-testid="new-messages" onClick={jumpToEnd}>
           {t.newMessages(unseen)}
         </button>
+      )}
+    </div>
+  );
+}
+
+/** The row at `index`: a day separator above the first message of a day, then the message or gap marker. */
+function logRow({ store, t, locale, fmt, retryErrors, onRetry }: ChatLogProps, index: number, key: Key, virtualizer: LogVirtualizer, jumpedKey: string | undefined) {
+  const entry = store.at(index);
+  if (!entry) return null;
+  // From the neighbour above only: O(1) per row in view, whatever the log's length.
+  const place = rowPlace(entry, store.at(index - 1));
+  const jumped = entry.key === jumpedKey;
+  return (
+    <div
+      key={key}
+      className={`row${place.continued ? ' row-continued' : ''}${jumped ? ' row-jumped' : ''}`}
+      data-index={index}
+      data-jumped={jumped ? 'true' : undefined}
+      ref={virtualizer.measureElement}
+    >
+      {place.dayStart && <DaySeparator label={fmt.day(entry.timestamp, t)} />}
+      {entry.kind === 'marker' ? (
+        <GapRow entry={entry} t={t} />
+      ) : (
+        <MessageRow entry={entry} t={t} locale={locale} fmt={fmt} retryError={retryErrors.get(entry.key)} onRetry={onRetry} continued={place.continued} />
       )}
     </div>
   );
@@ -125,12 +140,33 @@ function useLogVirtualizer(store: EntryStore, scrollRef: RefObject<HTMLDivElemen
     overscan: 6,
     paddingStart: 12,
     paddingEnd: 12,
+    // Until the log is laid out: the window's height, scrolled to the bottom of what is held, so a
+    // first render with the snapshot already in the store makes the newest rows, not the oldest
+    // (which were painted for a frame before the scroll to the end brought the newest in).
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
+    initialOffset: () => Math.max(0, store.size * ROW_ESTIMATE_PX + 24 - window.innerHeight),
     anchorTo: 'end',
     followOnAppend: true,
     scrollEndThreshold: END_THRESHOLD,
     directDomUpdates: true,
     useFlushSync: false,
   });
+}
+
+/** "At the bottom" and the count of what arrived below meanwhile; `syncAtEnd` reads the first from where the view is. */
+function useAtEnd(scrollRef: RefObject<HTMLDivElement | null>, atEndRef: MutableRefObject<boolean>) {
+  const [atEnd, setAtEnd] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  // On a scroll, and after a jump (which may not have had to scroll, so no event says where it is).
+  const syncAtEnd = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const end = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD;
+    atEndRef.current = end;
+    setAtEnd(end);
+    if (end) setUnseen(0);
+  }, [atEndRef]);
+  return { atEnd, setAtEnd, unseen, setUnseen, syncAtEnd };
 }
 
 /** Whether the person is at the bottom, what arrived below while they were not, and the way back down. */
@@ -140,8 +176,7 @@ function useFollowEnd(
   virtualizer: LogVirtualizer,
   olderFailed: MutableRefObject<boolean>,
 ) {
-  const [atEnd, setAtEnd] = useState(true);
-  const [unseen, setUnseen] = useState(0);
+  const { atEnd, setAtEnd, unseen, setUnseen, syncAtEnd } = useAtEnd(scrollRef, atEndRef);
   const prevAppended = useRef(store.appendedTotal);
 
   // Where the person is: only real scroll events move this (content growing
@@ -151,10 +186,7 @@ function useFollowEnd(
     if (!el) return;
     const onScroll = () => {
       olderFailed.current = false;
-      const end = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD;
-      atEndRef.current = end;
-      setAtEnd(end);
-      if (end) setUnseen(0);
+      syncAtEnd();
     };
     el.addEventListener('scroll', onScroll, { passive: true });
     // The viewport shrinks when the header or the message box grows: stay at the bottom.
@@ -187,7 +219,56 @@ function useFollowEnd(
     if (stickRequest > 0) jumpToEnd();
   }, [stickRequest, jumpToEnd]);
 
-  return { atEnd, unseen, jumpToEnd };
+  return { atEnd, unseen, jumpToEnd, syncAtEnd };
+}
+
+/**
+ * Fills in `jumpRef`: page in until the entry is held, then (after the render that lays it
+ * out) scroll it to the middle and mark it (`row-jumped`, a CSS highlight that fades; the
+ * mark stays until the next jump, so nothing depends on timing). While pages go in, the
+ * person counts as not at the bottom: the feed trims the window only at the bottom, which
+ * would let the pages go again. Scrolling up to it stops following the bottom by itself;
+ * "new messages ↓" counts what arrives meanwhile.
+ */
+function useJump({ store, fetchOlder, onStoreChange, atEndRef, jumpRef }: ChatLogProps, virtualizer: LogVirtualizer, syncAtEnd: () => void): string | undefined {
+  const [target, setTarget] = useState<{ key: string; n: number } | null>(null);
+  const latest = useRef(0);
+
+  useEffect(() => {
+    if (!jumpRef) return;
+    jumpRef.current = async (entry): Promise<JumpOutcome> => {
+      const n = ++latest.current;
+      atEndRef.current = false;
+      let found;
+      try {
+        found = await pageInUntil(store, entry, fetchOlder, onStoreChange);
+      } catch {
+        found = 'failed' as const;
+      }
+      if (n !== latest.current) return 'superseded';
+      if (found !== 'held') {
+        syncAtEnd();
+        return found;
+      }
+      setTarget({ key: entry.key, n });
+      return 'shown';
+    };
+    return () => {
+      jumpRef.current = null;
+    };
+  }, [jumpRef, store, fetchOlder, onStoreChange, atEndRef, syncAtEnd]);
+
+  useLayoutEffect(() => {
+    if (!target) return;
+    const i = store.indexOf(target.key);
+    if (i !== undefined) virtualizer.scrollToIndex(i, { align: 'center' });
+    // The scroll event says where the view ended up; if it did not have to move there is
+    // none, so look once the scroll has been written (next frame).
+    const frame = requestAnimationFrame(syncAtEnd);
+    return () => cancelAnimationFrame(frame);
+  }, [target]);
+
+  return target?.key;
 }
 
 /**

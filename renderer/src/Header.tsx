@@ -1,9 +1,11 @@
-/** The top bar: the app's name, the connection status, the language switch and the settings button. */
+/** The top bar: the app's name, the connection status, the language switch, and the search and settings buttons; the search panel goes under it. */
 import type { RefObject } from 'react';
 import type { Status } from '../../electron/common/state';
 import { LOCALES, type Locale, type Strings } from './i18n';
 import { IconGear, IconLogo } from './Icons';
+import { SearchSlot } from './SearchSlot';
 import { StatusLabel } from './StatusLabel';
+import type { SearchToggle } from './useSearchToggle';
 
 export interface HeaderProps {
   t: Strings;
@@ -18,34 +20,60 @@ export interface HeaderProps {
   gear: RefObject<HTMLButtonElement | null>;
   settingsOpen: boolean;
   onOpenSettings: () => void;
+  /** The search panel (Ctrl+F), shown under the bar when open. */
+  search: SearchToggle;
 }
 
 export function Header(props: HeaderProps) {
   const { t, locale, status, gear, settingsOpen, onOpenSettings } = props;
   return (
-    <header className="header">
-      <div className="brand">
-        <IconLogo />
-        <h1 className="app-name">{t.appName}</h1>
-      </div>
-      {status && <StatusLabel status={status} t={t} locale={locale} onReconnectNow={props.onReconnectNow} onOpenSettings={onOpenSettings} />}
-      <div className="header-actions">
-        <LanguageSwitch {...props} />
-        <button
-          ref={gear}
-          type="button"
-          className="icon-button"
-          data-testid="settings-open"
-          aria-label={t.settings}
-          title={t.settings}
-          aria-haspopup="dialog"
-          aria-expanded={settingsOpen}
-          onClick={onOpenSettings}
-        >
-          <IconGear />
-        </button>
-      </div>
-    </header>
+    <>
+      <header className="header">
+        <div className="brand">
+          <IconLogo />
+          <h1 className="app-name">{t.appName}</h1>
+        </div>
+        {status && <StatusLabel status={status} t={t} locale={locale} onReconnectNow={props.onReconnectNow} onOpenSettings={onOpenSettings} />}
+        <div className="header-actions">
+          <LanguageSwitch {...props} />
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="search-open"
+            aria-label={t.search}
+            title={t.searchTitle}
+            aria-keyshortcuts="Control+F"
+            aria-expanded={props.search.open}
+            onClick={props.search.openSearch}
+          >
+            <IconSearch />
+          </button>
+          <button
+            ref={gear}
+            type="button"
+            className="icon-button"
+            data-testid="settings-open"
+            aria-label={t.settings}
+            title={t.settings}
+            aria-haspopup="dialog"
+            aria-expanded={settingsOpen}
+            onClick={onOpenSettings}
+          >
+            <IconGear />
+          </button>
+        </div>
+      </header>
+      <SearchSlot t={t} locale={locale} search={props.search} />
+    </>
+  );
+}
+
+function IconSearch() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" aria-hidden="true" focusable="false">
+      <circle cx="7" cy="7" r="4.5" />
+      <path d="M10.4 10.4 14 14" />
+    </svg>
   );
 }
 

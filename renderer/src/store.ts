@@ -13,7 +13,7 @@
  * entry (above our newest: append) from an update to one outside the window
  * (skip: it is fetched fresh when paged in).
  */
-import type { LogEntry } from '../../electron/common/contract';
+import type { LogEntry, OlderEntries } from '../../electron/common/contract';
 
 export interface UpsertResult {
   appended: number;
@@ -43,6 +43,11 @@ export class EntryStore {
 
   has(key: string): boolean {
     return this.index.has(key);
+  }
+
+  /** Where `key` is in the window (undefined: not held). */
+  indexOf(key: string): number | undefined {
+    return this.index.get(key);
   }
 
   get(key: string): LogEntry | undefined {
@@ -121,6 +126,43 @@ export class EntryStore {
   private reindex(): void {
     this.index.clear();
     this.list.forEach((e, i) => this.index.set(e.key, i));
+  }
+}
+
+/** Why a jump to an entry could not show it: no longer in the log, or further back than we page in for a jump. */
+export type PageInResult = 'held' | 'gone' | 'too-far';
+
+/** What became of a jump to a search result: shown in the log, or why not ('superseded': a later jump took over). */
+export type JumpOutcome = 'shown' | 'gone' | 'too-far' | 'failed' | 'superseded';
+
+/** Entries per older page while paging towards a jump target (MAX_PAGE in the contract). */
+export const JUMP_PAGE = 1_000;
+/** Pages paged in for one jump at most: 50,000 entries stay smooth in the virtualized log; further back is said, not tried. */
+export const JUMP_MAX_PAGES = 50;
+
+/**
+ * Pages older entries into `store` until it holds `target` (a search result). The pages are
+ * contiguous with the window (the store holds a window reaching the newest entry, never a
+ * hole), so a target far back costs the pages in between, bounded by `maxPages`. A page
+ * that no longer fits in front (the log pane paged in one meanwhile) is dropped and asked
+ * again from the new front. A failed request rejects.
+ */
+export async function pageInUntil(
+  store: EntryStore,
+  target: { key: string; order?: number },
+  fetchOlder: (before: number, limit: number) => Promise<OlderEntries>,
+  onPage: () => void,
+  maxPages = JUMP_MAX_PAGES,
+): Promise<PageInResult> {
+  for (let pages = 0; ; pages++) {
+    if (store.has(target.key)) return 'held';
+    const before = store.oldestOrder;
+    // Nothing older, or the target's place is inside the window and it is not there: gone (trimmed by the log's bound, cleared).
+    if (!store.hasOlder || before === undefined || (target.order !== undefined && target.order >= before)) return 'gone';
+    if (pages >= maxPages) return 'too-far';
+    const page = await fetchOlder(before, JUMP_PAGE);
+    if (store.oldestOrder === before) store.prepend(page.entries, page.hasOlder);
+    onPage();
   }
 }
 

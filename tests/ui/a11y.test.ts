@@ -1,8 +1,8 @@
 /**
  * Accessibility in Chromium with axe-core (its source evaluated in the page, as
  * DevTools would: no script tag, so the page's CSP is untouched): the chat view with
- * grouped messages, a day separator, own and failed messages, and the settings
- * dialog, in zh-CN and en. No serious or critical violations (WCAG 2.x A/AA rules
+ * grouped messages, a day separator, own and failed messages, the open search
+ * panel with results, and the settings dialog, in zh-CN and en. No serious or critical violations (WCAG 2.x A/AA rules
  * plus axe's best practices).
  */
 import { test } from 'node:test';
@@ -36,7 +36,7 @@ async function axe(page: Page, selector?: string): Promise<{ bad: Found[]; passe
 }
 
 for (const locale of ['zh-CN', 'en'] as const) {
-  test(`${locale}: axe finds no serious or critical violations in the chat view and the settings dialog`, async (t) => {
+  test(`${locale}: axe finds no serious or critical violations in the chat view, the search panel and the settings dialog`, async (t) => {
     const host = await startUiHost({ locale });
     t.after(() => host.close());
     const { page } = host;
@@ -67,6 +67,18 @@ for (const locale of ['zh-CN', 'en'] as const) {
     const old = await axe(page);
     assert.ok(old.bad.some((v) => v.id === 'color-contrast'), `the old --muted fails color-contrast: ${JSON.stringify(old.bad.map((v) => v.id))}`);
     await page.evaluate(() => document.documentElement.style.removeProperty('--muted'));
+
+    // The search panel, open with results and one chosen (Ctrl+F, then ↓).
+    await page.getByTestId('log').focus();
+    await page.keyboard.press('Control+f');
+    await page.getByTestId('search-input').fill('Bob');
+    await page.getByTestId('search-result').nth(2).waitFor({ timeout: T });
+    await page.getByTestId('search-input').press('ArrowDown');
+    const search = await axe(page);
+    t.diagnostic(`search panel: ${search.passes} rules passed`);
+    assert.deepEqual(search.bad, [], 'chat view with the search panel open');
+    await page.getByTestId('search-input').press('Escape');
+    await page.getByTestId('search-panel').waitFor({ state: 'detached', timeout: T });
 
     await page.getByTestId('settings-open').click();
     await page.getByTestId('settings-dialog').waitFor({ timeout: T });

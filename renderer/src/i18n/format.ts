@@ -23,6 +23,7 @@ export function timeFormatters(locale: Locale) {
   const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
   const full = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'medium' });
+  const stamp = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const number = new Intl.NumberFormat(locale);
   return {
     /** The time of day only ("14:05", "2:05 PM"). */
@@ -42,6 +43,11 @@ export function timeFormatters(locale: Locale) {
     full(iso: string): string {
       const d = new Date(iso);
       return Number.isNaN(d.getTime()) ? iso : full.format(d);
+    },
+    /** Date and time, short ("2026年11月23日 14:05", "Nov 23, 2026, 2:05 PM"): a search result, far from its day separator. */
+    stamp(iso: string): string {
+      const d = new Date(iso);
+      return Number.isNaN(d.getTime()) ? iso : stamp.format(d);
     },
     number: (n: number) => number.format(n),
   };

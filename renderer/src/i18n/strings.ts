@@ -38,6 +38,30 @@ export interface Strings {
   today: string;
   yesterday: string;
   newMessages: (count: number) => string;
+  // ---- search (Ctrl+F) ----
+  search: string;
+  /** The header button's tooltip: names the shortcut. */
+  searchTitle: string;
+  searchLabel: string;
+  searchPlaceholder: string;
+  searchClose: string;
+  searchResults: string;
+  searchHint: string;
+  searching: string;
+  /** `more`: the result list stops at its limit (the newest ones are shown). */
+  searchFound: (count: number, more: boolean) => string;
+  searchNone: (query: string) => string;
+  searchFailed: string;
+  /** While the search panel's code loads, and if it cannot. */
+  searchOpening: string;
+  searchUnavailable: string;
+  /** Jumping to a result: older pages load first. */
+  jumpLoading: string;
+  jumpShown: (when: string) => string;
+  jumpGone: string;
+  /** `count`: how many messages back we page in at most (formatted). */
+  jumpTooFar: (count: string) => string;
+  jumpFailed: string;
   inputLabel: string;
   placeholder: string;
   send: string;

@@ -1,0 +1,203 @@
+/**
+ * The search panel under the header (Ctrl+F or the header's button): a combobox over a
+ * listbox of results, newest first, each with its date and time, sender, and the text with
+ * the match marked. ↑/↓ choose, Enter or a click shows the message in the log (older pages
+ * load as needed), Escape closes. Loaded on first use (SearchSlot's dynamic import), so
+ * none of this is in the first paint's bundle. Text is rendered as text, never as HTML.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { MessageEntry } from '../../electron/common/contract';
+import { timeFormatters, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { highlightPieces } from './searchText';
+import { JUMP_MAX_PAGES, JUMP_PAGE, type JumpOutcome } from './store';
+import { SEARCH_MAX_CHARS, useSearch, type SearchFn, type SearchState } from './useSearch';
+
+export interface SearchPanelProps {
+  t: Strings;
+  locale: Locale;
+  /** Bumped when Ctrl+F or the button is used while the panel is open: focus the box again. */
+  focusRequest: number;
+  onJump: (entry: MessageEntry) => Promise<JumpOutcome>;
+  onClose: () => void;
+  /** window.chat.search, unless a test hands in another. */
+  searchFn?: SearchFn;
+}
+
+type JumpState = { key: string; outcome: JumpOutcome | 'loading'; when: string } | null;
+
+const chatSearch: SearchFn = (text, limit) => window.chat.search(text, limit);
+
+export default function SearchPanel({ t, locale, focusRequest, onJump, onClose, searchFn = chatSearch }: SearchPanelProps) {
+  const ids = useId();
+  const fmt = useMemo(() => timeFormatters(locale), [locale]);
+  const input = useRef<HTMLInputElement>(null);
+  const { text, setText, state } = useSearch(searchFn);
+  const entries = state.phase === 'done' ? state.entries : [];
+  const nav = useResultChoice(ids, state, entries, fmt, onJump, onClose);
+
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, [focusRequest]);
+
+  const listId = `${ids}-list`;
+  return (
+    <section className="search-panel" role="search" aria-label={t.searchLabel} data-testid="search-panel" onKeyDown={nav.onPanelKeyDown}>
+      <div className="search-bar">
+        <input
+          ref={input}
+          type="search"
+          className="search-input"
+          data-testid="search-input"
+          role="combobox"
+          aria-label={t.searchLabel}
+          aria-expanded={entries.length > 0}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={entries.length > 0 ? `${ids}-r${nav.active}` : undefined}
+          aria-describedby={`${ids}-hint`}
+          placeholder={t.searchPlaceholder}
+          maxLength={SEARCH_MAX_CHARS}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={nav.onKeyDown}
+        />
+        <button type="button" className="icon-button" data-testid="search-close" aria-label={t.searchClose} title={t.searchClose} onClick={onClose}>
+          <IconClose />
+        </button>
+      </div>
+      <p className="search-status" role="status" data-testid="search-status" data-phase={state.phase}>
+        {statusText(state, nav.jump, t, fmt)}
+      </p>
+      <p className="search-hint" id={`${ids}-hint`}>
+        {t.searchHint}
+      </p>
+      <ResultList id={listId} ids={ids} entries={entries} query={state.phase === 'done' ? state.query : ''} active={nav.active} choose={nav.choose} t={t} fmt={fmt} />
+    </section>
+  );
+}
+
+/** Which result is chosen (↑/↓), and showing it (Enter, a click) with what became of that. */
+function useResultChoice(ids: string, state: SearchState, entries: MessageEntry[], fmt: TimeFormatters, onJump: SearchPanelProps['onJump'], onClose: () => void) {
+  const [active, setActive] = useState(0);
+  const [jump, setJump] = useState<JumpState>(null);
+  // A new answer: the first result is the one chosen, and no jump is being reported.
+  useEffect(() => {
+    setActive(0);
+    setJump(null);
+  }, [state]);
+  // The chosen result stays in view while the arrows move through a long list.
+  useEffect(() => {
+    document.getElementById(`${ids}-r${active}`)?.scrollIntoView({ block: 'nearest' });
+  }, [active, ids]);
+
+  const go = (entry: MessageEntry | undefined) => {
+    if (!entry) return;
+    const when = fmt.stamp(entry.timestamp);
+    setJump({ key: entry.key, outcome: 'loading', when });
+    void onJump(entry).then((outcome) => {
+      if (outcome !== 'superseded') setJump((j) => (j?.key === entry.key ? { key: entry.key, outcome, when } : j));
+    });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (entries.length > 0) setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : entries.length - 1)) % entries.length);
+    } else if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      go(entries[active]);
+    }
+  };
+  // Anywhere in the panel (the box or its close button); not while an input method is composing.
+  const onPanelKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key === 'Escape' && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      onClose();
+    }
+  };
+
+  const choose = (i: number) => {
+    setActive(i);
+    go(entries[i]);
+  };
+  return { active, jump, onKeyDown, onPanelKeyDown, choose };
+}
+
+function ResultList(props: { id: string; ids: string; entries: MessageEntry[]; query: string; active: number; choose: (i: number) => void; t: Strings; fmt: TimeFormatters }) {
+  const { id, ids, entries, query, active, choose, t, fmt } = props;
+  return (
+    <ul className="search-results" id={id} role="listbox" aria-label={t.searchResults} data-testid="search-results" hidden={entries.length === 0}>
+      {entries.map((entry, i) => (
+        <li
+          key={entry.key}
+          id={`${ids}-r${i}`}
+          role="option"
+          aria-selected={i === active}
+          className={i === active ? 'search-result search-result-active' : 'search-result'}
+          data-testid="search-result"
+          data-key={entry.key}
+          // Keep focus in the box: the arrows and Enter go on working after a click.
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => choose(i)}
+        >
+          <ResultRow entry={entry} query={query} t={t} fmt={fmt} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ResultRow({ entry, query, t, fmt }: { entry: MessageEntry; query: string; t: Strings; fmt: TimeFormatters }) {
+  return (
+    <>
+      <span className="search-result-meta">
+        <span className="search-result-sender" data-testid="search-result-sender">
+          {entry.fromServer ? t.server : entry.user}
+        </span>
+        <time className="search-result-time" data-testid="search-result-time" dateTime={entry.timestamp}>
+          {fmt.stamp(entry.timestamp)}
+        </time>
+      </span>
+      <span className="search-result-text" data-testid="search-result-text">
+        {highlightPieces(entry.text, query).map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+      </span>
+    </>
+  );
+}
+
+/** One line for everything there is to say: the search's phase, or what became of a jump. */
+function statusText(state: SearchState, jump: JumpState, t: Strings, fmt: TimeFormatters): string {
+  if (jump) {
+    switch (jump.outcome) {
+      case 'loading':
+        return t.jumpLoading;
+      case 'shown':
+        return t.jumpShown(jump.when);
+      case 'gone':
+        return t.jumpGone;
+      case 'too-far':
+        return t.jumpTooFar(fmt.number(JUMP_PAGE * JUMP_MAX_PAGES));
+      default:
+        return t.jumpFailed;
+    }
+  }
+  switch (state.phase) {
+    case 'idle':
+      return '';
+    case 'searching':
+      return t.searching;
+    case 'failed':
+      return t.searchFailed;
+    case 'done':
+      return state.entries.length === 0 ? t.searchNone(state.query) : t.searchFound(state.entries.length, state.more);
+  }
+}
+
+function IconClose() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" aria-hidden="true" focusable="false">
+      <path d="M4 4l8 8M12 4l-8 8" />
+    </svg>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Opening and closing the search panel: Ctrl+F (anywhere in the window, except over a
+ * modal dialog) or the header's button opens it, or focuses its box again; closing puts
+ * focus back where it was before it opened. The jump from a result to the log goes
+ * through `jumpRef`, which the log fills in.
+ */
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
+import type { MessageEntry } from '../../electron/common/contract';
+import type { JumpOutcome } from './store';
+
+export type JumpFn = (entry: MessageEntry) => Promise<JumpOutcome>;
+
+export interface SearchToggle {
+  open: boolean;
+  /** Bumped on every open request, so an open panel focuses its box again. */
+  focusRequest: number;
+  openSearch: () => void;
+  closeSearch: () => void;
+  jumpRef: MutableRefObject<JumpFn | null>;
+  jump: JumpFn;
+}
+
+function isFindKey(e: KeyboardEvent): boolean {
+  // By the key's place too: with a Chinese input method or another layout `key` may not be 'f'.
+  return (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === 'f' || e.key === 'F' || e.code === 'KeyF');
+}
+
+export function useSearchToggle(): SearchToggle {
+  const [open, setOpen] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0);
+  const returnTo = useRef<Element | null>(null);
+  const wasOpen = useRef(false);
+  const jumpRef = useRef<JumpFn | null>(null);
+
+  const openSearch = useCallback(() => {
+    if (!wasOpen.current) returnTo.current = document.activeElement;
+    wasOpen.current = true;
+    setOpen(true);
+    setFocusRequest((n) => n + 1);
+  }, []);
+
+  const closeSearch = useCallback(() => setOpen(false), []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isFindKey(e) || document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      openSearch();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openSearch]);
+
+  // Closed: focus goes back to where it was (the log if that is gone or was nothing).
+  useEffect(() => {
+    if (open || !wasOpen.current) return;
+    wasOpen.current = false;
+    const back = returnTo.current;
+    returnTo.current = null;
+    const target = back instanceof HTMLElement && back.isConnected && back !== document.body ? back : document.querySelector<HTMLElement>('[data-testid="log"]');
+    target?.focus();
+  }, [open]);
+
+  const jump = useCallback<JumpFn>((entry) => jumpRef.current?.(entry) ?? Promise.resolve('failed'), []);
+
+  return { open, focusRequest, openSearch, closeSearch, jumpRef, jump };
+}
