@@ -190,12 +190,23 @@ function subscribe(handlers: FeedHandlers, take: (snap: Snapshot | null) => void
 }
 
 /**
+ * A `chat:account` push that lands after the boot snapshot's answer but before the feed subscribes
+ * (React's first render waits for that answer, and effects run after it) would be lost, and the
+ * window would keep the log of before: main may open the account's stores just after the window
+ * asked. Listened for from when this module is evaluated, before any answer or push is handled.
+ */
+let accountAfterBoot = false;
+window.chat.onAccount(() => {
+  if (bootSnapshot() !== null) accountAfterBoot = true;
+});
+
+/**
  * The log was replaced (another account, or its history cleared): snapshot again. Pushes until
  * its answer are in it (one ordered channel), so they wait (`setReady(false)`), as at the start.
  */
 function refetchOnAccount(feed: ChatFeed, setReady: (ready: boolean) => void, live: () => boolean): () => void {
   let asked = 0;
-  return window.chat.onAccount(() => {
+  const refetch = () => {
     const n = ++asked;
     setReady(false);
     window.chat.getSnapshot().then(
@@ -207,5 +218,11 @@ function refetchOnAccount(feed: ChatFeed, setReady: (ready: boolean) => void, li
       },
       () => undefined,
     );
-  });
+  };
+  const off = window.chat.onAccount(refetch);
+  if (accountAfterBoot) {
+    accountAfterBoot = false;
+    refetch();
+  }
+  return off;
 }
