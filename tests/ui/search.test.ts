@@ -4,7 +4,8 @@
  * a Chinese substring, English in any case, no match, Escape giving focus back, a result
  * older than the loaded window shown (older pages paged in, the row scrolled into view and
  * marked, the bottom no longer followed, "new messages ↓" still there), and an answer that
- * comes back late never replacing the one for what was typed after it. Screenshots en and zh-CN.
+ * comes back late never replacing the one for what was typed after it, and failures (a search,
+ * an older page) said. Screenshots en and zh-CN.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +84,11 @@ test('en: English in any case, newest first with date and time, no match, Escape
   await input.press('ArrowDown');
   assert.equal(await page.getByTestId('search-result').nth(1).getAttribute('aria-selected'), 'true', '↓ moves the choice');
   await host.screenshot('search-result-en.png');
+  // A click shows it; it is in the window already, so no page is asked for.
+  await page.getByTestId('search-result').nth(2).click();
+  await page.locator('[data-jumped="true"]').filter({ has: message(page, 'Deploy the release on Friday?') }).waitFor({ timeout: T });
+  await statusSays(page, 'Showing the message from');
+  assert.equal(await page.getByTestId('search-input').evaluate((el) => el === document.activeElement), true, 'focus stays in the box');
 
   await input.fill('quarterly budget');
   await statusSays(page, 'No messages contain “quarterly budget”');
@@ -151,6 +157,16 @@ test('a result older than the loaded window: older pages go in, the row is scrol
   const input = await openSearch(page);
   await input.fill('needle');
   await statusSays(page, '1 message found');
+  // First main cannot give the older page: that is said, and nothing moves.
+  const handle = host.service.handle.bind(host.service);
+  host.service.handle = async (channel: unknown, arg: unknown) => {
+    if (channel === 'chat:get-older') throw new Error('main is busy');
+    return handle(channel, arg);
+  };
+  await input.press('Enter');
+  await statusSays(page, 'Older messages could not be loaded. Try again.');
+  assert.equal(await page.locator('[data-jumped="true"]').count(), 0);
+  host.service.handle = handle;
   await input.press('Enter');
   const row = page.locator('[data-jumped="true"]').filter({ has: message(page, 'the needle from long ago') });
   await row.waitFor({ timeout: T });
@@ -182,7 +198,7 @@ test('a result older than the loaded window: older pages go in, the row is scrol
   assert.deepEqual(host.pageErrors, []);
 });
 
-test('an answer that comes back late never replaces the one for what was typed after it', { timeout: 60_000 }, async (t) => {
+test('an answer that comes back late never replaces the one for what was typed after it; a failed search is said', { timeout: 60_000 }, async (t) => {
   const host = await startUiHost({ locale: 'en' });
   t.after(() => host.close());
   const { page, service } = host;
@@ -198,6 +214,7 @@ test('an answer that comes back late never replaces the one for what was typed a
   let slowAnswered!: () => void;
   const slowDone = new Promise<void>((resolve) => (slowAnswered = resolve));
   service.handle = async (channel: unknown, arg: unknown) => {
+    if (channel === 'chat:search' && (arg as SearchQuery).text === 'boom') throw new Error('store unreadable');
     if (channel !== 'chat:search' || (arg as SearchQuery).text !== 'alpha') return handle(channel, arg);
     arrived();
     await released;
@@ -222,5 +239,10 @@ test('an answer that comes back late never replaces the one for what was typed a
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   assert.deepEqual(await resultTexts(page), ['alphabet soup'], 'still the answer for "alphabet"');
   assert.equal(await page.getByTestId('search-status').textContent(), '1 message found');
+
+  // A search that fails says so, and shows nothing stale.
+  await input.fill('boom');
+  await statusSays(page, 'Search did not work. Try again in a moment.');
+  assert.equal(await page.getByTestId('search-result').count(), 0);
   assert.deepEqual(host.pageErrors, []);
 });
