@@ -202,6 +202,7 @@ test('Clear history: asks first, the log keeps only what waits, and stays cleare
   await page.getByTestId('settings-clear-history').click();
   assert.match((await page.getByTestId('settings-history-note').textContent()) ?? '', /Messages still waiting to be sent are kept/);
   await assertAccessible(page, '[data-testid="settings-dialog"]');
+  assert.ok(statSync(await host.screenshot('settings-clear-history-en.png')).size > 1000);
   await page.getByTestId('settings-clear-history-cancel').click();
   assert.equal(host.client.search('before the clear', 10).length, 2, 'Cancel: nothing cleared');
   await page.getByTestId('settings-clear-history').click();
