@@ -111,3 +111,36 @@ test('clear-history forgets the shown log, keeps what waits, and tells the windo
   assert.equal(client.search('said before', 10).length, 0, 'gone from the store too');
   await assert.rejects(service.handle('chat:clear-history', 'everything'), /clear-history takes no argument/);
 });
+
+test('a leftover of an account the server had named carries its user (the window says "as alice")', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-service-'));
+  const a = await testServer();
+  const b = await testServer();
+  const accounts = new AccountDirectory({ base: dir });
+  const first = new ChatClient({ config: { url: a.url, token: 'token-alice', ...fast }, accounts });
+  const client = new ChatClient({ config: { url: a.url, token: 'token-alice', ...fast }, accounts });
+  const service = new ChatService(client, undefined, immediately);
+  t.after(async () => {
+    service.dispose();
+    await first.stop();
+    await client.stop();
+    await b.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Connected once: the server said who the token is, so the next start opens the user's account.
+  await first.start();
+  await stateIs(first, 'connected');
+  await first.stop();
+  const named = nextEvent(client, 'account', (v) => v.identity === 'user:alice');
+  await client.start();
+  await named;
+  await a.stop();
+  await stateIs(client, 'reconnecting');
+  await service.handle('chat:send', 'for alice at A');
+  const aKey = client.account.key!;
+  const opened = nextEvent(client, 'account', (v) => v.key !== aKey);
+  client.reconfigure({ url: b.url });
+  await opened;
+  const leftovers = (await service.handle('chat:get-leftovers', null)) as LeftoverView[];
+  assert.deepEqual(leftovers.map((l) => [l.key, l.identity, l.count]), [[aKey, 'alice', 1]]);
+});
