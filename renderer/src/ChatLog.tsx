@@ -241,10 +241,12 @@ function useJump({ store, fetchOlder, onStoreChange, atEndRef, jumpRef }: ChatLo
       atEndRef.current = false;
       let found;
       try {
-        found = await pageInUntil(store, entry, fetchOlder, onStoreChange);
+        // One render when all pages are in, not one per page: each lays out the whole window.
+        found = await pageInUntil(store, entry, fetchOlder, () => {});
       } catch {
         found = 'failed' as const;
       }
+      onStoreChange();
       if (n !== latest.current) return 'superseded';
       if (found !== 'held') {
         syncAtEnd();
