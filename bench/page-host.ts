@@ -4,11 +4,15 @@
  * for ChatService pushes), but with the bench in control of when pages open, so
  * a page can be opened on a core that already holds a big log.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ChatService } from '../electron/core/chat-service';
 import type { ChatClient } from '../electron/core/client';
 import { attachPage, CHROMIUM, CHROMIUM_ARGS, exposeChatInvoke, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
-import { withTimeout } from './lib';
+import { ROOT, withTimeout } from './lib';
 
 export interface Browserish {
   browser: Browser;
@@ -38,6 +42,36 @@ export async function launch(): Promise<Browserish> {
       await files.close();
     },
   };
+}
+
+/**
+ * The renderer as it was at `commit`, built and served beside the current one: a same-run
+ * baseline for the first paint (the machine is shared, so absolute times move with its load).
+ * Its sources come from git (renderer/ and the electron/common it imports); the build uses
+ * today's node_modules and the Vite config of that commit.
+ */
+export async function serveRendererAt(commit: string): Promise<{ files: StaticServer; dir: string; close(): Promise<void> }> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-baseline-'));
+  try {
+    const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', commit, 'renderer', 'electron/common', 'package.json', 'tsconfig.json'], { maxBuffer: 64 << 20 });
+    execFileSync('tar', ['-x', '-C', tmp], { input: tar });
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'));
+    const outDir = path.join(tmp, 'dist/renderer');
+    const { build } = await import('vite');
+    await build({ configFile: path.join(tmp, 'renderer/vite.config.mts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    const files = await serveStatic(outDir);
+    return {
+      files,
+      dir: outDir,
+      async close() {
+        await files.close();
+        rmSync(tmp, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export interface BenchPage {

@@ -10,8 +10,9 @@
  *   render       'chat:mount' → 'chat:first-commit': React's first render and commit, rows included
  *   paint        'chat:first-commit' → the newest row painted (style, layout, paint)
  *
- * Plus the renderer's main-thread CPU over the same span (CDP Performance.getMetrics, less
- * sensitive to other load on the machine than wall time), and the bundle's size.
+ * Plus the renderer's main-thread CPU over the same span (CDP Performance.getMetrics ThreadTime,
+ * which other load on the machine does not inflate), the same two for the renderer before this
+ * work as a same-run baseline (page loads interleaved), and the bundle's size.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -42,9 +43,8 @@ export interface BootMarks {
   snapshotIn: number;
   mount: number;
   firstCommit: number;
-  /** Renderer main-thread time (CDP TaskDuration) and its script part, navigation → painted, ms. */
-  taskMs: number;
-  scriptMs: number;
+  /** Renderer main-thread CPU time (CDP ThreadTime), navigation → painted, ms. */
+  cpuMs: number;
 }
 
 /** Read in the page once the newest row is painted. A string: tsx's keepNames helpers do not exist in the page. */
@@ -75,46 +75,71 @@ async function waitPainted(bp: BenchPage, label: string): Promise<Paint> {
   );
 }
 
-/** One fresh page: navigation → newest row painted, with the marks. */
-async function paintOnce(ctx: Ctx, b: Browserish, client: ChatClient, script: string, label: string) {
+/** One fresh page of the renderer served at `url`: navigation → newest row painted, with the marks. */
+async function paintOnce(ctx: Ctx, b: Browserish, client: ChatClient, script: string, url: string, label: string) {
   ctx.check();
   const bp = await openPage(b, client, script);
   const cdp = await bp.page.context().newCDPSession(bp.page);
   await cdp.send('Performance.enable');
   const before = (await cdp.send('Performance.getMetrics')) as Metrics;
-  await bp.page.goto(b.files.url, { waitUntil: 'load' });
+  await bp.page.goto(url, { waitUntil: 'load' });
   const p = await waitPainted(bp, label);
   const after = (await cdp.send('Performance.getMetrics')) as Metrics;
   await cdp.detach().catch(() => {});
-  const marks = { ...((await bp.page.evaluate(READ_MARKS)) as Omit<BootMarks, 'taskMs' | 'scriptMs'>), taskMs: 0, scriptMs: 0 };
+  const marks = { ...((await bp.page.evaluate(READ_MARKS)) as Omit<BootMarks, 'cpuMs'>), cpuMs: 0 };
   // Cumulative per page; read after the paint was seen, so they include up to one poll (50 ms) of idle page.
-  marks.taskMs = (metric(after, 'TaskDuration') - metric(before, 'TaskDuration')) * 1000;
-  marks.scriptMs = (metric(after, 'ScriptDuration') - metric(before, 'ScriptDuration')) * 1000;
+  marks.cpuMs = (metric(after, 'ThreadTime') - metric(before, 'ThreadTime')) * 1000;
   const f = (x: number) => x.toFixed(1);
   ctx.log(
     `ui first paint ${label}: newest row painted at ${f(p.newestPaintedAt)} ms (fetched ${f(marks.fetched)}, boot ${f(marks.boot)}, evaluated ${f(marks.evaluated)}, ` +
       `snapshot asked ${f(marks.asked)} → in ${f(marks.snapshotIn)}, mount ${f(marks.mount)}, first commit ${f(marks.firstCommit)}, FCP ${f(p.fcp)}, ${p.rows} rows; ` +
-      `renderer main thread ${f(marks.taskMs)} ms, script ${f(marks.scriptMs)} ms)`,
+      `renderer main thread CPU ${f(marks.cpuMs)} ms)`,
   );
   return { bp, p, marks };
 }
 
-/** Warm-up, then `repeats` fresh pages; returns the figures and the last page (left open). */
-export async function benchFirstPaint(ctx: Ctx, b: Browserish, client: ChatClient, script: string, logSize: number, repeats: number) {
-  const paints: Paint[] = [];
-  const marks: BootMarks[] = [];
+interface Series {
+  paints: Paint[];
+  marks: BootMarks[];
+}
+
+/** The renderer before this work, served beside the current one (serveRendererAt). */
+export interface PaintBaseline {
+  url: string;
+  label: string;
+}
+
+/**
+ * Warm-up, then `repeats` fresh pages, alternating with the baseline's pages (which goes first
+ * alternates too); returns the figures and the last page of the current renderer (left open).
+ */
+export async function benchFirstPaint(ctx: Ctx, b: Browserish, client: ChatClient, script: string, logSize: number, repeats: number, baseline?: PaintBaseline) {
+  const now: Series = { paints: [], marks: [] };
+  const before: Series = { paints: [], marks: [] };
   let last: BenchPage | undefined;
   for (let r = 0; r < repeats + 1; r++) {
-    const run = await paintOnce(ctx, b, client, script, r === 0 ? '(warm-up)' : String(r));
-    if (r > 0) paints.push(run.p); // the first page load is the warm-up
-    if (r > 0) marks.push(run.marks);
+    const label = r === 0 ? '(warm-up)' : String(r);
+    const runBaseline = async () => {
+      if (!baseline) return;
+      const run = await paintOnce(ctx, b, client, script, baseline.url, `${label}, baseline`);
+      if (r > 0) before.paints.push(run.p);
+      if (r > 0) before.marks.push(run.marks);
+      await run.bp.close();
+    };
+    if (r % 2 === 0) await runBaseline();
+    const run = await paintOnce(ctx, b, client, script, b.files.url, label);
+    if (r > 0) now.paints.push(run.p); // the first page load is the warm-up
+    if (r > 0) now.marks.push(run.marks);
+    if (r % 2 === 1) await runBaseline();
     if (r < repeats) await run.bp.close();
     else last = run.bp;
   }
-  return { page: last!, figures: paintFigures(logSize, repeats, paints, marks) };
+  return { page: last!, figures: paintFigures(logSize, repeats, now, baseline ? { label: baseline.label, ...before } : undefined) };
 }
 
-function paintFigures(logSize: number, repeats: number, paints: Paint[], marks: BootMarks[]): Figure[] {
+function paintFigures(logSize: number, repeats: number, now: Series, baseline?: Series & { label: string }): Figure[] {
+  const { paints, marks } = now;
+  const base = (of: (s: Series) => number[]) => (baseline ? { baseline: { label: baseline.label, kind: 'measured' as const, samples: of(baseline) } } : {});
   const part = (id: string, name: string, of: (m: BootMarks, p: Paint) => number) =>
     figure({ id: `ui.first-paint.${id}`, section: 'ui', name: `… of which: ${name}`, unit: 'ms', samples: marks.map((m, i) => of(m, paints[i]!)) });
   return [
@@ -124,11 +149,19 @@ function paintFigures(logSize: number, repeats: number, paints: Paint[], marks: 
       name: `UI first paint, log of ${logSize.toLocaleString('en-US')} (navigation → newest row painted)`,
       unit: 'ms',
       samples: paints.map((p) => p.newestPaintedAt),
+      ...base((s) => s.paints.map((p) => p.newestPaintedAt)),
       target: { on: 'value', op: '<=', limit: 200, text: '≤ 200 ms' },
-      note: `fresh page per repeat (${repeats} after a warm-up) on a core already holding the log; navigation start → the frame showing the newest message, i.e. loading the bundle, getSnapshot and React's first render. The snapshot is the newest page of the log (200 entries; older pages come in with chat:get-older as the person scrolls up). It crosses as one JSON string over the Playwright binding and is JSON.parsed + structuredCloned in the page (≈ Electron IPC: the test host's transport since pushes and results go as JSON text). The parts come from the app's performance marks (renderer/src/boot.ts, main.tsx, bootFeed.ts) and the entry script's resource timing; the boot asks for the snapshot before React is evaluated and React's first render waits for it (up to 300 ms), so "snapshot" overlaps "evaluate".`,
-      details: { paints, marks },
+      note: `baseline: the renderer before the first-paint work (built from git at that commit, same bench process, core and Chromium; page loads interleaved with the current one's). Fresh page per repeat (${repeats} after a warm-up) on a core already holding the log; navigation start → the frame showing the newest message, i.e. loading the bundle, getSnapshot and React's first render. The snapshot is the newest page of the log (200 entries; older pages come in with chat:get-older as the person scrolls up). It crosses as one JSON string over the Playwright binding and is JSON.parsed + structuredCloned in the page (≈ Electron IPC: the test host's transport since pushes and results go as JSON text). The parts come from the app's performance marks (renderer/src/boot.ts, main.tsx, bootFeed.ts) and the entry script's resource timing; the boot asks for the snapshot before React is evaluated and React's first render waits for it (up to 300 ms), so "snapshot" overlaps "evaluate".`,
+      details: { paints, marks, baseline },
     }),
-    part('boot', 'navigation → app asks for the snapshot (page boot)', (_m, p) => p.snapAsked),
+    figure({
+      id: 'ui.first-paint.boot',
+      section: 'ui',
+      name: '… of which: navigation → app asks for the snapshot (page boot)',
+      unit: 'ms',
+      samples: paints.map((p) => p.snapAsked),
+      ...base((s) => s.paints.map((p) => p.snapAsked)),
+    }),
     part('fetch', 'navigation → entry script fetched', (m) => m.fetched),
     part('parse', 'entry script fetched → its first statement runs (compile)', (m) => m.boot - m.fetched),
     part('evaluate', "bundle's first statement → React and the app's modules evaluated", (m) => m.evaluated - m.boot),
@@ -153,11 +186,11 @@ function paintFigures(logSize: number, repeats: number, paints: Paint[], marks: 
     figure({
       id: 'ui.first-paint.cpu',
       section: 'ui',
-      name: 'UI first paint: renderer main-thread busy time, navigation → newest row painted (+ ≤ 50 ms idle)',
+      name: 'UI first paint: renderer main-thread CPU, navigation → newest row painted (+ ≤ 50 ms idle)',
       unit: 'ms',
-      samples: marks.map((m) => m.taskMs),
-      note: 'CDP Performance.getMetrics TaskDuration before the navigation and after the paint was seen (the page is idle after it): CPU on the renderer main thread, which load from other processes inflates less than the wall times above. Script part in details.',
-      details: { scriptMs: marks.map((m) => m.scriptMs) },
+      samples: marks.map((m) => m.cpuMs),
+      ...base((s) => s.marks.map((m) => m.cpuMs)),
+      note: 'CDP Performance.getMetrics ThreadTime (CPU time of the renderer main thread) before the navigation and after the paint was seen (the page is idle after it): unlike the wall times above, other processes on the machine do not inflate it.',
     }),
   ];
 }

@@ -12,7 +12,7 @@
  */
 import { startCore } from './clients';
 import { pct, sleep, startServerProc, textForFrame, until, withTimeout, type Ctx } from './lib';
-import { launch, type BenchPage, type Browserish } from './page-host';
+import { launch, serveRendererAt, type BenchPage, type Browserish } from './page-host';
 import { figure, type Figure } from './report';
 import { benchFirstPaint, bundleFigures } from './ui-paint';
 
@@ -106,6 +106,9 @@ async function record(ctx: Ctx, bp: BenchPage, ms: number, scroll: number, durin
   return bp.page.evaluate(() => (window as unknown as { __benchFramesStop: () => FrameRec }).__benchFramesStop());
 }
 
+/** The renderer before the first-paint work (issue 18): the first paint's same-run baseline. */
+const PAINT_BASELINE_COMMIT = '560f349371d5115397fa553abdfcdc7d7e7508ac';
+
 const SCROLL_PX = 150;
 const VSYNC = 1000 / 60;
 /**
@@ -139,7 +142,13 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
 
     // ---- first paint ---------------------------------------------------------------------------
     figures.push(...bundleFigures(b.dir));
-    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats);
+    // The same-run baseline: the renderer before the first-paint work (issue 18), from git. Not in
+    // a tiny run (its Vite build would take most of the smoke test's time), nor without that commit.
+    const before = ctx.sizes.tiny
+      ? undefined
+      : await serveRendererAt(PAINT_BASELINE_COMMIT).catch((err: unknown) => void ctx.log(`ui: no first-paint baseline: ${String(err)}`));
+    const baseline = before ? { url: before.files.url, label: `renderer at ${PAINT_BASELINE_COMMIT.slice(0, 7)} (before issue 18), interleaved` } : undefined;
+    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats, baseline).finally(() => before?.close());
     pages.push(first.page);
     const bp = first.page;
     figures.push(...first.figures);
