@@ -14,8 +14,10 @@ import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import type { MessageEntry } from '../../electron/common/contract';
 import type { Reason } from '../../electron/common/errors';
-import { decodeServerFrames } from '../../electron/common/protocol';
+import fc from 'fast-check';
+import { decodeClientFrames, decodeServerFrame, decodeServerFrames } from '../../electron/common/protocol';
 import { batchTexts, BATCH_MAX_BYTES, FrameBatcher, ZLIB_DICTIONARY, type OutboundFrame } from '../../electron/core/framing';
+import { check, hostileValue, KNOWN_CLIENT_TYPES, KNOWN_SERVER_TYPES, runs, wrongShape } from '../fuzz/fuzz-kit';
 import { rawServer } from '../helpers/raw-server';
 import { stateIs, until } from '../helpers/wait';
 
@@ -92,6 +94,25 @@ test('decodeServerFrames: a bad message in a batch costs only itself; nested and
   assert.deepEqual(d.errors.map((e) => [e.code, e.id]), [['BAD_SHAPE', 'x1'], ['NOT_OBJECT', undefined], ['BAD_SHAPE', undefined]]);
   assert.equal(decodeServerFrames(JSON.stringify({ type: 'batch', messages: Array(501).fill(ok) })).errors[0]?.code, 'BAD_SHAPE');
   assert.equal(decodeServerFrames(JSON.stringify({ type: 'batch', messages: [ok] }), 20).errors[0]?.code, 'FRAME_TOO_LARGE');
+});
+
+test('fuzz: batches of hostile frames never throw; every message is a frame or an error, in order, as if it came alone', () => {
+  const element = fc.oneof(wrongShape([...KNOWN_SERVER_TYPES, ...KNOWN_CLIENT_TYPES, 'batch']), hostileValue);
+  check(
+    'batch decode',
+    fc.array(element, { maxLength: 40 }),
+    (messages) => {
+      const text = JSON.stringify({ type: 'batch', messages });
+      for (const decode of [decodeServerFrames, (t: string) => decodeClientFrames(t, 1 << 20)]) {
+        const d = decode(text);
+        assert.equal(d.frames.length + d.errors.length, messages.length);
+      }
+      // Each good frame is what the single-frame decoder makes of that message on its own.
+      const alone = messages.map((m) => decodeServerFrame(JSON.stringify(m) ?? 'null')).filter((r) => r.ok && (r.frame.type as string) !== 'batch');
+      assert.deepEqual(decodeServerFrames(text).frames, alone.map((r) => (r.ok ? r.frame : undefined)));
+    },
+    runs(300),
+  );
 });
 
 test('the outbox drain goes out in batches to a server that announced batch, one frame per message otherwise', async (t) => {
