@@ -27,8 +27,8 @@ interface Peer {
   closed: Promise<number>;
 }
 
-async function peer(srv: TestServer, query: string, token = 'token-alice'): Promise<Peer> {
-  const ws = new WebSocket(`${srv.url}?token=${token}&room=batch${query}`, { perMessageDeflate: false });
+async function peer(srv: TestServer, query: string, token = 'token-alice', perMessageDeflate = false): Promise<Peer> {
+  const ws = new WebSocket(`${srv.url}?token=${token}&room=batch${query}`, { perMessageDeflate });
   const frames: Frame[] = [];
   const dictFlags: boolean[] = [];
   const waiters = new Set<() => void>();
@@ -68,7 +68,8 @@ test('a client batch is handled like single frames: acks in order, a duplicate a
   const srv = await testServer();
   t.after(() => srv.stop());
   const batcher = await peer(srv, '&features=batch', 'token-bob');
-  const plain = await peer(srv, '');
+  // A plain permessage-deflate peer: no features, the ws extension negotiated.
+  const plain = await peer(srv, '', 'token-alice', true);
   const sender = await peer(srv, '&features=batch', 'token-bob');
   t.after(() => [batcher, plain, sender].forEach((p) => p.ws.terminate()));
   sender.ws.send(batch(chat('m1', 'one'), chat('m2', 'two'), { type: 'chat_message', id: 'bad', message: 42 }, chat('m1', 'one again'), chat('m3', 'three')));
@@ -86,6 +87,7 @@ test('a client batch is handled like single frames: acks in order, a duplicate a
   assert.deepEqual(texts(plain), ['one', 'two', 'three']);
   assert.ok(batcher.frames.some((f) => f.type === 'batch'), 'the batching member got a batch');
   assert.ok(plain.frames.every((f) => f.type !== 'batch'), 'a client that did not announce batch never gets one');
+  assert.match(plain.ws.extensions, /permessage-deflate/);
 });
 
 test('a malformed batch gets a clear error, the connection stays, and the next message is stored', async (t) => {
