@@ -10,7 +10,7 @@ import type { MessageEntry } from '../../electron/common/contract';
 import { timeFormatters, type Locale, type Strings, type TimeFormatters } from './i18n';
 import { highlightPieces } from './searchText';
 import { JUMP_MAX_PAGES, JUMP_PAGE, type JumpOutcome } from './store';
-import { SEARCH_MAX_CHARS, useSearch, type SearchFn, type SearchState } from './useSearch';
+import { SEARCH_MAX_CHARS, useSearch, type AccountWatch, type SearchFn, type SearchState } from './useSearch';
 
 export interface SearchPanelProps {
   t: Strings;
@@ -26,12 +26,13 @@ export interface SearchPanelProps {
 type JumpState = { key: string; outcome: JumpOutcome | 'loading'; when: string } | null;
 
 const chatSearch: SearchFn = (text, limit) => window.chat.search(text, limit);
+const chatAccount: AccountWatch = (onChange) => window.chat.onAccount(onChange);
 
 export default function SearchPanel({ t, locale, focusRequest, onJump, onClose, searchFn = chatSearch }: SearchPanelProps) {
   const ids = useId();
   const fmt = useMemo(() => timeFormatters(locale), [locale]);
   const input = useRef<HTMLInputElement>(null);
-  const { text, setText, state } = useSearch(searchFn);
+  const { text, setText, state } = useSearch(searchFn, chatAccount);
   const entries = state.phase === 'done' ? state.entries : [];
   const nav = useResultChoice(ids, state, entries, fmt, onJump, onClose);
 

@@ -2,7 +2,8 @@
  * The search box's state: what is typed, and the answer for it. Typing waits a moment
  * before asking (a burst of keys is one search), and only the answer to the latest query
  * is ever shown: an older one that comes back late is dropped, so results for "会议" can
- * never replace those for "会议改" typed after it.
+ * never replace those for "会议改" typed after it. When the account changes or its history
+ * is cleared (`onAccount`), the query is asked again: results never outlive their store.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { MessageEntry, SearchResult } from '../../electron/common/contract';
@@ -21,10 +22,14 @@ export type SearchState =
   | { phase: 'failed'; query: string };
 
 export type SearchFn = (text: string, limit: number) => Promise<SearchResult>;
+/** Calls back when the account whose store is searched changes; returns the way to stop. */
+export type AccountWatch = (onChange: () => void) => () => void;
 
-export function useSearch(search: SearchFn): { text: string; setText: (text: string) => void; state: SearchState } {
+export function useSearch(search: SearchFn, onAccount?: AccountWatch): { text: string; setText: (text: string) => void; state: SearchState } {
   const [text, setText] = useState('');
   const [state, setState] = useState<SearchState>({ phase: 'idle' });
+  /** Bumped by an account change: the same text is searched again. */
+  const [generation, setGeneration] = useState(0);
   /** Bumped per query: an answer is shown only if its number is still the latest. */
   const latest = useRef(0);
 
@@ -47,7 +52,9 @@ export function useSearch(search: SearchFn): { text: string; setText: (text: str
       );
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, search]);
+  }, [text, search, generation]);
+
+  useEffect(() => onAccount?.(() => setGeneration((g) => g + 1)), [onAccount]);
 
   // Closing the panel: an answer still on its way is not shown anywhere.
   useEffect(

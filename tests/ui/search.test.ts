@@ -107,7 +107,7 @@ test('en: English in any case, newest first with date and time, no match, Escape
   assert.deepEqual(await host.cspViolations(), [], 'the panel chunk loads under the CSP');
 });
 
-test('zh-CN: a Chinese substring (trigram) and a two-character one (scan) are found (history store)', { timeout: 60_000 }, async (t) => {
+test('zh-CN: a Chinese substring (trigram) and a two-character one (scan) are found, and nothing once the history is cleared (history store)', { timeout: 60_000 }, async (t) => {
   const host = await startUiHost({ locale: 'zh-CN', dataDir: tempDataDir(t) });
   t.after(() => host.close());
   const { page } = host;
@@ -123,6 +123,10 @@ test('zh-CN: a Chinese substring (trigram) and a two-character one (scan) are fo
 
   await input.fill('会议');
   await statusSays(page, '找到 3 条消息');
+  // Clear history (main pushes chat:account): the open search is asked again and finds nothing.
+  assert.equal(await host.service.handle('chat:clear-history', null), null);
+  await statusSays(page, '没有包含“会议”的消息');
+  assert.equal(await page.getByTestId('search-result').count(), 0);
   await input.fill('周报');
   await statusSays(page, '没有包含“周报”的消息');
   assert.deepEqual(host.pageErrors, []);
