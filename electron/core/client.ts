@@ -93,7 +93,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     });
     this.transport = new Transport(this.clock, deps.socketFactory ?? wsSocketFactory, transportOptions(this.config), {
       ready: (hello) => this.onReady(hello),
-      frame: (frame) => this.onFrame(frame),
+      frame: (frame) => (this.timeline.batchFrames(), this.onFrame(frame)),
       closed: (why, wasReady) => this.onClosed(why, wasReady),
       problem: (why) => this.problem(why),
     });

@@ -51,6 +51,8 @@ export class Timeline {
   private lastSeqSeen: number | undefined;
   /** Bumped when the server's seq numbering starts over, so id-less keys never collide across it. */
   private seqEpoch = 0;
+  /** Entries published while the frames of one socket read are handled (see batchFrames). */
+  private batch: LogEntry[] | undefined;
 
   constructor(private readonly deps: TimelineDeps) {
     this.log = new MessageLog(deps.logLimit);
@@ -64,6 +66,7 @@ export class Timeline {
    * from its newest entries and its resume point; the previous store is closed.
    */
   useHistory(history: HistoryStore | undefined): void {
+    this.endBatch();
     if (this.history !== history) this.history?.close();
     this.history = history;
     this.log = new MessageLog(this.deps.logLimit);
@@ -77,12 +80,14 @@ export class Timeline {
 
   /** The client stopped: the store is closed, the log stays in memory. */
   closeHistory(): void {
+    this.endBatch();
     this.history?.close();
     this.history = undefined;
   }
 
   /** Forgets every entry shown (the settings' "Clear history"); the resume point stays. */
   clear(): void {
+    this.endBatch();
     this.history?.clear();
     this.log = new MessageLog(this.deps.logLimit);
     if (this.history) this.log.restore([], this.history.lastOrder() ?? FIRST_ORDER - 1);
@@ -199,7 +204,9 @@ export class Timeline {
     const existing = this.lookup(entry.key);
     if (existing?.kind === 'message' && existing.own) return entry.key;
     if (existing) return undefined;
-    this.add(entry);
+    // Neither memory nor the store has it (just looked): straight in, without asking both again.
+    this.log.append(entry);
+    this.publish([entry]);
     return undefined;
   }
 
@@ -257,8 +264,31 @@ export class Timeline {
     return next;
   }
 
-  /** Written through to the store (with the resume point), then reported. */
+  /**
+   * A frame is being handled: what it and the frames after it in the same task publish
+   * (ws emits every frame of one socket read synchronously) is stored and reported once,
+   * as one list in order, when the task ends. Under a flood that is one store write and
+   * one `entries` event per read instead of per frame; a lone frame's entries come a
+   * microtask later, in the same tick.
+   */
+  batchFrames(): void {
+    if (this.batch) return;
+    this.batch = [];
+    queueMicrotask(() => this.endBatch());
+  }
+
+  private endBatch(): void {
+    const batch = this.batch;
+    this.batch = undefined;
+    if (batch && batch.length > 0) this.publish(batch);
+  }
+
+  /** Written through to the store (with the resume point), then reported; inside a batch, when it ends. */
   private publish(entries: LogEntry[]): void {
+    if (this.batch) {
+      for (const e of entries) this.batch.push(e);
+      return;
+    }
     this.keep(entries);
     this.onEntries(entries);
   }
