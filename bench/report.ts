@@ -146,7 +146,10 @@ export const SECTIONS = ['roundtrip', 'throughput', 'ui', 'dbus-flush', 'compres
 export const REQUIRED_FIGURES = [
   'roundtrip.p50',
   'roundtrip.p99',
+  'durable.p50',
+  'durable.p99',
   'throughput.core',
+  'throughput.core-off',
   'throughput.ipc',
   'ui.first-paint',
   'ui.scroll-p99',
