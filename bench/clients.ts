@@ -11,16 +11,27 @@ export interface Core {
   stop(): Promise<void>;
 }
 
-export async function startCore(url: string, config: Partial<ClientConfig> = {}, token = 'token-alice'): Promise<Core> {
+/**
+ * `singleFrames`: the core connects without announcing its extensions (`features`), so
+ * the server sends it one frame per message, as it does a bare ws client (for the
+ * core's per-message cost without batching).
+ */
+export async function startCore(url: string, config: Partial<ClientConfig> = {}, token = 'token-alice', opts: { singleFrames?: boolean } = {}): Promise<Core> {
   let current: WebSocket | undefined;
   const client = new ChatClient({
     config: { url, token, ...config },
     outboxStore: new MemoryOutboxStore(),
-    socketFactory: (u, o) => (current = new WebSocket(u, o)),
+    socketFactory: (u, o) => (current = new WebSocket(opts.singleFrames ? withoutFeatures(u) : u, o)),
   });
   await client.start();
   await until(() => client.status().connection.kind === 'connected', 10_000, 'core connected');
   return { client, ws: () => current, stop: () => client.stop() };
+}
+
+function withoutFeatures(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('features');
+  return u.toString();
 }
 
 export interface Bare {
