@@ -11,7 +11,7 @@ import { CloseCodes } from '../electron/common/errors';
 import { encodeFrame } from '../electron/common/protocol';
 import { andThen, isPromiseLike, SerialQueue, type Awaitable } from './awaitable';
 import type { ConnectionLease } from './connection-counter';
-import { FrameBatcher, outboundFrame } from '../electron/core/framing';
+import { FrameBatcher, frameEncoder, type OutboundFrame } from '../electron/core/framing';
 import { now, sendTo, type Client, type ServerContext } from './context';
 import { handleFrame } from './frames';
 import { firstContactReplay, historyFeatures } from './history';
@@ -152,14 +152,19 @@ function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Cl
   };
 }
 
-/** What the client announced it can receive (`features=batch,zdict1`; docs/PROTOCOL.md). Others get neither. */
+/**
+ * What the client announced it can receive (`features=batch,zdict1`; docs/PROTOCOL.md);
+ * others get neither. Batches to a client that compresses (zlib, or permessage-deflate
+ * negotiated) go as zlib binary frames (framing.ts frameEncoder).
+ */
 function clientExtensions(admitted: Admitted, zlib: boolean): Pick<Client, 'zdict' | 'out'> {
   const announced = new Set((admitted.query.get('features') ?? '').split(',').slice(0, 16));
-  const zdict = zlib && announced.has('zdict1');
-  if (!announced.has('batch')) return { zdict };
   const ws = admitted.ws;
-  const out = new FrameBatcher((frame) => ws.readyState === WebSocket.OPEN && ws.send(frame.data, { binary: frame.binary }), (text) => outboundFrame(text, zlib, zdict));
-  return { zdict, out };
+  const mode = zlib ? 'zlib' : /permessage-deflate/.test(ws.extensions) ? 'deflate' : 'off';
+  const zdict = mode !== 'off' && announced.has('zdict1');
+  if (!announced.has('batch')) return { zdict };
+  const send = (frame: OutboundFrame) => ws.readyState === WebSocket.OPEN && ws.send(frame.data, { binary: frame.binary, compress: !frame.binary });
+  return { zdict, out: new FrameBatcher(send, frameEncoder(mode, zdict)) };
 }
 
 /**

@@ -85,6 +85,22 @@ export const ZLIB_DICTIONARY = Buffer.from(
 export const BATCH_MAX_BYTES = 32 * 1024;
 /** Most frames in one batch (a receiver refuses more). */
 export const BATCH_MAX_FRAMES = 500;
+/** How every batch we build starts; a single frame never does (we never send a lone `batch`). */
+const BATCH_PREFIX = '{"type":"batch","messages":[';
+
+/**
+ * What FrameBatcher sends for a connection in `mode`: zlib mode, every frame as zlib; off,
+ * text; deflate (permessage-deflate negotiated), a batch as a zlib binary frame made here,
+ * synchronously, and a single frame as text for ws (which compresses it from 1 KiB). Not
+ * through ws's permessage-deflate: its async zlib pool made receiving batches ~4× slower
+ * than inflateSync (bench/notes/compression.md). Both ends accept zlib binary frames in
+ * every mode. Senders pass binary frames to ws with `compress: false`.
+ */
+export function frameEncoder(mode: 'deflate' | 'zlib' | 'off', dictionary: boolean): (text: string, batch: boolean) => OutboundFrame {
+  if (mode === 'zlib') return (text) => ({ data: zlibFrame(text, dictionary), binary: true });
+  if (mode === 'off') return (text) => ({ data: text, binary: false });
+  return (text, batch) => (batch ? { data: zlibFrame(text, dictionary), binary: true } : { data: text, binary: false });
+}
 
 /**
  * Coalesces the frames written in one turn of the event loop (a flush of the outbox, a
@@ -101,7 +117,8 @@ export class FrameBatcher {
   constructor(
     /** Sends one finished frame (text, or the zlib binary of it). */
     private readonly send: (frame: OutboundFrame, done?: (err?: Error) => void) => void,
-    private readonly encode: (text: string) => OutboundFrame,
+    /** `batch`: the text is a batch of several frames (compressed where a single frame might not be). */
+    private readonly encode: (text: string, batch: boolean) => OutboundFrame,
   ) {}
 
   push(text: string, done?: (err?: Error) => void): void {
@@ -124,7 +141,8 @@ export class FrameBatcher {
     for (let i = 0; i < chunks.length; i++) {
       // The callbacks ride on the last frame: ws reports writes in order.
       const last = i === chunks.length - 1 && dones.length > 0;
-      this.send(this.encode(chunks[i]!), last ? (err) => dones.forEach((d) => d(err)) : undefined);
+      const text = chunks[i]!;
+      this.send(this.encode(text, text.startsWith(BATCH_PREFIX)), last ? (err) => dones.forEach((d) => d(err)) : undefined);
     }
   }
 }
@@ -136,7 +154,7 @@ export function batchTexts(texts: readonly string[]): string[] {
   let bytes = 0;
   const close = () => {
     if (group.length === 1) out.push(group[0]!);
-    else if (group.length > 1) out.push(`{"type":"batch","messages":[${group.join(',')}]}`);
+    else if (group.length > 1) out.push(`${BATCH_PREFIX}${group.join(',')}]}`);
     group = [];
     bytes = 0;
   };

@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { CloseCodes, reason, reasonForClose, type Reason } from '../common/errors';
 import { decodeServerFrames, encodeFrame, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
 import type { Clock, TimerHandle } from './clock';
-import { FrameBatcher, inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type OutboundFrame, type RawFrameData } from './framing';
+import { FrameBatcher, frameEncoder, inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type OutboundFrame, type RawFrameData } from './framing';
 import { Heartbeat } from './heartbeat';
 import { ProxyChainAgent, type ProxyReport } from './proxy-agent';
 import type { ProxyResolver } from './proxy-decision';
@@ -62,7 +62,7 @@ interface Conn {
   features: Set<string>;
   /** The server announced `batch`: writes of one turn go out as one frame (framing.ts). */
   batcher?: FrameBatcher;
-  /** The server announced `zdict1`: our zlib frames use the preset dictionary. */
+  /** The server announced `zdict1` (and we compress): our zlib frames use the preset dictionary. */
   zdict?: boolean;
 }
 
@@ -261,11 +261,8 @@ export class Transport {
     conn.ready = true;
     frame?.features.forEach((f) => conn.features.add(f));
     // We announced both in the URL (client-config.ts); the server's word makes them usable.
-    conn.zdict = this.options.compression === 'zlib' && conn.features.has('zdict1');
-    if (conn.features.has('batch')) {
-      const zlib = this.options.compression === 'zlib';
-      conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), (text) => outboundFrame(text, zlib, conn.zdict));
-    }
+    conn.zdict = this.options.compression !== 'off' && conn.features.has('zdict1');
+    if (conn.features.has('batch')) conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), frameEncoder(this.options.compression, conn.zdict));
     this.host.ready(frame);
   }
 
@@ -316,8 +313,9 @@ function closeReason(conn: Conn, code: number, buf: Buffer): Reason {
   return ours ? conn.error! : byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);
 }
 
+/** A zlib binary frame is compressed already: permessage-deflate (if negotiated) leaves it alone. */
 function sendFrame(ws: WebSocket, out: OutboundFrame, done?: (err?: Error) => void): void {
-  if (out.binary) ws.send(out.data, { binary: true }, done);
+  if (out.binary) ws.send(out.data, { binary: true, compress: false }, done);
   else ws.send(out.data, done);
 }
 

@@ -36,7 +36,7 @@ interface Got {
 }
 
 /** A peer that greets with `features`, acks every chat message (one frame per ack) and records what came. */
-async function ackingPeer(features: string[] | undefined, zlib = false) {
+async function ackingPeer(features: string[] | undefined, zlib = false, perMessageDeflate = false) {
   const got: Got = { texts: [], dict: [], urls: [] };
   const send = (ws: WebSocket, frame: object) => (zlib ? ws.send(deflateSync(JSON.stringify(frame)), { binary: true }) : ws.send(JSON.stringify(frame)));
   let seq = 0;
@@ -49,7 +49,7 @@ async function ackingPeer(features: string[] | undefined, zlib = false) {
       const f = JSON.parse(text);
       for (const m of f.type === 'batch' ? f.messages : [f]) if (m.type === 'chat_message') send(ws, { type: 'ack', id: m.id, seq: ++seq });
     });
-  });
+  }, { perMessageDeflate });
   srv.wss.on('connection', (_ws, req) => got.urls.push(req.url ?? ''));
   return { srv, got };
 }
@@ -140,6 +140,23 @@ test('the outbox drain goes out in batches to a server that announced batch, one
     await c.stop();
     await srv.close();
   }
+});
+
+test('deflate mode: the drain goes as zlib binary batches made by the client (dictionary with zdict1), over permessage-deflate', async (t) => {
+  const { srv, got } = await ackingPeer(['ack', 'batch', 'zdict1'], false, true);
+  const c = client(srv.url, { compression: 'deflate' });
+  t.after(async () => {
+    await c.stop();
+    await srv.close();
+  });
+  for (let i = 0; i < 20; i++) await c.send(`deflated ${i}`);
+  await c.start();
+  await stateIs(c, 'connected');
+  await until(c, () => c.pendingCount() === 0, 5000, 'all acked');
+  assert.match(c.diagnostics().extensions, /permessage-deflate/);
+  assert.ok(got.dict.length >= 1 && got.dict.every(Boolean), 'batches are binary zlib frames with the dictionary');
+  assert.equal(got.dict.length, got.texts.length, 'every frame of the drain was a batch');
+  assert.deepEqual(got.texts.flatMap((x) => JSON.parse(x).messages.map((m: { message: string }) => m.message)), Array.from({ length: 20 }, (_, i) => `deflated ${i}`));
 });
 
 test("a server's batch is deduplicated and ordered like single frames; a bad message in it is reported and the rest shown", async (t) => {

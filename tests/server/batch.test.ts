@@ -145,3 +145,22 @@ test('zdict1: dictionary frames only to clients that announced it; plain zlib to
   await plainZlib.waitFor((f) => f.some((x) => x.id === 'd2'), 'second message');
   assert.equal(JSON.parse(inflateSync(raw.at(-1)!).toString()).message, 'plain peer');
 });
+
+test('batches to a permessage-deflate client that announced batch are zlib binary frames made by the server (dictionary only with zdict1); single frames stay text', async (t) => {
+  const srv = await testServer();
+  t.after(() => srv.stop());
+  const withDict = await peer(srv, '&features=batch,zdict1', 'token-alice', true);
+  const noDict = await peer(srv, '&features=batch', 'token-alice', true);
+  const sender = await peer(srv, '', 'token-bob');
+  t.after(() => [withDict, noDict, sender].forEach((p) => p.ws.terminate()));
+  assert.match(withDict.ws.extensions, /permessage-deflate/);
+  assert.equal(withDict.dictFlags.length, 0, 'the greeting alone is a text frame');
+  sender.ws.send(batch(chat('p1', '一'), chat('p2', '二'), chat('p3', '三')));
+  for (const p of [withDict, noDict]) await p.waitFor((f) => f.filter((x) => x.type === 'chat_message').length === 3, 'three messages');
+  for (const p of [withDict, noDict]) assert.deepEqual(p.flat().filter((x) => x.type === 'chat_message').map((x) => x.message), ['一', '二', '三']);
+  assert.deepEqual(withDict.dictFlags, [true], 'one zlib batch, with the dictionary');
+  assert.deepEqual(noDict.dictFlags, [false], 'one zlib batch, plain zlib');
+  sender.ws.send(JSON.stringify(chat('p4', 'alone')));
+  await withDict.waitFor((f) => f.some((x) => x.id === 'p4'), 'a lone message');
+  assert.equal(withDict.dictFlags.length, 1, 'a lone message is a text frame (ws compresses it from 1 KiB)');
+});
