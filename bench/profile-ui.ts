@@ -35,7 +35,7 @@ function traceTop(file: string): string {
   return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`).join('\n');
 }
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink', 'cc', 'loading'];
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink', 'cc', 'loading', 'blink.user_timing'];
 
 async function main() {
   const n = Number(process.argv[2] ?? 100_000);

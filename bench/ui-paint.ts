@@ -110,29 +110,32 @@ export interface PaintBaseline {
 }
 
 /**
- * Warm-up, then `repeats` fresh pages, alternating with the baseline's pages (which goes first
- * alternates too); returns the figures and the last page of the current renderer (left open).
+ * Warm-up, then `repeats` fresh pages of the current renderer and as many of the baseline's,
+ * in pairs whose order alternates. Every measured page is closed before the next one opens, with
+ * a pause for the old renderer's teardown, so no load shares the machine with the previous
+ * page; the last current page stays open (the scrolling and live figures use it), so the last
+ * pair has the baseline first. Returns the figures and that page.
  */
 export async function benchFirstPaint(ctx: Ctx, b: Browserish, client: ChatClient, script: string, logSize: number, repeats: number, baseline?: PaintBaseline) {
   const now: Series = { paints: [], marks: [] };
   const before: Series = { paints: [], marks: [] };
   let last: BenchPage | undefined;
+  const measure = async (r: number, url: string, into: Series, label: string, keep: boolean) => {
+    const run = await paintOnce(ctx, b, client, script, url, label);
+    if (r > 0) into.paints.push(run.p); // the first pair is the warm-up
+    if (r > 0) into.marks.push(run.marks);
+    if (keep) return run.bp;
+    await run.bp.close();
+    await sleep(200);
+    return undefined;
+  };
   for (let r = 0; r < repeats + 1; r++) {
     const label = r === 0 ? '(warm-up)' : String(r);
-    const runBaseline = async () => {
-      if (!baseline) return;
-      const run = await paintOnce(ctx, b, client, script, baseline.url, `${label}, baseline`);
-      if (r > 0) before.paints.push(run.p);
-      if (r > 0) before.marks.push(run.marks);
-      await run.bp.close();
-    };
-    if (r % 2 === 0) await runBaseline();
-    const run = await paintOnce(ctx, b, client, script, b.files.url, label);
-    if (r > 0) now.paints.push(run.p); // the first page load is the warm-up
-    if (r > 0) now.marks.push(run.marks);
-    if (r % 2 === 1) await runBaseline();
-    if (r < repeats) await run.bp.close();
-    else last = run.bp;
+    const lastPair = r === repeats;
+    const runBaseline = async () => void (baseline && (await measure(r, baseline.url, before, `${label}, baseline`, false)));
+    if (r % 2 === 0 || lastPair) await runBaseline();
+    last = await measure(r, b.files.url, now, label, lastPair);
+    if (r % 2 === 1 && !lastPair) await runBaseline();
   }
   return { page: last!, figures: paintFigures(logSize, repeats, now, baseline ? { label: baseline.label, ...before } : undefined) };
 }
@@ -214,7 +217,7 @@ export function bundleFigures(dir: string): Figure[] {
   ];
   return [
     ...one('entry-js', 'JS loaded at start (index.html)', entryJs, 'sizes of the built files in the directory the bench serves (dist/renderer when it is newer than the sources, else the same Vite build into a temp dir); gzip at level 9 for comparison only (the app loads them uncompressed from the asar).'),
-    ...one('lazy-js', 'JS loaded later (settings dialog chunk)', lazyJs),
+    ...one('lazy-js', 'JS loaded later (lazy chunks: settings dialog, search panel)', lazyJs),
     ...one('css', 'CSS', css),
   ];
 }

@@ -148,7 +148,8 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
       ? undefined
       : await serveRendererAt(PAINT_BASELINE_COMMIT).catch((err: unknown) => void ctx.log(`ui: no first-paint baseline: ${String(err)}`));
     const baseline = before ? { url: before.files.url, label: `renderer at ${PAINT_BASELINE_COMMIT.slice(0, 7)} (before issue 18), interleaved` } : undefined;
-    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats, baseline).finally(() => before?.close());
+    // Twice the section's repeats: a page load is short, and its time moves with the machine's load.
+    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats * 2, baseline).finally(() => before?.close());
     pages.push(first.page);
     const bp = first.page;
     figures.push(...first.figures);
