@@ -2,10 +2,12 @@
  * The UI's first paint (bench/ui.ts runs it): a fresh page on a core holding the big log,
  * navigation start → the frame that shows the newest message, and where that time goes:
  *
- *   fetched      navigation → the entry script's bytes are in (resource timing)
- *   parse        → the bundle's first statement runs (renderer/src/boot.ts's 'chat:boot' mark):
- *                  compiling the entry chunk
- *   evaluate     'chat:boot' → 'chat:modules-evaluated' (main.tsx's body): React and the app's modules
+ *   fetched      navigation → the entry script's bytes are in (resource timing; the tiny boot chunk)
+ *   parse        → its first statement runs (renderer/src/boot.ts's 'chat:boot' mark), which asks
+ *                  for the snapshot and imports the app's chunk (React and the window)
+ *   app fetched  navigation → the app's chunk is in (index.html modulepreloads it beside the entry)
+ *   evaluate     'chat:boot' → 'chat:modules-evaluated' (main.tsx's body): the app chunk fetched,
+ *                  compiled (eagerly, V8's compile hint) and its modules evaluated
  *   snapshot     'chat:snapshot-asked' → 'chat:snapshot-in' (the test host's binding: CDP + JSON)
  *   render       'chat:mount' → 'chat:first-commit': React's first render and commit, rows included
  *   paint        'chat:first-commit' → the newest row painted (style, layout, paint)
@@ -36,7 +38,10 @@ export interface Paint {
 
 /** The app's performance marks and the entry script's resource timing (ms since navigation; 0: absent). */
 export interface BootMarks {
+  /** The entry script (index.html's script: the boot chunk) is in. */
   fetched: number;
+  /** The chunks index.html preloads (the app's: React and the window) are in; 0 when there are none. */
+  appFetched: number;
   boot: number;
   evaluated: number;
   asked: number;
@@ -50,9 +55,12 @@ export interface BootMarks {
 /** Read in the page once the newest row is painted. A string: tsx's keepNames helpers do not exist in the page. */
 const READ_MARKS = `(() => {
   const m = (n) => performance.getEntriesByName(n)[0]?.startTime ?? 0;
-  const scripts = performance.getEntriesByType('resource').filter((r) => /\\.js$/.test(r.name) && !/SettingsDialog/.test(r.name));
+  const res = performance.getEntriesByType('resource');
+  const end = (urls) => Math.max(0, ...res.filter((r) => urls.includes(r.name)).map((r) => r.responseEnd));
+  const entry = [...document.querySelectorAll('script[type="module"][src]')].map((s) => s.src);
+  const preloaded = [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.href);
   return {
-    fetched: scripts.length ? Math.max(...scripts.map((r) => r.responseEnd)) : 0,
+    fetched: end(entry), appFetched: end(preloaded),
     boot: m('chat:boot'), evaluated: m('chat:modules-evaluated'), asked: m('chat:snapshot-asked'),
     snapshotIn: m('chat:snapshot-in'), mount: m('chat:mount'), firstCommit: m('chat:first-commit'),
   };
@@ -91,7 +99,7 @@ async function paintOnce(ctx: Ctx, b: Browserish, client: ChatClient, script: st
   marks.cpuMs = (metric(after, 'ThreadTime') - metric(before, 'ThreadTime')) * 1000;
   const f = (x: number) => x.toFixed(1);
   ctx.log(
-    `ui first paint ${label}: newest row painted at ${f(p.newestPaintedAt)} ms (fetched ${f(marks.fetched)}, boot ${f(marks.boot)}, evaluated ${f(marks.evaluated)}, ` +
+    `ui first paint ${label}: newest row painted at ${f(p.newestPaintedAt)} ms (fetched ${f(marks.fetched)}, app chunk ${f(marks.appFetched)}, boot ${f(marks.boot)}, evaluated ${f(marks.evaluated)}, ` +
       `snapshot asked ${f(marks.asked)} → in ${f(marks.snapshotIn)}, mount ${f(marks.mount)}, first commit ${f(marks.firstCommit)}, FCP ${f(p.fcp)}, ${p.rows} rows; ` +
       `renderer main thread CPU ${f(marks.cpuMs)} ms)`,
   );
@@ -167,7 +175,8 @@ function paintFigures(logSize: number, repeats: number, now: Series, baseline?: 
     }),
     part('fetch', 'navigation → entry script fetched', (m) => m.fetched),
     part('parse', 'entry script fetched → its first statement runs (compile)', (m) => m.boot - m.fetched),
-    part('evaluate', "bundle's first statement → React and the app's modules evaluated", (m) => m.evaluated - m.boot),
+    part('app-fetch', "navigation → app chunk fetched (preloaded beside the entry)", (m) => m.appFetched),
+    part('evaluate', "entry's first statement → the app chunk compiled and its modules evaluated", (m) => m.evaluated - m.boot),
     part('snapshot-rtt', 'snapshot asked → in the page (the host round trip, overlaps the above)', (m) => m.snapshotIn - m.asked),
     part('react', "React's first render and commit, rows included (mount → commit)", (m) => m.firstCommit - m.mount),
     part('layout-paint', 'first commit → newest row painted (style, layout, paint)', (m, p) => p.newestPaintedAt - m.firstCommit),

@@ -1,6 +1,4 @@
-// First import, so it is evaluated before React: the snapshot is asked for while the rest of
-// the bundle is still being evaluated (see bootFeed.ts).
-import './boot';
+// Run by the entry, boot.ts, once it has asked for the snapshot (see bootFeed.ts).
 import { StrictMode, useLayoutEffect, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
