@@ -90,8 +90,9 @@ const BATCH_PREFIX = '{"type":"batch","messages":[';
 
 /**
  * What FrameBatcher sends for a connection in `mode`: zlib mode, every frame as zlib; off,
- * text; deflate (permessage-deflate negotiated), a batch as a zlib binary frame made here,
- * synchronously, and a single frame as text for ws (which compresses it from 1 KiB). Not
+ * text; deflate (permessage-deflate negotiated), a batch of 1 KiB or more as a zlib binary
+ * frame made here, synchronously, and a single frame or a smaller batch as text for ws
+ * (which compresses it from 1 KiB). Not
  * through ws's permessage-deflate: its async zlib pool made receiving batches ~4× slower
  * than inflateSync (bench/notes/compression.md). Both ends accept zlib binary frames in
  * every mode. Senders pass binary frames to ws with `compress: false`.
@@ -99,7 +100,10 @@ const BATCH_PREFIX = '{"type":"batch","messages":[';
 export function frameEncoder(mode: 'deflate' | 'zlib' | 'off', dictionary: boolean): (text: string, batch: boolean) => OutboundFrame {
   if (mode === 'zlib') return (text) => ({ data: zlibFrame(text, dictionary), binary: true });
   if (mode === 'off') return (text) => ({ data: text, binary: false });
-  return (text, batch) => (batch ? { data: zlibFrame(text, dictionary), binary: true } : { data: text, binary: false });
+  // A small batch (an ack and a reply in one turn) goes as text: a zlib stream costs ~25 µs to
+  // set up and end on each side, which was half a round trip, and saves next to nothing there.
+  return (text, batch) =>
+    batch && text.length >= PER_MESSAGE_DEFLATE.threshold ? { data: zlibFrame(text, dictionary), binary: true } : { data: text, binary: false };
 }
 
 /**

@@ -155,9 +155,11 @@ test('batches to a permessage-deflate client that announced batch are zlib binar
   t.after(() => [withDict, noDict, sender].forEach((p) => p.ws.terminate()));
   assert.match(withDict.ws.extensions, /permessage-deflate/);
   assert.equal(withDict.dictFlags.length, 0, 'the greeting alone is a text frame');
-  sender.ws.send(batch(chat('p1', '一'), chat('p2', '二'), chat('p3', '三')));
+  // Long enough for a batch of 1 KiB and more: smaller batches go as text (framing.ts frameEncoder).
+  const texts = ['一', '二', '三'].map((c) => c.repeat(400));
+  sender.ws.send(batch(chat('p1', texts[0]!), chat('p2', texts[1]!), chat('p3', texts[2]!)));
   for (const p of [withDict, noDict]) await p.waitFor((f) => f.filter((x) => x.type === 'chat_message').length === 3, 'three messages');
-  for (const p of [withDict, noDict]) assert.deepEqual(p.flat().filter((x) => x.type === 'chat_message').map((x) => x.message), ['一', '二', '三']);
+  for (const p of [withDict, noDict]) assert.deepEqual(p.flat().filter((x) => x.type === 'chat_message').map((x) => x.message), texts);
   assert.deepEqual(withDict.dictFlags, [true], 'one zlib batch, with the dictionary');
   assert.deepEqual(noDict.dictFlags, [false], 'one zlib batch, plain zlib');
   sender.ws.send(JSON.stringify(chat('p4', 'alone')));
