@@ -1,6 +1,7 @@
 /**
  * Profiling aid for the inbound path (not part of npm run bench):
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-core.ts [off|deflate] [N] [repeats]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-core.ts [off|deflate][-single] [N] [repeats]
+ * `-single`: the core does not announce `features`, so it gets one frame per message (as the bare client does).
  * Drains N ~200-byte chat_message frames into a ChatClient and into a bare ws client,
  * interleaved (the paused-socket method of bench/throughput.ts), and prints both rates
  * and their ratio per repeat (a quick same-run A/B while changing the core); then does
@@ -12,11 +13,11 @@ import { startBare, startCore } from './clients';
 import { chatText, startServerProc, textForFrame, until } from './lib';
 
 async function main() {
-  const mode = (process.argv[2] ?? 'off') as 'off' | 'deflate';
+  const [mode, single] = (process.argv[2] ?? 'off').split('-') as ['off' | 'deflate', string | undefined];
   const n = Number(process.argv[3] ?? 100_000);
   const repeats = Number(process.argv[4] ?? 1);
   const srv = await startServerProc({ echo: true });
-  const core = await startCore(srv.roomUrl('prof', ''), { compression: mode });
+  const core = await startCore(srv.roomUrl('prof', ''), { compression: mode }, 'token-alice', { singleFrames: single === 'single' });
   const bare = await startBare(srv.roomUrl('prof-bare'), mode === 'deflate');
   let count = 0;
   core.client.on('entries', (es) => {
