@@ -125,11 +125,16 @@ export class Outbox {
     await this.persist();
   }
 
-  /** Coalesces saves: callers during a write share the next one. */
+  /**
+   * Coalesces saves: callers during a write share the next one, and so do callers in the
+   * same turn before the first write starts (it starts a microtask later): a burst of
+   * sends (Promise.all, a pasted list) is one append + fsync, not one for the first
+   * message and one for the rest.
+   */
   persist(): Promise<void> {
     this.dirty = true;
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.writing) this.writing = this.drain();
+    if (!this.writing) this.writing = Promise.resolve().then(() => this.drain());
     return done;
   }
 

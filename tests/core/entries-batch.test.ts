@@ -110,3 +110,17 @@ test('emitter: listeners added or removed between emits are (not) called; a remo
   p.fire(4);
   assert.deepEqual(got, ['a1', 'a2', 'b2', 'c2', 'b3']);
 });
+
+test('outbox: sends made in one turn are saved in one commit (one fsync for a burst); a lone send later is its own commit', async () => {
+  const commits: number[] = [];
+  const store = new MemoryOutboxStore();
+  const commit = store.commit.bind(store);
+  store.commit = (ops, items) => (commits.push(ops.length), commit(ops, items));
+  const client = new ChatClient({ config: { url: 'ws://127.0.0.1:1/ws/chat/r/', token: 't' }, clock: new ManualClock(), outboxStore: store });
+  const results = await Promise.all(Array.from({ length: 32 }, (_, i) => client.send(`burst ${i}`)));
+  assert.ok(results.every((r) => r.ok));
+  assert.deepEqual(commits, [32]);
+  assert.equal(store.saved.length, 32);
+  await client.send('alone');
+  assert.deepEqual(commits, [32, 1]);
+});
