@@ -139,7 +139,9 @@ export class Delivery {
 
   async send(text: string): Promise<SendResult> {
     if (text.trim() === '') return { ok: false, reason: reason('EMPTY_MESSAGE') };
-    const bytes = utf8Length(text);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly (an encoder and a copy of
+    // the text) only when that bound is over the limit.
+    const bytes = text.length * 3 <= this.maxBytes ? 0 : utf8Length(text);
     if (bytes > this.maxBytes) return { ok: false, reason: reason('TOO_LARGE', `${bytes} bytes, limit ${this.maxBytes}`) };
     return this.enqueue({ id: this.deps.newId(), text, createdAt: new Date(this.clock.now()).toISOString() });
   }

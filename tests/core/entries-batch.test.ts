@@ -1,7 +1,9 @@
 /**
+ * What the core's CPU work of issue 18 changed in behaviour (bench/notes/core-cpu.md).
  * One `entries` event per socket read: ws emits every frame of one read in the same task,
- * and the core stores and reports what they changed once, when that task ends (issue 18).
- * Against a stand-in socket, so "one read" is exactly the frames emitted in one task.
+ * and the core stores and reports what they changed once, when that task ends. Against a
+ * stand-in socket, so "one read" is exactly the frames emitted in one task. Also: the
+ * emitter's kept listener list, one outbox commit per turn, the exact size limit.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,4 +125,18 @@ test('outbox: sends made in one turn are saved in one commit (one fsync for a bu
   assert.equal(store.saved.length, 32);
   await client.send('alone');
   assert.deepEqual(commits, [32, 1]);
+});
+
+test('the size limit is exact in UTF-8 bytes at the boundary (the cheap bound only skips counting well under it)', async () => {
+  const client = new ChatClient({ config: { url: 'ws://127.0.0.1:1/ws/chat/r/', token: 't' }, clock: new ManualClock(), outboxStore: new MemoryOutboxStore() });
+  const limit = client.status().maxMessageBytes;
+  const cjk = '字'.repeat(Math.floor(limit / 3)); // 3 bytes each
+  const fill = 'a'.repeat(limit - cjk.length * 3);
+  assert.ok((await client.send(cjk + fill)).ok, 'exactly the limit');
+  const over = await client.send(cjk + fill + 'a');
+  assert.equal(!over.ok && over.reason.code, 'TOO_LARGE');
+  const overCjk = await client.send('字'.repeat(Math.floor(limit / 3) + 1));
+  assert.equal(!overCjk.ok && overCjk.reason.code, 'TOO_LARGE');
+  assert.ok((await client.send('a'.repeat(limit))).ok, 'ASCII at the limit');
+  assert.equal(client.pendingCount(), 2);
 });
