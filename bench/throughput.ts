@@ -77,6 +77,8 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
       });
       return { room, ws: () => b.ws, count: () => n, stop: () => b.close(), extensions: () => b.ws.extensions };
     };
+    /** CPU µs of this process per message of the last drain (the measured client runs here; server and sender do not). */
+    let lastCpuUs = 0;
     const drain = async (d: Drained, n: number): Promise<number> => {
       ctx.check();
       const ws = d.ws();
@@ -85,8 +87,11 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
       const sent = await srv.flood(d.room, n, textBytes);
       if (sent.acked < n) throw new Error(`flood: only ${sent.acked}/${n} acked`);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       ws.resume();
       await until(() => d.count() - before >= n, 120_000, `${d.room}: ${n} messages`, 1);
+      const cpu = process.cpuUsage(cpu0);
+      lastCpuUs = (cpu.user + cpu.system) / n;
       return n / ((performance.now() - t0) / 1000);
     };
     /** Each client drains N per repeat, all of them interleaved, so drift in the machine's load hits them alike. */
@@ -94,11 +99,15 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
       try {
         for (const d of clients) await drain(d, warmup);
         const rates = clients.map(() => [] as number[]);
+        const cpuUs = clients.map(() => [] as number[]);
         for (let r = 0; r < ctx.sizes.repeats; r++) {
-          for (let i = 0; i < clients.length; i++) rates[i]!.push(await drain(clients[i]!, n));
+          for (let i = 0; i < clients.length; i++) {
+            rates[i]!.push(await drain(clients[i]!, n));
+            cpuUs[i]!.push(lastCpuUs);
+          }
           ctx.log(`throughput ${mode} repeat ${r + 1}: ${clients.map((d, i) => `${d.room} ${rates[i]!.at(-1)!.toFixed(0)}/s`).join(', ')}`);
         }
-        return { rates, extensions: clients[0]!.extensions() };
+        return { rates, cpuUs, extensions: clients[0]!.extensions() };
       } finally {
         for (const d of clients) await d.stop();
       }
@@ -112,6 +121,7 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
     ]);
     const [sCore, sBare, sBareBatch] = shipped.rates as [number[], number[], number[]];
     const [oCore, oCoreSingle, oBare, oBareBatch] = off.rates as [number[], number[], number[], number[]];
+    const [, oCoreSingleCpu, oBareCpu] = off.cpuUs as [number[], number[], number[], number[]];
     const method = `paused socket; a sender floods N messages (all acked by the server, so all broadcasts are written into the paused connection); resume and time until the client has handled N; ${ctx.sizes.repeats} repeats after a ${warmup}-message warm-up, every client interleaved.`;
     const wire =
       "The core announces `features=batch,zdict1` as shipped, so the server sends it what piled up for it as `batch` frames (up to 32 KiB); the bare ws client announces nothing and gets one frame per message, which it only JSON.parses. The 'same wire' figure gives the bare client the core's frames (it announces `batch` and counts each batch's messages).";
@@ -158,6 +168,15 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
         baseline: { label: 'bare ws (no deflate, single frames)', kind: 'measured', samples: oBare },
         target,
         note: `as above, but the core connects without announcing \`features\`, so it gets one frame per message like the bare client: each frame is validated, deduplicated by id/seq, logged in order and reported (one \`entries\` event per socket read).`,
+      }),
+      figure({
+        id: 'throughput.core-off.single.cpu',
+        section: 'throughput',
+        name: `CPU per message received, compression off, one frame per message for both`,
+        unit: 'µs',
+        samples: oCoreSingleCpu,
+        baseline: { label: 'bare ws (no deflate, single frames)', kind: 'measured', samples: oBareCpu },
+        note: "the drains of the figure above, in CPU time of the bench process (user + system, all threads: ws, the client, GC) per message; the server and the sender run in their own process. Less moved by other load than the rates; it includes the bench's 1 ms completion poll, for both alike. Lower is better (where the drain is CPU-bound, 0.8× the rate is 1.25× the CPU).",
       }),
       figure({
         id: 'throughput.core-off.same-wire',
