@@ -138,9 +138,11 @@ test(`scale-out chaos: ${2 * PER_SENDER} messages, Redis stopped for 2 s mid-str
   let outage: Promise<void> | undefined;
   const result = await runChaos(t, r, async (b, batches) => {
     if (b !== Math.floor(batches / 2)) return;
-    // Not awaited: the senders go on queueing while Redis is away; the 2 s are the fault itself.
+    // Redis is down before the next batch is queued, so the rest of the stream meets the outage however fast
+    // it flows (batch frames made the senders fast enough to finish before an un-awaited stop took effect).
+    // The 2 s away are not awaited: the senders go on queueing while Redis is away; that is the fault itself.
+    await r.redis.stop();
     outage = (async () => {
-      await r.redis.stop();
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       await r.redis.start();
     })();
