@@ -16,9 +16,9 @@ import { ChatClient } from '../../electron/core/client';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import { startChatServer, type ChatServer, type ServerOptions } from '../../server/server';
 import type { BriefEntry } from '../helpers/standin-child';
-import { startStandInProcess, type ChildEvent, type StandInProcess } from '../helpers/standin-process';
+import { launchForTest, quitApp, type ChildEvent, type StandInProcess } from '../helpers/standin-process';
 import { TOKENS } from '../helpers/server';
-import { stateIs, until, withTimeout } from '../helpers/wait';
+import { stateIs, until } from '../helpers/wait';
 
 type Ctx = { after(fn: () => unknown): void };
 
@@ -61,17 +61,7 @@ async function sendAsBob(url: string, texts: string[]): Promise<void> {
 }
 
 function startApp(t: Ctx, userData: string, url: string): StandInProcess {
-  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: url, UOS_CHAT_TOKEN: 'token-alice' } });
-  t.after(async () => {
-    app.kill('SIGKILL');
-    await app.exited;
-  });
-  return app;
-}
-
-async function quit(app: StandInProcess): Promise<void> {
-  app.post('quit');
-  assert.deepEqual(await withTimeout(app.exited, 15_000, 'the app to end'), { code: 0, signal: null });
+  return launchForTest(t, { userData, env: { UOS_CHAT_SERVER: url, UOS_CHAT_TOKEN: 'token-alice' } });
 }
 
 /** Every entry pushed to the window so far, in push order. */
@@ -90,13 +80,13 @@ const othersPushed = (app: StandInProcess): string[] => {
 const snapshotOf = (app: StandInProcess): Promise<Snapshot> => app.request('invoke', { channel: 'chat:get-snapshot', arg: null });
 const textsOf = (s: Snapshot) => s.entries.map((e) => (e.kind === 'message' ? e.text : `[${e.marker}]`));
 
-/** First start: connected, the three messages seen; then quit. Returns the away texts bob sends afterwards. */
+/** First start: connected, the three messages seen; then quit. */
 async function seeThreeAndQuit(t: Ctx, userData: string, url: string): Promise<void> {
   const first = startApp(t, userData, url);
   await first.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the first start to connect', 20_000);
   await sendAsBob(url, ['before 0', 'before 1', 'before 2']);
   await first.waitFor((e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'before 2'), 'the three in the window');
-  await quit(first);
+  await quitApp(first);
 }
 
 async function backWhileServerDown(t: Ctx, userData: string, srv: Awaited<ReturnType<typeof serverOnDisk>>): Promise<StandInProcess> {
@@ -124,7 +114,7 @@ test('away and back in the app: the window paints the stored history first, then
   assert.equal(pushed(app).filter((e) => e.kind === 'marker').length, 0, 'no gap: the server kept everything');
   const after = await snapshotOf(app);
   assert.deepEqual(textsOf(after).slice(-3), ['away 497', 'away 498', 'away 499']);
-  await quit(app);
+  await quitApp(app);
 });
 
 test('away longer than the server keeps: a gap marker above the newest 100', { timeout: 120_000 }, async (t) => {
@@ -141,5 +131,5 @@ test('away longer than the server keeps: a gap marker above the newest 100', { t
   const texts = textsOf(after);
   assert.deepEqual(texts.slice(0, 5), ['before 0', 'before 1', 'before 2', '[gap]', 'away 400'], 'the gap sits between what was stored and what the server still had');
   assert.equal(texts.length, 104);
-  await quit(app);
+  await quitApp(app);
 });

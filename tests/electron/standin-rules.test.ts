@@ -15,10 +15,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createFakeElectron } from '../helpers/fake-electron';
-import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
+import { launchForTest, quitApp, type StandInProcess } from '../helpers/standin-process';
 import type { ChildConfig } from '../helpers/standin-child';
 import { testServer, type TestServer } from '../helpers/server';
-import { withTimeout } from '../helpers/wait';
 
 let srv: TestServer;
 const dirs: string[] = [];
@@ -39,17 +38,7 @@ function dataDir(files: Record<string, string> = {}): string {
 
 /** The app in its own process with settings from its files only; killed when the test ends if still there. */
 function launch(t: { after(fn: () => unknown): void }, userData: string, fake?: ChildConfig['fake']): StandInProcess {
-  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: undefined, UOS_CHAT_TOKEN: undefined }, fake });
-  t.after(async () => {
-    app.kill('SIGKILL');
-    await app.exited;
-  });
-  return app;
-}
-
-async function quit(app: StandInProcess): Promise<void> {
-  app.post('quit');
-  assert.deepEqual(await withTimeout(app.exited, 15_000, 'the app to end'), { code: 0, signal: null });
+  return launchForTest(t, { userData, env: { UOS_CHAT_SERVER: undefined, UOS_CHAT_TOKEN: undefined }, fake });
 }
 
 test('stand-in: a switch appended before ready is kept; after ready, or ozone-platform at any time, it is ignored', async () => {
@@ -84,7 +73,7 @@ test('main appends no switch after ready: the display backend and the sandbox ar
   await app.request('invoke', { channel: 'chat:save-settings', arg: { language: 'en' } });
   const { switches, ignoredSwitches } = await app.request('state');
   assert.deepEqual(ignoredSwitches, [], `switches main appended too late to count: ${JSON.stringify(switches)}`);
-  await quit(app);
+  await quitApp(app);
 });
 
 test('main opens a sealed token only after ready: with a keyring the app starts connected from the sealed file', async (t) => {
@@ -94,7 +83,7 @@ test('main opens a sealed token only after ready: with a keyring the app starts 
   const app = launch(t, userData, { safeStorageBackend: 'gnome_libsecret' });
   await app.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the app to connect with the unsealed token');
   assert.equal(app.events.filter((e) => e.ev === 'status' && e.kind === 'auth-failed').length, 0);
-  await quit(app);
+  await quitApp(app);
 });
 
 test('basic_text (no keyring): a token saved in settings is kept plainly in the 0600 file, not "sealed" with a known password', async (t) => {
@@ -104,7 +93,7 @@ test('basic_text (no keyring): a token saved in settings is kept plainly in the 
   const saved = await app.request('invoke', { channel: 'chat:save-settings', arg: { token: 'token-alice' } });
   assert.equal(saved.ok, true, JSON.stringify(saved));
   await app.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the app to connect with the saved token');
-  await quit(app);
+  await quitApp(app);
   const file = path.join(userData, 'settings.json');
   const onDisk = JSON.parse(readFileSync(file, 'utf8'));
   assert.equal(onDisk.token, 'token-alice');

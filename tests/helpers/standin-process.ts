@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ChildConfig } from './standin-child';
+import assert from 'node:assert/strict';
 import { withTimeout } from './wait';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -75,4 +76,22 @@ export function startStandInProcess(config: { userData: string; main?: string; e
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+}
+
+type StartConfig = Parameters<typeof startStandInProcess>[0];
+
+/** The app in its own process, killed when the test ends if it is still there. */
+export function launchForTest(t: { after(fn: () => unknown): void }, config: StartConfig): StandInProcess {
+  const app = startStandInProcess(config);
+  t.after(async () => {
+    app.kill('SIGKILL');
+    await app.exited;
+  });
+  return app;
+}
+
+/** Quits the way Ctrl+Q does and fails unless the process then ends with code 0. */
+export async function quitApp(app: StandInProcess): Promise<void> {
+  app.post('quit');
+  assert.deepEqual(await withTimeout(app.exited, 15_000, 'the app to end'), { code: 0, signal: null });
 }
