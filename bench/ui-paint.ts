@@ -5,7 +5,8 @@
  *   fetched      navigation → the entry script's bytes are in (resource timing; the tiny boot chunk)
  *   parse        → its first statement runs (renderer/src/boot.ts's 'chat:boot' mark), which asks
  *                  for the snapshot and imports the app's chunk (React and the window)
- *   app fetched  navigation → the app's chunk is in (index.html modulepreloads it beside the entry)
+ *   app fetched  navigation → the app's chunk is in (index.html modulepreloads it beside the entry;
+ *                  only index.html's own links: a lazy chunk's import() adds one later)
  *   evaluate     'chat:boot' → 'chat:modules-evaluated' (main.tsx's body): the app chunk fetched,
  *                  compiled (eagerly, V8's compile hint) and its modules evaluated
  *   snapshot     'chat:snapshot-asked' → 'chat:snapshot-in' (the test host's binding: CDP + JSON)
@@ -34,6 +35,8 @@ export interface Paint {
   newestPaintedAt: number;
   fcp: number;
   rows: number;
+  /** index.html's modulepreload links (read at DOMContentLoaded, before any lazy chunk adds its own). */
+  preloaded: string[];
 }
 
 /** The app's performance marks and the entry script's resource timing (ms since navigation; 0: absent). */
@@ -58,7 +61,7 @@ const READ_MARKS = `(() => {
   const res = performance.getEntriesByType('resource');
   const end = (urls) => Math.max(0, ...res.filter((r) => urls.includes(r.name)).map((r) => r.responseEnd));
   const entry = [...document.querySelectorAll('script[type="module"][src]')].map((s) => s.src);
-  const preloaded = [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.href);
+  const preloaded = window.__benchPaint?.preloaded ?? [];
   return {
     fetched: end(entry), appFetched: end(preloaded),
     boot: m('chat:boot'), evaluated: m('chat:modules-evaluated'), asked: m('chat:snapshot-asked'),
@@ -175,7 +178,7 @@ function paintFigures(logSize: number, repeats: number, now: Series, baseline?: 
     }),
     part('fetch', 'navigation → entry script fetched', (m) => m.fetched),
     part('parse', 'entry script fetched → its first statement runs (compile)', (m) => m.boot - m.fetched),
-    part('app-fetch', "navigation → app chunk fetched (preloaded beside the entry)", (m) => m.appFetched),
+    part('app-fetch', "navigation → the chunks index.html preloads are in (app, react-dom)", (m) => m.appFetched),
     part('evaluate', "entry's first statement → the app chunk compiled and its modules evaluated", (m) => m.evaluated - m.boot),
     part('snapshot-rtt', 'snapshot asked → in the page (the host round trip, overlaps the above)', (m) => m.snapshotIn - m.asked),
     part('react', "React's first render and commit, rows included (mount → commit)", (m) => m.firstCommit - m.mount),

@@ -17,9 +17,15 @@ import { figure, type Figure } from './report';
 import { benchFirstPaint, bundleFigures } from './ui-paint';
 
 /** Installed before the app: paint marks and a frame recorder. */
-function initScript(lastKey: string): string {
+export function initScript(lastKey: string): string {
   return `(() => {
-  const P = (window.__benchPaint = { snapAsked: 0, jsonArrived: 0, snapStart: 0, snapEnd: 0, firstRowsAt: 0, newestAt: 0, newestPaintedAt: 0, fcp: 0, rows: 0 });
+  const P = (window.__benchPaint = { snapAsked: 0, jsonArrived: 0, snapStart: 0, snapEnd: 0, firstRowsAt: 0, newestAt: 0, newestPaintedAt: 0, fcp: 0, rows: 0, preloaded: [] });
+  // index.html's own modulepreloads, before the app adds any: Vite's import() helper adds a
+  // modulepreload link for a lazy chunk when it is loaded (the settings dialog's, prefetched after
+  // the first paint), and counting that one made "app chunk fetched" later than the paint.
+  document.addEventListener('DOMContentLoaded', () => {
+    P.preloaded = [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.href);
+  }, { once: true });
   const orig = window.structuredClone;
   window.structuredClone = function (v, o) {
     // The snapshot (a page of the log since it is paged), wherever it gets cloned.
