@@ -6,13 +6,23 @@
  * arriving. Writes OUTDIR/ui-first-paint.cpuprofile and ui-live.cpuprofile and prints
  * the top functions of each (bench/cpuprofile-top.ts), and Chromium traces of the reload
  * and of live arrivals (top renderer main-thread events). `paint`: the first paint only.
+ *
+ *   node --import tsx bench/profile-ui.ts ab ROUNDS name=DIR name=DIR…
+ * A/B of renderer builds (e.g. dist/renderer copied aside before a change): fresh pages (as the
+ * bench's first paint, not reloads) of each build in rotated order, ROUNDS after a warm-up, on one
+ * core holding 100,000 messages (AB_N to change). Prints each page's marks and the medians, with
+ * the ratio to the first build of the first paint and of main-thread CPU. AB_TRACE=DIR: a
+ * Chromium trace of each build's last page there.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startCore } from './clients';
 import { topOf } from './cpuprofile-top';
 import { sleep, startServerProc, textForFrame, until } from './lib';
-import { launch, openPage } from './page-host';
+import { launch, openPage, type Browserish } from './page-host';
+import { initScript } from './ui';
+import { serveStatic } from '../tests/helpers/ui-host';
+import type { ChatClient } from '../electron/core/client';
 
 /** Top-level (depth 0) event time on the renderer's main thread, by event name, plus their direct children. */
 function traceTop(file: string): string {
@@ -37,7 +47,81 @@ function traceTop(file: string): string {
 
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink', 'cc', 'loading', 'blink.user_timing'];
 
+/** Read in the page once the newest row is painted (a string: tsx's helpers do not exist in the page). */
+const AB_READ = `(() => {
+  const m = (n) => performance.getEntriesByName(n)[0]?.startTime ?? 0;
+  const P = window.__benchPaint;
+  return { paint: P.newestPaintedAt, boot: m('chat:boot'), snapshotIn: m('chat:snapshot-in'), evaluated: m('chat:modules-evaluated'),
+    mount: m('chat:mount'), commit: m('chat:first-commit') };
+})()`;
+
+type Metrics = { metrics: Array<{ name: string; value: number }> };
+const threadTime = (m: Metrics) => m.metrics.find((x) => x.name === 'ThreadTime')?.value ?? 0;
+
+/** One fresh page of the build at `url`: its marks (ms since navigation) and main-thread CPU. */
+async function freshPaint(b: Browserish, client: ChatClient, script: string, url: string, traceTo?: string): Promise<Record<string, number>> {
+  const bp = await openPage(b, client, script);
+  const cdp = await bp.page.context().newCDPSession(bp.page);
+  await cdp.send('Performance.enable');
+  const before = (await cdp.send('Performance.getMetrics')) as Metrics;
+  if (traceTo) await b.browser.startTracing(bp.page, { path: traceTo, categories: TRACE_CATEGORIES });
+  await bp.page.goto(url, { waitUntil: 'load' });
+  const end = performance.now() + 60_000;
+  while (!(await bp.page.evaluate('window.__benchPaint.newestPaintedAt'))) {
+    if (performance.now() > end) throw new Error('ab: the newest row was not painted within 60 s');
+    await sleep(50);
+  }
+  const after = (await cdp.send('Performance.getMetrics')) as Metrics;
+  if (traceTo) await b.browser.stopTracing();
+  const m = (await bp.page.evaluate(AB_READ)) as Record<string, number>;
+  await cdp.detach().catch(() => {});
+  await bp.close();
+  return { ...m, react: m.commit! - m.mount!, afterCommit: m.paint! - m.commit!, cpu: (threadTime(after) - threadTime(before)) * 1000 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function abMain(rounds: number, builds: Array<{ name: string; dir: string }>) {
+  const srv = await startServerProc();
+  const b = await launch();
+  const core = await startCore(srv.roomUrl('ab-ui', ''), { compression: 'off', logLimit: 200_000 });
+  let received = 0;
+  core.client.on('entries', (es) => (received += es.filter((e) => e.kind === 'message' && !e.own).length));
+  const n = Number(process.env.AB_N ?? 100_000);
+  await srv.flood('ab-ui', n, textForFrame(200));
+  await until(() => received >= n, 120_000, 'fill');
+  const script = initScript(core.client.snapshot().entries.at(-1)!.key);
+  const served = await Promise.all(builds.map(async (x) => ({ ...x, files: await serveStatic(x.dir) })));
+  const rows = new Map<string, Array<Record<string, number>>>(builds.map((x) => [x.name, []]));
+  for (let r = 0; r <= rounds; r++) {
+    // Rotated, so no build always follows another's page close.
+    for (const x of served.map((_, i) => served[(i + r) % served.length]!)) {
+      const trace = process.env.AB_TRACE && r === rounds ? path.join(process.env.AB_TRACE, `ab-${x.name}.trace.json`) : undefined;
+      const row = await freshPaint(b, core.client, script, x.files.url, trace);
+      if (r > 0) rows.get(x.name)!.push(row); // round 0 warms up
+      console.log(`${r} ${x.name.padEnd(12)} ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('  ')}`);
+      await sleep(200);
+    }
+  }
+  const first = rows.get(builds[0]!.name)!;
+  for (const [name, rs] of rows) {
+    const med = (k: string) => median(rs.map((x) => x[k]!));
+    const ratio = (k: string) => (med(k) / median(first.map((x) => x[k]!))).toFixed(2);
+    console.log(`median ${name.padEnd(12)} ${Object.keys(rs[0]!).map((k) => `${k} ${med(k).toFixed(0)}`).join('  ')}  | first paint ${ratio('paint')}x, CPU ${ratio('cpu')}x`);
+  }
+  await core.stop();
+  await b.close();
+  for (const x of served) await x.files.close();
+  await srv.stop();
+}
+
 async function main() {
+  if (process.argv[2] === 'ab') {
+    const builds = process.argv.slice(4).map((a) => ({ name: a.split('=')[0]!, dir: a.slice(a.indexOf('=') + 1) }));
+    if (builds.length === 0 || builds.some((x) => !x.dir)) throw new Error('usage: profile-ui.ts ab ROUNDS name=DIR…');
+    await abMain(Number(process.argv[3] ?? 6), builds);
+    process.exit(0);
+  }
   const n = Number(process.argv[2] ?? 100_000);
   const out = process.argv[3] ?? '/tmp/uos-chat-prof';
   mkdirSync(out, { recursive: true });
