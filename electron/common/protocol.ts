@@ -152,9 +152,12 @@ export const MAX_BATCH_FRAMES = 500;
 
 /** What a frame held: its frames in order (one, or a batch's), and what was wrong with any of them. */
 export interface Decoded<T> {
-  frames: T[];
-  errors: Array<DecodeError & { id?: string }>;
+  readonly frames: readonly T[];
+  readonly errors: ReadonlyArray<DecodeError & { id?: string }>;
 }
+
+/** The errors of a frame that had none (most of them): one shared list, not a new one per frame. */
+const NO_ERRORS: Decoded<never>['errors'] = Object.freeze([]);
 
 /**
  * Decode a frame that may be a `batch` (`{"type":"batch","messages":[…]}`, feature
@@ -176,12 +179,12 @@ function decodeFrames<T>(text: string, maxBytes: number, frameOf: (o: Record<str
   const o = parsed.frame;
   if (o.type !== 'batch') {
     const one = frameOf(o);
-    return one.ok ? { frames: [one.frame], errors: [] } : { frames: [], errors: [one.error] };
+    return one.ok ? { frames: [one.frame], errors: NO_ERRORS } : { frames: [], errors: [one.error] };
   }
   if (!Array.isArray(o.messages) || o.messages.length > MAX_BATCH_FRAMES) {
     return { frames: [], errors: [{ code: 'BAD_SHAPE', detail: `batch needs a "messages" list of at most ${MAX_BATCH_FRAMES} frames` }] };
   }
-  const out: Decoded<T> = { frames: [], errors: [] };
+  const out = { frames: [] as T[], errors: [] as Array<DecodeError & { id?: string }> };
   for (const m of o.messages as unknown[]) {
     // A batch inside a batch is refused like any unknown type: one level only.
     const one: DecodeResult<T> =

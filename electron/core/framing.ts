@@ -141,12 +141,14 @@ export class FrameBatcher {
     if (texts.length === 0) return;
     this.texts = [];
     this.dones = [];
+    // One frame in the turn (a message typed, an ack): as itself, without grouping (the round trip's path).
+    if (texts.length === 1) return this.send(this.encode(texts[0]!, false), dones[0]);
     const chunks = batchTexts(texts);
     for (let i = 0; i < chunks.length; i++) {
       // The callbacks ride on the last frame: ws reports writes in order.
       const last = i === chunks.length - 1 && dones.length > 0;
       const text = chunks[i]!;
-      this.send(this.encode(text, text.startsWith(BATCH_PREFIX)), last ? (err) => dones.forEach((d) => d(err)) : undefined);
+      this.send(this.encode(text, text.startsWith(BATCH_PREFIX)), last ? (dones.length === 1 ? dones[0] : (err) => dones.forEach((d) => d(err))) : undefined);
     }
   }
 }

@@ -253,7 +253,8 @@ export class Timeline {
 
   /** Into the memory log; an entry only the store still holds keeps its place there (stamped with its order) and stays out of memory. */
   private upsert(entry: LogEntry): void {
-    const stored = this.log.get(entry.key) ? undefined : this.history?.get(entry.key);
+    // Without a store only the log is asked (once, in its upsert).
+    const stored = this.history && !this.log.get(entry.key) ? this.history.get(entry.key) : undefined;
     if (stored) entry.order = stored.order;
     else this.log.upsert(entry);
   }

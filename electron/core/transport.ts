@@ -269,25 +269,31 @@ export class Transport {
   private receive(conn: Conn, data: RawFrameData, isBinary: boolean): void {
     if (conn !== this.conn) return;
     this.heartbeat.alive();
-    const inbound = inboundText(data, isBinary, this.options.maxInboundBytes);
-    if (!inbound.ok) {
-      if (inbound.error === 'too-large') {
-        const why = reason('FRAME_TOO_LARGE', inbound.detail);
-        this.host.problem(why);
-        this.drop(why, CloseCodes.tooBig);
-      } else {
-        this.host.problem(reason('BAD_FRAME', inbound.detail));
-      }
-      return;
-    }
+    // A text frame (the usual one) is just its UTF-8; binary frames go through the capped inflate.
+    const text = !isBinary && Buffer.isBuffer(data) ? data.toString('utf8') : this.inflated(data, isBinary);
+    if (text === undefined) return;
     // One frame or a `batch` of them: each goes on as if it came alone, a bad one costs only itself.
-    const decoded = decodeServerFrames(inbound.text, this.options.maxInboundBytes);
+    const decoded = decodeServerFrames(text, this.options.maxInboundBytes);
     for (const e of decoded.errors) this.host.problem(reason('BAD_FRAME', `${e.code}: ${e.detail}`));
     for (const frame of decoded.frames) {
       if (conn !== this.conn) return; // a frame before this one ended the connection
       this.host.frame(frame);
       if (frame.type === 'connection_status') this.hello(conn, frame);
     }
+  }
+
+  /** A zlib frame's text (inflated with the cap), or undefined after reporting why there is none. */
+  private inflated(data: RawFrameData, isBinary: boolean): string | undefined {
+    const inbound = inboundText(data, isBinary, this.options.maxInboundBytes);
+    if (inbound.ok) return inbound.text;
+    if (inbound.error === 'too-large') {
+      const why = reason('FRAME_TOO_LARGE', inbound.detail);
+      this.host.problem(why);
+      this.drop(why, CloseCodes.tooBig);
+    } else {
+      this.host.problem(reason('BAD_FRAME', inbound.detail));
+    }
+    return undefined;
   }
 
   private ended(conn: Conn, why: Reason): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageLog } from '../../electron/core/message-log';
+import { MessageLog, patchedMessage } from '../../electron/core/message-log';
 import type { MessageEntry } from '../../electron/common/contract';
 
 const msg = (i: number, own = false, delivery: MessageEntry['delivery'] = 'sent'): MessageEntry => ({
@@ -110,4 +110,18 @@ test('lookups and in-place updates stay right around entries a trim kept back', 
   for (let i = 200; i < 260; i++) log.upsert(msg(i));
   assert.equal(log.get('k7'), undefined);
   assert.ok(log.get('k3'), 'still pending, still kept');
+});
+
+test('patchedMessage: `failure: undefined` removes the key (not left as undefined), other fields patched, the old entry untouched', () => {
+  const failed: MessageEntry = { ...msg(1, true, 'failed'), failure: { code: 'REJECTED', detail: 'no' } };
+  const sent = patchedMessage(failed, { delivery: 'sent', failure: undefined, seq: 7 })!;
+  assert.deepEqual(sent, { ...msg(1, true, 'sent'), seq: 7 });
+  assert.equal('failure' in sent, false);
+  assert.equal(failed.delivery, 'failed');
+  assert.ok(failed.failure);
+  // Without a failure to remove, and with one to set.
+  const pending = msg(2, true, 'pending');
+  assert.equal('failure' in patchedMessage(pending, { delivery: 'sent', failure: undefined })!, false);
+  assert.deepEqual(patchedMessage(pending, { delivery: 'failed', failure: { code: 'TOO_LARGE' } }), { ...pending, delivery: 'failed', failure: { code: 'TOO_LARGE' } });
+  assert.equal(patchedMessage({ kind: 'marker', key: 'm', marker: 'gap', timestamp: 't' }, { delivery: 'sent' }), undefined);
 });
