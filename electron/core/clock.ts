@@ -16,3 +16,18 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(t) };
   },
 };
+
+let isoMs = Number.NaN;
+let isoText = '';
+
+/**
+ * `new Date(ms).toISOString()`, the last one kept: a message sent and its reply, or a burst,
+ * fall in the same millisecond, and formatting a date cost ~0.5 µs per message on the round trip.
+ */
+export function isoAt(ms: number): string {
+  if (ms !== isoMs) {
+    isoText = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return isoText;
+}

@@ -14,7 +14,7 @@
 import type { LogEntry, MessageEntry, OlderEntries } from '../common/contract';
 import { reason, type Reason } from '../common/errors';
 import type { ChatMessageIn, ChatResponseIn, ConnectionStatusIn, HistoryPageIn } from '../common/protocol';
-import type { Clock } from './clock';
+import { isoAt, type Clock } from './clock';
 import { FIRST_ORDER, type HistoryStore, type ResumePoint } from './history-store';
 import { MessageLog, patchedMessage, type MessagePatch } from './message-log';
 
@@ -318,6 +318,6 @@ export class Timeline {
   }
 
   private nowIso(): string {
-    return new Date(this.clock.now()).toISOString();
+    return isoAt(this.clock.now());
   }
 }
