@@ -15,6 +15,11 @@ import { chatText, pct, startServerProc, withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 
 const TEXT_BYTES = 100;
+
+function cpuSince(t0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(t0);
+  return d.user + d.system;
+}
 /** Round trips in a row for one client before the other takes its turn. */
 const BLOCK = 100;
 
@@ -63,17 +68,27 @@ export async function benchRoundtrip(ctx: Ctx): Promise<Figure[]> {
       const bareP50: number[] = [];
       const bareP99: number[] = [];
       const all: { core: number[]; bare: number[] } = { core: [], bare: [] };
+      // CPU of this process per round trip: the tail follows it (bench/notes/core-cpu.md, round trip p99).
+      const coreCpu: number[] = [];
+      const bareCpu: number[] = [];
       for (let r = 0; r < ctx.sizes.repeats; r++) {
         ctx.check();
         // Interleaved in blocks of BLOCK round trips, so drift in the machine's load (other
         // engineers' tests come and go within seconds) hits both alike.
         const c: number[] = [];
         const b: number[] = [];
+        const cpu = { core: 0, bare: 0 };
         for (let done = 0; done < messages; done += BLOCK) {
           const k = Math.min(BLOCK, messages - done);
+          let t0 = process.cpuUsage();
           c.push(...(await bound(series(coreOne, k), 'core round trips')));
+          cpu.core += cpuSince(t0);
+          t0 = process.cpuUsage();
           b.push(...(await bound(series((i) => bareOne(bare.ws, i), k), 'bare round trips')));
+          cpu.bare += cpuSince(t0);
         }
+        coreCpu.push(cpu.core / messages);
+        bareCpu.push(cpu.bare / messages);
         coreP50.push(pct(c, 0.5));
         coreP99.push(pct(c, 0.99));
         bareP50.push(pct(b, 0.5));
@@ -113,6 +128,15 @@ export async function benchRoundtrip(ctx: Ctx): Promise<Figure[]> {
           samples: coreP99,
           baseline: { label: 'bare ws', kind: 'measured', samples: bareP99 },
           target: { on: 'ratio', op: '<=', limit: 1.5, text: '≤ 1.5× bare' },
+        }),
+        figure({
+          id: 'roundtrip.cpu',
+          section: 'roundtrip',
+          name: 'CPU per round trip, client process (user + system)',
+          unit: 'µs',
+          samples: coreCpu,
+          baseline: { label: 'bare ws', kind: 'measured', samples: bareCpu },
+          note: 'process.cpuUsage() of the bench process (the server runs in its own) over the same interleaved blocks as the round trip figures, per round trip; includes the kernel side of the loopback writes.',
         }),
         ...durable,
       ];

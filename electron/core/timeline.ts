@@ -206,7 +206,8 @@ export class Timeline {
     if (existing) return undefined;
     // Neither memory nor the store has it (just looked): straight in, without asking both again.
     this.log.append(entry);
-    this.publish([entry]);
+    if (this.batch) this.batch.push(entry); // the usual case (inside a socket read): no list per message
+    else this.publish([entry]);
     return undefined;
   }
 
