@@ -12,6 +12,8 @@ export interface Proc {
   stderr: string[];
   /** Resolves with the first stdout line (present or future) matching `pred`. */
   line(pred: (line: string) => boolean, ms?: number, what?: string): Promise<string>;
+  /** Calls `cb` with every stdout line from now on. */
+  onLine(cb: (line: string) => void): void;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): void;
 }
@@ -26,8 +28,10 @@ export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters = new Set<{ pred: (l: string) => boolean; resolve: (l: string) => void }>();
+  const lineListeners: Array<(l: string) => void> = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     stdout.push(l);
+    for (const cb of lineListeners) cb(l);
     for (const w of [...waiters]) if (w.pred(l)) (waiters.delete(w), w.resolve(l));
   });
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
@@ -43,6 +47,7 @@ export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}
       if (hit) return Promise.resolve(hit);
       return withTimeout(new Promise<string>((resolve) => waiters.add({ pred, resolve })), ms, what);
     },
+    onLine: (cb) => void lineListeners.push(cb),
     exited,
     kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
