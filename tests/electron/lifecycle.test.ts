@@ -6,46 +6,28 @@
  * garbage collection; a second launch during start-up is not lost; the app's own page is
  * trusted when the app lives under a path with spaces, Chinese or a '%'.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { cpSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChatClient } from '../../electron/core/client';
 import { accountOutboxText } from '../helpers/account-files';
 import type { ChildConfig } from '../helpers/standin-child';
 import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
-import { testServer, type TestServer } from '../helpers/server';
-import { stateIs, withTimeout } from '../helpers/wait';
+import { fileFixtures } from '../helpers/file-fixtures';
+import { withTimeout } from '../helpers/wait';
 
 const ROOT = path.resolve(__dirname, '../..');
-let srv: TestServer;
-let bob: ChatClient;
-const dirs: string[] = [];
-
-before(async () => {
-  srv = await testServer();
-  bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
-  await bob.start();
-  await stateIs(bob, 'connected');
-});
-
-after(async () => {
-  await bob?.stop();
-  await srv?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const fx = fileFixtures({ bob: true });
 
 function dataDir(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-life-'));
-  dirs.push(d);
+  const d = fx.tempDir('uos-chat-life-');
   writeFileSync(path.join(d, 'window-state.json'), JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }));
   return d;
 }
 
 /** The app in its own process, connected; killed when the test ends if it is still there. */
 async function launch(t: { after(fn: () => unknown): void }, userData: string, more: { main?: string; fake?: ChildConfig['fake'] } = {}): Promise<StandInProcess> {
-  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: srv.url, UOS_CHAT_TOKEN: 'token-alice', XDG_CURRENT_DESKTOP: 'Deepin' }, ...more });
+  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice', XDG_CURRENT_DESKTOP: 'Deepin' }, ...more });
   t.after(async () => {
     app.kill('SIGKILL');
     await app.exited;
@@ -120,7 +102,7 @@ test('a second launch during start-up brings the window forward; the second inst
 
   const before = [...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]), ['outboxes', accountOutboxText(userData)]];
   // The stand-in's lock is per process: this child plays the second launch by being told it did not get the lock.
-  const second = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: srv.url, UOS_CHAT_TOKEN: 'token-alice' }, fake: { singleInstanceLock: false } });
+  const second = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice' }, fake: { singleInstanceLock: false } });
   t.after(() => second.kill('SIGKILL'));
   assert.deepEqual(await withTimeout(second.exited, 15_000, 'the second instance to end'), { code: 0, signal: null });
   const { lifecycle } = second.events.find((e) => e.ev === 'exit')!;
@@ -143,7 +125,7 @@ function readOrNone(file: string): string {
 test('a notification survives garbage collection: clicking it later still brings the window forward', async (t) => {
   const app = await launch(t, dataDir());
   await app.request('blur');
-  await bob.send('are you there? 在吗');
+  await fx.bob.send('are you there? 在吗');
   const shown = await app.waitFor((e) => e.ev === 'notification', 'a notification');
   assert.deepEqual(shown.options, { title: 'bob', body: 'are you there? 在吗', silent: false });
   const focusedBefore = (await app.request('state')).windows[0].focused;
@@ -159,8 +141,7 @@ test("the app's own page may use IPC when the app lives under ~/下载/UOS 聊�
     [['100% 中文', 'UOS 聊天'], '/100%%20%E4%B8%AD%E6%96%87/UOS%20%E8%81%8A%E5%A4%A9/dist/renderer/index.html'],
   ];
   for (const [where, urlEnd] of cases) {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-home-'));
-    dirs.push(home);
+    const home = fx.tempDir('uos-chat-home-');
     const appDir = path.join(home, ...where);
     mkdirSync(path.join(appDir, 'dist'), { recursive: true });
     cpSync(path.join(ROOT, 'dist/electron'), path.join(appDir, 'dist/electron'), { recursive: true });

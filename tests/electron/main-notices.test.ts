@@ -4,48 +4,27 @@
  * launcher), main offers the notice and logs why; dismissed, it is remembered in <userData>/notices.json
  * and the next start offers nothing. --no-sandbox by choice, or a normal sandbox, offers nothing.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
-import { testServer, type TestServer } from '../helpers/server';
-import { withTimeout } from '../helpers/wait';
+import { launchForTest, quitApp, type StandInProcess } from '../helpers/standin-process';
+import { fileFixtures } from '../helpers/file-fixtures';
 
 const NO_USERNS = 'ozone=x11,ozone_by=deepin-wayland,sandbox=none,sandbox_by=no-userns,probe=proc';
 const BY_FLAG = 'ozone=x11,ozone_by=deepin-wayland,sandbox=none,sandbox_by=flag,probe=none';
 const WHY = 'this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply';
 
-let srv: TestServer;
-const dirs: string[] = [];
-before(async () => {
-  srv = await testServer();
-});
-after(async () => {
-  await srv?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const fx = fileFixtures();
 
 function dataDir(): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-notices-'));
-  dirs.push(d);
-  return d;
+  return fx.tempDir('uos-chat-notices-');
 }
 
 async function start(t: { after(fn: () => unknown): void }, userData: string, launch: string): Promise<StandInProcess> {
-  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: srv.url, UOS_CHAT_TOKEN: 'token-alice', UOS_CHAT_LAUNCH: launch } });
-  t.after(async () => {
-    app.kill('SIGKILL');
-    await app.exited;
-  });
+  const app = launchForTest(t, { userData, env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice', UOS_CHAT_LAUNCH: launch } });
   await app.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the app to connect');
   return app;
-}
-
-async function quit(app: StandInProcess): Promise<void> {
-  app.post('quit');
-  assert.deepEqual(await withTimeout(app.exited, 15_000, 'the app to end'), { code: 0, signal: null });
 }
 
 const notices = (app: StandInProcess) => app.request('invoke', { channel: 'chat:get-notices', arg: null });
@@ -57,13 +36,13 @@ test('sandbox off for lack of user namespaces: the notice is offered and logged;
   assert.deepEqual(await notices(first), ['sandbox-off']);
   assert.equal(await first.request('invoke', { channel: 'chat:dismiss-notice', arg: 'sandbox-off' }), null);
   assert.deepEqual(await notices(first), [], 'gone at once');
-  await quit(first);
+  await quitApp(first);
   assert.deepEqual(JSON.parse(readFileSync(path.join(userData, 'notices.json'), 'utf8')), { version: 1, dismissed: ['sandbox-off'] });
   assert.ok(appLog(userData).includes(`notice sandbox-off shown: ${WHY}`), 'main logs why');
 
   const next = await start(t, userData, NO_USERNS);
   assert.deepEqual(await notices(next), [], 'one-time: not on the next start');
-  await quit(next);
+  await quitApp(next);
   assert.ok(appLog(userData).includes(`notice sandbox-off (dismissed before, not shown): ${WHY}`));
 });
 
@@ -73,7 +52,7 @@ test('--no-sandbox by choice, or the sandbox on: no notice, no state file', asyn
     const app = await start(t, userData, launch);
     assert.deepEqual(await notices(app), [], launch);
     await assert.rejects(app.request('invoke', { channel: 'chat:dismiss-notice', arg: 'all' }), /dismiss-notice needs one of sandbox-off/);
-    await quit(app);
+    await quitApp(app);
     assert.equal(existsSync(path.join(userData, 'notices.json')), false);
   }
 });

@@ -6,46 +6,23 @@
  * --hidden starts with no window shown and a notification click shows it; the autostart entry is
  * written, passes desktop-file-validate, and is removed.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChatClient } from '../../electron/core/client';
 import { accountOutboxText } from '../helpers/account-files';
 import { serve, SNI, SniWatcher, startBus } from '../helpers/dbus';
 import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
-import { testServer, type TestServer } from '../helpers/server';
-import { stateIs, withTimeout } from '../helpers/wait';
+import { fileFixtures } from '../helpers/file-fixtures';
+import { withTimeout } from '../helpers/wait';
 
-let srv: TestServer;
-let bob: ChatClient;
-const dirs: string[] = [];
+const fx = fileFixtures({ bob: true });
 const MOVED = { x: 33, y: 44, width: 900, height: 650 };
 const LAUNCHER = '/opt/apps/UOS Chat/files/bin/uos-chat'; // a space: the Exec line must quote it
 
-before(async () => {
-  srv = await testServer();
-  bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
-  await bob.start();
-  await stateIs(bob, 'connected');
-});
-
-after(async () => {
-  await bob?.stop();
-  await srv?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
-
 function dataDir(settings?: Record<string, unknown>): string {
-  const d = tempDir('uos-chat-tray-');
+  const d = fx.tempDir('uos-chat-tray-');
   writeFileSync(path.join(d, 'window-state.json'), JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }));
   if (settings) writeFileSync(path.join(d, 'settings.json'), JSON.stringify({ version: 1, ...settings }));
   return d;
@@ -72,10 +49,10 @@ interface Launch {
 
 async function launch(t: T, o: Launch): Promise<StandInProcess> {
   const env = {
-    UOS_CHAT_SERVER: o.server ?? srv.url,
+    UOS_CHAT_SERVER: o.server ?? fx.srv.url,
     UOS_CHAT_TOKEN: 'token-alice',
     DBUS_SESSION_BUS_ADDRESS: o.bus,
-    XDG_CONFIG_HOME: o.config ?? tempDir('uos-chat-config-'),
+    XDG_CONFIG_HOME: o.config ?? fx.tempDir('uos-chat-config-'),
     UOS_CHAT_LAUNCHER: LAUNCHER,
   };
   const app = startStandInProcess({ userData: o.userData, env, args: o.args, fake: { trayHost: o.host } });
@@ -143,7 +120,7 @@ test('--hidden with a tray host: no window shown; a notification click shows it'
   const app = await launch(t, { userData: dataDir(), bus: await sessionBus(t, true), host: true, args: ['--hidden'] });
   assert.deepEqual((await app.request('state')).windows.map((w: { visible: boolean }) => w.visible), [false]);
   assert.equal(app.events.some((e) => e.ev === 'window-shown'), false);
-  await bob.send('hello to the tray');
+  await fx.bob.send('hello to the tray');
   const n = await app.waitFor((e) => e.ev === 'notification', 'a notification for the hidden window');
   assert.equal(await app.request('click', n.index), true);
   await app.waitFor((e) => e.ev === 'window-shown', 'the window shown by the click');
@@ -156,7 +133,7 @@ test('--hidden without a tray host shows the window anyway (it could not be foun
 });
 
 test('"Start UOS Chat when I log in" writes an XDG autostart entry through the launcher with --hidden, and removes it', async (t) => {
-  const config = tempDir('uos-chat-xdg-');
+  const config = fx.tempDir('uos-chat-xdg-');
   const file = path.join(config, 'autostart', 'org.uoschat.uos-chat.desktop');
   const userData = dataDir({ autostart: 'on' });
   const bus = await sessionBus(t, true);

@@ -4,24 +4,15 @@
  * before the process ends. The built main.js in a process of its own on the strict stand-in, which
  * ends right after 'quit' as Electron does.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startStandInProcess, type StandInProcess } from '../helpers/standin-process';
-import { testServer, type TestServer } from '../helpers/server';
+import { fileFixtures } from '../helpers/file-fixtures';
 import { withTimeout } from '../helpers/wait';
 
-let srv: TestServer;
-const dirs: string[] = [];
-before(async () => {
-  srv = await testServer();
-});
-after(async () => {
-  await srv?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const fx = fileFixtures();
 
 const FIRST = { x: 33, y: 44, width: 900, height: 650 };
 const LATER = { x: 120, y: 80, width: 1024, height: 720 };
@@ -29,10 +20,9 @@ const readState = (userData: string) => JSON.parse(readFileSync(path.join(userDa
 
 /** The app, connected, whose first quit the page cancels; resolves once that quit is over and the window is still there. */
 async function appAfterCancelledQuit(t: { after(fn: () => unknown): void }): Promise<{ app: StandInProcess; userData: string }> {
-  const userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-cancel-'));
-  dirs.push(userData);
+  const userData = fx.tempDir('uos-chat-cancel-');
   writeFileSync(path.join(userData, 'window-state.json'), JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }));
-  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: srv.url, UOS_CHAT_TOKEN: 'token-alice' } });
+  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice' } });
   t.after(async () => {
     app.kill('SIGKILL');
     await app.exited;

@@ -9,29 +9,19 @@
  * - The 'basic_text' backend (no keyring) is a hard-coded password, not protection (getSelectedStorageBackend
  *   docs). Main then keeps the token plainly in the 0600 settings file instead of pretending it is sealed.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createFakeElectron } from '../helpers/fake-electron';
 import { launchForTest, quitApp, type StandInProcess } from '../helpers/standin-process';
 import type { ChildConfig } from '../helpers/standin-child';
-import { testServer, type TestServer } from '../helpers/server';
+import { fileFixtures } from '../helpers/file-fixtures';
 
-let srv: TestServer;
-const dirs: string[] = [];
-before(async () => {
-  srv = await testServer();
-});
-after(async () => {
-  await srv?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const fx = fileFixtures();
 
 function dataDir(files: Record<string, string> = {}): string {
-  const d = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-rules-'));
-  dirs.push(d);
+  const d = fx.tempDir('uos-chat-rules-');
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(d, name), text, { mode: 0o600 });
   return d;
 }
@@ -68,7 +58,7 @@ test('stand-in: safeStorage is unavailable before ready (encryptString throws), 
 });
 
 test('main appends no switch after ready: the display backend and the sandbox are the launcher’s (nothing ignored)', async (t) => {
-  const app = launch(t, dataDir({ 'settings.json': JSON.stringify({ version: 1, serverUrl: srv.url, token: 'token-alice' }) }));
+  const app = launch(t, dataDir({ 'settings.json': JSON.stringify({ version: 1, serverUrl: fx.srv.url, token: 'token-alice' }) }));
   await app.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the app to connect');
   await app.request('invoke', { channel: 'chat:save-settings', arg: { language: 'en' } });
   const { switches, ignoredSwitches } = await app.request('state');
@@ -79,7 +69,7 @@ test('main appends no switch after ready: the display backend and the sandbox ar
 test('main opens a sealed token only after ready: with a keyring the app starts connected from the sealed file', async (t) => {
   // The stand-in's sealing (fake-electron.ts safeStorage), as the settings file keeps it: base64 of the sealed bytes.
   const sealed = Buffer.from(`sealed:${Buffer.from('token-alice').toString('hex')}`).toString('base64');
-  const userData = dataDir({ 'settings.json': JSON.stringify({ version: 1, serverUrl: srv.url, tokenSealed: sealed }) });
+  const userData = dataDir({ 'settings.json': JSON.stringify({ version: 1, serverUrl: fx.srv.url, tokenSealed: sealed }) });
   const app = launch(t, userData, { safeStorageBackend: 'gnome_libsecret' });
   await app.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the app to connect with the unsealed token');
   assert.equal(app.events.filter((e) => e.ev === 'status' && e.kind === 'auth-failed').length, 0);
@@ -87,7 +77,7 @@ test('main opens a sealed token only after ready: with a keyring the app starts 
 });
 
 test('basic_text (no keyring): a token saved in settings is kept plainly in the 0600 file, not "sealed" with a known password', async (t) => {
-  const userData = dataDir({ 'settings.json': JSON.stringify({ version: 1, serverUrl: srv.url }) });
+  const userData = dataDir({ 'settings.json': JSON.stringify({ version: 1, serverUrl: fx.srv.url }) });
   const app = launch(t, userData, { safeStorageBackend: 'basic_text' });
   await app.waitFor((e) => e.ev === 'status', 'the first status');
   const saved = await app.request('invoke', { channel: 'chat:save-settings', arg: { token: 'token-alice' } });
