@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { Strings } from './i18n';
+import { SettingsSection } from './SettingsSupport';
 
 type Step = 'idle' | 'confirm' | 'busy' | 'done' | 'failed';
 
@@ -19,13 +20,7 @@ export function HistorySection({ t, id }: { t: Strings; id: (name: string) => st
   };
   const note = step === 'done' ? t.historyCleared : step === 'failed' ? t.clearHistoryFailed : step === 'confirm' || step === 'busy' ? t.clearHistoryConfirm : '';
   return (
-    <section className="settings-support settings-history" aria-labelledby={id('history')} aria-describedby={id('history-hint')}>
-      <h3 className="settings-subtitle" id={id('history')}>
-        {t.historyTitle}
-      </h3>
-      <p className="field-hint" id={id('history-hint')}>
-        {t.historyHint}
-      </p>
+    <SettingsSection id={id} name="history" className="settings-history" title={t.historyTitle} hint={t.historyHint}>
       <div className="support-actions">
         {step === 'confirm' || step === 'busy' ? (
           <>
@@ -45,6 +40,6 @@ export function HistorySection({ t, id }: { t: Strings; id: (name: string) => st
       <p className={`support-note${step === 'failed' ? ' support-note-problem' : step === 'confirm' || step === 'busy' ? ' history-confirm' : ''}`} role="status" data-testid="settings-history-note">
         {note}
       </p>
-    </section>
+    </SettingsSection>
   );
 }

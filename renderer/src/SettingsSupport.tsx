@@ -4,7 +4,7 @@
  * navigator.clipboard); here are the buttons and one line saying how it went, announced
  * politely to screen readers.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import type { Strings } from './i18n';
 
 type Note = { kind: 'ok' | 'problem'; text: string };
@@ -44,16 +44,26 @@ function useSupportActions(t: Strings) {
   return { note, busy, openLogs, copy };
 }
 
+/** A titled part of the settings dialog below the fields: heading, hint, a row of actions, one status line. */
+export function SettingsSection(props: { id: (name: string) => string; name: string; className?: string; title: string; hint: string; children: ReactNode }) {
+  const { id, name } = props;
+  return (
+    <section className={`settings-support${props.className ? ` ${props.className}` : ''}`} aria-labelledby={id(name)} aria-describedby={id(`${name}-hint`)}>
+      <h3 className="settings-subtitle" id={id(name)}>
+        {props.title}
+      </h3>
+      <p className="field-hint" id={id(`${name}-hint`)}>
+        {props.hint}
+      </p>
+      {props.children}
+    </section>
+  );
+}
+
 export function SupportSection({ t, id }: { t: Strings; id: (name: string) => string }) {
   const { note, busy, openLogs, copy } = useSupportActions(t);
   return (
-    <section className="settings-support" aria-labelledby={id('support')} aria-describedby={id('support-hint')}>
-      <h3 className="settings-subtitle" id={id('support')}>
-        {t.supportTitle}
-      </h3>
-      <p className="field-hint" id={id('support-hint')}>
-        {t.supportHint}
-      </p>
+    <SettingsSection id={id} name="support" title={t.supportTitle} hint={t.supportHint}>
       <div className="support-actions">
         <button type="button" className="button" data-testid="settings-open-logs" disabled={busy} onClick={openLogs}>
           {t.openLogFolder}
@@ -65,6 +75,6 @@ export function SupportSection({ t, id }: { t: Strings; id: (name: string) => st
       <p className={`support-note${note?.kind === 'problem' ? ' support-note-problem' : ''}`} role="status" data-testid="settings-support-note">
         {note?.text}
       </p>
-    </section>
+    </SettingsSection>
   );
 }
