@@ -13,9 +13,8 @@ import type { LogEntry, MessageEntry } from '../../electron/common/contract';
 import { AccountDirectory } from '../../electron/core/accounts';
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
-import { testServer, type TestServer } from '../helpers/server';
-import WebSocket from 'ws';
-import { nextEvent, stateIs, until, withTimeout } from '../helpers/wait';
+import { roomReplay, testServer, type TestServer } from '../helpers/server';
+import { nextEvent, stateIs, until } from '../helpers/wait';
 
 const fast: Partial<ClientConfig> = { backoff: { baseMs: 20, capMs: 200, rateLimitedMs: 500, tlsMs: 500 }, helloTimeoutMs: 500 };
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-accounts-'));
@@ -30,24 +29,8 @@ function plain(url: string, token: string): ChatClient {
 
 const texts = (entries: readonly LogEntry[]) => entries.filter((e): e is MessageEntry => e.kind === 'message').map((e) => e.text);
 
-/** Everything the room on `url` keeps, as `user: text`: a raw connection with since=0 gets it replayed before its pong. */
-function roomOf(url: string): Promise<string[]> {
-  const ws = new WebSocket(`${url}?token=token-alice&since=0`);
-  const seen: string[] = [];
-  return withTimeout(
-    new Promise<string[]>((resolve, reject) => {
-      ws.on('error', reject);
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'ping' })));
-      ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string; user?: string; message?: string };
-        if (frame.type === 'chat_message') seen.push(`${frame.user}: ${frame.message}`);
-        if (frame.type === 'pong') (ws.close(), resolve(seen));
-      });
-    }),
-    5_000,
-    'the room replayed',
-  );
-}
+/** Everything the room on `url` keeps, as `user: text`. */
+const roomOf = async (url: string) => (await roomReplay(url, 'token-alice')).map((f) => `${f.user}: ${f.message}`);
 
 /** Bob (no store) says each text and waits for its ack. */
 async function bobSays(srv: TestServer, lines: string[]): Promise<void> {

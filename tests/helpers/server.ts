@@ -1,5 +1,7 @@
 /** A real reference server on loopback, restartable on the same port. */
+import WebSocket from 'ws';
 import { startChatServer, type ChatServer, type ServerOptions } from '../../server/server';
+import { withTimeout } from './wait';
 
 export const TOKENS = new Map([
   ['token-alice', 'alice'],
@@ -57,4 +59,23 @@ export async function startPair<C extends { start(): Promise<void>; stop(): Prom
   await alice.start();
   await bob.start();
   return { alice, bob };
+}
+
+/** Every chat message the room on `url` keeps, oldest first: a raw connection with since=0 gets them replayed before its pong. */
+export function roomReplay(url: string, token: string, ms = 5_000): Promise<Array<{ user?: string; message: string }>> {
+  const ws = new WebSocket(`${url}?token=${token}&since=0`);
+  const seen: Array<{ user?: string; message: string }> = [];
+  return withTimeout(
+    new Promise<typeof seen>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'ping' })));
+      ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string; user?: string; message?: string };
+        if (frame.type === 'chat_message' && frame.message !== undefined) seen.push({ user: frame.user, message: frame.message });
+        if (frame.type === 'pong') (ws.close(), resolve(seen));
+      });
+    }),
+    ms,
+    'the room replayed',
+  );
 }

@@ -21,10 +21,9 @@ import type { LeftoverView } from '../../electron/common/contract';
 import type { Locale } from '../../electron/common/words';
 import { AccountDirectory } from '../../electron/core/accounts';
 import type { ChatClient } from '../../electron/core/client';
-import { testServer, type TestServer } from '../helpers/server';
+import { roomReplay, testServer, type TestServer } from '../helpers/server';
 import { startUiHost, type UiHost } from '../helpers/ui-host';
-import WebSocket from 'ws';
-import { nextEvent, until, withTimeout } from '../helpers/wait';
+import { nextEvent, until } from '../helpers/wait';
 import { message, messageTexts, statusIs, T, waitForMessage } from './helpers';
 
 const SECRETS: Record<Locale, string[]> = {
@@ -78,24 +77,8 @@ async function leftBehind(t: { after(fn: () => Promise<void> | void): void }, lo
   return { a, host, hostA: `127.0.0.1:${a.port}` };
 }
 
-/** Everything the room on `url` keeps: a raw connection with since=0 gets it replayed before its pong. */
-function roomOf(url: string): Promise<string[]> {
-  const ws = new WebSocket(`${url}?token=token-bob&since=0`);
-  const seen: string[] = [];
-  return withTimeout(
-    new Promise<string[]>((resolve, reject) => {
-      ws.on('error', reject);
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'ping' })));
-      ws.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as { type: string; message?: string };
-        if (frame.type === 'chat_message' && frame.message !== undefined) seen.push(frame.message);
-        if (frame.type === 'pong') (ws.close(), resolve(seen));
-      });
-    }),
-    T,
-    'the room replayed',
-  );
-}
+/** Everything the room on `url` keeps (the texts). */
+const roomOf = async (url: string) => (await roomReplay(url, 'token-bob', T)).map((f) => f.message);
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
