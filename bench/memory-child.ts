@@ -4,7 +4,7 @@
  * process with a window, minus the window). Reports memory on request over the fork channel.
  */
 import { ChatClient } from '../electron/core/client';
-import { ChatService } from '../electron/core/chat-service';
+import { bareService } from '../tests/helpers/service-doubles';
 import { MemoryOutboxStore } from '../electron/core/outbox';
 import { tuneHeapForLongRunning } from '../electron/core/heap-tuning';
 
@@ -13,7 +13,7 @@ const url = process.argv[2]!;
 if (process.argv[3] === 'as-main') tuneHeapForLongRunning();
 let received = 0;
 const client = new ChatClient({ config: { url, token: 'token-alice' }, outboxStore: new MemoryOutboxStore() });
-const service = new ChatService(client);
+const service = bareService(client);
 service.attach({ push: () => {} });
 client.on('entries', (es) => {
   for (const e of es) if (e.kind === 'message' && !e.own) received++;

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ChatService } from '../electron/core/chat-service';
+import type { ChatService } from '../electron/core/chat-service';
+import { bareService } from '../tests/helpers/service-doubles';
 import type { ChatClient } from '../electron/core/client';
 import { attachPage, CHROMIUM, CHROMIUM_ARGS, exposeChatInvoke, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
 import { ROOT, withTimeout } from './lib';
@@ -90,7 +91,7 @@ export async function openPage(b: Browserish, client: ChatClient, initScript?: s
   page.setDefaultTimeout(30_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  const service = new ChatService(client);
+  const service = bareService(client);
   // The test host's binding (JSON text over CDP), wrapped to mark when the snapshot is asked
   // for and when its text is in the page (window.__benchPaint, from the bench's init script).
   await exposeChatInvoke(page, service, '__benchInvoke');

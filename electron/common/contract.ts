@@ -1,247 +1,124 @@
 /**
- * The one IPC contract: channel names and payload types.
+ * The one IPC contract: the channel table and the payload types (ipc-types.ts).
  * main and preload import it; the renderer imports it with `import type` only.
- * There is deliberately no generic invoke/send: each channel is named here.
+ * There is deliberately no generic invoke/send: each channel is named here, once, in INVOKE_TABLE;
+ * the window's API (ChatApi), the argument check and the host's Handlers are derived from it.
  */
-import type { Reason } from './errors';
-import type { Compression, LanguageSetting, SettingsKey, SwitchSetting } from './settings-fields';
+import {
+  checkAccountKey,
+  checkMessageKey,
+  checkNoticeId,
+  checkOlderQuery,
+  checkSearchQuery,
+  checkSendText,
+  checkSettingsPatch,
+  noArg,
+  type ArgCheck,
+} from './ipc-args';
+import type {
+  AccountInfo,
+  ChooseCaBundleResult,
+  CopyDiagnosticsResult,
+  LeftoverView,
+  LogEntry,
+  NoticeId,
+  OlderEntries,
+  SaveSettingsResult,
+  SearchResult,
+  SendResult,
+  SettingsPatchIn,
+  SettingsView,
+  ShowLogFolderResult,
+  Snapshot,
+} from './ipc-types';
 import type { Status } from './state';
 
-export type { Compression, LanguageSetting, SettingsKey, SwitchSetting };
-
-export type Delivery = 'pending' | 'sent' | 'failed';
-
-export interface MessageEntry {
-  kind: 'message';
-  /** Stable key across updates: the client id for own messages, else `seq:N` / `srv:N`. */
-  key: string;
-  /** Place in the core's log, set once when the entry is first added and strictly increasing (see `order` on MarkerEntry). */
-  order?: number;
-  id?: string;
-  seq?: number;
-  user: string;
-  text: string;
-  /** ISO 8601. */
-  timestamp: string;
-  own: boolean;
-  /** `chat_response` frames: the server itself answered. */
-  fromServer?: boolean;
-  delivery: Delivery;
-  failure?: Reason;
-}
-
-export interface MarkerEntry {
-  kind: 'marker';
-  key: string;
-  /**
-   * Place in the core's log: set once when the entry is first added, strictly increasing,
-   * unchanged by updates. A window that holds only part of the log uses it to tell a new
-   * entry (order above its newest: append) from an update to one it has not loaded (skip;
-   * it is fetched fresh with `chat:get-older`), and as the cursor for `chat:get-older`.
-   */
-  order?: number;
-  /** `gap`: earlier messages may be missing (resume older than the server's history). */
-  marker: 'gap';
-  timestamp: string;
-}
-
-export type LogEntry = MessageEntry | MarkerEntry;
-
-export interface Snapshot {
-  status: Status;
-  /** Over IPC: the newest SNAPSHOT_PAGE entries; older ones come from `chat:get-older`. */
-  entries: LogEntry[];
-  /** The core's log holds entries older than `entries[0]`. */
-  hasOlder: boolean;
-}
-
-/** Entries before an `order`, oldest first. */
-export interface OlderEntries {
-  entries: LogEntry[];
-  /** More entries before `entries[0]`. */
-  hasOlder: boolean;
-}
-
-export interface OlderQuery {
-  /** Entries with an `order` below this. */
-  before: number;
-  /** At most this many (the newest of them), 1…MAX_PAGE. */
-  limit: number;
-}
+export * from './ipc-types';
 
 /**
- * Why pages: a snapshot of the whole log (up to the core's 5,000 entries, 100,000 in the
- * benchmark) is megabytes to clone across IPC before the first paint; a page is tens of KB.
+ * One invoke channel: its name on the wire, the check of its one argument, and how the window's
+ * method's parameters become that argument. `result` exists for its type only.
  */
-export const SNAPSHOT_PAGE = 200;
-export const MAX_PAGE = 1_000;
-
-/** `chat:search`: stored messages of the current account containing `text` (Chinese or Latin substrings), newest first. */
-export interface SearchQuery {
-  /** 1…MAX_SEARCH_CHARS characters. */
-  text: string;
-  /** At most this many, 1…MAX_PAGE. */
-  limit: number;
+export interface ChannelSpec<Name extends string, Arg, Result, Params extends unknown[]> {
+  readonly channel: Name;
+  readonly check: ArgCheck<Arg>;
+  readonly toArg: (...params: Params) => Arg;
+  readonly result?: Result;
 }
 
-export interface SearchResult {
-  entries: MessageEntry[];
+/** `channel<R>()(name, check, toArg)`: R is given, the rest inferred (TypeScript has no partial inference). */
+function channel<Result>() {
+  return <Name extends string, Arg, Params extends unknown[]>(
+    name: Name,
+    check: ArgCheck<Arg>,
+    toArg: (...params: Params) => Arg,
+  ): ChannelSpec<Name, Arg, Result, Params> => ({ channel: name, check, toArg });
 }
 
-export const MAX_SEARCH_CHARS = 200;
+const none = () => null;
 
-/**
- * `chat:get-leftovers`: messages still waiting for another account (another server, token or room) than
- * the one in use. They are never sent anywhere else; they go out when that account is used again, or are
- * discarded (`chat:discard-leftovers` with the `key`).
- */
-export interface LeftoverView {
-  /** The account's key: what `chat:discard-leftovers` takes. */
-  key: string;
-  /** The server without query or credentials: `wss://chat.example.com/ws/chat/`. */
-  server: string;
-  /** What the window names: the server's host, with the port when not the default (`chat.example.com`). */
-  host: string;
-  room: string;
-  /** The user the server reported for that account, when it did. */
-  identity?: string;
-  count: number;
-}
-
-/** `chat:account`: the account whose log the window shows (its stores just opened, or its history was cleared). */
-export interface AccountInfo {
-  server: string;
-  room: string;
-}
-
-export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
-
-/** Settings as the renderer sees them. The token itself never leaves main. */
-export interface SettingsView {
-  serverUrl: string;
-  hasToken: boolean;
-  /** '' when none. */
-  caFile: string;
-  /** `system`, `none`, or the proxy URL without its password (which never leaves main). */
-  proxy: string;
-  /** The saved proxy URL has a password (kept when the URL is saved unchanged without one). */
-  proxyHasPassword: boolean;
-  compression: Compression;
-  language: LanguageSetting;
-  /** Keep running in the tray when the window is closed (only where a tray host exists). */
-  closeToTray: SwitchSetting;
-  /** Start UOS Chat (to the tray) at login. */
-  autostart: SwitchSetting;
-  /** Set by environment variables or flags, which win over the settings file. */
-  overridden: SettingsKey[];
-}
-
-/** Fields to change; absent fields stay. `token: ''` clears the token, `caFile: ''` removes the bundle. */
-export interface SettingsPatchIn {
-  serverUrl?: string;
-  token?: string;
-  caFile?: string;
-  /** `system`, `none` or a proxy URL; a URL without a password keeps the saved one for the same user and host. */
-  proxy?: string;
-  compression?: Compression;
-  language?: LanguageSetting;
-  closeToTray?: SwitchSetting;
-  autostart?: SwitchSetting;
-}
-
-/** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices, a proxy. */
-export type BadValueCode = 'BAD_URL' | 'BAD_TOKEN' | 'NOT_A_PATH' | 'NOT_ALLOWED' | 'BAD_PROXY';
-
-/**
- * Why a settings value was refused (or, for OVERRIDDEN, saved but not in force): a stable code the
- * renderer puts in words, the field it is about ('file': the settings file as a whole), and detail
- * that is never secret. Main's logs put the same in English (formatSettingsProblem in the core).
- */
-export type SettingsProblem =
-  | { field: SettingsKey; code: BadValueCode }
-  /** Saved, but an environment variable or command-line flag sets it, and wins. */
-  | { field: SettingsKey; code: 'OVERRIDDEN' }
-  /** `detail`: the file named. */
-  | { field: 'caFile'; code: 'CA_UNREADABLE'; detail: string }
-  /** `detail`: why writing the file failed. */
-  | { field: 'file'; code: 'SAVE_FAILED'; detail: string }
-  /** This host has no settings to change (benchmarks). */
-  | { field: 'file'; code: 'READ_ONLY' };
-
-export type SettingsProblemCode = SettingsProblem['code'];
-
-export type SaveSettingsResult =
-  | { ok: true; settings: SettingsView; warnings: SettingsProblem[] }
-  | { ok: false; problems: SettingsProblem[] };
-
-/** The log folder opened in the file manager (`folder`: where it is, for the person to find by hand when opening fails). */
-export type ShowLogFolderResult = { ok: true; folder: string } | { ok: false; folder: string; detail: string };
-
-/** Diagnostics for a bug report, put on the clipboard by main: `text` is what was copied (never a secret). */
-export type CopyDiagnosticsResult = { ok: true; text: string } | { ok: false; detail: string };
-
-/**
- * The CA bundle chosen in the system's file dialog (parented to the window), read and parsed by main
- * before the settings field takes it: `certificates` found (PEM or DER). CANCELLED: the person closed the
- * dialog; CA_UNREADABLE: the file could not be read; CA_NO_CERTIFICATES: it holds no certificate that
- * parses; UNAVAILABLE: this host has no file dialog. `detail` is what the system or the parser said.
- */
-export type ChooseCaBundleResult =
-  | { ok: true; path: string; certificates: number }
-  | { ok: false; code: 'CANCELLED' | 'UNAVAILABLE' }
-  | { ok: false; code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES'; path: string; detail: string };
-
-/**
- * One-time notices main asks the window to show. `sandbox-off`: the launcher had to start Chromium with
- * --no-sandbox because this system disables user namespaces. Dismissed ones are remembered by main.
- */
-export const NOTICE_IDS = ['sandbox-off'] as const;
-export type NoticeId = (typeof NOTICE_IDS)[number];
-
-export const InvokeChannels = {
-  getSnapshot: 'chat:get-snapshot',
-  getOlder: 'chat:get-older',
-  search: 'chat:search',
-  send: 'chat:send',
-  retry: 'chat:retry',
-  reconnectNow: 'chat:reconnect-now',
-  getSettings: 'chat:get-settings',
-  saveSettings: 'chat:save-settings',
-  showLogFolder: 'chat:show-log-folder',
-  copyDiagnostics: 'chat:copy-diagnostics',
-  chooseCaBundle: 'chat:choose-ca-bundle',
-  getNotices: 'chat:get-notices',
-  dismissNotice: 'chat:dismiss-notice',
-  getLeftovers: 'chat:get-leftovers',
-  discardLeftovers: 'chat:discard-leftovers',
-  clearHistory: 'chat:clear-history',
+/** Every invoke channel, by the name of the window's method. Add one here and the host must handle it. */
+export const INVOKE_TABLE = {
+  getSnapshot: channel<Snapshot>()('chat:get-snapshot', noArg('chat:get-snapshot'), none),
+  /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
+  getOlder: channel<OlderEntries>()('chat:get-older', checkOlderQuery, (before: number, limit: number) => ({ before, limit })),
+  /** Stored messages containing `text`, newest first (the local history; works offline). */
+  search: channel<SearchResult>()('chat:search', checkSearchQuery, (text: string, limit: number) => ({ text, limit })),
+  send: channel<SendResult>()('chat:send', checkSendText, (text: string) => text),
+  retry: channel<SendResult>()('chat:retry', checkMessageKey, (key: string) => key),
+  reconnectNow: channel<null>()('chat:reconnect-now', noArg('chat:reconnect-now'), none),
+  getSettings: channel<SettingsView>()('chat:get-settings', noArg('chat:get-settings'), none),
+  /** Validated and saved by main, applied at once (reconnects when the server, token, CA or compression changed). */
+  saveSettings: channel<SaveSettingsResult>()('chat:save-settings', checkSettingsPatch, (patch: SettingsPatchIn) => patch),
+  /** Opens the folder of the log files (for a bug report) in the file manager. */
+  showLogFolder: channel<ShowLogFolderResult>()('chat:show-log-folder', noArg('chat:show-log-folder'), none),
+  /** Copies versions, system, launch and connection facts (no secrets) to the clipboard. */
+  copyDiagnostics: channel<CopyDiagnosticsResult>()('chat:copy-diagnostics', noArg('chat:copy-diagnostics'), none),
+  /** Main's file dialog for the CA bundle field: the path once the file reads and parses as certificates. */
+  chooseCaBundle: channel<ChooseCaBundleResult>()('chat:choose-ca-bundle', noArg('chat:choose-ca-bundle'), none),
+  /** The one-time notices to show now (not yet dismissed). */
+  getNotices: channel<NoticeId[]>()('chat:get-notices', noArg('chat:get-notices'), none),
+  /** The person closed the notice: main remembers it, so it does not come back on the next start. */
+  dismissNotice: channel<null>()('chat:dismiss-notice', checkNoticeId, (id: NoticeId) => id),
+  /** Messages waiting for other accounts (kept; they go out when that account is used again). */
+  getLeftovers: channel<LeftoverView[]>()('chat:get-leftovers', noArg('chat:get-leftovers'), none),
+  /** Deletes the messages waiting for the account `key` (one of getLeftovers' keys); resolves with how many. */
+  discardLeftovers: channel<number>()('chat:discard-leftovers', checkAccountKey, (key: string) => key),
+  /** Forgets this account's stored history on this computer; messages still waiting stay. */
+  clearHistory: channel<null>()('chat:clear-history', noArg('chat:clear-history'), none),
 } as const;
+
+type Table = typeof INVOKE_TABLE;
+export type InvokeKey = keyof Table;
+type ArgOf<S> = S extends ChannelSpec<string, infer A, unknown, never> ? A : never;
+type ResultOf<S> = S extends { result?: infer R } ? R : never;
+type ParamsOf<S> = S extends { toArg: (...params: infer P) => unknown } ? P : never;
+
+/** The argument and result of each invoke key. */
+export type InvokeArgs = { [K in InvokeKey]: ArgOf<Table[K]> };
+export type InvokeResults = { [K in InvokeKey]: ResultOf<Table[K]> };
+
+/** Method name → channel name, as the table gives them. */
+export const InvokeChannels = Object.fromEntries(Object.entries(INVOKE_TABLE).map(([key, spec]) => [key, spec.channel])) as {
+  readonly [K in InvokeKey]: Table[K]['channel'];
+};
+
+export type InvokeChannel = Table[InvokeKey]['channel'];
+/** The key of a channel name. */
+export type KeyOfChannel<C extends InvokeChannel> = { [K in InvokeKey]: Table[K]['channel'] extends C ? K : never }[InvokeKey];
+export type InvokeMap = { [C in InvokeChannel]: { arg: InvokeArgs[KeyOfChannel<C>]; result: InvokeResults[KeyOfChannel<C>] } };
+
+/**
+ * What the host (ChatService) implements: one method per channel, taking the checked argument.
+ * A channel added to INVOKE_TABLE without its method here does not compile.
+ */
+export type Handlers = { [K in InvokeKey]: (arg: InvokeArgs[K]) => Promise<InvokeResults[K]> | InvokeResults[K] };
 
 export const PushChannels = {
   status: 'chat:status',
   entries: 'chat:entries',
   account: 'chat:account',
 } as const;
-
-export interface InvokeMap {
-  'chat:get-snapshot': { arg: null; result: Snapshot };
-  'chat:get-older': { arg: OlderQuery; result: OlderEntries };
-  'chat:search': { arg: SearchQuery; result: SearchResult };
-  'chat:send': { arg: string; result: SendResult };
-  'chat:retry': { arg: string; result: SendResult };
-  'chat:reconnect-now': { arg: null; result: null };
-  'chat:get-settings': { arg: null; result: SettingsView };
-  'chat:save-settings': { arg: SettingsPatchIn; result: SaveSettingsResult };
-  'chat:show-log-folder': { arg: null; result: ShowLogFolderResult };
-  'chat:copy-diagnostics': { arg: null; result: CopyDiagnosticsResult };
-  'chat:choose-ca-bundle': { arg: null; result: ChooseCaBundleResult };
-  'chat:get-notices': { arg: null; result: NoticeId[] };
-  'chat:dismiss-notice': { arg: NoticeId; result: null };
-  'chat:get-leftovers': { arg: null; result: LeftoverView[] };
-  /** The key of one of the current leftovers; resolves with how many messages were deleted. */
-  'chat:discard-leftovers': { arg: string; result: number };
-  'chat:clear-history': { arg: null; result: null };
-}
 
 export interface PushMap {
   'chat:status': Status;
@@ -255,43 +132,15 @@ export interface PushMap {
   'chat:account': AccountInfo;
 }
 
-export type InvokeChannel = keyof InvokeMap;
 export type PushChannel = keyof PushMap;
 
-/** `window.chat`: the whole surface the renderer gets. */
-export interface ChatApi {
-  getSnapshot(): Promise<Snapshot>;
-  /** Entries older than `before` (an entry's `order`), at most `limit`, oldest first. */
-  getOlder(before: number, limit: number): Promise<OlderEntries>;
-  /** Stored messages containing `text`, newest first (the local history; works offline). */
-  search(text: string, limit: number): Promise<SearchResult>;
-  send(text: string): Promise<SendResult>;
-  retry(key: string): Promise<SendResult>;
-  reconnectNow(): Promise<null>;
-  getSettings(): Promise<SettingsView>;
-  /** Validated and saved by main, applied at once (reconnects when the server, token, CA or compression changed). */
-  saveSettings(patch: SettingsPatchIn): Promise<SaveSettingsResult>;
-  /** Opens the folder of the log files (for a bug report) in the file manager. */
-  showLogFolder(): Promise<ShowLogFolderResult>;
-  /** Copies versions, system, launch and connection facts (no secrets) to the clipboard. */
-  copyDiagnostics(): Promise<CopyDiagnosticsResult>;
-  /** Main's file dialog for the CA bundle field: the path once the file reads and parses as certificates. */
-  chooseCaBundle(): Promise<ChooseCaBundleResult>;
-  /** The one-time notices to show now (not yet dismissed). */
-  getNotices(): Promise<NoticeId[]>;
-  /** The person closed the notice: main remembers it, so it does not come back on the next start. */
-  dismissNotice(id: NoticeId): Promise<null>;
-  /** Messages waiting for other accounts (kept; they go out when that account is used again). */
-  getLeftovers(): Promise<LeftoverView[]>;
-  /** Deletes the messages waiting for the account `key` (one of getLeftovers' keys); resolves with how many. */
-  discardLeftovers(key: string): Promise<number>;
-  /** Forgets this account's stored history on this computer; messages still waiting stay. */
-  clearHistory(): Promise<null>;
+/** `window.chat`: the whole surface the renderer gets — one method per invoke channel, and the pushes. */
+export type ChatApi = { readonly [K in InvokeKey]: (...params: ParamsOf<Table[K]>) => Promise<InvokeResults[K]> } & {
   onStatus(cb: (status: Status) => void): () => void;
   onEntries(cb: (entries: LogEntry[]) => void): () => void;
   /** The log was replaced (another account, or history cleared): fetch the snapshot and leftovers again. */
   onAccount(cb: (account: AccountInfo) => void): () => void;
-}
+};
 
 /** How a ChatApi reaches its host: ipcRenderer in preload, a Playwright binding in the test host. */
 export interface ChatTransport {

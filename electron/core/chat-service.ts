@@ -4,9 +4,30 @@
  * and log changes to every attached window — batched to at most one push per
  * frame, so a burst of inbound messages cannot flood the renderer.
  */
-import { SNAPSHOT_PAGE, type AccountInfo, type ChooseCaBundleResult, type CopyDiagnosticsResult, type InvokeChannel, type InvokeMap, type LeftoverView, type LogEntry, type NoticeId, type OlderQuery, type SearchQuery, type PushChannel, type PushMap, type SaveSettingsResult, type SettingsPatchIn, type SettingsView, type ShowLogFolderResult } from '../common/contract';
+import {
+  INVOKE_TABLE,
+  SNAPSHOT_PAGE,
+  type AccountInfo,
+  type ChooseCaBundleResult,
+  type CopyDiagnosticsResult,
+  type Handlers,
+  type InvokeArgs,
+  type InvokeKey,
+  type InvokeResults,
+  type LeftoverView,
+  type LogEntry,
+  type NoticeId,
+  type OlderQuery,
+  type PushChannel,
+  type PushMap,
+  type SaveSettingsResult,
+  type SearchQuery,
+  type SettingsPatchIn,
+  type SettingsView,
+  type ShowLogFolderResult,
+} from '../common/contract';
+import type { ArgCheck } from '../common/ipc-args';
 import type { Status } from '../common/state';
-import { checkInvokeArg, isInvokeChannel } from '../common/validate';
 import type { Leftover } from './accounts';
 import type { ChatClient } from './client';
 
@@ -27,11 +48,6 @@ export interface SettingsPort {
   save(patch: SettingsPatchIn): Promise<SaveSettingsResult>;
 }
 
-/** For hosts without a settings file (benchmarks): shows what the client uses, refuses changes. */
-export function readOnlySettings(view: SettingsView): SettingsPort {
-  return { view: () => view, save: async () => ({ ok: false, problems: [{ field: 'file', code: 'READ_ONLY' }] }) };
-}
-
 /** Help for a bug report: the log folder and the diagnostics. Main does these with Electron's shell and clipboard. */
 export interface SupportPort {
   showLogFolder(): Promise<ShowLogFolderResult>;
@@ -40,26 +56,39 @@ export interface SupportPort {
   chooseCaBundle?(): Promise<ChooseCaBundleResult>;
 }
 
-/** For hosts without log files or a clipboard (benchmarks): says so. */
-export const noSupport: SupportPort = {
-  showLogFolder: async () => ({ ok: false, folder: '', detail: 'this host keeps no log files' }),
-  copyDiagnostics: async () => ({ ok: false, detail: 'this host has no clipboard' }),
-};
-
 /** One-time notices: which to show, and remembering one the person dismissed (core/notices.ts in the app). */
 export interface NoticePort {
   pending(): NoticeId[];
   dismiss(id: NoticeId): Promise<void>;
 }
 
-/** For hosts with nothing to tell (benchmarks, tests that do not care). */
-export const noNotices: NoticePort = { pending: () => [], dismiss: async () => undefined };
+export interface ChatServiceDeps {
+  client: ChatClient;
+  settings: SettingsPort;
+  support: SupportPort;
+  notices: NoticePort;
+  /** When batched pushes go out (frameScheduler in the app). */
+  schedule: FrameScheduler;
+}
+
+/** The table as checks by key: lets a generic key's check be typed by that key. */
+const CHECKS: { readonly [K in InvokeKey]: { readonly check: ArgCheck<InvokeArgs[K]> } } = INVOKE_TABLE;
+
+/** Channel name → the table's key, for calls that arrive by name. */
+const KEY_OF_CHANNEL = new Map<string, InvokeKey>(
+  (Object.keys(INVOKE_TABLE) as InvokeKey[]).map((key) => [INVOKE_TABLE[key].channel, key]),
+);
 
 export class InvalidCallError extends Error {
   readonly code = 'INVALID_IPC_CALL';
 }
 
-export class ChatService {
+export class ChatService implements Handlers {
+  private readonly client: ChatClient;
+  private readonly settings: SettingsPort;
+  private readonly support: SupportPort;
+  private readonly notices: NoticePort;
+  private readonly schedule: FrameScheduler;
   private readonly sinks = new Set<PushSink>();
   private pendingEntries = new Map<string, LogEntry>();
   private pendingStatus: Status | undefined;
@@ -70,24 +99,9 @@ export class ChatService {
   private scheduled = false;
   private readonly offs: Array<() => void> = [];
 
-  constructor(
-    private readonly client: ChatClient,
-    private readonly settings: SettingsPort = readOnlySettings({
-      serverUrl: client.diagnostics().url,
-      hasToken: false,
-      caFile: '',
-      proxy: 'system',
-      proxyHasPassword: false,
-      compression: client.diagnostics().compression,
-      language: 'auto',
-      closeToTray: 'off',
-      autostart: 'off',
-      overridden: [],
-    }),
-    private readonly schedule: FrameScheduler = frameScheduler,
-    private readonly support: SupportPort = noSupport,
-    private readonly notices: NoticePort = noNotices,
-  ) {
+  constructor(deps: ChatServiceDeps) {
+    ({ client: this.client, settings: this.settings, support: this.support, notices: this.notices, schedule: this.schedule } = deps);
+    const client = this.client;
     this.offs.push(
       client.on('status', (status) => {
         this.pendingStatus = status;
@@ -120,66 +134,93 @@ export class ChatService {
   }
 
   /** Validates and runs one call. Throws InvalidCallError for anything outside the contract. */
-  async handle(channel: unknown, arg: unknown): Promise<InvokeMap[InvokeChannel]['result']> {
-    if (!isInvokeChannel(channel)) throw new InvalidCallError(`unknown channel`);
-    const checked = checkInvokeArg(channel, arg);
+  async handle(channel: unknown, arg: unknown): Promise<InvokeResults[InvokeKey]> {
+    const key = typeof channel === 'string' ? KEY_OF_CHANNEL.get(channel) : undefined;
+    if (key === undefined) throw new InvalidCallError('unknown channel');
+    return this.run(key, arg);
+  }
+
+  private async run<K extends InvokeKey>(key: K, arg: unknown): Promise<InvokeResults[K]> {
+    const checked = CHECKS[key].check(arg);
     if (!checked.ok) throw new InvalidCallError(checked.error);
-    switch (channel) {
-      case 'chat:get-snapshot':
-        return this.client.snapshot(SNAPSHOT_PAGE);
-      case 'chat:get-older': {
-        const q = checked.value as OlderQuery;
-        return this.client.olderEntries(q.before, q.limit);
-      }
-      case 'chat:search': {
-        const q = checked.value as SearchQuery;
-        return { entries: this.client.search(q.text, q.limit) };
-      }
-      case 'chat:send':
-        return this.client.send(checked.value as string);
-      case 'chat:retry':
-        return this.client.retry(checked.value as string);
-      case 'chat:reconnect-now':
-        this.client.reconnectNow();
-        return null;
-      case 'chat:get-settings':
-        return this.settings.view();
-      case 'chat:save-settings':
-        return this.settings.save(checked.value as SettingsPatchIn);
-      case 'chat:show-log-folder':
-        return this.support.showLogFolder();
-      case 'chat:copy-diagnostics':
-        return this.support.copyDiagnostics();
-      case 'chat:choose-ca-bundle':
-        return this.support.chooseCaBundle?.() ?? { ok: false, code: 'UNAVAILABLE' };
-      case 'chat:get-notices':
-        return this.notices.pending();
-      case 'chat:dismiss-notice':
-        await this.notices.dismiss(checked.value as NoticeId);
-        return null;
-      case 'chat:get-leftovers':
-        return (await this.client.account.leftovers()).map(leftoverView);
-      case 'chat:discard-leftovers':
-        return this.discardLeftovers(checked.value as string);
-      case 'chat:clear-history':
-        this.clearHistory();
-        return null;
-    }
-    throw new InvalidCallError('unknown channel');
+    const handlers: Handlers = this;
+    const handler: Handlers[K] = handlers[key];
+    return handler.call(this, checked.value);
+  }
+
+  getSnapshot() {
+    return this.client.snapshot(SNAPSHOT_PAGE);
+  }
+
+  getOlder(q: OlderQuery) {
+    return this.client.olderEntries(q.before, q.limit);
+  }
+
+  search(q: SearchQuery) {
+    return { entries: this.client.search(q.text, q.limit) };
+  }
+
+  send(text: string) {
+    return this.client.send(text);
+  }
+
+  retry(key: string) {
+    return this.client.retry(key);
+  }
+
+  reconnectNow(): null {
+    this.client.reconnectNow();
+    return null;
+  }
+
+  getSettings() {
+    return this.settings.view();
+  }
+
+  saveSettings(patch: SettingsPatchIn) {
+    return this.settings.save(patch);
+  }
+
+  showLogFolder() {
+    return this.support.showLogFolder();
+  }
+
+  copyDiagnostics() {
+    return this.support.copyDiagnostics();
+  }
+
+  async chooseCaBundle(): Promise<ChooseCaBundleResult> {
+    return (await this.support.chooseCaBundle?.()) ?? { ok: false, code: 'UNAVAILABLE' };
+  }
+
+  getNotices() {
+    return this.notices.pending();
+  }
+
+  async dismissNotice(id: NoticeId): Promise<null> {
+    await this.notices.dismiss(id);
+    return null;
+  }
+
+  async getLeftovers(): Promise<LeftoverView[]> {
+    return (await this.client.account.leftovers()).map(leftoverView);
   }
 
   /** Only a key the window was shown: never the account in use, never a guessed directory. */
-  private async discardLeftovers(key: string): Promise<number> {
+  async discardLeftovers(key: string): Promise<number> {
     const leftovers = await this.client.account.leftovers();
-    if (!leftovers.some((l) => l.key === key)) throw new InvalidCallError('discard-leftovers: no messages are waiting for that account (not among get-leftovers)');
+    if (!leftovers.some((l) => l.key === key)) {
+      throw new InvalidCallError('discard-leftovers: no messages are waiting for that account (not among get-leftovers)');
+    }
     return this.client.account.discard(key);
   }
 
   /** The window shows only what is still waiting afterwards: it is told to fetch the snapshot again. */
-  private clearHistory(): void {
+  clearHistory(): null {
     this.client.clearHistory();
     this.pendingAccount = this.account ?? { server: this.client.diagnostics().url, room: '' };
     this.kick();
+    return null;
   }
 
   private kick(): void {

@@ -89,7 +89,7 @@ export async function runMain(
   };
   // A one-time notice in the window when the launcher had to turn the sandbox off (dismissals kept in notices.json).
   const notices = await openNotices(path.join(userData, 'notices.json'), noticesFor(launchInfo), logger.for('main').warn);
-  const service = new ChatService(core, settings, frameScheduler, appSupport(electron, facts), notices);
+  const service = new ChatService({ client: core, settings, schedule: frameScheduler, support: appSupport(electron, facts), notices });
   // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
   const machine = new MachineMonitor({ target: core, log: logger.for('monitor').info });
 

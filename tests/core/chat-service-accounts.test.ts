@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LeftoverView, PushChannel, PushMap } from '../../electron/common/contract';
 import { AccountDirectory } from '../../electron/core/accounts';
-import { ChatService, InvalidCallError, type FrameScheduler } from '../../electron/core/chat-service';
+import { InvalidCallError, type FrameScheduler } from '../../electron/core/chat-service';
+import { bareService } from '../helpers/service-doubles';
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { testServer } from '../helpers/server';
 import { nextEvent, stateIs, until, withTimeout } from '../helpers/wait';
@@ -28,7 +29,7 @@ async function switchedAway(t: { after(fn: () => Promise<void> | void): void }) 
   await a.stop(); // A is down: what is written for it waits
   const b = await testServer();
   const client = new ChatClient({ config: { url: a.url, token: 'token-alice', ...fast }, accounts: new AccountDirectory({ base: dir }) });
-  const service = new ChatService(client, undefined, immediately);
+  const service = bareService(client, { schedule: immediately });
   const pushed: Pushed[] = [];
   service.attach({ push: (channel, payload) => void pushed.push({ channel, payload } as Pushed) });
   t.after(async () => {
@@ -119,7 +120,7 @@ test('a leftover of an account the server had named carries its user (the window
   const accounts = new AccountDirectory({ base: dir });
   const first = new ChatClient({ config: { url: a.url, token: 'token-alice', ...fast }, accounts });
   const client = new ChatClient({ config: { url: a.url, token: 'token-alice', ...fast }, accounts });
-  const service = new ChatService(client, undefined, immediately);
+  const service = bareService(client, { schedule: immediately });
   t.after(async () => {
     service.dispose();
     await first.stop();

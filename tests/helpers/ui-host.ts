@@ -23,6 +23,7 @@ import { writeFileAtomic } from '../../electron/core/atomic-file';
 import { AccountDirectory } from '../../electron/core/accounts';
 import { ChatClient, type ClientConfig } from '../../electron/core/client';
 import { ChatService, frameScheduler, type NoticePort, type SupportPort } from '../../electron/core/chat-service';
+import { noNotices } from './service-doubles';
 import { settingsToClientConfig } from '../../electron/core/connection-settings';
 import { MemoryOutboxStore } from '../../electron/core/outbox';
 import { SettingsStore } from '../../electron/core/settings-store';
@@ -195,7 +196,13 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     const theClient = client;
     cleanups.push(() => theClient.stop());
     const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };
-    const service = new ChatService(client, settings, frameScheduler, options.support ?? hostSupport(supportCalls), options.notices);
+    const service = new ChatService({
+      client,
+      settings,
+      schedule: frameScheduler,
+      support: options.support ?? hostSupport(supportCalls),
+      notices: options.notices ?? noNotices,
+    });
     cleanups.push(() => service.dispose());
 
     const { browser, context, page, record, push } = await openPage(options, service, script, cleanups);

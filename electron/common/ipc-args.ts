@@ -1,0 +1,86 @@
+/**
+ * The argument check of each IPC channel. The renderer is untrusted: type, size and allowed values
+ * are checked here, before anything reaches the core. The channel table (contract.ts) names which
+ * check each channel uses.
+ */
+import { MAX_PAGE, MAX_SEARCH_CHARS, NOTICE_IDS, type NoticeId, type OlderQuery, type SearchQuery, type SettingsPatchIn } from './ipc-types';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from './protocol';
+import { FIELD_SPECS, type SettingsKey } from './settings-fields';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+export type ArgCheck<T> = (arg: unknown) => Checked<T>;
+
+/** Generous upper bound so that a too-large message gets a TOO_LARGE failure, not a crash. */
+const MAX_SEND_CHARS = MAX_MESSAGE_BYTES * 4;
+
+/** An account's key as get-leftovers gives it (core/accounts.ts: 24 hex digits; a little room to spare). */
+const ACCOUNT_KEY = /^[0-9a-f]{1,64}$/;
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const refuse = (error: string): { ok: false; error: string } => ({ ok: false, error });
+
+/** A channel that takes nothing; `name` words the refusal. */
+export function noArg(name: string): ArgCheck<null> {
+  return (arg) => (arg === null || arg === undefined ? ok(null) : refuse(`${name} takes no argument`));
+}
+
+export const checkSendText: ArgCheck<string> = (arg) => {
+  if (typeof arg !== 'string') return refuse('send needs a string');
+  if (arg.length > MAX_SEND_CHARS) return refuse(`send text over ${MAX_SEND_CHARS} characters`);
+  return ok(arg);
+};
+
+export const checkMessageKey: ArgCheck<string> = (arg) =>
+  typeof arg === 'string' && arg.length > 0 && arg.length <= MAX_ID_LENGTH + 8 ? ok(arg) : refuse('retry needs a message key');
+
+/** Shape only: whether it is one of the current leftovers is checked by the host (ChatService). */
+export const checkAccountKey: ArgCheck<string> = (arg) =>
+  typeof arg === 'string' && ACCOUNT_KEY.test(arg)
+    ? ok(arg)
+    : refuse('discard-leftovers needs an account key (hex, 1…64 characters) from get-leftovers');
+
+export const checkNoticeId: ArgCheck<NoticeId> = (arg) =>
+  typeof arg === 'string' && (NOTICE_IDS as readonly string[]).includes(arg)
+    ? ok(arg as NoticeId)
+    : refuse(`dismiss-notice needs one of ${NOTICE_IDS.join(', ')}`);
+
+export const checkOlderQuery: ArgCheck<OlderQuery> = (arg) => {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return refuse('get-older needs { before, limit }');
+  const keys = Object.keys(arg);
+  if (keys.length !== 2 || !keys.includes('before') || !keys.includes('limit')) return refuse('get-older needs exactly { before, limit }');
+  const { before, limit } = arg as Record<string, unknown>;
+  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 0) return refuse('get-older: before must be a whole number ≥ 0');
+  if (!isPageLimit(limit)) return refuse(`get-older: limit must be a whole number 1…${MAX_PAGE}`);
+  return ok({ before, limit });
+};
+
+export const checkSearchQuery: ArgCheck<SearchQuery> = (arg) => {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return refuse('search needs { text, limit }');
+  const keys = Object.keys(arg);
+  if (keys.length !== 2 || !keys.includes('text') || !keys.includes('limit')) return refuse('search needs exactly { text, limit }');
+  const { text, limit } = arg as Record<string, unknown>;
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_SEARCH_CHARS) {
+    return refuse(`search: text must be 1…${MAX_SEARCH_CHARS} characters`);
+  }
+  if (!isPageLimit(limit)) return refuse(`search: limit must be a whole number 1…${MAX_PAGE}`);
+  return ok({ text, limit });
+};
+
+function isPageLimit(limit: unknown): limit is number {
+  return typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_PAGE;
+}
+
+/** Shape only (known keys, strings, sizes, allowed values); meaning (a URL, a file) is checked by main. */
+export const checkSettingsPatch: ArgCheck<SettingsPatchIn> = (arg) => {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return refuse('save-settings needs an object');
+  const proto: unknown = Object.getPrototypeOf(arg);
+  if (proto !== Object.prototype && proto !== null) return refuse('save-settings needs a plain object');
+  for (const [key, value] of Object.entries(arg)) {
+    const spec = Object.hasOwn(FIELD_SPECS, key) ? FIELD_SPECS[key as SettingsKey] : undefined;
+    if (!spec) return refuse(`save-settings: unknown field ${JSON.stringify(key).slice(0, 40)}`);
+    if (typeof value !== 'string') return refuse(`save-settings: ${key} must be a string`);
+    if (value.length > spec.maxLength) return refuse(`save-settings: ${key} over ${spec.maxLength} characters`);
+    if (spec.values && !spec.values.includes(value)) return refuse(`save-settings: ${key} must be one of ${spec.values.join(', ')}`);
+  }
+  return ok(arg as SettingsPatchIn);
+};

@@ -1,0 +1,199 @@
+/**
+ * The payload types of the IPC contract (contract.ts re-exports them beside the channel table).
+ * Pure data: the renderer reaches them with `import type` only.
+ */
+import type { Reason } from './errors';
+import type { Compression, LanguageSetting, SettingsKey, SwitchSetting } from './settings-fields';
+import type { Status } from './state';
+
+export type { Compression, LanguageSetting, SettingsKey, SwitchSetting };
+
+export type Delivery = 'pending' | 'sent' | 'failed';
+
+export interface MessageEntry {
+  kind: 'message';
+  /** Stable key across updates: the client id for own messages, else `seq:N` / `srv:N`. */
+  key: string;
+  /** Place in the core's log, set once when the entry is first added and strictly increasing (see `order` on MarkerEntry). */
+  order?: number;
+  id?: string;
+  seq?: number;
+  user: string;
+  text: string;
+  /** ISO 8601. */
+  timestamp: string;
+  own: boolean;
+  /** `chat_response` frames: the server itself answered. */
+  fromServer?: boolean;
+  delivery: Delivery;
+  failure?: Reason;
+}
+
+export interface MarkerEntry {
+  kind: 'marker';
+  key: string;
+  /**
+   * Place in the core's log: set once when the entry is first added, strictly increasing,
+   * unchanged by updates. A window that holds only part of the log uses it to tell a new
+   * entry (order above its newest: append) from an update to one it has not loaded (skip;
+   * it is fetched fresh with `chat:get-older`), and as the cursor for `chat:get-older`.
+   */
+  order?: number;
+  /** `gap`: earlier messages may be missing (resume older than the server's history). */
+  marker: 'gap';
+  timestamp: string;
+}
+
+export type LogEntry = MessageEntry | MarkerEntry;
+
+export interface Snapshot {
+  status: Status;
+  /** Over IPC: the newest SNAPSHOT_PAGE entries; older ones come from `chat:get-older`. */
+  entries: LogEntry[];
+  /** The core's log holds entries older than `entries[0]`. */
+  hasOlder: boolean;
+}
+
+/** Entries before an `order`, oldest first. */
+export interface OlderEntries {
+  entries: LogEntry[];
+  /** More entries before `entries[0]`. */
+  hasOlder: boolean;
+}
+
+export interface OlderQuery {
+  /** Entries with an `order` below this. */
+  before: number;
+  /** At most this many (the newest of them), 1…MAX_PAGE. */
+  limit: number;
+}
+
+/**
+ * Why pages: a snapshot of the whole log (up to the core's 5,000 entries, 100,000 in the
+ * benchmark) is megabytes to clone across IPC before the first paint; a page is tens of KB.
+ */
+export const SNAPSHOT_PAGE = 200;
+export const MAX_PAGE = 1_000;
+
+/** `chat:search`: stored messages of the current account containing `text` (Chinese or Latin substrings), newest first. */
+export interface SearchQuery {
+  /** 1…MAX_SEARCH_CHARS characters. */
+  text: string;
+  /** At most this many, 1…MAX_PAGE. */
+  limit: number;
+}
+
+export interface SearchResult {
+  entries: MessageEntry[];
+}
+
+export const MAX_SEARCH_CHARS = 200;
+
+/**
+ * `chat:get-leftovers`: messages still waiting for another account (another server, token or room) than
+ * the one in use. They are never sent anywhere else; they go out when that account is used again, or are
+ * discarded (`chat:discard-leftovers` with the `key`).
+ */
+export interface LeftoverView {
+  /** The account's key: what `chat:discard-leftovers` takes. */
+  key: string;
+  /** The server without query or credentials: `wss://chat.example.com/ws/chat/`. */
+  server: string;
+  /** What the window names: the server's host, with the port when not the default (`chat.example.com`). */
+  host: string;
+  room: string;
+  /** The user the server reported for that account, when it did. */
+  identity?: string;
+  count: number;
+}
+
+/** `chat:account`: the account whose log the window shows (its stores just opened, or its history was cleared). */
+export interface AccountInfo {
+  server: string;
+  room: string;
+}
+
+export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
+
+/** Settings as the renderer sees them. The token itself never leaves main. */
+export interface SettingsView {
+  serverUrl: string;
+  hasToken: boolean;
+  /** '' when none. */
+  caFile: string;
+  /** `system`, `none`, or the proxy URL without its password (which never leaves main). */
+  proxy: string;
+  /** The saved proxy URL has a password (kept when the URL is saved unchanged without one). */
+  proxyHasPassword: boolean;
+  compression: Compression;
+  language: LanguageSetting;
+  /** Keep running in the tray when the window is closed (only where a tray host exists). */
+  closeToTray: SwitchSetting;
+  /** Start UOS Chat (to the tray) at login. */
+  autostart: SwitchSetting;
+  /** Set by environment variables or flags, which win over the settings file. */
+  overridden: SettingsKey[];
+}
+
+/** Fields to change; absent fields stay. `token: ''` clears the token, `caFile: ''` removes the bundle. */
+export interface SettingsPatchIn {
+  serverUrl?: string;
+  token?: string;
+  caFile?: string;
+  /** `system`, `none` or a proxy URL; a URL without a password keeps the saved one for the same user and host. */
+  proxy?: string;
+  compression?: Compression;
+  language?: LanguageSetting;
+  closeToTray?: SwitchSetting;
+  autostart?: SwitchSetting;
+}
+
+/** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices, a proxy. */
+export type BadValueCode = 'BAD_URL' | 'BAD_TOKEN' | 'NOT_A_PATH' | 'NOT_ALLOWED' | 'BAD_PROXY';
+
+/**
+ * Why a settings value was refused (or, for OVERRIDDEN, saved but not in force): a stable code the
+ * renderer puts in words, the field it is about ('file': the settings file as a whole), and detail
+ * that is never secret. Main's logs put the same in English (formatSettingsProblem in the core).
+ */
+export type SettingsProblem =
+  | { field: SettingsKey; code: BadValueCode }
+  /** Saved, but an environment variable or command-line flag sets it, and wins. */
+  | { field: SettingsKey; code: 'OVERRIDDEN' }
+  /** `detail`: the file named. */
+  | { field: 'caFile'; code: 'CA_UNREADABLE'; detail: string }
+  /** `detail`: why writing the file failed. */
+  | { field: 'file'; code: 'SAVE_FAILED'; detail: string }
+  /** This host has no settings to change (benchmarks). */
+  | { field: 'file'; code: 'READ_ONLY' };
+
+export type SettingsProblemCode = SettingsProblem['code'];
+
+export type SaveSettingsResult =
+  | { ok: true; settings: SettingsView; warnings: SettingsProblem[] }
+  | { ok: false; problems: SettingsProblem[] };
+
+/** The log folder opened in the file manager (`folder`: where it is, for the person to find by hand when opening fails). */
+export type ShowLogFolderResult = { ok: true; folder: string } | { ok: false; folder: string; detail: string };
+
+/** Diagnostics for a bug report, put on the clipboard by main: `text` is what was copied (never a secret). */
+export type CopyDiagnosticsResult = { ok: true; text: string } | { ok: false; detail: string };
+
+/**
+ * The CA bundle chosen in the system's file dialog (parented to the window), read and parsed by main
+ * before the settings field takes it: `certificates` found (PEM or DER). CANCELLED: the person closed the
+ * dialog; CA_UNREADABLE: the file could not be read; CA_NO_CERTIFICATES: it holds no certificate that
+ * parses; UNAVAILABLE: this host has no file dialog. `detail` is what the system or the parser said.
+ */
+export type ChooseCaBundleResult =
+  | { ok: true; path: string; certificates: number }
+  | { ok: false; code: 'CANCELLED' | 'UNAVAILABLE' }
+  | { ok: false; code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES'; path: string; detail: string };
+
+/**
+ * One-time notices main asks the window to show. `sandbox-off`: the launcher had to start Chromium with
+ * --no-sandbox because this system disables user namespaces. Dismissed ones are remembered by main.
+ */
+export const NOTICE_IDS = ['sandbox-off'] as const;
+export type NoticeId = (typeof NOTICE_IDS)[number];
+
