@@ -4,10 +4,10 @@
  * note saying so, with the control read-only. A control is marked invalid, and
  * described by the problems list, while a problem names it.
  */
-import { useState, type ComponentProps, type ReactNode, type Ref } from 'react';
+import { useEffect, useRef, useState, type ComponentProps, type ReactNode, type Ref } from 'react';
 import type { Compression, LanguageSetting } from '../../electron/common/contract';
 import { systemLocale, type SettingsField, type Strings } from './i18n';
-import { IconAlert, IconLock } from './Icons';
+import { IconAlert, IconCheck, IconLock } from './Icons';
 import type { ProxyMode } from './settingsDraft';
 
 // The choices in the order shown. Keyed records of the contract's types (the renderer takes types only from
@@ -36,9 +36,9 @@ interface Bound<T> {
   onChange: (value: T) => void;
 }
 
-/** The id, test id and ARIA every control carries. */
-function controlProps(f: FieldFrame, field: SettingsField) {
-  const describedBy = [f.id(`${field}-hint`), f.locked.has(field) && f.id(`${field}-locked`), f.invalid.has(field) && f.id('problems')];
+/** The id, test id and ARIA every control carries; `state` is a line saying what is saved, read first. */
+function controlProps(f: FieldFrame, field: SettingsField, state?: string) {
+  const describedBy = [state, f.id(`${field}-hint`), f.locked.has(field) && f.id(`${field}-locked`), f.invalid.has(field) && f.id('problems')];
   return {
     id: f.id(field),
     'data-testid': `settings-${field}`,
@@ -67,17 +67,17 @@ function Field(props: { f: FieldFrame; field: SettingsField; label: string; hint
   );
 }
 
-type TextInputProps = Bound<string> & { field: SettingsField } & Omit<ComponentProps<'input'>, 'value' | 'onChange'>;
+type TextInputProps = Bound<string> & { field: SettingsField; state?: string } & Omit<ComponentProps<'input'>, 'value' | 'onChange'>;
 
 /** A text input: no spell check or autofill; read-only when locked. */
-function TextInput({ f, field, value, onChange, ...rest }: TextInputProps) {
+function TextInput({ f, field, state, value, onChange, ...rest }: TextInputProps) {
   return (
     <input
       type="text"
       spellCheck={false}
       autoComplete="off"
       {...rest}
-      {...controlProps(f, field)}
+      {...controlProps(f, field, state)}
       value={value}
       readOnly={f.locked.has(field)}
       onChange={(e) => onChange(e.target.value)}
@@ -94,10 +94,29 @@ export function ServerUrlField({ ref, ...bound }: Bound<string> & { ref?: Ref<HT
   );
 }
 
-/** The token is never shown: the field starts empty, says whether one is saved, and can clear it. */
-export function TokenField({ hasToken, clear, onClear, ...bound }: Bound<string> & { hasToken: boolean; clear: boolean; onClear: (clear: boolean) => void }) {
-  const { f } = bound;
-  const clearBox = hasToken && !f.locked.has('token') && (
+type TokenProps = Bound<string> & { hasToken: boolean; clear: boolean; onClear: (clear: boolean) => void };
+
+/**
+ * The token is never shown: the field starts empty, a line under it says in words whether one is
+ * saved (it describes the field; a placeholder is not reliably read once focused), and the saved one
+ * can be replaced or removed. Saving with the field left empty keeps the saved token.
+ */
+export function TokenField({ hasToken, clear, onClear, ...bound }: TokenProps) {
+  const { f, value, onChange } = bound;
+  const changeable = hasToken && !f.locked.has('token');
+  const input = useRef<HTMLInputElement>(null);
+  const [focusAsked, setFocusAsked] = useState(0);
+  // After the render that enables the field again: it is disabled while "remove" is ticked.
+  useEffect(() => {
+    if (focusAsked > 0) input.current?.focus();
+  }, [focusAsked]);
+  const replace = () => {
+    onClear(false);
+    onChange('');
+    setFocusAsked((n) => n + 1);
+  };
+  const state = !hasToken ? 'none' : clear ? 'removing' : value !== '' ? 'replacing' : 'saved';
+  const clearBox = changeable && (
     <label className="check">
       <input type="checkbox" data-testid="settings-clear-token" checked={clear} onChange={(e) => onClear(e.target.checked)} />
       {f.t.clearToken}
@@ -105,7 +124,16 @@ export function TokenField({ hasToken, clear, onClear, ...bound }: Bound<string>
   );
   return (
     <Field f={f} field="token" label={f.t.token} hint={f.t.tokenHint} after={clearBox}>
-      <TextInput {...bound} field="token" type="password" placeholder={hasToken ? f.t.tokenUnchanged : f.t.tokenNone} disabled={clear} />
+      <TextInput {...bound} ref={input} field="token" state={f.id('token-state')} type="password" placeholder={hasToken ? f.t.tokenUnchanged : f.t.tokenNone} disabled={clear} />
+      <div className="field-state" data-testid="settings-token-state" data-state={state}>
+        {hasToken && !clear && <IconCheck />}
+        <span id={f.id('token-state')}>{f.t.tokenState[state]}</span>
+        {changeable && (
+          <button type="button" className="button button-small" data-testid="settings-token-replace" aria-label={f.t.tokenReplaceLabel} onClick={replace}>
+            {f.t.tokenReplace}
+          </button>
+        )}
+      </div>
     </Field>
   );
 }
@@ -173,7 +201,7 @@ export function ProxyField(props: { f: FieldFrame; mode: ProxyMode; url: string;
           data-testid="settings-proxy-url"
           aria-label={t.proxyUrl}
           aria-invalid={invalid}
-          aria-describedby={base['aria-describedby']}
+          aria-describedby={props.hasPassword ? `${f.id('proxy-password-kept')} ${base['aria-describedby']}` : base['aria-describedby']}
           placeholder={t.proxyUrlPlaceholder}
           value={props.url}
           readOnly={locked}
@@ -181,7 +209,7 @@ export function ProxyField(props: { f: FieldFrame; mode: ProxyMode; url: string;
         />
       )}
       {mode === 'manual' && props.hasPassword && (
-        <p className="field-note" data-testid="settings-proxy-password-kept">
+        <p className="field-note" id={f.id('proxy-password-kept')} data-testid="settings-proxy-password-kept">
           {t.proxyPasswordKept}
         </p>
       )}

@@ -23,3 +23,18 @@ export async function waitForMessage(page: Page, text: string, delivery?: 'pendi
 export async function messageTexts(page: Page): Promise<string[]> {
   return page.getByTestId('message-text').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
 }
+
+/** The element's accessible name and description as Chromium's accessibility tree computes them (over CDP). */
+export async function accessibleText(page: Page, selector: string): Promise<{ name: string; description: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    if (!nodeId) throw new Error(`no element matches ${selector}`);
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    const node = nodes[0];
+    return { name: String(node?.name?.value ?? ''), description: String(node?.description?.value ?? '') };
+  } finally {
+    await cdp.detach();
+  }
+}

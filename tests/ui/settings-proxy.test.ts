@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startTinyproxy } from '../helpers/proxies';
 import { startUiHost } from '../helpers/ui-host';
-import { statusIs, T } from './helpers';
+import { accessibleText, statusIs, T } from './helpers';
 
 test('Proxy: manual URL with user:password connects through tinyproxy; reopened, the password is never shown but kept; bad URL refused in words', async (t) => {
   const tiny = await startTinyproxy({ connectPorts: [], auth: { user: 'user', pass: 'pa55word' } });
@@ -43,6 +43,10 @@ test('Proxy: manual URL with user:password connects through tinyproxy; reopened,
   assert.equal(await proxy.inputValue(), 'manual');
   assert.equal(await url.inputValue(), `http://user@127.0.0.1:${tiny.port}`);
   await page.getByTestId('settings-proxy-password-kept').waitFor({ timeout: T });
+  // Said in words that describe the address field (read with it by a screen reader), not by a placeholder.
+  const kept = 'A password is saved for this proxy; it is never shown and stays unless you type a new one.';
+  assert.equal(await page.getByTestId('settings-proxy-password-kept').textContent(), kept);
+  assert.ok((await accessibleText(page, '[data-testid="settings-proxy-url"]')).description.startsWith(kept), 'the note describes the address field');
   assert.equal(await page.evaluate(() => document.documentElement.outerHTML.includes('pa55word')), false);
   await host.screenshot('settings-proxy-en.png');
   await page.keyboard.press('Escape');
@@ -52,6 +56,7 @@ test('Proxy: manual URL with user:password connects through tinyproxy; reopened,
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN', undefined, { timeout: T });
   await page.getByTestId('settings-open').click();
   await page.getByTestId('settings-proxy-password-kept').getByText('已保存此代理的密码', { exact: false }).waitFor({ timeout: T });
+  assert.ok((await accessibleText(page, '[data-testid="settings-proxy-url"]')).description.startsWith('已保存此代理的密码'), 'described in Chinese too');
   await host.screenshot('settings-proxy-zh-CN.png');
   // Saving other fields leaves the saved proxy (and its password) as it was.
   assert.equal(JSON.parse(readFileSync(host.settingsFile, 'utf8')).proxy, tiny.url({ user: 'user', pass: 'pa55word' }));

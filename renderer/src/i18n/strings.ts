@@ -87,6 +87,16 @@ export interface Strings {
   tokenUnchanged: string;
   tokenNone: string;
   tokenHint: string;
+  /**
+   * The line under the token field that says, in words, what is saved (a placeholder is not reliably
+   * read once the field has focus): saved, saved and about to be replaced by what was typed, about
+   * to be removed, or none.
+   */
+  tokenState: Record<'saved' | 'replacing' | 'removing' | 'none', string>;
+  /** The button beside a saved token's line: empties the field and puts focus there. */
+  tokenReplace: string;
+  /** Its accessible name (it contains the visible word, WCAG 2.5.3). */
+  tokenReplaceLabel: string;
   clearToken: string;
   caFile: string;
   caFilePlaceholder: string;
