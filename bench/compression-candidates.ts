@@ -10,7 +10,7 @@
  * Results and the decision: bench/notes/compression.md.
  */
 import * as zlib from 'node:zlib';
-import { batchTexts, ZLIB_DICTIONARY } from '../electron/core/framing';
+import { batchTexts, ZLIB_DICTIONARY } from '../protocol/framing';
 import { chatText, textForFrame } from './lib';
 
 const N = 10_000;

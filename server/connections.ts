@@ -7,11 +7,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type WebSocketServer } from 'ws';
-import { CloseCodes } from '../electron/common/errors';
-import { encodeFrame } from '../electron/common/protocol';
+import { CloseCodes } from '../protocol/close-codes';
+import { encodeFrame, type ConnectionStatus } from '../protocol/codec';
+import { Features, type Feature } from '../protocol/features';
+import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, isPromiseLike, SerialQueue, type Awaitable } from './awaitable';
 import type { ConnectionLease } from './connection-counter';
-import { FrameBatcher, frameEncoder, type OutboundFrame } from '../electron/core/framing';
+import { FrameBatcher, frameEncoder, type OutboundFrame } from '../protocol/framing';
 import { now, sendTo, type Client, type ServerContext } from './context';
 import { handleFrame } from './frames';
 import { firstContactReplay, historyFeatures } from './history';
@@ -123,7 +125,7 @@ function admit(ctx: ServerContext, ws: WebSocket, req: IncomingMessage): Admitte
   if (!user) {
     // Accept, then close with 4001 — what the Django service does, so clients see a close code.
     o.log(`authentication failed from ${peer}`);
-    ws.send(encodeFrame({ type: 'error', message: 'Authentication failed', code: 'unauthenticated', timestamp: now() }));
+    ws.send(encodeFrame({ type: 'error', message: 'Authentication failed', code: WireErrorCodes.unauthenticated, timestamp: now() }));
     ws.close(CloseCodes.unauthenticated, 'authentication failed');
     return undefined;
   }
@@ -161,8 +163,8 @@ function clientExtensions(admitted: Admitted, zlib: boolean): Pick<Client, 'zdic
   const announced = new Set((admitted.query.get('features') ?? '').split(',').slice(0, 16));
   const ws = admitted.ws;
   const mode = zlib ? 'zlib' : /permessage-deflate/.test(ws.extensions) ? 'deflate' : 'off';
-  const zdict = mode !== 'off' && announced.has('zdict1');
-  if (!announced.has('batch')) return { zdict };
+  const zdict = mode !== 'off' && announced.has(Features.zdict1);
+  if (!announced.has(Features.batch)) return { zdict };
   const send = (frame: OutboundFrame) => ws.readyState === WebSocket.OPEN && ws.send(frame.data, { binary: frame.binary, compress: !frame.binary });
   return { zdict, out: new FrameBatcher(send, frameEncoder(mode, zdict)) };
 }
@@ -193,13 +195,13 @@ function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitabl
   });
 }
 
-function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: boolean): Record<string, unknown> {
+function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: boolean): ConnectionStatus & { features: Feature[] } {
   const o = ctx.options;
   return {
     type: 'connection_status',
     status: 'connected',
     user_id: client.user,
-    features: ['ack', 'seq', 'resume', 'dedup', ...historyFeatures(client.room), 'batch', 'zdict1'],
+    features: [Features.ack, Features.seq, Features.resume, Features.dedup, ...historyFeatures(client.room), Features.batch, Features.zdict1],
     seq,
     ...(gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },

@@ -4,8 +4,8 @@
  * how to send to one of them.
  */
 import { WebSocket } from 'ws';
-import { encodeFrame } from '../electron/common/protocol';
-import { outboundFrame, type FrameBatcher } from '../electron/core/framing';
+import { encodeFrame, type ServerFrame } from '../protocol/codec';
+import { outboundFrame, type FrameBatcher } from '../protocol/framing';
 import type { ConnectionCounter } from './connection-counter';
 import type { FanOut } from './fan-out';
 import type { ServerOptions } from './options';
@@ -79,6 +79,6 @@ export function sendLive(client: Client, seq: number, wire: string, zlibbed?: Bu
   else sendTo(client, wire, zlibbed);
 }
 
-export function reply(client: Client, frame: Record<string, unknown>): void {
+export function reply(client: Client, frame: ServerFrame): void {
   sendTo(client, encodeFrame({ ...frame, timestamp: frame.timestamp ?? now() }));
 }

@@ -5,8 +5,8 @@
  * other processes sharing the store arrive the same way as this process's own, so
  * connections.ts and frames.ts never need to know which store runs.
  */
-import { encodeFrame } from '../electron/common/protocol';
-import { zlibFrame } from '../electron/core/framing';
+import { encodeFrame } from '../protocol/codec';
+import { zlibFrame } from '../protocol/framing';
 import { isPromiseLike, type Awaitable } from './awaitable';
 import { flushOut, sendLive, type Client } from './context';
 import type { RoomHandle, RoomWatch, StoredMessage } from './room-store';

@@ -4,9 +4,10 @@
  * Reaches rooms only through the RoomStore interface; the room's other members hear
  * of a stored message through its watch (fan-out.ts), not from here.
  */
-import { CloseCodes } from '../electron/common/errors';
-import { decodeClientFrames, utf8Length, type ChatMessageOut, type ClientFrame, type HistoryOut } from '../electron/common/protocol';
-import { inboundText, type RawFrameData } from '../electron/core/framing';
+import { CloseCodes } from '../protocol/close-codes';
+import { decodeClientFrames, utf8Length, type ClientChatMessage, type ClientFrame, type HistoryRequest } from '../protocol/codec';
+import { inboundText, type RawFrameData } from '../protocol/framing';
+import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, isPromiseLike, type Awaitable } from './awaitable';
 import { flushOut, now, reply, type Client, type ServerContext } from './context';
 import { answerHistory } from './history';
@@ -24,7 +25,7 @@ export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameDa
   if (text === undefined) return;
   const decoded = decodeClientFrames(text, ctx.options.maxFrameBytes);
   for (const e of decoded.errors) {
-    reply(client, { type: 'error', message: e.detail, code: e.code === 'UNKNOWN_TYPE' ? 'unsupported' : 'bad_frame', ...(e.id ? { id: e.id } : {}) });
+    reply(client, { type: 'error', message: e.detail, code: e.code === 'UNKNOWN_TYPE' ? WireErrorCodes.unsupported : WireErrorCodes.badFrame, ...(e.id ? { id: e.id } : {}) });
   }
   // The first frame was counted before inflating; each further one of a batch counts too.
   return inOrder(decoded.frames, (frame, i) => (i > 0 && !withinRate(ctx, client) ? false : handleOne(ctx, client, frame)));
@@ -52,7 +53,8 @@ function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awai
   return andThen(appendOrReport(ctx, client, message), (appended) => {
     if (!appended) return;
     if ('duplicateOf' in appended) {
-      reply(client, { type: 'ack', id, seq: appended.duplicateOf }); // a resend: ack again, broadcast nothing
+      // A resend (only a message with an id can be one): ack again, broadcast nothing.
+      if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.duplicateOf });
       return;
     }
     // The room's other members already have it: the store's watch fans out before append answers.
@@ -65,14 +67,14 @@ function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awai
 function withinRate(ctx: ServerContext, client: Client): boolean {
   if (client.limiter.take(Date.now())) return true;
   ctx.options.log(`user ${client.user}: rate limit exceeded, closing 4008`);
-  reply(client, { type: 'error', message: 'Rate limit exceeded', code: 'rate_limited' });
+  reply(client, { type: 'error', message: 'Rate limit exceeded', code: WireErrorCodes.rateLimited });
   flushOut(client);
   client.ws.close(CloseCodes.rateLimited, 'rate limit exceeded');
   return false;
 }
 
 /** The chat message or history request in this frame, or undefined when the frame was answered (pong, error). */
-function acceptChat(ctx: ServerContext, client: Client, frame: ClientFrame): ChatMessageOut | HistoryOut | undefined {
+function acceptChat(ctx: ServerContext, client: Client, frame: ClientFrame): ClientChatMessage | HistoryRequest | undefined {
   if (frame.type === 'ping') {
     reply(client, { type: 'pong' });
     return undefined;
@@ -80,7 +82,7 @@ function acceptChat(ctx: ServerContext, client: Client, frame: ClientFrame): Cha
   if (frame.type === 'history') return frame;
   if (utf8Length(frame.message) > ctx.options.maxMessageBytes) {
     const id = frame.id || undefined;
-    reply(client, { type: 'error', message: 'Message too large', code: 'too_large', ...(id ? { id } : {}) });
+    reply(client, { type: 'error', message: 'Message too large', code: WireErrorCodes.tooLarge, ...(id ? { id } : {}) });
     return undefined;
   }
   return frame;
@@ -95,7 +97,7 @@ function frameText(ctx: ServerContext, client: Client, data: RawFrameData, isBin
     flushOut(client);
     client.ws.close(CloseCodes.tooBig, 'decompressed message too large');
   } else {
-    reply(client, { type: 'error', message: 'Binary frame is not zlib-compressed JSON', code: 'bad_frame' });
+    reply(client, { type: 'error', message: 'Binary frame is not zlib-compressed JSON', code: WireErrorCodes.badFrame });
   }
   return undefined;
 }
@@ -119,5 +121,5 @@ function appendOrReport(ctx: ServerContext, client: Client, message: NewMessage)
 
 /** `server_error` with the id: not stored, not acked; the client keeps it and sends it again. */
 function notStored(client: Client, id: string | undefined, message: string): void {
-  reply(client, { type: 'error', message, code: 'server_error', ...(id ? { id } : {}) });
+  reply(client, { type: 'error', message, code: WireErrorCodes.serverError, ...(id ? { id } : {}) });
 }

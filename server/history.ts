@@ -6,14 +6,16 @@
  *   messages below `before`, oldest first, and whether older ones are kept.
  * A store without `page()` gets neither, and the feature is not announced.
  */
-import { MAX_HISTORY_PAGE, type HistoryOut } from '../electron/common/protocol';
+import { MAX_HISTORY_PAGE, type HistoryRequest } from '../protocol/codec';
+import { Features, type Feature } from '../protocol/features';
+import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, type Awaitable } from './awaitable';
 import { reply, type Client } from './context';
 import type { Replay, RoomHandle } from './room-store';
 
 /** The extra feature names this room supports. */
-export function historyFeatures(room: RoomHandle): string[] {
-  return room.page ? ['history'] : [];
+export function historyFeatures(room: RoomHandle): Feature[] {
+  return room.page ? [Features.history] : [];
 }
 
 /** What a connection without `since` is replayed: the newest `history=N` messages, or nothing. */
@@ -25,9 +27,9 @@ export function firstContactReplay(room: RoomHandle, query: URLSearchParams): Aw
 }
 
 /** Answers one `history` frame (an `unsupported` error when the store keeps no pages). */
-export function answerHistory(client: Client, frame: HistoryOut): Awaitable<void> {
+export function answerHistory(client: Client, frame: HistoryRequest): Awaitable<void> {
   const room = client.room;
-  if (!room.page) return reply(client, { type: 'error', message: 'history is not supported here', code: 'unsupported' });
+  if (!room.page) return reply(client, { type: 'error', message: 'history is not supported here', code: WireErrorCodes.unsupported });
   return andThen(room.page(frame.before, frame.limit), (page) => {
     const messages = newestWithin(page.messages, PAGE_BYTES);
     reply(client, { type: 'history_page', messages, has_older: page.hasOlder || messages.length < page.messages.length });

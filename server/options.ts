@@ -1,5 +1,6 @@
 /** The reference server's settings and their defaults (server/main.ts maps its flags onto these). */
-import { MAX_MESSAGE_BYTES } from '../electron/common/protocol';
+import { MAX_MESSAGE_BYTES } from '../protocol/codec';
+import type { Compression } from '../protocol/features';
 import type { TokenTable } from './tokens';
 
 export interface ServerOptions {
@@ -29,7 +30,7 @@ export interface ServerOptions {
    * zlib binary frames to every client. `off`: neither. In every mode, zlib frames
    * from clients are accepted, and clients asking with `?compression=zlib` get them.
    */
-  compression: 'deflate' | 'zlib' | 'off';
+  compression: Compression;
   /** Serve wss:// with this certificate and key (PEM). */
   tls?: { cert: string; key: string };
   maxConnectionsPerToken: number;

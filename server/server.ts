@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { PER_MESSAGE_DEFLATE } from '../electron/core/framing';
+import { PER_MESSAGE_DEFLATE } from '../protocol/framing';
 import { LocalConnectionCounter, type ConnectionCounter } from './connection-counter';
 import { acceptConnections } from './connections';
 import type { ServerContext } from './context';

@@ -4,6 +4,7 @@
  * - electron/common is pure (no Node, no ws, no dbus-next): preload and renderer use it;
  * - the renderer imports the contract with `import type` only (words.ts is pure data);
  * - dbus-next is imported only behind our seam in electron/core/dbus/;
+ * - protocol/ (the wire protocol, shared by both ends) and server/ import nothing from electron/;
  * - the core never reaches up into main or preload.
  */
 import { test } from 'node:test';
@@ -111,12 +112,29 @@ test('transport, delivery and timeline do not import each other (ChatClient wire
   assert.deepEqual(v, []);
 });
 
-test('the shared framing module imports nothing platform-specific beyond node:zlib, and both ends use it', () => {
-  const framing = importsOf(readFileSync(path.join(root, 'electron/core/framing.ts'), 'utf8')).filter((i) => !i.typeOnly);
-  assert.deepEqual(framing.map((i) => i.spec), ['node:zlib']);
-  // Nobody else inflates or deflates frames by hand: the client's transport and the server go through framing.ts.
-  const byHand = ['electron/core', 'server'].flatMap((d) => files(d)).filter((f) => f !== 'electron/core/framing.ts' && /\b(inflateSync|deflateSync)\b/.test(readFileSync(path.join(root, f), 'utf8')));
+test('protocol/ imports nothing but node:zlib and itself, and both ends use its framing', () => {
+  const outside = files('protocol').flatMap((f) =>
+    importsOf(readFileSync(path.join(root, f), 'utf8'))
+      .filter((i) => (i.spec.startsWith('.') ? !resolveRel(f, i.spec).startsWith('protocol/') : i.spec !== 'node:zlib'))
+      .map((i) => `${f} imports ${i.spec}`),
+  );
+  assert.deepEqual(outside, []);
+  // Nobody else inflates or deflates frames by hand: the client's transport and the server go through protocol/framing.ts.
+  const byHand = ['electron/core', 'server'].flatMap((d) => files(d)).filter((f) => /\b(inflateSync|deflateSync)\b/.test(readFileSync(path.join(root, f), 'utf8')));
   assert.deepEqual(byHand, []);
+});
+
+/** Imports of `file` that reach into electron/ (what the server and the protocol must never do). */
+export function electronImports(file: string, source: string): string[] {
+  return importsOf(source)
+    .filter((i) => i.spec === 'electron' || resolveRel(file, i.spec).startsWith('electron/'))
+    .map((i) => `${file} imports ${i.spec}`);
+}
+
+test('server/ and protocol/ import nothing from electron/ (the server is a peer of the app, not part of it)', () => {
+  assert.deepEqual(electronImports('server/frames.ts', "import type { Reason } from '../electron/common/errors';"), ['server/frames.ts imports ../electron/common/errors'], 'the rule can fail');
+  const v = ['server', 'protocol'].flatMap((d) => files(d)).flatMap((f) => electronImports(f, readFileSync(path.join(root, f), 'utf8')));
+  assert.deepEqual(v, []);
 });
 
 // ---- the server's room store (server/room-store.ts is the interface) ----------------------

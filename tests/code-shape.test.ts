@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 
 const root = path.resolve(__dirname, '..');
-const PRODUCT_DIRS = ['electron', 'renderer/src', 'server', 'build'];
+const PRODUCT_DIRS = ['protocol', 'electron', 'renderer/src', 'server', 'build'];
 const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 60;
 const REASON = /long-function:\s*\S/;

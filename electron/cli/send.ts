@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { LogEntry, MessageEntry } from '../common/contract';
 import type { Reason } from '../common/errors';
 import type { ConnectionState } from '../common/state';
+import { Features } from '../../protocol/features';
 import { ChatClient } from '../core/client';
 import type { MachineMonitor } from '../core/machine-monitor';
 import { commonOptions, connectionReason, defaultDataDir, exitCodeFor, followMachine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
@@ -51,7 +52,7 @@ class DeliveryTally {
     if (!inputDone || pending > 0 || [...this.ours.values()].includes('pending')) return undefined;
     const failure = this.failures[0];
     if (failure) return { code: exitCodeFor(failure), line: `uos-chat: ${this.failures.length} message(s) not delivered: ${reasonLine(failure)}` };
-    const acked = state.kind === 'connected' && state.features.includes('ack');
+    const acked = state.kind === 'connected' && state.features.includes(Features.ack);
     // Servers without acks (the design notes' service): wait for their reply to be observed.
     return acked || this.replied || this.ours.size === 0 ? { code: 0 } : undefined;
   }

@@ -3,6 +3,9 @@
  * the words for it (zh-CN / en) live in `words.ts`, so the core never builds
  * user-facing sentences and the CLI, renderer and logs all agree.
  */
+import { CloseCodes } from '../../protocol/close-codes';
+import type { RefusalReason } from '../../protocol/wire-errors';
+
 export const ReasonCodes = [
   'AUTH_FAILED', // close 4001, or HTTP 401/403 on upgrade
   'RATE_LIMITED', // close 4008
@@ -39,6 +42,10 @@ export const ReasonCodes = [
 
 export type ReasonCode = (typeof ReasonCodes)[number];
 
+/** protocol/ names why a message was refused as plain strings; this fails to compile unless each is a ReasonCode. */
+type IsReason<T extends ReasonCode> = T;
+export type RefusalCode = IsReason<RefusalReason>;
+
 export interface Reason {
   code: ReasonCode;
   /** Extra detail for logs and diagnostics (never contains the token). */
@@ -48,17 +55,6 @@ export interface Reason {
 export function reason(code: ReasonCode, detail?: string): Reason {
   return detail === undefined ? { code } : { code, detail };
 }
-
-/** Close codes from the Django Channels service in the design notes. */
-export const CloseCodes = {
-  normal: 1000,
-  goingAway: 1001,
-  tooBig: 1009,
-  internalError: 1011,
-  serverError: 4000,
-  unauthenticated: 4001,
-  rateLimited: 4008,
-} as const;
 
 export function reasonForClose(code: number, text: string): Reason {
   const detail = text ? `close ${code}: ${text}` : `close ${code}`;

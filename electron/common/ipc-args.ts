@@ -4,7 +4,7 @@
  * check each channel uses.
  */
 import { MAX_PAGE, MAX_SEARCH_CHARS, NOTICE_IDS, type NoticeId, type OlderQuery, type SearchQuery, type SettingsPatchIn } from './ipc-types';
-import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from './protocol';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../protocol/codec';
 import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -5,16 +5,16 @@
  * shape check and the CLI's options read it; the settings dialog and the
  * contract take its types (SettingsKey, Compression, LanguageSetting).
  *
- * Pure data (no functions, no imports), as electron/common must be; the checks
- * named by `check` are in electron/core/settings.ts.
+ * Pure data (no functions; its one import is the protocol's list of compressions),
+ * as electron/common must be; the checks named by `check` are in electron/core/settings.ts.
  */
+import { COMPRESSIONS, type Compression } from '../../protocol/features';
 
-export const COMPRESSIONS = ['deflate', 'zlib', 'off'] as const;
+export { COMPRESSIONS, type Compression };
 export const LANGUAGES = ['auto', 'zh-CN', 'en'] as const;
 /** A yes/no setting. */
 export const SWITCHES = ['on', 'off'] as const;
 
-export type Compression = (typeof COMPRESSIONS)[number];
 export type LanguageSetting = (typeof LANGUAGES)[number];
 export type SwitchSetting = (typeof SWITCHES)[number];
 

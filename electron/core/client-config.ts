@@ -3,7 +3,8 @@
  */
 import type { LogEntry } from '../common/contract';
 import type { Reason } from '../common/errors';
-import { MAX_INBOUND_FRAME_BYTES, type ServerFrame } from '../common/protocol';
+import { MAX_INBOUND_FRAME_BYTES, type ServerFrame } from '../../protocol/codec';
+import { REQUESTED_FEATURES } from '../../protocol/features';
 import type { Status } from '../common/state';
 import { defaultBackoff, type BackoffPolicy } from './backoff';
 import type { Clock } from './clock';
@@ -143,6 +144,6 @@ export function connectUrl(c: ClientConfig, lastSeq: number | undefined, history
   // Ask the server for zlib frames too (our extension; old servers ignore it).
   if (c.compression === 'zlib') u.searchParams.set('compression', 'zlib');
   // Our extensions we can receive (docs/PROTOCOL.md); the server uses each only if it announces it too.
-  u.searchParams.set('features', 'batch,zdict1');
+  u.searchParams.set('features', REQUESTED_FEATURES.join(','));
   return u.toString();
 }

@@ -12,8 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MessageEntry, OlderEntries, SendResult, Snapshot } from '../common/contract';
-import { CloseCodes, reason, type Reason } from '../common/errors';
-import { MAX_HISTORY_PAGE, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
+import { reason, type Reason } from '../common/errors';
+import { CloseCodes, Features, MAX_HISTORY_PAGE, refusalReason, WireErrorCodes, type ConnectionStatus, type ServerFrame } from '../../protocol';
 import { State, type ConnectionState, type MachineState, type Status } from '../common/state';
 import { backoffDelay } from './backoff';
 import { AccountSession } from './client-account';
@@ -29,7 +29,7 @@ import { Timeline } from './timeline';
 import { Transport, wsSocketFactory } from './transport';
 
 export { defaultClientConfig, type ClientConfig, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
-export { PER_MESSAGE_DEFLATE } from './framing';
+export { PER_MESSAGE_DEFLATE } from '../../protocol/framing';
 export { wsSocketFactory, type SocketFactory, type TlsInfo } from './transport';
 
 export class ChatClient extends Emitter<ClientEvents> {
@@ -235,7 +235,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     const seq = local.hasOlder ? undefined : this.timeline.serverPageBefore();
     if (seq === undefined) return local;
     if (local.entries.length >= limit) return { ...local, hasOlder: true };
-    if (!this.transport.isReady || !this.transport.info().features.includes('history')) return local;
+    if (!this.transport.isReady || !this.transport.info().features.includes(Features.history)) return local;
     const page = await this.pager.request((text) => this.transport.write(text), seq, Math.min(MAX_HISTORY_PAGE, limit - local.entries.length));
     if (!page) return local;
     const older = this.timeline.addOlderPage(page);
@@ -291,12 +291,12 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (refused) this.scheduleReconnect(refused);
   }
 
-  private onReady(hello: ConnectionStatusIn | undefined): void {
+  private onReady(hello: ConnectionStatus | undefined): void {
     if (hello?.user_id) this.account.identified(this.config, hello.user_id);
     if (hello) this.timeline.onHello(hello);
     else this.emitLog('warn', 'no connection_status from the server: treating it as a server without acks');
     const info = this.transport.info();
-    this.delivery.attach({ acked: info.features.includes('ack'), isOpen: this.transport.stillCurrent(), write: (text, done) => this.transport.write(text, done) }, hello);
+    this.delivery.attach({ acked: info.features.includes(Features.ack), isOpen: this.transport.stillCurrent(), write: (text, done) => this.transport.write(text, done) }, hello);
     this.connectedSince = this.clock.now();
     this.setState(State.connected(info.features, this.connectedSince));
     this.delivery.flush();
@@ -332,9 +332,9 @@ export class ChatClient extends Emitter<ClientEvents> {
   private onServerError(message: string, code: string | undefined, id: string | undefined): void {
     this.emitLog('warn', `server error: ${message}`);
     // The close code that follows (4001) carries this; reporting it twice would only add noise.
-    if (code === 'unauthenticated') return;
+    if (code === WireErrorCodes.unauthenticated) return;
     if (id && this.delivery.refused(id, code, message)) return;
-    this.problem(reason(code === 'too_large' || /too large/i.test(message) ? 'TOO_LARGE' : 'REJECTED', message));
+    this.problem(reason(refusalReason(code, message), message));
   }
 
   private onClosed(why: Reason, wasReady: boolean): void {

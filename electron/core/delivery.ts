@@ -9,7 +9,8 @@
  */
 import type { SendResult } from '../common/contract';
 import { reason, type Reason } from '../common/errors';
-import { encodeFrame, MAX_MESSAGE_BYTES, utf8Length, type ConnectionStatusIn } from '../common/protocol';
+import { encodeFrame, MAX_MESSAGE_BYTES, utf8Length, type ConnectionStatus } from '../../protocol/codec';
+import { refusalReason, WireErrorCodes } from '../../protocol/wire-errors';
 import { isoAt, type Clock, type TimerHandle } from './clock';
 import { Outbox, type OutboxItem, type OutboxStore } from './outbox';
 import { Pacer } from './pacer';
@@ -41,11 +42,6 @@ export interface DeliveryDeps {
   newId: () => string;
   report: DeliveryReport;
 }
-
-const ERROR_CODES: Record<string, Reason['code']> = {
-  too_large: 'TOO_LARGE',
-  rate_limited: 'RATE_LIMITED',
-};
 
 /**
  * `server_error` with an id: the server could not store it now (its store is down).
@@ -116,7 +112,7 @@ export class Delivery {
   // ---- the connection ---------------------------------------------------------------
 
   /** A connection is ready: take the server's limits (none from a server that did not say hello). `flush()` then sends what waits. */
-  attach(link: OutboundLink, hello: Pick<ConnectionStatusIn, 'max_message_bytes' | 'rate_limit'> | undefined): void {
+  attach(link: OutboundLink, hello: Pick<ConnectionStatus, 'max_message_bytes' | 'rate_limit'> | undefined): void {
     this.detach();
     this.link = link;
     if (hello?.max_message_bytes) this.maxBytes = Math.min(MAX_MESSAGE_BYTES, hello.max_message_bytes);
@@ -184,12 +180,12 @@ export class Delivery {
   refused(id: string, code: string | undefined, message: string): boolean {
     if (!this.outbox.has(id)) return false;
     this.inFlight.delete(id);
-    if (code === 'server_error') {
+    if (code === WireErrorCodes.serverError) {
       this.pausedUntil = this.clock.now() + SERVER_ERROR_PAUSE_MS;
       this.flush();
       return true;
     }
-    this.report.refused(id, reason(code ? (ERROR_CODES[code] ?? 'REJECTED') : 'REJECTED', message));
+    this.report.refused(id, reason(refusalReason(code, message), message));
     this.remove(id);
     this.flush();
     return true;

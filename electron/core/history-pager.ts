@@ -3,11 +3,11 @@
  * answered by its `history_page`, or by nothing within the timeout or before the
  * connection ends (then the caller shows what the store has).
  */
-import { encodeFrame, type HistoryPageIn } from '../common/protocol';
+import { encodeFrame, type HistoryPage } from '../../protocol/codec';
 import type { Clock, TimerHandle } from './clock';
 
 export class HistoryPager {
-  private waiting: { resolve: (page: HistoryPageIn | undefined) => void; timer: TimerHandle } | undefined;
+  private waiting: { resolve: (page: HistoryPage | undefined) => void; timer: TimerHandle } | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -15,7 +15,7 @@ export class HistoryPager {
   ) {}
 
   /** Sends `{type:"history", before, limit}` through `write`; resolves with the page, or undefined. */
-  request(write: (text: string) => void, before: number, limit: number): Promise<HistoryPageIn | undefined> {
+  request(write: (text: string) => void, before: number, limit: number): Promise<HistoryPage | undefined> {
     if (this.waiting) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const timer = this.clock.setTimeout(() => this.settle(undefined), this.timeoutMs);
@@ -25,7 +25,7 @@ export class HistoryPager {
   }
 
   /** A `history_page` arrived (one nobody waits for is dropped). */
-  onPage(page: HistoryPageIn): void {
+  onPage(page: HistoryPage): void {
     this.settle(page);
   }
 
@@ -34,7 +34,7 @@ export class HistoryPager {
     this.settle(undefined);
   }
 
-  private settle(page: HistoryPageIn | undefined): void {
+  private settle(page: HistoryPage | undefined): void {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.timer.cancel();

@@ -13,7 +13,7 @@
  */
 import type { LogEntry, MessageEntry, OlderEntries } from '../common/contract';
 import { reason, type Reason } from '../common/errors';
-import type { ChatMessageIn, ChatResponseIn, ConnectionStatusIn, HistoryPageIn } from '../common/protocol';
+import type { ServerChatMessage, ChatResponse, ConnectionStatus, HistoryPage } from '../../protocol/codec';
 import { isoAt, type Clock } from './clock';
 import { FIRST_ORDER, type HistoryStore, type ResumePoint } from './history-store';
 import { MessageLog, patchedMessage, type MessagePatch } from './message-log';
@@ -111,7 +111,7 @@ export class Timeline {
   }
 
   /** A page of older messages from the server: stored before everything else; returns what was added. */
-  addOlderPage(page: HistoryPageIn): OlderEntries {
+  addOlderPage(page: HistoryPage): OlderEntries {
     this.serverHasOlder = page.has_older;
     if (!this.history) return { entries: [], hasOlder: false };
     const floor = this.history.floorSeq();
@@ -180,7 +180,7 @@ export class Timeline {
   // ---- what the server says --------------------------------------------------------
 
   /** `connection_status`: who we are, where the server's numbering stands, and whether history was lost. */
-  onHello(frame: ConnectionStatusIn): void {
+  onHello(frame: ConnectionStatus): void {
     if (frame.user_id) this.me = frame.user_id;
     if (frame.seq !== undefined && (this.lastSeqSeen === undefined || frame.seq < this.lastSeqSeen)) {
       // First contact, or a server whose numbering went backwards (it restarted without its
@@ -196,7 +196,7 @@ export class Timeline {
    * A chat message from the room. Returns the key of an own message it confirms
    * (another device of ours, or a replay), which is left for delivery to mark delivered.
    */
-  onChat(frame: ChatMessageIn): string | undefined {
+  onChat(frame: ServerChatMessage): string | undefined {
     this.advance(frame.seq);
     // Deduplicate by message id; by seq only for frames without one (within one numbering epoch):
     // a seq alone is not an identity once a server has started its numbering over.
@@ -212,7 +212,7 @@ export class Timeline {
   }
 
   /** A message of the room as an entry (not yet in the log). */
-  private incoming(frame: ChatMessageIn): MessageEntry {
+  private incoming(frame: ServerChatMessage): MessageEntry {
     const key = frame.id ?? (frame.seq !== undefined ? `seq:${this.seqEpoch}:${frame.seq}` : this.log.nextServerKey());
     const entry: MessageEntry = { kind: 'message', key, user: frame.user ?? 'server', text: frame.message, timestamp: frame.timestamp ?? this.nowIso(), own: false, delivery: 'sent' };
     if (frame.id !== undefined) entry.id = frame.id;
@@ -221,7 +221,7 @@ export class Timeline {
   }
 
   /** `chat_response`: the server itself answered (the design notes' echo). */
-  onResponse(frame: ChatResponseIn): void {
+  onResponse(frame: ChatResponse): void {
     this.add({
       kind: 'message',
       key: this.log.nextServerKey(),

@@ -10,10 +10,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
-import { CloseCodes, reason, reasonForClose, type Reason } from '../common/errors';
-import { decodeServerFrames, encodeFrame, type ConnectionStatusIn, type ServerFrame } from '../common/protocol';
+import { CloseCodes } from '../../protocol/close-codes';
+import { reason, reasonForClose, type Reason } from '../common/errors';
+import { decodeServerFrames, encodeFrame, type ConnectionStatus, type ServerFrame } from '../../protocol/codec';
+import { Features } from '../../protocol/features';
 import type { Clock, TimerHandle } from './clock';
-import { FrameBatcher, frameEncoder, inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type OutboundFrame, type RawFrameData } from './framing';
+import { FrameBatcher, frameEncoder, inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type OutboundFrame, type RawFrameData } from '../../protocol/framing';
 import { Heartbeat } from './heartbeat';
 import { ProxyChainAgent, type ProxyReport } from './proxy-agent';
 import type { ProxyResolver } from './proxy-decision';
@@ -44,7 +46,7 @@ export interface TransportOptions {
 /** What the transport reports to its owner (ChatClient). */
 export interface TransportHost {
   /** The connection can carry chat: after `connection_status`, or its timeout (`hello` undefined). */
-  ready(hello: ConnectionStatusIn | undefined): void;
+  ready(hello: ConnectionStatus | undefined): void;
   /** Every decoded frame, `connection_status` included, before `ready`. */
   frame(frame: ServerFrame): void;
   /** The connection ended; `wasReady` tells whether it ever carried chat. */
@@ -255,14 +257,14 @@ export class Transport {
     ws.on('close', (code, buf) => this.ended(conn, closeReason(conn, code, buf)));
   }
 
-  private hello(conn: Conn, frame: ConnectionStatusIn | undefined): void {
+  private hello(conn: Conn, frame: ConnectionStatus | undefined): void {
     if (conn !== this.conn || conn.ready) return;
     conn.hello?.cancel();
     conn.ready = true;
     frame?.features.forEach((f) => conn.features.add(f));
     // We announced both in the URL (client-config.ts); the server's word makes them usable.
-    conn.zdict = this.options.compression !== 'off' && conn.features.has('zdict1');
-    if (conn.features.has('batch')) conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), frameEncoder(this.options.compression, conn.zdict));
+    conn.zdict = this.options.compression !== 'off' && conn.features.has(Features.zdict1);
+    if (conn.features.has(Features.batch)) conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), frameEncoder(this.options.compression, conn.zdict));
     this.host.ready(frame);
   }
 

@@ -142,6 +142,48 @@ test('the IPC channel list is exactly the contract, and the preload exposes only
  * - CSP_GLOBAL_CHECK (index.html, FIRM, LOW): csp-evaluator's generic note on script-src 'self'
  *   (JSONP / script gadgets on the same origin). Our origin is file:// with only our own bundle.
  */
+/**
+ * The report's records (RFC 4180): a quoted field may hold commas, doubled quotes and line breaks,
+ * which the `sample` column does when the scanner quotes code that spans lines.
+ */
+export function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  const endField = () => {
+    record.push(field.trim());
+    field = '';
+  };
+  const endRecord = () => {
+    endField();
+    if (record.some((f) => f !== '')) records.push(record);
+    record = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted) field += c;
+    else if (c === ',') endField();
+    else if (c === '\n') endRecord();
+    else if (c !== '\r') field += c;
+  }
+  endRecord();
+  return records;
+}
+
+test('the report reader keeps a quoted field whole: commas, quotes and line breaks inside it', () => {
+  const text = 'issue, severity\nA,"x, y","say ""hi"""\r\nB,"line one\nline two",N/A\n';
+  assert.deepEqual(csvRecords(text), [
+    ['issue', 'severity'],
+    ['A', 'x, y', 'say "hi"'],
+    ['B', 'line one\nline two', 'N/A'],
+  ]);
+});
+
 const TRIAGED = new Map<string, string>([
   ['CONTEXT_ISOLATION_JS_CHECK', 'electron/main.js'],
   ['SANDBOX_JS_CHECK', 'electron/main.js'],
@@ -163,14 +205,9 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
     const systemPath = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.endsWith(path.join('node_modules', '.bin'))).join(path.delimiter);
     const r = spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, PATH: systemPath } });
     assert.equal(r.status, 0, r.stderr);
-    const rows = readFileSync(csv, 'utf8')
-      .trim()
-      .split('\n')
+    const rows = csvRecords(readFileSync(csv, 'utf8'))
       .slice(1)
-      .map((l) => {
-        const [issue, severity, confidence, file, location] = l.split(',').map((c) => c.replace(/^"|"$/g, ''));
-        return { issue: issue!, severity: severity!, confidence: confidence!, file: file!, location: location! };
-      });
+      .map(([issue, severity, confidence, file, location]) => ({ issue: issue!, severity: severity!, confidence: confidence!, file: file!, location: location! }));
     process.stdout.write(`# electronegativity: ${rows.length} findings: ${rows.map((f) => `${f.issue}(${f.severity}/${f.confidence} ${f.file}:${f.location})`).join(', ')}\n`);
     for (const f of rows) {
       const where = TRIAGED.get(f.issue);

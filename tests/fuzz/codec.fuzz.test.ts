@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of the wire codec (electron/common/protocol.ts):
+ * Property-based fuzzing of the wire codec (protocol/codec.ts):
  * random and malformed text, JSON of the wrong shape, invalid UTF-8, oversized
  * and deeply nested frames, unknown types. The codec must never throw, and what
  * it returns must be either a frame of the documented shape or a coded error.
@@ -18,7 +18,7 @@ import {
   type DecodeResult,
   type ServerFrame,
   type ClientFrame,
-} from '../../electron/common/protocol';
+} from '../../protocol/codec';
 import {
   check,
   deepJson,

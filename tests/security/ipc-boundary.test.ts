@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { InvokeChannels } from '../../electron/common/contract';
 import { ReasonCodes } from '../../electron/common/errors';
-import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../electron/common/protocol';
+import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../protocol/codec';
 import type { Status } from '../../electron/common/state';
 import { ChatClient } from '../../electron/core/client';
 import { checkAsync, installTraps, printSummary, runs } from '../fuzz/fuzz-kit';

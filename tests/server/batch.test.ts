@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync, inflateSync } from 'node:zlib';
 import WebSocket from 'ws';
-import { ZLIB_DICTIONARY } from '../../electron/core/framing';
+import { ZLIB_DICTIONARY } from '../../protocol/framing';
 import { testServer, type TestServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
 

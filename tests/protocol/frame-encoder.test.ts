@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
-import { batchTexts, frameEncoder, PER_MESSAGE_DEFLATE } from '../../electron/core/framing';
+import { batchTexts, frameEncoder, PER_MESSAGE_DEFLATE } from '../../protocol/framing';
 
 const ack = JSON.stringify({ type: 'ack', id: 'a'.repeat(36), seq: 7 });
 const reply = JSON.stringify({ type: 'chat_response', message: 'hello', timestamp: '2026-01-01T00:00:00.000Z' });

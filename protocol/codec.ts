@@ -5,6 +5,9 @@
  * Compatible with the Django Channels service of the design notes:
  * JSON text frames `{type, message, timestamp}`. Our extensions (`id`, `ack`,
  * `seq`, `user`, `features`) are optional, and old servers simply omit them.
+ *
+ * Frames are named by what they are, the same at both ends: the client sends
+ * `ClientFrame`s, the server `ServerFrame`s.
  */
 
 /** 10 KB of text per message (the design notes' limit), counted in UTF-8 bytes. */
@@ -14,33 +17,34 @@ export const MAX_INBOUND_FRAME_BYTES = 256 * 1024;
 /** Client message ids: what we generate and what the server accepts. */
 export const MAX_ID_LENGTH = 64;
 
-// ---- client → server -------------------------------------------------------
-export interface ChatMessageOut {
+// ---- sent by the client -----------------------------------------------------
+export interface ClientChatMessage {
   type: 'chat_message';
   id: string;
   message: string;
   timestamp: string;
 }
-export interface PingOut {
+export interface ClientPing {
   type: 'ping';
   timestamp: string;
 }
 /** Our extension (feature `history`): up to `limit` stored messages with a seq below `before`. */
-export interface HistoryOut {
+export interface HistoryRequest {
   type: 'history';
   before: number;
   limit: number;
 }
-export type ClientFrame = ChatMessageOut | PingOut | HistoryOut;
+export type ClientFrame = ClientChatMessage | ClientPing | HistoryRequest;
 
 /** Largest page a `history` request gets (and `history=N` on the URL). */
 export const MAX_HISTORY_PAGE = 500;
 
-// ---- server → client -------------------------------------------------------
-export interface ConnectionStatusIn {
+// ---- sent by the server -----------------------------------------------------
+export interface ConnectionStatus {
   type: 'connection_status';
   status: string;
   user_id?: string;
+  /** What the server supports beyond the design notes (`Features`). Names we do not know are kept, for diagnostics, and ignored. */
   features: string[];
   /** Highest seq in the room at connect time (reference server). */
   seq?: number;
@@ -50,8 +54,9 @@ export interface ConnectionStatusIn {
   rate_limit?: { messages: number; window_s: number };
   /** Our extension: the server's per-message limit in UTF-8 bytes. */
   max_message_bytes?: number;
+  timestamp?: string;
 }
-export interface ChatMessageIn {
+export interface ServerChatMessage {
   type: 'chat_message';
   message: string;
   id?: string;
@@ -61,36 +66,38 @@ export interface ChatMessageIn {
   /** Sent as part of a resume replay, before live traffic. */
   replay?: boolean;
 }
-export interface ChatResponseIn {
+export interface ChatResponse {
   type: 'chat_response';
   message: string;
   timestamp?: string;
 }
-export interface AckIn {
+export interface Ack {
   type: 'ack';
   id: string;
   seq?: number;
   timestamp?: string;
 }
-export interface ErrorIn {
+export interface ErrorFrame {
   type: 'error';
   message: string;
   /** Our extension: a stable code (`too_large`, `rate_limited`, `bad_frame`, …). */
   code?: string;
   /** Our extension: the client id of the message this error is about. */
   id?: string;
+  timestamp?: string;
 }
-export interface PongIn {
+export interface Pong {
   type: 'pong';
   timestamp?: string;
 }
 /** Our extension: the answer to `history`, oldest first; `has_older`: the server keeps messages before these. */
-export interface HistoryPageIn {
+export interface HistoryPage {
   type: 'history_page';
-  messages: ChatMessageIn[];
+  messages: ServerChatMessage[];
   has_older: boolean;
+  timestamp?: string;
 }
-export type ServerFrame = ConnectionStatusIn | ChatMessageIn | ChatResponseIn | AckIn | ErrorIn | PongIn | HistoryPageIn;
+export type ServerFrame = ConnectionStatus | ServerChatMessage | ChatResponse | Ack | ErrorFrame | Pong | HistoryPage;
 
 export type DecodeResult<T> = { ok: true; frame: T } | { ok: false; error: DecodeError };
 
@@ -104,7 +111,7 @@ export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-export function encodeFrame(frame: ClientFrame | ServerFrame | Record<string, unknown>): string {
+export function encodeFrame(frame: ClientFrame | ServerFrame): string {
   return JSON.stringify(frame);
 }
 
@@ -209,7 +216,7 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
       if (!isStr(o.status)) return bad('connection_status without status');
       const features = Array.isArray(o.features) ? o.features.filter(isStr).slice(0, 32) : [];
       if (!isOptSeq(o.seq)) return bad('connection_status with a bad seq');
-      const frame: ConnectionStatusIn = { type: 'connection_status', status: o.status, features };
+      const frame: ConnectionStatus = { type: 'connection_status', status: o.status, features };
       if (isStr(o.user_id)) frame.user_id = o.user_id;
       else if (typeof o.user_id === 'number') frame.user_id = String(o.user_id);
       if (isSeq(o.seq)) frame.seq = o.seq;
@@ -235,13 +242,13 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
     }
     case 'ack': {
       if (!isStr(o.id) || !isOptSeq(o.seq)) return bad('ack without an id');
-      const frame: AckIn = { type: 'ack', id: o.id };
+      const frame: Ack = { type: 'ack', id: o.id };
       if (isSeq(o.seq)) frame.seq = o.seq;
       if (timestamp) frame.timestamp = timestamp;
       return { ok: true, frame };
     }
     case 'error': {
-      const frame: ErrorIn = { type: 'error', message: isStr(o.message) ? o.message : 'unknown error' };
+      const frame: ErrorFrame = { type: 'error', message: isStr(o.message) ? o.message : 'unknown error' };
       if (isStr(o.code)) frame.code = o.code;
       if (isStr(o.id)) frame.id = o.id;
       return { ok: true, frame };
@@ -257,10 +264,10 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
 }
 
 /** A `chat_message` object (alone or in a history page), or what is wrong with it. */
-function chatMessageIn(o: Record<string, unknown>): ChatMessageIn | string {
+function chatMessageIn(o: Record<string, unknown>): ServerChatMessage | string {
   if (!isStr(o.message)) return 'chat_message without a text message';
   if (!isOptStr(o.id) || !isOptStr(o.user) || !isOptSeq(o.seq)) return 'chat_message with bad id, user or seq';
-  const frame: ChatMessageIn = { type: 'chat_message', message: o.message };
+  const frame: ServerChatMessage = { type: 'chat_message', message: o.message };
   const timestamp = timestampOf(o.timestamp);
   if (isStr(o.id)) frame.id = o.id;
   if (isStr(o.user)) frame.user = o.user;
@@ -271,9 +278,9 @@ function chatMessageIn(o: Record<string, unknown>): ChatMessageIn | string {
 }
 
 /** A `history_page`: every message must be a chat_message with a seq. */
-function historyPageIn(o: Record<string, unknown>): HistoryPageIn | string {
+function historyPageIn(o: Record<string, unknown>): HistoryPage | string {
   if (!Array.isArray(o.messages) || o.messages.length > MAX_HISTORY_PAGE) return 'history_page without a messages list';
-  const messages: ChatMessageIn[] = [];
+  const messages: ServerChatMessage[] = [];
   for (const m of o.messages) {
     const frame = typeof m === 'object' && m !== null ? chatMessageIn(m as Record<string, unknown>) : 'not an object';
     if (typeof frame === 'string' || frame.seq === undefined) return `history_page message: ${typeof frame === 'string' ? frame : 'no seq'}`;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeServerFrame, decodeClientFrame, MAX_MESSAGE_BYTES, utf8Length } from '../../electron/common/protocol';
+import { decodeServerFrame, decodeClientFrame, MAX_MESSAGE_BYTES, utf8Length } from '../../protocol/codec';
 
 test('decodes the design notes frames', () => {
   const status = decodeServerFrame('{"type":"connection_status","status":"connected","user_id":42,"timestamp":"2025-01-01T00:00:00"}');

@@ -1,0 +1,30 @@
+/**
+ * The feature names a server announces in `connection_status.features` and a client asks for with
+ * `?features=` (docs/PROTOCOL.md). Each one is an extension of the design notes' protocol with a
+ * fallback: a server that does not announce it (the Django service) is spoken to without it.
+ */
+export const Features = {
+  /** The server acks each message that carries an `id`. */
+  ack: 'ack',
+  /** Stored messages carry a room-wide `seq`. */
+  seq: 'seq',
+  /** `?since=SEQ` replays what was missed. */
+  resume: 'resume',
+  /** A resent `id` is acked again, not stored twice. */
+  dedup: 'dedup',
+  /** `history` frames page through older messages. */
+  history: 'history',
+  /** Frames queued in one turn may arrive as one `batch` frame. */
+  batch: 'batch',
+  /** zlib frames may use our preset dictionary. */
+  zdict1: 'zdict1',
+} as const;
+
+export type Feature = (typeof Features)[keyof typeof Features];
+
+/** What a client may ask a server to announce (`?features=`): the ones that change the server's framing. */
+export const REQUESTED_FEATURES: readonly Feature[] = [Features.batch, Features.zdict1];
+
+/** How frames are compressed: permessage-deflate, the design notes' zlib binary frames, or not at all. */
+export const COMPRESSIONS = ['deflate', 'zlib', 'off'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];

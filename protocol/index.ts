@@ -1,0 +1,10 @@
+/**
+ * The wire protocol shared by the app and the reference server (docs/PROTOCOL.md): frames and
+ * their codec, framing, feature names, close codes and error codes. Code that runs where
+ * `node:zlib` does not (the sandboxed preload) imports `./codec` alone.
+ */
+export * from './close-codes';
+export * from './codec';
+export * from './features';
+export * from './framing';
+export * from './wire-errors';
