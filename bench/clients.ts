@@ -1,7 +1,7 @@
 /** The two measured clients: the real core (ChatClient) and a bare `ws` baseline. */
 import WebSocket from 'ws';
-import { ChatClient, type ClientConfig } from '../electron/core/client';
-import { MemoryOutboxStore } from '../electron/core/outbox';
+import { ChatClient, type ClientConfig } from '../electron/core/connection';
+import { MemoryOutboxStore } from '../electron/core/store';
 import { until } from './lib';
 
 export interface Core {

@@ -20,8 +20,8 @@
  */
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { ChatClient } from '../electron/core/client';
-import { MemoryOutboxStore } from '../electron/core/outbox';
+import { ChatClient } from '../electron/core/connection';
+import { MemoryOutboxStore } from '../electron/core/store';
 import { startCore, type Core } from './clients';
 import { chatText, cpuMs, startServerProc, textForFrame, until, type Ctx, type ServerProc } from './lib';
 import { figure, type Figure, type Target } from './report';

@@ -9,9 +9,9 @@
  */
 import type { TestContext } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import { ChatClient } from '../electron/core/client';
-import { MemoryOutboxStore } from '../electron/core/outbox';
-import { MachineMonitor } from '../electron/core/machine-monitor';
+import { ChatClient } from '../electron/core/connection';
+import { MemoryOutboxStore } from '../electron/core/store';
+import { MachineMonitor } from '../electron/core/desktop';
 import { NetworkManager, serve, startBuses } from '../tests/helpers/dbus';
 import { chatText, startServerProc, until, withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';

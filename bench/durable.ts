@@ -17,8 +17,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ChatClient } from '../electron/core/client';
-import { FileOutboxStore } from '../electron/core/outbox-file';
+import { ChatClient } from '../electron/core/connection';
+import { FileOutboxStore } from '../electron/core/store';
 import { chatText, pct, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 

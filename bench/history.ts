@@ -11,12 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MessageEntry } from '../electron/common/contract';
-import { AccountDirectory } from '../electron/core/accounts';
-import { ChatClient } from '../electron/core/client';
-import { SqliteHistory } from '../electron/core/history-sqlite';
-import { FIRST_ORDER } from '../electron/core/history-store';
-import { Outbox } from '../electron/core/outbox';
-import { FileOutboxStore } from '../electron/core/outbox-file';
+import { AccountDirectory, SqliteHistory, FIRST_ORDER, Outbox, FileOutboxStore } from '../electron/core/store';
+import { ChatClient } from '../electron/core/connection';
 import type { Ctx } from './lib';
 import { figure, type Figure } from './report';
 

@@ -3,10 +3,10 @@
  * in-memory outbox) and a ChatService whose pushes go to a sink that drops them (the main
  * process with a window, minus the window). Reports memory on request over the fork channel.
  */
-import { ChatClient } from '../electron/core/client';
+import { ChatClient } from '../electron/core/connection';
 import { bareService } from '../tests/helpers/service-doubles';
-import { MemoryOutboxStore } from '../electron/core/outbox';
-import { tuneHeapForLongRunning } from '../electron/core/heap-tuning';
+import { MemoryOutboxStore } from '../electron/core/store';
+import { tuneHeapForLongRunning } from '../electron/core/desktop';
 
 const url = process.argv[2]!;
 // 'as-main': the heap tuning electron/main applies at startup; 'node-defaults': none.

@@ -5,12 +5,12 @@
  * growth = RSS at the end − RSS after the warm-up (no forced GC). Several
  * children run at once in separate rooms (independent repeats, same wall time):
  * half with the heap tuning the main process applies at startup
- * (electron/core/heap-tuning.ts), half with Node's defaults, so both figures
+ * (electron/core/desktop/heap-tuning.ts), half with Node's defaults, so both figures
  * come from the same minute on the same machine.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { MAIN_PROCESS_V8_FLAGS } from '../electron/core/heap-tuning';
+import { MAIN_PROCESS_V8_FLAGS } from '../electron/core/desktop';
 import { BENCH_DIR, sleep, startServerProc, textForFrame, withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 
@@ -91,7 +91,7 @@ export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
         unit: 'MB',
         samples: pick(growth, asMain),
         target: { on: 'value', op: '<=', limit: 5, text: '≤ 5 MB' },
-        note: `ChatClient + ChatService (pushes dropped) alone in a child process, as shipped (permessage-deflate); ${parallel} children in parallel per variant, separate rooms, both variants in the same minute; RSS after ${warmupMs / 1000} s warm-up → at the end, no forced GC (heap after a forced GC in details). ${asMain ? `With the heap tuning electron/main applies at startup (electron/core/heap-tuning.ts: ${MAIN_PROCESS_V8_FLAGS.join(' ')}).` : 'Without the flag V8 sizes its heap for speed under the steady allocation of a message flow (young generation up to 2 × 16 MB, old-generation limits well above what is live): RSS grows while the heap retained after GC does not.'}`,
+        note: `ChatClient + ChatService (pushes dropped) alone in a child process, as shipped (permessage-deflate); ${parallel} children in parallel per variant, separate rooms, both variants in the same minute; RSS after ${warmupMs / 1000} s warm-up → at the end, no forced GC (heap after a forced GC in details). ${asMain ? `With the heap tuning electron/main applies at startup (electron/core/desktop/heap-tuning.ts: ${MAIN_PROCESS_V8_FLAGS.join(' ')}).` : 'Without the flag V8 sizes its heap for speed under the steady allocation of a message flow (young generation up to 2 × 16 MB, old-generation limits well above what is live): RSS grows while the heap retained after GC does not.'}`,
         details: {
           v8Flags: asMain ? MAIN_PROCESS_V8_FLAGS : [],
           rssBaselineMB: pick(baseline, asMain).map((b) => b.rss / MB),

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { ChatService } from '../electron/core/chat-service';
+import type { ChatService } from '../electron/core/service';
 import { bareService } from '../tests/helpers/service-doubles';
-import type { ChatClient } from '../electron/core/client';
+import type { ChatClient } from '../electron/core/connection';
 import { attachPage, CHROMIUM, CHROMIUM_ARGS, exposeChatInvoke, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
 import { ROOT, withTimeout } from './lib';
 

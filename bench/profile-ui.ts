@@ -22,7 +22,7 @@ import { sleep, startServerProc, textForFrame, until } from './lib';
 import { launch, openPage, type Browserish } from './page-host';
 import { initScript } from './ui';
 import { serveStatic } from '../tests/helpers/ui-host';
-import type { ChatClient } from '../electron/core/client';
+import type { ChatClient } from '../electron/core/connection';
 
 /** Top-level (depth 0) event time on the renderer's main thread, by event name, plus their direct children. */
 function traceTop(file: string): string {

@@ -20,7 +20,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { ChatClient } from '../electron/core/client';
+import type { ChatClient } from '../electron/core/connection';
 import { sleep, withTimeout, type Ctx } from './lib';
 import { openPage, type BenchPage, type Browserish } from './page-host';
 import { figure, type Figure } from './report';

@@ -34,7 +34,7 @@ const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 
 /** UOS store permissions, declared in /opt/apps/<appid>/info. */
 export const permissions = Object.freeze({
-  // The app writes an XDG autostart entry ("Start UOS Chat when I log in", electron/core/autostart.ts)
+  // The app writes an XDG autostart entry ("Start UOS Chat when I log in", electron/core/desktop/autostart.ts)
   // and shows a tray icon (electron/main/tray.ts).
   autostart: true,
   notification: true,

@@ -1,5 +1,5 @@
 /**
- * Wire framing shared by the client (electron/core/transport.ts) and the reference
+ * Wire framing shared by the client (electron/core/connection/transport.ts) and the reference
  * server (server/): raw ws data → text with a capped zlib inflate, text → a zlib
  * binary frame or a text frame, the permessage-deflate options both sides offer, the
  * zlib preset dictionary (feature `zdict1`) and the coalescing of frames queued in one

@@ -3,9 +3,10 @@
  * - only electron/main and electron/preload import 'electron';
  * - electron/common is pure (no Node, no ws, no dbus-next): preload and renderer use it;
  * - the renderer imports the contract with `import type` only (words.ts is pure data);
- * - dbus-next is imported only behind our seam in electron/core/dbus/;
+ * - dbus-next is imported only behind our seam in electron/core/desktop/dbus/;
  * - protocol/ (the wire protocol, shared by both ends) and server/ import nothing from electron/;
- * - the core never reaches up into main or preload.
+ * - the core never reaches up into main or preload;
+ * - electron/core is made of areas, and main/, cli/ and bench/ import an area only through its index.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,19 +84,19 @@ test('the renderer imports the contract as types only, and nothing from main, pr
   assert.deepEqual(v, []);
 });
 
-test('the core does not reach into main or preload; dbus-next stays behind electron/core/dbus', () => {
+test('the core does not reach into main or preload; dbus-next stays behind electron/core/desktop/dbus', () => {
   const v = violations(['electron/core', 'electron/common', 'electron/cli', 'server'], (f, i) => {
     const target = resolveRel(f, i.spec);
     if (target.startsWith('electron/main') || target.startsWith('electron/preload')) return `${f} imports ${i.spec}`;
-    if (i.spec === 'dbus-next' && !f.startsWith('electron/core/dbus/')) return `${f} imports dbus-next outside the seam`;
+    if (i.spec === 'dbus-next' && !f.startsWith('electron/core/desktop/dbus/')) return `${f} imports dbus-next outside the seam`;
     return undefined;
   });
   assert.deepEqual(v, []);
 });
 
-// ---- the client's parts (electron/core/client.ts is the front object over them) ----------
+// ---- the client's parts (electron/core/connection/client.ts is the front object over them) ----------
 
-const CLIENT_PARTS = ['electron/core/transport', 'electron/core/delivery', 'electron/core/timeline'];
+const CLIENT_PARTS = ['electron/core/connection/transport', 'electron/core/connection/delivery', 'electron/core/connection/timeline'];
 
 /** Imports of one client part that reach another part: each knows only its own job. */
 export function crossPartImports(file: string, source: string): string[] {
@@ -107,7 +108,7 @@ export function crossPartImports(file: string, source: string): string[] {
 }
 
 test('transport, delivery and timeline do not import each other (ChatClient wires them)', () => {
-  assert.deepEqual(crossPartImports('electron/core/delivery.ts', "import { Timeline } from './timeline';"), ['electron/core/delivery.ts imports electron/core/timeline'], 'the rule can fail');
+  assert.deepEqual(crossPartImports('electron/core/connection/delivery.ts', "import { Timeline } from './timeline';"), ['electron/core/connection/delivery.ts imports electron/core/connection/timeline'], 'the rule can fail');
   const v = CLIENT_PARTS.flatMap((p) => crossPartImports(`${p}.ts`, readFileSync(path.join(root, `${p}.ts`), 'utf8')));
   assert.deepEqual(v, []);
 });
@@ -135,6 +136,26 @@ test('server/ and protocol/ import nothing from electron/ (the server is a peer 
   assert.deepEqual(electronImports('server/frames.ts', "import type { Reason } from '../electron/common/errors';"), ['server/frames.ts imports ../electron/common/errors'], 'the rule can fail');
   const v = ['server', 'protocol'].flatMap((d) => files(d)).flatMap((f) => electronImports(f, readFileSync(path.join(root, f), 'utf8')));
   assert.deepEqual(v, []);
+});
+
+// ---- core areas (electron/core/<area>/index.ts is each area's public surface) ----------------
+
+/** Imports by `file` (in main/, cli/ or bench/) that reach past an area's index.ts into its files. */
+export function pastAreaSurface(file: string, source: string): string[] {
+  return importsOf(source)
+    .map((i) => resolveRel(file, i.spec))
+    .filter((target) => /^electron\/core\/[^/]+\/.+/.test(target) && !/^electron\/core\/[^/]+\/index$/.test(target))
+    .map((target) => `${file} imports ${target}`);
+}
+
+test('main/, cli/ and bench/ import the core only through an area index.ts', () => {
+  assert.deepEqual(pastAreaSurface('electron/main/app.ts', "import { ChatClient } from '../core/connection/client';"), ['electron/main/app.ts imports electron/core/connection/client'], 'the rule can fail');
+  assert.deepEqual(pastAreaSurface('electron/main/app.ts', "import { ChatClient } from '../core/connection';"), []);
+  const v = ['electron/main', 'electron/cli', 'bench'].flatMap((d) => files(d)).flatMap((f) => pastAreaSurface(f, readFileSync(path.join(root, f), 'utf8')));
+  assert.deepEqual(v, []);
+  // Every core file is in an area: a file left at the top of electron/core would have no surface.
+  const loose = readdirSync(path.join(root, 'electron/core')).filter((n) => !statSync(path.join(root, 'electron/core', n)).isDirectory());
+  assert.deepEqual(loose, []);
 });
 
 // ---- the server's room store (server/room-store.ts is the interface) ----------------------

@@ -9,10 +9,9 @@ import type { Reason, ReasonCode } from '../common/errors';
 import { FIELD_SPECS, SETTINGS_KEYS } from '../common/settings-fields';
 import type { ConnectionState, Status } from '../common/state';
 import { describeReason } from '../common/words';
-import type { ChatClient, ClientConfig } from '../core/client';
-import { loadCaBundle, type CaBundle } from '../core/ca-bundle';
-import { settingsToClientConfig } from '../core/connection-settings';
-import { MachineMonitor } from '../core/machine-monitor';
+import { type ChatClient, type ClientConfig, settingsToClientConfig } from '../core/connection';
+import { loadCaBundle, type CaBundle } from '../core/network';
+import { MachineMonitor } from '../core/desktop';
 import { formatSettingsProblem, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
 
 export interface CliIo {

@@ -1,5 +1,5 @@
 /** doctor's proxy lines: the decision, where it came from, the proxy's answer to CONNECT and how long it took. */
-import type { ProxyReport } from '../core/proxy-agent';
+import type { ProxyReport } from '../core/network';
 
 /** Where doctor's TCP check goes: the server, or the proxy in force (`via`, named without credentials). */
 export interface TcpTarget {

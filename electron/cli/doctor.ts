@@ -8,15 +8,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import type { Reason } from '../common/errors';
 import { describeReason } from '../common/words';
-import type { CaBundle } from '../core/ca-bundle';
-import { ChatClient, type ClientConfig, type TlsInfo } from '../core/client';
-import { describeLaunch, readLaunchInfo, type LaunchInfo } from '../core/launch-flags';
-import { defaultLogDir } from '../core/logger';
-import { MachineMonitor, type MachineSnapshot } from '../core/machine-monitor';
-import { MemoryOutboxStore } from '../core/outbox';
-import type { ProxyReport } from '../core/proxy-agent';
+import type { CaBundle, ProxyReport } from '../core/network';
+import { ChatClient, type ClientConfig, type TlsInfo, redactUrl } from '../core/connection';
+import { describeLaunch, readLaunchInfo, type LaunchInfo, MachineMonitor, type MachineSnapshot } from '../core/desktop';
+import { defaultLogDir } from '../core/support';
+import { MemoryOutboxStore } from '../core/store';
 import { proxyLines, tcpTarget, type TcpTarget } from './doctor-proxy';
-import { redactUrl } from '../core/socket-errors';
 
 export interface DoctorReport {
   server: string;

@@ -6,8 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MessageEntry } from '../common/contract';
-import { AccountDirectory } from '../core/accounts';
-import { openHistory } from '../core/history-salvage';
+import { AccountDirectory, openHistory } from '../core/store';
 import { commonOptions, defaultDataDir, messageLine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
 
 export async function history(argv: string[], io: CliIo): Promise<number> {

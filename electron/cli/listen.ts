@@ -5,10 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { describeReason } from '../common/words';
-import { AccountDirectory } from '../core/accounts';
-import { ChatClient } from '../core/client';
-import type { MachineMonitor } from '../core/machine-monitor';
-import { MemoryOutboxStore } from '../core/outbox';
+import { AccountDirectory, MemoryOutboxStore } from '../core/store';
+import { ChatClient } from '../core/connection';
+import type { MachineMonitor } from '../core/desktop';
 import { commonOptions, followMachine, messageLine, optionSpec, reasonLine, statusLine, UsageError, type CliIo } from './common';
 
 export async function listen(argv: string[], io: CliIo): Promise<number> {

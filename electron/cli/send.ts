@@ -4,15 +4,15 @@
  * Nothing is lost: what is not delivered stays in the outbox for the next run.
  */
 import * as path from 'node:path';
-import { AccountDirectory } from '../core/accounts';
+import { AccountDirectory } from '../core/store';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LogEntry, MessageEntry } from '../common/contract';
 import type { Reason } from '../common/errors';
 import type { ConnectionState } from '../common/state';
 import { Features } from '../../protocol/features';
-import { ChatClient } from '../core/client';
-import type { MachineMonitor } from '../core/machine-monitor';
+import { ChatClient } from '../core/connection';
+import type { MachineMonitor } from '../core/desktop';
 import { commonOptions, connectionReason, defaultDataDir, exitCodeFor, followMachine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
 
 /** How the run ends: an exit code and, for a failure, one line of words. */

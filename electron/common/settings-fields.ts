@@ -6,7 +6,7 @@
  * contract take its types (SettingsKey, Compression, LanguageSetting).
  *
  * Pure data (no functions; its one import is the protocol's list of compressions),
- * as electron/common must be; the checks named by `check` are in electron/core/settings.ts.
+ * as electron/common must be; the checks named by `check` are in electron/core/settings/settings.ts.
  */
 import { COMPRESSIONS, type Compression } from '../../protocol/features';
 

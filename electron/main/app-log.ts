@@ -5,7 +5,7 @@
  */
 import type * as Electron from 'electron';
 import * as path from 'node:path';
-import { Logger, LOG_LEVELS } from '../core/logger';
+import { Logger, LOG_LEVELS } from '../core/support';
 
 export function logFolder(userData: string): string {
   return path.join(userData, 'logs');

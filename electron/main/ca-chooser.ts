@@ -6,8 +6,8 @@
  */
 import type * as Electron from 'electron';
 import type { ChooseCaBundleResult } from '../common/contract';
-import { inspectCaFile } from '../core/ca-bundle';
-import type { SourceLog } from '../core/logger';
+import { inspectCaFile } from '../core/network';
+import type { SourceLog } from '../core/support';
 
 export interface CaChooserDeps {
   dialog: Pick<Electron.Dialog, 'showOpenDialog'>;

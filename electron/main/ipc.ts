@@ -5,7 +5,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { InvokeChannels } from '../common/contract';
-import type { ChatService } from '../core/chat-service';
+import type { ChatService } from '../core/service';
 
 export function isTrustedSender(event: IpcMainInvokeEvent, rendererUrl: string): boolean {
   const frame = event.senderFrame;

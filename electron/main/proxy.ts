@@ -1,13 +1,13 @@
 /**
- * The desktop's proxy, for the core's proxy decision (electron/core/proxy-decision.ts).
+ * The desktop's proxy, for the core's proxy decision (electron/core/network/proxy-decision.ts).
  * Chromium's resolveProxy reads what the browser part of the app follows: the
  * deepin control center's proxy (gsettings com.deepin.wrap.gnome.system.proxy, the
  * GNOME /system/proxy path), a PAC file, WPAD, and Chromium's own --proxy-server flags.
  * Main asks; the core, which never imports Electron, gets only the function.
  */
 import type * as Electron from 'electron';
-import type { ProxyWiring } from '../core/connection-settings';
-import type { ProxyReport } from '../core/proxy-agent';
+import type { ProxyWiring } from '../core/connection';
+import type { ProxyReport } from '../core/network';
 import type { SettingsPatch } from '../core/settings';
 
 /**

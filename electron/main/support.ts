@@ -5,12 +5,10 @@
  */
 import type * as Electron from 'electron';
 import { mkdirSync } from 'node:fs';
-import type { SupportPort } from '../core/chat-service';
-import type { ChatClient } from '../core/client';
-import { diagnosticsText, readOsRelease, type DiagnosticsFacts } from '../core/diagnostics';
-import type { Logger, SourceLog } from '../core/logger';
-import type { MachineMonitor } from '../core/machine-monitor';
-import { secretsOf } from '../core/redact';
+import type { SupportPort } from '../core/service';
+import type { ChatClient } from '../core/connection';
+import { diagnosticsText, readOsRelease, type DiagnosticsFacts, type Logger, type SourceLog, secretsOf } from '../core/support';
+import type { MachineMonitor } from '../core/desktop';
 import { caChooser } from './ca-chooser';
 import type { Settings } from '../core/settings';
 

@@ -9,11 +9,10 @@
  * clicked any more).
  */
 import type * as Electron from 'electron';
-import { Attention } from '../core/attention';
-import type { ChatService } from '../core/chat-service';
-import type { ChatClient } from '../core/client';
-import { systemClock } from '../core/clock';
-import type { WindowState } from '../core/window-state';
+import { Attention, type WindowState } from '../core/desktop';
+import type { ChatService } from '../core/service';
+import type { ChatClient } from '../core/connection';
+import { systemClock } from '../core/base';
 import type { MainPaths } from './app';
 import { hardenContents, secureWebPreferences } from './security';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import { runTs } from '../helpers/proc';
 import { testServer } from '../helpers/server';
 import { stateIs, until, withTimeout } from '../helpers/wait';

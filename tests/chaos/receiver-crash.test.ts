@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MessageEntry } from '../../electron/common/contract';
-import { AccountDirectory } from '../../electron/core/accounts';
-import { ChatClient } from '../../electron/core/client';
-import { SqliteHistory } from '../../electron/core/history-sqlite';
-import { MemoryOutboxStore } from '../../electron/core/outbox';
+import { AccountDirectory } from '../../electron/core/store/accounts';
+import { ChatClient } from '../../electron/core/connection/client';
+import { SqliteHistory } from '../../electron/core/store/history-sqlite';
+import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import { runTs, startServerProcess, type Proc } from '../helpers/proc';
 import { stateIs, until, withTimeout } from '../helpers/wait';
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../electron/cli/commands';
-import { describeLaunch, readLaunchInfo, sandboxFallback } from '../../electron/core/launch-flags';
+import { describeLaunch, readLaunchInfo, sandboxFallback } from '../../electron/core/desktop/launch-flags';
 
 async function doctor(env: NodeJS.ProcessEnv, json: boolean): Promise<string> {
   const out: string[] = [];

@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LogEntry, MessageEntry } from '../../electron/common/contract';
-import { AccountDirectory } from '../../electron/core/accounts';
-import { ChatClient, type ClientConfig } from '../../electron/core/client';
-import { MemoryOutboxStore } from '../../electron/core/outbox';
+import { AccountDirectory } from '../../electron/core/store/accounts';
+import { ChatClient, type ClientConfig } from '../../electron/core/connection/client';
+import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import { roomReplay, testServer, type TestServer } from '../helpers/server';
 import { nextEvent, stateIs, until } from '../helpers/wait';
 

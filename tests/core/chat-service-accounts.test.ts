@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LeftoverView, PushChannel, PushMap } from '../../electron/common/contract';
-import { AccountDirectory } from '../../electron/core/accounts';
-import { InvalidCallError, type FrameScheduler } from '../../electron/core/chat-service';
+import { AccountDirectory } from '../../electron/core/store/accounts';
+import { InvalidCallError, type FrameScheduler } from '../../electron/core/service/chat-service';
 import { bareService } from '../helpers/service-doubles';
-import { ChatClient, type ClientConfig } from '../../electron/core/client';
+import { ChatClient, type ClientConfig } from '../../electron/core/connection/client';
 import { testServer } from '../helpers/server';
 import { nextEvent, stateIs, until, withTimeout } from '../helpers/wait';
 

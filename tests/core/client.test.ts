@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { ChatClient, wsSocketFactory, type ClientConfig, type SocketFactory } from '../../electron/core/client';
-import { MemoryOutboxStore } from '../../electron/core/outbox';
+import { ChatClient, wsSocketFactory, type ClientConfig, type SocketFactory } from '../../electron/core/connection/client';
+import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import type { MessageEntry } from '../../electron/common/contract';
 import { startPair, testServer } from '../helpers/server';
 import { nextEvent, stateIs, until } from '../helpers/wait';

@@ -3,7 +3,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import type { MessageEntry } from '../../electron/common/contract';
 import { rawServer } from '../helpers/raw-server';
 import { startPair, testServer } from '../helpers/server';

@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type WebSocket from 'ws';
-import { ChatClient } from '../../electron/core/client';
-import { Emitter } from '../../electron/core/emitter';
-import { MemoryOutboxStore } from '../../electron/core/outbox';
+import { ChatClient } from '../../electron/core/connection/client';
+import { Emitter } from '../../electron/core/base/emitter';
+import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import type { LogEntry, MessageEntry } from '../../electron/common/contract';
 import { ManualClock } from '../helpers/clock';
 

@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay, defaultBackoff } from '../../electron/core/backoff';
-import { ChatClient } from '../../electron/core/client';
+import { backoffDelay, defaultBackoff } from '../../electron/core/connection/backoff';
+import { ChatClient } from '../../electron/core/connection/client';
 import { ManualClock } from '../helpers/clock';
 import { rawServer } from '../helpers/raw-server';
 import { testServer } from '../helpers/server';

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, w
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MessageEntry } from '../../electron/common/contract';
-import { openHistory } from '../../electron/core/history-salvage';
-import { SqliteHistory } from '../../electron/core/history-sqlite';
-import { FIRST_ORDER } from '../../electron/core/history-store';
+import { openHistory } from '../../electron/core/store/history-salvage';
+import { SqliteHistory } from '../../electron/core/store/history-sqlite';
+import { FIRST_ORDER } from '../../electron/core/store/history-store';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-history-'));
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultLogDir, Logger, logFileName, type LogFs, type LoggerOptions } from '../../electron/core/logger';
-import { redactText, secretsOf } from '../../electron/core/redact';
+import { defaultLogDir, Logger, logFileName, type LogFs, type LoggerOptions } from '../../electron/core/support/logger';
+import { redactText, secretsOf } from '../../electron/core/support/redact';
 
 const TOKEN = 'tok-LOGGER-9d41e7-secret';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageLog, patchedMessage } from '../../electron/core/message-log';
+import { MessageLog, patchedMessage } from '../../electron/core/connection/message-log';
 import type { MessageEntry } from '../../electron/common/contract';
 
 const msg = (i: number, own = false, delivery: MessageEntry['delivery'] = 'sent'): MessageEntry => ({

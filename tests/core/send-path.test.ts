@@ -3,9 +3,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatClient } from '../../electron/core/client';
-import { isoAt } from '../../electron/core/clock';
-import { MemoryOutboxStore } from '../../electron/core/outbox';
+import { ChatClient } from '../../electron/core/connection/client';
+import { isoAt } from '../../electron/core/base/clock';
+import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import { ManualClock } from '../helpers/clock';
 
 test('send() without an account switch under way takes the message into the outbox at once, before its promise settles', async () => {

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import type { MessageEntry } from '../../electron/common/contract';
-import { SERVER_ERROR_PAUSE_MS } from '../../electron/core/delivery';
+import { SERVER_ERROR_PAUSE_MS } from '../../electron/core/connection/delivery';
 import { rawServer } from '../helpers/raw-server';
 import { stateIs, until } from '../helpers/wait';
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../../electron/core/settings';
-import { SettingsStore, type SecretBox } from '../../electron/core/settings-store';
+import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../../electron/core/settings/settings';
+import { SettingsStore, type SecretBox } from '../../electron/core/settings/settings-store';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-settings-'));
 const box: SecretBox = {

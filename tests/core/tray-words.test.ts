@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { localeFor, trayLook, trayText, trayTooltip } from '../../electron/common/tray-words';
-import { autostartEntry, autostartFile, launcherPath, STORE_LAUNCHER } from '../../electron/core/autostart';
+import { autostartEntry, autostartFile, launcherPath, STORE_LAUNCHER } from '../../electron/core/desktop/autostart';
 
 test('tooltip in English and Chinese (Chinese punctuation), with the unread count only when there is one', () => {
   assert.equal(trayTooltip('en', 'connected', 3), 'UOS Chat: connected · 3 unread');

@@ -1,12 +1,12 @@
 /**
- * The dbus-next seam (electron/core/dbus/bus.ts) on real private buses, and canaries
+ * The dbus-next seam (electron/core/desktop/dbus/bus.ts) on real private buses, and canaries
  * proving the dbus-next 0.10.2 defects it works around are real (if one of these
  * starts failing, dbus-next changed and the workaround may be removable).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as dbus from 'dbus-next';
-import { Bus, resolveBusAddress } from '../../electron/core/dbus/bus';
+import { Bus, resolveBusAddress } from '../../electron/core/desktop/dbus/bus';
 import { withTimeout } from '../helpers/wait';
 import { matchRuleCount, noBusAddress, serve, startBus, UtNetwork } from '../helpers/dbus';
 

@@ -1,11 +1,11 @@
 /**
- * Tray-host detection (electron/core/dbus/tray-host.ts) on a private session bus: a
+ * Tray-host detection (electron/core/desktop/dbus/tray-host.ts) on a private session bus: a
  * StatusNotifierWatcher with a host, one without, none at all, a host registering later,
  * and the watcher appearing later (the dock restarts: NameOwnerChanged).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrayHostMonitor } from '../../electron/core/dbus/tray-host';
+import { TrayHostMonitor } from '../../electron/core/desktop/dbus/tray-host';
 import { noBusAddress, serve, SNI, SniWatcher, startBus } from '../helpers/dbus';
 import { withTimeout } from '../helpers/wait';
 

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { _electron } from 'playwright-core';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import { testServer } from '../helpers/server';
 import { stateIs, until } from '../helpers/wait';
 

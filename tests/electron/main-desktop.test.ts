@@ -11,13 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SaveSettingsResult, SettingsProblem, SettingsView } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import { mainPaths, runMain } from '../../electron/main/app';
 import { createFakeElectron, type FakeElectron } from '../helpers/fake-electron';
 import { bootStandIn, ROOT as root, type StandIn } from '../helpers/standin';
 import { testServer, type TestServer } from '../helpers/server';
 import { stateIs, withTimeout } from '../helpers/wait';
-import { MAIN_PROCESS_V8_FLAGS } from '../../electron/core/heap-tuning';
+import { MAIN_PROCESS_V8_FLAGS } from '../../electron/core/desktop/heap-tuning';
 
 let s: StandIn;
 let srv: TestServer;
@@ -165,7 +165,7 @@ test('single instance: a second launch quits without opening a window', async ()
   const v8Flags: string[] = [];
   const handle = await runMain(second.electron as never, mainPaths(path.join(root, 'dist/electron')), [], {}, { setV8Flags: (f) => v8Flags.push(f) });
   assert.equal(handle, undefined);
-  // The heap tuning happens first thing, in every main process (electron/core/heap-tuning.ts).
+  // The heap tuning happens first thing, in every main process (electron/core/desktop/heap-tuning.ts).
   assert.deepEqual(v8Flags, [...MAIN_PROCESS_V8_FLAGS]);
   assert.equal(second.app.quitCalls, 1);
   assert.equal(second.windows.length, 0);

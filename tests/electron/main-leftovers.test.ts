@@ -8,8 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AccountInfo } from '../../electron/common/contract';
-import { SETTINGS_VERSION } from '../../electron/core/settings';
-import { AccountDirectory } from '../../electron/core/accounts';
+import { SETTINGS_VERSION } from '../../electron/core/settings/settings';
+import { AccountDirectory } from '../../electron/core/store/accounts';
 import { bootStandIn } from '../helpers/standin';
 import { testServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { logFileName } from '../../electron/core/logger';
+import { logFileName } from '../../electron/core/support/logger';
 import { mainPaths, runMain } from '../../electron/main/app';
 import { createFakeElectron } from '../helpers/fake-electron';
 import { bootStandIn, ROOT, type StandIn } from '../helpers/standin';

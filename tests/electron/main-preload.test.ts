@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { ChatApi, LogEntry } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
 import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import type { FakeElectron } from '../helpers/fake-electron';
 import { bootStandIn, type StandIn } from '../helpers/standin';
 import { testServer, type TestServer } from '../helpers/server';

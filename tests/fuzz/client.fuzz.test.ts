@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ReasonCode } from '../../electron/common/errors';
 import type { ConnectionKind, Status } from '../../electron/common/state';
-import { ChatClient, type LogLine } from '../../electron/core/client';
+import { ChatClient, type LogLine } from '../../electron/core/connection/client';
 import { until, withTimeout } from '../helpers/wait';
 import { binaryFrame, checkAsync, hostileText, installTraps, KNOWN_SERVER_TYPES, printSummary, runs, wrongShape, type BinaryKind } from './fuzz-kit';
 

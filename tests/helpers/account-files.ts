@@ -1,4 +1,4 @@
-/** Where the app keeps an account's files (electron/core/accounts.ts): `<userData>/accounts/<key>/`. */
+/** Where the app keeps an account's files (electron/core/store/accounts.ts): `<userData>/accounts/<key>/`. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 

@@ -1,5 +1,5 @@
 /** A clock the test moves by hand: timers fire only on advance(), and jump() moves wall time alone. */
-import type { Clock, TimerHandle } from '../../electron/core/clock';
+import type { Clock, TimerHandle } from '../../electron/core/base/clock';
 
 interface Timer {
   at: number;

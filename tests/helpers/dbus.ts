@@ -8,7 +8,7 @@
  *
  * Test services use `Interface.configureMembers` (dbus-next's decorators do not work
  * under TypeScript). Only tests import dbus-next directly; app code goes through
- * electron/core/dbus/bus.ts.
+ * electron/core/desktop/dbus/bus.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as dbus from 'dbus-next';
 import type { TestContext } from 'node:test';
-import type { MachineMonitor, MachineSnapshot } from '../../electron/core/machine-monitor';
+import type { MachineMonitor, MachineSnapshot } from '../../electron/core/desktop/machine-monitor';
 import { withTimeout } from './wait';
 
 export type BusKind = 'system' | 'session';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import type { ChatService } from '../../electron/core/chat-service';
+import type { ChatService } from '../../electron/core/service/chat-service';
 import type { PushChannel } from '../../electron/common/contract';
 
 /**

@@ -3,8 +3,8 @@
  * (benchmarks, core tests). They lived in product code before; only tests and the bench use them.
  */
 import type { SettingsView } from '../../electron/common/contract';
-import type { ChatClient } from '../../electron/core/client';
-import { ChatService, frameScheduler, type ChatServiceDeps, type NoticePort, type SettingsPort, type SupportPort } from '../../electron/core/chat-service';
+import type { ChatClient } from '../../electron/core/connection/client';
+import { ChatService, frameScheduler, type ChatServiceDeps, type NoticePort, type SettingsPort, type SupportPort } from '../../electron/core/service/chat-service';
 
 /** Shows what the client uses, refuses changes. */
 export function readOnlySettings(view: SettingsView): SettingsPort {

@@ -1,7 +1,7 @@
 /**
  * Await events with a timeout — never sleep in place of an event.
  */
-import type { ChatClient, ClientEvents } from '../../electron/core/client';
+import type { ChatClient, ClientEvents } from '../../electron/core/connection/client';
 import type { ConnectionState, Status } from '../../electron/common/state';
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readLaunchInfo } from '../../electron/core/launch-flags';
+import { readLaunchInfo } from '../../electron/core/desktop/launch-flags';
 
 const root = path.resolve(__dirname, '../..');
 const launcherSource = path.join(root, 'build/launcher/uos-chat');

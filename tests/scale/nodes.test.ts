@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import type { MessageEntry } from '../../electron/common/contract';
 import { RedisConnectionCounter } from '../../server/redis-connection-counter';
 import { redisConnector } from '../../server/redis-link';

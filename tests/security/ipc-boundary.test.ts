@@ -14,7 +14,7 @@ import { InvokeChannels } from '../../electron/common/contract';
 import { ReasonCodes } from '../../electron/common/errors';
 import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../protocol/codec';
 import type { Status } from '../../electron/common/state';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import { checkAsync, installTraps, printSummary, runs } from '../fuzz/fuzz-kit';
 import { stateIs, until } from '../helpers/wait';
 import { ROOT, bootStandIn, type StandIn } from '../helpers/standin';

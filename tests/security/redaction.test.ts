@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import { makePki, type TestPki } from '../helpers/certs';
 import { runTs, startServerProcess, type Proc } from '../helpers/proc';
 import { testServer } from '../helpers/server';

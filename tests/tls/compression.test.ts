@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import WebSocket from 'ws';
-import { ChatClient } from '../../electron/core/client';
+import { ChatClient } from '../../electron/core/connection/client';
 import { rawServer } from '../helpers/raw-server';
 import { runTs, startServerProcess, type Proc } from '../helpers/proc';
 import { testServer } from '../helpers/server';

@@ -1,7 +1,7 @@
 /**
  * The one-time notice when the launcher had to turn the sandbox off (UOS_CHAT_LAUNCH sandbox=none,
  * sandbox_by=no-userns), in the real renderer on the test host: main's side is the real notices store
- * (electron/core/notices.ts) on a temp file. Shown in the person's language under the header; closing it
+ * (electron/core/desktop/notices.ts) on a temp file. Shown in the person's language under the header; closing it
  * is remembered, so the next start shows nothing. Screenshots: tests/artifacts/launch-notice-sandbox-{en,zh-CN}.png.
  */
 import { test } from 'node:test';
@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readLaunchInfo } from '../../electron/core/launch-flags';
-import { noticesFor, openNotices } from '../../electron/core/notices';
-import type { NoticePort } from '../../electron/core/chat-service';
+import { readLaunchInfo } from '../../electron/core/desktop/launch-flags';
+import { noticesFor, openNotices } from '../../electron/core/desktop/notices';
+import type { NoticePort } from '../../electron/core/service/chat-service';
 import { consoleProblems, startUiHost } from '../helpers/ui-host';
 import { withTimeout } from '../helpers/wait';
 import { statusIs, T } from './helpers';

@@ -1,0 +1,260 @@
+/**
+ * The host side of the IPC contract, shared by Electron main and the test host:
+ * validates every call from a renderer, runs it on the core, and pushes status
+ * and log changes to every attached window — batched to at most one push per
+ * frame, so a burst of inbound messages cannot flood the renderer.
+ */
+import {
+  INVOKE_TABLE,
+  SNAPSHOT_PAGE,
+  type AccountInfo,
+  type ChooseCaBundleResult,
+  type CopyDiagnosticsResult,
+  type Handlers,
+  type InvokeArgs,
+  type InvokeKey,
+  type InvokeResults,
+  type LeftoverView,
+  type LogEntry,
+  type NoticeId,
+  type OlderQuery,
+  type PushChannel,
+  type PushMap,
+  type SaveSettingsResult,
+  type SearchQuery,
+  type SettingsPatchIn,
+  type SettingsView,
+  type ShowLogFolderResult,
+} from '../../common/contract';
+import type { ArgCheck } from '../../common/ipc-args';
+import type { Status } from '../../common/state';
+import type { Leftover } from '../store/accounts';
+import type { ChatClient } from '../connection/client';
+
+export interface PushSink {
+  push<P extends PushChannel>(channel: P, payload: PushMap[P]): void;
+}
+
+export type FrameScheduler = (fn: () => void) => void;
+
+/** ~60 Hz: one batch per display frame. */
+export const frameScheduler: FrameScheduler = (fn) => {
+  setTimeout(fn, 16);
+};
+
+/** Where settings come from: the SettingsStore in the app and the test host. */
+export interface SettingsPort {
+  view(): SettingsView;
+  save(patch: SettingsPatchIn): Promise<SaveSettingsResult>;
+}
+
+/** Help for a bug report: the log folder and the diagnostics. Main does these with Electron's shell and clipboard. */
+export interface SupportPort {
+  showLogFolder(): Promise<ShowLogFolderResult>;
+  copyDiagnostics(): Promise<CopyDiagnosticsResult>;
+  /** The CA bundle field's "Choose…": the system's file dialog, the file checked (main/ca-chooser.ts). */
+  chooseCaBundle?(): Promise<ChooseCaBundleResult>;
+}
+
+/** One-time notices: which to show, and remembering one the person dismissed (core/notices.ts in the app). */
+export interface NoticePort {
+  pending(): NoticeId[];
+  dismiss(id: NoticeId): Promise<void>;
+}
+
+export interface ChatServiceDeps {
+  client: ChatClient;
+  settings: SettingsPort;
+  support: SupportPort;
+  notices: NoticePort;
+  /** When batched pushes go out (frameScheduler in the app). */
+  schedule: FrameScheduler;
+}
+
+/** The table as checks by key: lets a generic key's check be typed by that key. */
+const CHECKS: { readonly [K in InvokeKey]: { readonly check: ArgCheck<InvokeArgs[K]> } } = INVOKE_TABLE;
+
+/** Channel name → the table's key, for calls that arrive by name. */
+const KEY_OF_CHANNEL = new Map<string, InvokeKey>(
+  (Object.keys(INVOKE_TABLE) as InvokeKey[]).map((key) => [INVOKE_TABLE[key].channel, key]),
+);
+
+export class InvalidCallError extends Error {
+  readonly code = 'INVALID_IPC_CALL';
+}
+
+export class ChatService implements Handlers {
+  private readonly client: ChatClient;
+  private readonly settings: SettingsPort;
+  private readonly support: SupportPort;
+  private readonly notices: NoticePort;
+  private readonly schedule: FrameScheduler;
+  private readonly sinks = new Set<PushSink>();
+  private pendingEntries = new Map<string, LogEntry>();
+  private pendingStatus: Status | undefined;
+  /** The log was replaced (account opened, history cleared): pushed after the entries before it. */
+  private pendingAccount: AccountInfo | undefined;
+  /** The account in use, as last announced (undefined: no per-account stores). */
+  private account: AccountInfo | undefined;
+  private scheduled = false;
+  private readonly offs: Array<() => void> = [];
+
+  constructor(deps: ChatServiceDeps) {
+    ({ client: this.client, settings: this.settings, support: this.support, notices: this.notices, schedule: this.schedule } = deps);
+    const client = this.client;
+    this.offs.push(
+      client.on('status', (status) => {
+        this.pendingStatus = status;
+        this.kick();
+      }),
+      client.on('entries', (entries) => {
+        for (const e of entries) {
+          // Latest version wins; a changed entry keeps its place in the batch.
+          this.pendingEntries.delete(e.key);
+          this.pendingEntries.set(e.key, e);
+        }
+        this.kick();
+      }),
+      client.on('account', (view) => {
+        this.account = { server: view.server, room: view.room };
+        this.pendingAccount = this.account;
+        this.kick();
+      }),
+    );
+  }
+
+  attach(sink: PushSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  dispose(): void {
+    this.offs.forEach((off) => off());
+    this.sinks.clear();
+  }
+
+  /** Validates and runs one call. Throws InvalidCallError for anything outside the contract. */
+  async handle(channel: unknown, arg: unknown): Promise<InvokeResults[InvokeKey]> {
+    const key = typeof channel === 'string' ? KEY_OF_CHANNEL.get(channel) : undefined;
+    if (key === undefined) throw new InvalidCallError('unknown channel');
+    return this.run(key, arg);
+  }
+
+  private async run<K extends InvokeKey>(key: K, arg: unknown): Promise<InvokeResults[K]> {
+    const checked = CHECKS[key].check(arg);
+    if (!checked.ok) throw new InvalidCallError(checked.error);
+    const handlers: Handlers = this;
+    const handler: Handlers[K] = handlers[key];
+    return handler.call(this, checked.value);
+  }
+
+  getSnapshot() {
+    return this.client.snapshot(SNAPSHOT_PAGE);
+  }
+
+  getOlder(q: OlderQuery) {
+    return this.client.olderEntries(q.before, q.limit);
+  }
+
+  search(q: SearchQuery) {
+    return { entries: this.client.search(q.text, q.limit) };
+  }
+
+  send(text: string) {
+    return this.client.send(text);
+  }
+
+  retry(key: string) {
+    return this.client.retry(key);
+  }
+
+  reconnectNow(): null {
+    this.client.reconnectNow();
+    return null;
+  }
+
+  getSettings() {
+    return this.settings.view();
+  }
+
+  saveSettings(patch: SettingsPatchIn) {
+    return this.settings.save(patch);
+  }
+
+  showLogFolder() {
+    return this.support.showLogFolder();
+  }
+
+  copyDiagnostics() {
+    return this.support.copyDiagnostics();
+  }
+
+  async chooseCaBundle(): Promise<ChooseCaBundleResult> {
+    return (await this.support.chooseCaBundle?.()) ?? { ok: false, code: 'UNAVAILABLE' };
+  }
+
+  getNotices() {
+    return this.notices.pending();
+  }
+
+  async dismissNotice(id: NoticeId): Promise<null> {
+    await this.notices.dismiss(id);
+    return null;
+  }
+
+  async getLeftovers(): Promise<LeftoverView[]> {
+    return (await this.client.account.leftovers()).map(leftoverView);
+  }
+
+  /** Only a key the window was shown: never the account in use, never a guessed directory. */
+  async discardLeftovers(key: string): Promise<number> {
+    const leftovers = await this.client.account.leftovers();
+    if (!leftovers.some((l) => l.key === key)) {
+      throw new InvalidCallError('discard-leftovers: no messages are waiting for that account (not among get-leftovers)');
+    }
+    return this.client.account.discard(key);
+  }
+
+  /** The window shows only what is still waiting afterwards: it is told to fetch the snapshot again. */
+  clearHistory(): null {
+    this.client.clearHistory();
+    this.pendingAccount = this.account ?? { server: this.client.diagnostics().url, room: '' };
+    this.kick();
+    return null;
+  }
+
+  private kick(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const status = this.pendingStatus;
+    const entries = [...this.pendingEntries.values()];
+    const account = this.pendingAccount;
+    this.pendingStatus = undefined;
+    this.pendingEntries = new Map();
+    this.pendingAccount = undefined;
+    for (const sink of this.sinks) {
+      try {
+        if (status) sink.push('chat:status', status);
+        if (entries.length > 0) sink.push('chat:entries', entries);
+        if (account) sink.push('chat:account', account);
+      } catch {
+        // A window that went away; it detaches itself on close.
+      }
+    }
+  }
+}
+
+function leftoverView(l: Leftover): LeftoverView {
+  let host = l.server;
+  try {
+    host = new URL(l.server).host || l.server;
+  } catch {
+    // account.json unreadable ('?'): the window shows what there is.
+  }
+  return { key: l.key, server: l.server, host, room: l.room, ...(l.user !== undefined ? { identity: l.user } : {}), count: l.count };
+}

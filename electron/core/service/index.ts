@@ -1,0 +1,6 @@
+/**
+ * The IPC-facing service: one handler per channel of the contract table, over the client, settings,
+ * support and notices.
+ * The area's public surface: main/, cli/ and bench/ import only this file.
+ */
+export { ChatService, frameScheduler, type SupportPort } from './chat-service';
