@@ -3,7 +3,7 @@
  * Pure data: the renderer reaches them with `import type` only.
  */
 import type { Reason } from './errors';
-import type { Compression, LanguageSetting, SettingsKey, SwitchSetting } from './settings-fields';
+import type { Compression, LanguageSetting, SettingsKey, SettingsPatchValues, SettingsValues, SwitchSetting } from './settings-fields';
 import type { Status } from './state';
 
 export type { Compression, LanguageSetting, SettingsKey, SwitchSetting };
@@ -115,38 +115,24 @@ export interface AccountInfo {
 
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
-/** Settings as the renderer sees them. The token itself never leaves main. */
-export interface SettingsView {
-  serverUrl: string;
+/**
+ * Settings as the renderer sees them: every field of the table but the token, which never leaves main
+ * (`hasToken` says whether one is saved). `caFile` is '' when none; `proxy` is `system`, `none`, or the
+ * proxy URL without its password, which never leaves main either.
+ */
+export interface SettingsView extends Required<Omit<SettingsValues, 'token'>> {
   hasToken: boolean;
-  /** '' when none. */
-  caFile: string;
-  /** `system`, `none`, or the proxy URL without its password (which never leaves main). */
-  proxy: string;
   /** The saved proxy URL has a password (kept when the URL is saved unchanged without one). */
   proxyHasPassword: boolean;
-  compression: Compression;
-  language: LanguageSetting;
-  /** Keep running in the tray when the window is closed (only where a tray host exists). */
-  closeToTray: SwitchSetting;
-  /** Start UOS Chat (to the tray) at login. */
-  autostart: SwitchSetting;
   /** Set by environment variables or flags, which win over the settings file. */
   overridden: SettingsKey[];
 }
 
-/** Fields to change; absent fields stay. `token: ''` clears the token, `caFile: ''` removes the bundle. */
-export interface SettingsPatchIn {
-  serverUrl?: string;
-  token?: string;
-  caFile?: string;
-  /** `system`, `none` or a proxy URL; a URL without a password keeps the saved one for the same user and host. */
-  proxy?: string;
-  compression?: Compression;
-  language?: LanguageSetting;
-  closeToTray?: SwitchSetting;
-  autostart?: SwitchSetting;
-}
+/**
+ * Fields to change; absent fields stay. `token: ''` clears the token, `caFile: ''` removes the bundle;
+ * a proxy URL without a password keeps the saved one for the same user and host.
+ */
+export type SettingsPatchIn = SettingsPatchValues;
 
 /** The value is not what the field takes: a ws:// or wss:// URL, a token without spaces, a file path, one of the choices, a proxy. */
 export type BadValueCode = 'BAD_URL' | 'BAD_TOKEN' | 'NOT_A_PATH' | 'NOT_ALLOWED' | 'BAD_PROXY';

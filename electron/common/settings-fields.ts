@@ -5,7 +5,7 @@
  * shape check and the CLI's options read it; the settings dialog and the
  * contract take its types (SettingsKey, Compression, LanguageSetting).
  *
- * Pure data (no functions; its one import is the protocol's list of compressions),
+ * Pure (data and what is derived from it; its one import is the protocol's list of compressions),
  * as electron/common must be; the checks named by `check` are in electron/core/settings/settings.ts.
  */
 import { COMPRESSIONS, type Compression } from '../../protocol/features';
@@ -40,6 +40,8 @@ export interface SettingsFieldSpec {
   values?: readonly string[];
   /** Never logged, never shown, never sent back to the renderer. */
   secret: boolean;
+  /** A change reconfigures the connection (the client reconnects with it). */
+  connection: boolean;
   /** In force when no layer sets it; absent means unset. */
   default?: string;
   /** A few words after the flag in the CLI's help, where the flag's value does not say enough. */
@@ -55,10 +57,11 @@ export const SETTINGS_FIELDS = {
     check: 'ws-url',
     maxLength: 2048,
     secret: false,
+    connection: true,
     // The reference server started by `npm start` listens here.
     default: 'ws://127.0.0.1:8765/ws/chat/',
   },
-  token: { env: 'UOS_CHAT_TOKEN', flag: '--token', flagValue: 'T', cli: true, check: 'token', maxLength: 4096, secret: true },
+  token: { env: 'UOS_CHAT_TOKEN', flag: '--token', flagValue: 'T', cli: true, check: 'token', maxLength: 4096, secret: true, connection: true },
   caFile: {
     env: 'UOS_CHAT_CA',
     flag: '--ca',
@@ -67,6 +70,7 @@ export const SETTINGS_FIELDS = {
     check: 'path',
     maxLength: 4096,
     secret: false,
+    connection: true,
     help: 'extra trusted CA bundle',
   },
   proxy: {
@@ -78,6 +82,7 @@ export const SETTINGS_FIELDS = {
     maxLength: 2048,
     // A manual proxy URL may carry user:password: sealed at rest like the token, shown without the password.
     secret: true,
+    connection: true,
     // `system`: HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY, then (the app) the desktop's proxy settings and PAC.
     default: 'system',
     help: 'http(s)://, socks5(h):// [user:password@]host:port',
@@ -91,6 +96,7 @@ export const SETTINGS_FIELDS = {
     maxLength: 16,
     values: COMPRESSIONS,
     secret: false,
+    connection: true,
     default: 'deflate',
   },
   language: {
@@ -102,6 +108,7 @@ export const SETTINGS_FIELDS = {
     maxLength: 16,
     values: LANGUAGES,
     secret: false,
+    connection: false,
     default: 'auto',
   },
   // Closing the window leaves the app in the tray, where a tray host is registered (else closing quits).
@@ -114,6 +121,7 @@ export const SETTINGS_FIELDS = {
     maxLength: 8,
     values: SWITCHES,
     secret: false,
+    connection: false,
     default: 'on',
   },
   // An XDG autostart entry (~/.config/autostart) that starts the app to the tray at login.
@@ -126,14 +134,35 @@ export const SETTINGS_FIELDS = {
     maxLength: 8,
     values: SWITCHES,
     secret: false,
+    connection: false,
     default: 'off',
   },
 } as const satisfies Record<string, SettingsFieldSpec>;
 
 export type SettingsKey = keyof typeof SETTINGS_FIELDS;
 
+type Spec<K extends SettingsKey> = (typeof SETTINGS_FIELDS)[K];
+/** What a field holds: one of its `values`, else a string. */
+export type FieldValue<K extends SettingsKey> = Spec<K> extends { values: readonly (infer V)[] } ? V : string;
+type KeysWhere<Row> = { [K in SettingsKey]: Spec<K> extends Row ? K : never }[SettingsKey];
+/** The fields with a default are always set; the others (the token, the CA file) may be unset. */
+type Defaulted = KeysWhere<{ default: string }>;
+
+/** Every field's value, as the core holds them (electron/core/settings: `Settings` adds the file's version). */
+export type SettingsValues = { [K in Defaulted]: FieldValue<K> } & { [K in Exclude<SettingsKey, Defaulted>]?: FieldValue<K> };
+/** Fields to change; absent fields stay. */
+export type SettingsPatchValues = { [K in SettingsKey]?: FieldValue<K> };
+/** The fields a change of which reconfigures the connection. */
+export type ConnectionKey = KeysWhere<{ connection: true }>;
+
 /** The same table with every row as a SettingsFieldSpec, for code that goes through all fields alike. */
 export const FIELD_SPECS: Readonly<Record<SettingsKey, SettingsFieldSpec>> = SETTINGS_FIELDS;
 
 /** The keys in table order (the order the file, the dialog and `overridden` use). */
 export const SETTINGS_KEYS = Object.keys(SETTINGS_FIELDS) as SettingsKey[];
+
+/** The fields a change of which reconfigures the connection (not the language, the tray or autostart). */
+export const CONNECTION_KEYS = SETTINGS_KEYS.filter((k): k is ConnectionKey => FIELD_SPECS[k].connection);
+
+/** Whether a change of these fields reconfigures the connection. */
+export const changesConnection = (changed: readonly SettingsKey[]): boolean => changed.some((k) => FIELD_SPECS[k].connection);

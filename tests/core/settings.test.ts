@@ -39,7 +39,7 @@ test('a corrupt settings file is set aside and the defaults are used', async (t)
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'settings.json');
   writeFileSync(file, '{"serverUrl": "ws://half');
-  const store = new SettingsStore({ file, overrides: {}, apply: () => {}, now: () => 7 });
+  const store = new SettingsStore({ file, overrides: {}, now: () => 7 });
   const problems = await store.load();
   assert.equal(problems[0]?.code, 'BAD_CONFIG');
   assert.match(problems[0]!.detail!, /moved to .*settings\.json\.corrupt-7, defaults in use/);
@@ -52,7 +52,8 @@ test('save: validated, atomic, 0600, token sealed, applied with what changed; ov
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'settings.json');
   const applied: string[][] = [];
-  const store = new SettingsStore({ file, overrides: { compression: 'off' }, secrets: box, apply: (_s, changed) => applied.push(changed) });
+  const store = new SettingsStore({ file, overrides: { compression: 'off' }, secrets: box });
+  store.onDidChange(({ changed }) => applied.push(changed));
   await store.load();
   const bad = await store.save({ serverUrl: 'ftp://x', caFile: path.join(dir, 'missing.crt') });
   assert.equal(bad.ok, false);
@@ -71,7 +72,7 @@ test('save: validated, atomic, 0600, token sealed, applied with what changed; ov
   assert.deepEqual(readdirSync(dir), ['settings.json'], 'no temp files left');
 
   // Reload: the sealed token comes back.
-  const again = new SettingsStore({ file, overrides: {}, secrets: box, apply: () => {} });
+  const again = new SettingsStore({ file, overrides: {}, secrets: box });
   assert.deepEqual(await again.load(), []);
   assert.equal(again.current().token, 'sekrit-token');
   // Clearing the token.
@@ -85,13 +86,13 @@ test('a token that cannot be decrypted is reported, not fatal; without a secret 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'settings.json');
   writeFileSync(file, JSON.stringify({ version: 1, serverUrl: 'ws://127.0.0.1:1/', tokenSealed: 'garbage' }));
-  const store = new SettingsStore({ file, overrides: {}, secrets: box, apply: () => {} });
+  const store = new SettingsStore({ file, overrides: {}, secrets: box });
   const problems = await store.load();
   assert.match(problems[0]!.detail!, /could not be decrypted \(wrong key\); please enter it again/);
   assert.equal(store.current().serverUrl, 'ws://127.0.0.1:1/');
   assert.equal(store.current().token, undefined);
 
-  const plain = new SettingsStore({ file: path.join(dir, 'plain.json'), overrides: {}, apply: () => {} });
+  const plain = new SettingsStore({ file: path.join(dir, 'plain.json'), overrides: {} });
   await plain.load();
   assert.ok((await plain.save({ token: 'plain-token' })).ok);
   assert.equal(statSync(path.join(dir, 'plain.json')).mode & 0o777, 0o600);

@@ -29,6 +29,7 @@ import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import { SettingsStore } from '../../electron/core/settings/settings-store';
 import { SETTINGS_VERSION, type SettingsPatch } from '../../electron/core/settings/settings';
 import type { PushChannel } from '../../electron/common/contract';
+import { changesConnection } from '../../electron/common/settings-fields';
 import type { Locale } from '../../electron/common/words';
 import type { ServerOptions } from '../../server/server';
 import { launchChromium } from './chromium';
@@ -115,9 +116,6 @@ export interface UiHost {
   close(): Promise<void>;
 }
 
-/** Fields whose change reconnects the client (language only re-renders). */
-const CONNECTION_FIELDS: ReadonlyArray<keyof SettingsPatch> = ['serverUrl', 'token', 'caFile', 'proxy', 'compression'];
-
 type Cleanups = Array<() => Promise<unknown> | unknown>;
 
 /** Runs the cleanups newest first; all run, the first failure is thrown. */
@@ -133,8 +131,8 @@ async function runCleanups(cleanups: Cleanups): Promise<void> {
   if (errors.length > 0) throw errors[0];
 }
 
-/** The person's settings, as main keeps them: a file, the env/flag layer, and apply → reconfigure. */
-async function startSettings(server: TestServer, options: UiHostOptions, cleanups: Cleanups, client: () => ChatClient | undefined) {
+/** The person's settings, as main keeps them: a file and the env/flag layer (the client follows onDidChange). */
+async function startSettings(server: TestServer, options: UiHostOptions, cleanups: Cleanups) {
   const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-settings-'));
   cleanups.push(() => rmSync(settingsDir, { recursive: true, force: true }));
   const settingsFile = path.join(settingsDir, 'settings.json');
@@ -143,9 +141,6 @@ async function startSettings(server: TestServer, options: UiHostOptions, cleanup
   const settings = new SettingsStore({
     file: settingsFile,
     overrides: options.overrides ?? {},
-    apply: (s, changed) => {
-      if (changed.some((f) => CONNECTION_FIELDS.includes(f))) client()?.reconfigure(settingsToClientConfig(s));
-    },
   });
   const problems = await settings.load();
   if (problems.length > 0) throw new Error(`test settings file: ${problems.map((p) => p.detail ?? p.code).join('; ')}`);
@@ -185,16 +180,18 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     const server = await testServer(options.server);
     cleanups.push(() => server.stop());
 
-    let client: ChatClient | undefined;
-    const { settings, settingsFile } = await startSettings(server, options, cleanups, () => client);
-    client = new ChatClient({
+    const { settings, settingsFile } = await startSettings(server, options, cleanups);
+    const client = new ChatClient({
       config: { ...FAST, ...settingsToClientConfig(settings.current()), ...options.client },
       // With a data dir: the stores main uses (AccountDirectory, as electron/main/app.ts); else one outbox in memory.
       ...(options.dataDir ? { accounts: new AccountDirectory({ base: options.dataDir }) } : { outboxStore: new MemoryOutboxStore() }),
       random: options.random ?? (() => 0.9),
     });
-    const theClient = client;
-    cleanups.push(() => theClient.stop());
+    cleanups.push(() => client.stop());
+    const following = settings.onDidChange(({ settings: s, changed }) => {
+      if (changesConnection(changed)) client.reconfigure(settingsToClientConfig(s));
+    });
+    cleanups.push(() => following.dispose());
     const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };
     const service = new ChatService({
       client,

@@ -3,3 +3,5 @@
  * The area's public surface: main/, cli/ and bench/ import only this file.
  */
 export { systemClock } from './clock';
+export { DisposableStore, toDisposable, type Disposable } from './disposables';
+export { EventSource, type Event } from './event';

@@ -10,7 +10,8 @@
 import { promises as fs } from 'node:fs';
 import type { SaveSettingsResult, SettingsPatchIn, SettingsProblem, SettingsView } from '../../common/contract';
 import { reason, type Reason } from '../../common/errors';
-import { SETTINGS_KEYS } from '../../common/settings-fields';
+import { SETTINGS_KEYS, type SettingsKey } from '../../common/settings-fields';
+import { EventSource, type Event } from '../base/event';
 import { writeFileAtomic } from '../store/atomic-file';
 import { keepProxyPassword, proxyHasPassword, proxyWithoutPassword } from '../network/proxy-decision';
 import { checkSettings, formatSettingsProblem, mergeSettings, SETTINGS_VERSION, type Settings, type SettingsPatch } from './settings';
@@ -27,12 +28,19 @@ export interface SettingsStoreOptions {
   /** Environment and command-line layers, already validated; they win over the file. */
   overrides: SettingsPatch;
   secrets?: SecretBox;
-  /** Called with the new effective settings after every successful save. */
-  apply: (settings: Settings, changed: Array<keyof SettingsPatch>) => void;
   now?: () => number;
 }
 
+/** A saved change: the settings now in force, and which fields differ from before. */
+export interface SettingsChange {
+  settings: Settings;
+  changed: SettingsKey[];
+}
+
 export class SettingsStore {
+  private readonly didChange = new EventSource<SettingsChange>();
+  /** Fired after every save that changed what is in force (the client, the tray and autostart follow it). */
+  readonly onDidChange: Event<SettingsChange> = this.didChange.event;
   private fromFile: SettingsPatch = {};
   private writing: Promise<void> = Promise.resolve();
   private effective: Settings;
@@ -134,7 +142,7 @@ export class SettingsStore {
     const warnings = SETTINGS_KEYS.filter((f) => f in patch && view.overridden.includes(f)).map(
       (field): SettingsProblem => ({ field, code: 'OVERRIDDEN' }),
     );
-    if (changed.length > 0) this.options.apply(this.effective, changed);
+    if (changed.length > 0) this.didChange.fire({ settings: this.effective, changed });
     return { ok: true, settings: view, warnings };
   }
 

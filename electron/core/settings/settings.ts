@@ -15,7 +15,8 @@ import {
   type LanguageSetting,
   type SettingsFieldSpec,
   type SettingsKey,
-  type SwitchSetting,
+  type SettingsPatchValues,
+  type SettingsValues,
 } from '../../common/settings-fields';
 import { checkProxySetting } from '../network/proxy-decision';
 
@@ -24,35 +25,23 @@ export const SETTINGS_VERSION = 1;
 export type { Compression };
 export type Language = LanguageSetting;
 
-export interface Settings {
-  version: typeof SETTINGS_VERSION;
-  serverUrl: string;
-  token?: string;
-  caFile?: string;
-  /** `system`, `none` or a proxy URL (see proxy-decision.ts). */
-  proxy: string;
-  compression: Compression;
-  language: Language;
-  /** Closing the window keeps the app running in the tray (where a tray host exists). */
-  closeToTray: SwitchSetting;
-  /** Start the app (to the tray) at login: an XDG autostart entry. */
-  autostart: SwitchSetting;
-}
+/**
+ * The settings in force, one value per row of the table (SETTINGS_FIELDS): `proxy` is `system`, `none` or a
+ * proxy URL (proxy-decision.ts); `closeToTray` keeps the app in the tray when the window is closed (where a
+ * tray host exists); `autostart` starts it (to the tray) at login.
+ */
+export type Settings = { version: typeof SETTINGS_VERSION } & SettingsValues;
 
 /** The reference server started by `npm start` listens here. */
 export const DEFAULT_SERVER_URL = SETTINGS_FIELDS.serverUrl.default;
 
+/** Each field's default from the table; the fields without one are unset. */
 export const defaultSettings: Settings = {
   version: SETTINGS_VERSION,
-  serverUrl: DEFAULT_SERVER_URL,
-  proxy: SETTINGS_FIELDS.proxy.default,
-  compression: SETTINGS_FIELDS.compression.default,
-  language: SETTINGS_FIELDS.language.default,
-  closeToTray: SETTINGS_FIELDS.closeToTray.default,
-  autostart: SETTINGS_FIELDS.autostart.default,
+  ...(Object.fromEntries(SETTINGS_KEYS.flatMap((k) => (FIELD_SPECS[k].default === undefined ? [] : [[k, FIELD_SPECS[k].default]]))) as SettingsValues),
 };
 
-export type SettingsPatch = Partial<Omit<Settings, 'version'>>;
+export type SettingsPatch = SettingsPatchValues;
 
 /** A refused value, with where it came from ('environment', 'command line', the file's path, 'settings'). */
 export type SourcedProblem = SettingsProblem & { source: string };
