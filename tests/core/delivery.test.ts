@@ -1,145 +1,222 @@
 /**
- * Delivery states a person can see, and peers other than the reference server.
+ * Delivery on its own: a link that records what is written, a report that records
+ * outcomes, an outbox store in memory (or one that fails), and a hand-moved clock.
+ * No sockets: what goes out, when, and in what order is Delivery's decision alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChatClient } from '../../electron/core/connection/client';
-import type { MessageEntry } from '../../electron/common/contract';
-import { rawServer } from '../helpers/raw-server';
-import { startPair, testServer } from '../helpers/server';
-import { nextEvent, stateIs, until, withTimeout } from '../helpers/wait';
+import type { Reason } from '../../electron/common/errors';
+import { Delivery, SERVER_ERROR_PAUSE_MS, type OutboundLink } from '../../electron/core/connection/delivery';
+import { MemoryOutboxStore, type OutboxItem, type OutboxLoad, type OutboxStore } from '../../electron/core/store/outbox';
+import { ManualClock } from '../helpers/clock';
 
-const messages = (c: ChatClient) => c.snapshot().entries.filter((e): e is MessageEntry => e.kind === 'message');
+/** Records every frame written; `open` can be switched off to model a dying socket. */
+class RecordingLink implements OutboundLink {
+  readonly written: Array<{ id: string; message: string }> = [];
+  readonly callbacks: Array<(err?: Error) => void> = [];
+  open = true;
+  constructor(readonly acked: boolean) {}
+  isOpen(): boolean {
+    return this.open;
+  }
+  write(text: string, done?: (err?: Error) => void): void {
+    const frame = JSON.parse(text) as { type: string; id: string; message: string };
+    assert.equal(frame.type, 'chat_message');
+    this.written.push({ id: frame.id, message: frame.message });
+    if (done) this.callbacks.push(done);
+  }
+  ids(): string[] {
+    return this.written.map((w) => w.id);
+  }
+}
 
-test('design-notes server (no ack feature): delivered when written, reply shown, no resend after reconnect', async (t) => {
-  // Like the Django service: connection_status without features, chat_response for each chat_message.
-  const srv = await rawServer((ws) => {
-    ws.send(JSON.stringify({ type: 'connection_status', status: 'connected', user_id: 7, timestamp: 't' }));
-    ws.on('message', (d) => {
-      const f = JSON.parse(d.toString());
-      if (f.type === 'chat_message') ws.send(JSON.stringify({ type: 'chat_response', message: `echo: ${f.message}`, timestamp: 't2' }));
-    });
+class FailingStore implements OutboxStore {
+  async load(): Promise<OutboxLoad> {
+    return { items: [] };
+  }
+  async commit(): Promise<void> {
+    throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+  }
+}
+
+function setup(options: { store?: OutboxStore; maxOutbox?: number; sendWindow?: number } = {}) {
+  const clock = new ManualClock();
+  const store = options.store ?? new MemoryOutboxStore();
+  const outcomes = {
+    queued: [] as string[],
+    delivered: [] as Array<{ id: string; seq: number | undefined }>,
+    refused: [] as Array<{ id: string; why: Reason }>,
+    sizes: [] as number[],
+    logs: [] as string[],
+  };
+  let n = 0;
+  const delivery = new Delivery({
+    clock,
+    store,
+    maxOutbox: options.maxOutbox ?? 100,
+    sendWindow: options.sendWindow ?? 50,
+    newId: () => `m${++n}`,
+    report: {
+      queued: (item: OutboxItem) => {
+        outcomes.queued.push(item.id);
+        return { ok: true, entry: { kind: 'message', key: item.id, id: item.id, text: item.text, from: 'me', own: true, at: item.createdAt, state: 'pending' } as never };
+      },
+      delivered: (id, seq) => outcomes.delivered.push({ id, seq }),
+      refused: (id, why) => outcomes.refused.push({ id, why }),
+      outboxSize: (size) => outcomes.sizes.push(size),
+      log: (level, message) => outcomes.logs.push(`${level}: ${message}`),
+    },
   });
-  const c = new ChatClient({ config: { url: srv.url, token: 'x', backoff: { baseMs: 10, capMs: 50, rateLimitedMs: 50, tlsMs: 50 } } });
-  t.after(async () => {
-    await c.stop();
-    await srv.close();
-  });
-  await c.start();
-  const s = await stateIs(c, 'connected');
-  assert.deepEqual(s.connection.kind === 'connected' && s.connection.features, []);
-  await c.send('hello django');
-  await until(c, () => messages(c).some((m) => m.text === 'echo: hello django'), 5000, 'the reply');
-  const mine = messages(c).find((m) => m.own)!;
-  assert.equal(mine.delivery, 'sent');
-  assert.equal(mine.user, '7', 'own name from the server user_id');
-  const reply = messages(c).find((m) => m.fromServer)!;
-  assert.equal(reply.user, 'server');
-  await until(c, () => c.pendingCount() === 0, 5000, 'outbox empty');
+  return { clock, store, delivery, outcomes };
+}
 
-  // Reconnect: nothing is sent again.
-  const again = srv.nextConnection();
-  srv.sockets[0]!.terminate();
-  await again;
-  await stateIs(c, 'connected');
-  // The outbox is flushed in order on connect, so a resend would arrive before this one.
-  await c.send('after reconnect');
-  await until(c, () => messages(c).some((m) => m.text === 'echo: after reconnect'), 5000, 'the second reply');
-  const chats = srv.received.map((r) => JSON.parse(r)).filter((f) => f.type === 'chat_message').map((f) => f.message);
-  assert.deepEqual(chats, ['hello django', 'after reconnect'], 'nothing sent twice');
+/** Lets the outbox's saves (promises) settle. Bounded: a few turns are all a memory store needs. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+}
+
+test('empty and oversized messages are refused at once and queue nothing', async () => {
+  const { delivery, outcomes } = setup();
+  delivery.attach(new RecordingLink(true), { max_message_bytes: 16 });
+  const empty = await delivery.send('   ');
+  assert.equal(empty.ok === false && empty.reason.code, 'EMPTY_MESSAGE');
+  const big = await delivery.send('汉'.repeat(6)); // 18 bytes of UTF-8, though 6 characters
+  assert.equal(big.ok === false && big.reason.code, 'TOO_LARGE');
+  assert.deepEqual(outcomes.queued, []);
+  assert.equal(delivery.size, 0);
+  assert.equal((await delivery.send('汉'.repeat(5))).ok, true, '15 bytes fit');
 });
 
-test('a message the server rejects is marked failed with the reason, and Retry sends it again under the same id', async (t) => {
-  let rejectNext = true;
-  const srv = await rawServer((ws) => {
-    ws.send(JSON.stringify({ type: 'connection_status', status: 'connected', features: ['ack'] }));
-    ws.on('message', (d) => {
-      const f = JSON.parse(d.toString());
-      if (f.type !== 'chat_message') return;
-      if (rejectNext) {
-        rejectNext = false;
-        ws.send(JSON.stringify({ type: 'error', message: 'Message too large', code: 'too_large', id: f.id }));
-      } else ws.send(JSON.stringify({ type: 'ack', id: f.id, seq: 1 }));
-    });
-  });
-  const c = new ChatClient({ config: { url: srv.url } });
-  t.after(async () => {
-    await c.stop();
-    await srv.close();
-  });
-  await c.start();
-  await stateIs(c, 'connected');
-  const r = await c.send('a long story');
-  assert.ok(r.ok);
-  await until(c, () => messages(c)[0]?.delivery === 'failed', 5000, 'failed');
-  const failed = messages(c)[0]!;
-  assert.equal(failed.failure?.code, 'TOO_LARGE');
-  assert.equal(c.pendingCount(), 0, 'a failed message is not resent endlessly');
-
-  const retried = await c.retry(failed.key);
-  assert.ok(retried.ok);
-  await until(c, () => messages(c)[0]?.delivery === 'sent', 5000, 'sent after retry');
-  const ids = srv.received.map((x) => JSON.parse(x)).filter((f) => f.type === 'chat_message').map((f) => f.id);
-  assert.deepEqual(ids, [failed.id, failed.id]);
-  assert.equal(messages(c).length, 1, 'still one entry in the log');
-  assert.equal(messages(c)[0]!.failure, undefined);
+test('without a connection messages wait, saved; once attached they go out once each, in order', async () => {
+  const { delivery, outcomes, store } = setup();
+  for (const text of ['one', 'two', 'three']) assert.equal((await delivery.send(text)).ok, true);
+  assert.deepEqual(outcomes.queued, ['m1', 'm2', 'm3']);
+  assert.deepEqual(
+    (store as MemoryOutboxStore).saved.map((i) => i.text),
+    ['one', 'two', 'three'],
+  );
+  const link = new RecordingLink(true);
+  delivery.attach(link, undefined);
+  delivery.flush();
+  delivery.flush();
+  assert.deepEqual(link.ids(), ['m1', 'm2', 'm3']);
+  delivery.acked('m2', 2);
+  delivery.acked('m1', 1);
+  delivery.acked('m3', 3);
+  assert.deepEqual(
+    outcomes.delivered.map((d) => d.seq),
+    [2, 1, 3],
+  );
+  await delivery.persist();
+  await settle();
+  assert.equal(delivery.size, 0);
+  assert.deepEqual((store as MemoryOutboxStore).saved, []);
+  assert.equal(outcomes.sizes.at(-1), 0);
 });
 
-test('rate-limited (4008): the client waits noticeably longer before trying again', async (t) => {
-  const srv = await testServer({ rateLimit: { messages: 2, windowMs: 60_000 } });
-  // A client that ignores the announced limit (an old client) is closed with 4008:
-  const raw = await import('ws');
-  const ws = new raw.WebSocket(`${srv.url}?token=token-bob`);
-  await withTimeout(new Promise((r) => ws.once('open', r)), 5000, 'open');
-  const closed = withTimeout(new Promise<number>((r) => ws.once('close', (code) => r(code))), 5000, 'close');
-  for (let i = 0; i < 3; i++) ws.send(JSON.stringify({ type: 'chat_message', id: `r${i}`, message: 'spam' }));
-  assert.equal(await closed, 4008);
+test('the send window: only that many unacked at once, acks pull the rest; after a reconnect the window is resent', async () => {
+  const { delivery } = setup({ sendWindow: 2 });
+  for (let i = 0; i < 5; i++) await delivery.send(`msg ${i}`);
+  const first = new RecordingLink(true);
+  delivery.attach(first, undefined);
+  delivery.flush();
+  assert.deepEqual(first.ids(), ['m1', 'm2']);
+  delivery.acked('m1', 1);
+  assert.deepEqual(first.ids(), ['m1', 'm2', 'm3']);
 
-  // Our client, closed with 4008, backs off for at least a minute.
-  const c = new ChatClient({ config: { url: srv.url, token: 'token-alice' } });
-  t.after(async () => {
-    await c.stop();
-    await srv.stop();
-  });
-  await c.start();
-  await stateIs(c, 'connected');
-  // Force a 4008 from the server side by exceeding the limit with the pacer bypassed.
-  const limited = nextEvent(c, 'status', (s) => s.connection.kind === 'reconnecting');
-  (c as unknown as { delivery: { pacer: { configure(a: number, b: number): void } } }).delivery.pacer.configure(1000, 1);
-  await Promise.all([c.send('1'), c.send('2'), c.send('3')]);
-  const s = await limited;
-  assert.ok(s.connection.kind === 'reconnecting');
-  assert.equal(s.connection.reason.code, 'RATE_LIMITED');
-  assert.ok(s.connection.delayMs >= 60_000, `waits ${s.connection.delayMs} ms`);
+  // The connection dies with m2 and m3 unacked: the next one sends them again (the server dedups by id), then m4.
+  first.open = false;
+  delivery.detach();
+  const second = new RecordingLink(true);
+  delivery.attach(second, undefined);
+  delivery.flush();
+  assert.deepEqual(second.ids(), ['m2', 'm3']);
+  delivery.acked('m2', 2);
+  delivery.acked('m3', 3);
+  assert.deepEqual(second.ids(), ['m2', 'm3', 'm4', 'm5']);
 });
 
-test('the client paces itself under the announced rate limit instead of being closed', async (t) => {
-  const srv = await testServer({ rateLimit: { messages: 20, windowMs: 1_000 } });
-  const c = new ChatClient({ config: { url: srv.url, token: 'token-alice' } });
-  t.after(async () => {
-    await c.stop();
-    await srv.stop();
-  });
-  await c.start();
-  await stateIs(c, 'connected');
-  let closed = false;
-  c.on('status', (s) => (closed ||= s.connection.kind !== 'connected'));
-  for (let i = 0; i < 40; i++) await c.send(`paced ${i}`);
-  await until(c, () => c.pendingCount() === 0, 10_000, 'all 40 delivered');
-  assert.equal(closed, false, 'never closed with 4008');
+test('under an announced rate limit: 90% of it per window, the rest when the clock allows', async () => {
+  const { clock, delivery } = setup();
+  for (let i = 0; i < 12; i++) await delivery.send(`msg ${i}`);
+  const link = new RecordingLink(true);
+  delivery.attach(link, { rate_limit: { messages: 10, window_s: 1 } });
+  delivery.flush();
+  assert.equal(link.written.length, 9);
+  for (const id of link.ids()) delivery.acked(id, undefined);
+  assert.equal(link.written.length, 9, 'acks do not beat the pacer');
+  // The window is 10% + 250 ms longer than the server's (1 s → 1350 ms).
+  clock.advance(1_349);
+  assert.equal(link.written.length, 9);
+  clock.advance(2);
+  assert.equal(link.written.length, 12);
 });
 
-test('resume older than the history: the log shows "earlier messages may be missing"', async (t) => {
-  const srv = await testServer({ historyLimit: 3 });
-  const { alice, bob } = await startPair(t, srv, (token) => new ChatClient({ config: { url: srv.url, token } }));
-  await stateIs(alice, 'connected');
-  await bob.send('seen');
-  await until(alice, () => messages(alice).length === 1, 5000, 'first message');
-  alice.setNetwork('offline');
-  for (let i = 0; i < 10; i++) await bob.send(`while away ${i}`);
-  await until(bob, () => bob.pendingCount() === 0, 5000, 'bob drained');
-  alice.setNetwork('online');
-  await until(alice, () => messages(alice).length === 4, 5000, 'the last three replayed');
-  const kinds = alice.snapshot().entries.map((e) => (e.kind === 'marker' ? `marker:${e.marker}` : e.text));
-  assert.deepEqual(kinds, ['seen', 'marker:gap', 'while away 7', 'while away 8', 'while away 9']);
+test('server_error keeps the message queued and resends it after the pause; another refusal fails it for good', async () => {
+  const { clock, delivery, outcomes } = setup();
+  await delivery.send('kept');
+  await delivery.send('refused');
+  const link = new RecordingLink(true);
+  delivery.attach(link, undefined);
+  delivery.flush();
+  assert.deepEqual(link.ids(), ['m1', 'm2']);
+
+  assert.equal(delivery.refused('m1', 'server_error', 'store unavailable'), true);
+  assert.equal(delivery.has('m1'), true);
+  assert.equal(outcomes.refused.length, 0);
+  assert.equal(delivery.refused('m2', 'too_large', 'message too large'), true);
+  assert.deepEqual(
+    outcomes.refused.map((r) => [r.id, r.why.code]),
+    [['m2', 'TOO_LARGE']],
+  );
+  assert.equal(delivery.has('m2'), false);
+  assert.equal(delivery.refused('not-ours', 'bad_frame', 'x'), false);
+
+  clock.advance(SERVER_ERROR_PAUSE_MS - 1);
+  assert.deepEqual(link.ids(), ['m1', 'm2']);
+  clock.advance(1);
+  assert.deepEqual(link.ids(), ['m1', 'm2', 'm1']);
+});
+
+test('a server without acks (the design notes): delivered once the write succeeds, not on a failed write', async () => {
+  const { delivery, outcomes } = setup();
+  await delivery.send('a');
+  await delivery.send('b');
+  const link = new RecordingLink(false);
+  delivery.attach(link, undefined);
+  delivery.flush();
+  assert.equal(link.callbacks.length, 2);
+  link.callbacks[0]!();
+  link.callbacks[1]!(new Error('socket closed'));
+  assert.deepEqual(
+    outcomes.delivered.map((d) => d.id),
+    ['m1'],
+  );
+  assert.equal(delivery.has('m2'), true, 'a failed write stays queued');
+});
+
+test('a full outbox refuses the new message and keeps the old ones', async () => {
+  const { delivery, outcomes } = setup({ maxOutbox: 2 });
+  await delivery.send('a');
+  await delivery.send('b');
+  const third = await delivery.send('c');
+  assert.equal(third.ok === false && third.reason.code, 'OUTBOX_FULL');
+  assert.deepEqual(
+    delivery.waiting().map((i) => i.text),
+    ['a', 'b'],
+  );
+  assert.deepEqual(outcomes.queued, ['m1', 'm2']);
+});
+
+test('a disk that cannot save: the message is not queued, not sent, and the reason says so', async () => {
+  const { delivery, outcomes } = setup({ store: new FailingStore() });
+  const link = new RecordingLink(true);
+  delivery.attach(link, undefined);
+  const result = await delivery.send('lost?');
+  assert.equal(result.ok, false);
+  assert.equal(result.ok === false && result.reason.code, 'OUTBOX_WRITE_FAILED');
+  assert.match(result.ok === false ? (result.reason.detail ?? '') : '', /ENOSPC/);
+  assert.deepEqual(link.written, []);
+  assert.deepEqual(outcomes.queued, []);
+  assert.equal(outcomes.logs.length, 1);
 });

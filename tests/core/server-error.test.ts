@@ -1,7 +1,7 @@
 /**
  * `server_error` naming a message (a server whose room store is down) is not a verdict:
  * the message stays pending in the outbox and is sent again, after a pause and in order,
- * until the server acks it. Other refusals still fail the message (tests/core/delivery.test.ts).
+ * until the server acks it. Other refusals still fail the message (tests/core/client-delivery.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

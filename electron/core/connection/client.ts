@@ -91,11 +91,19 @@ export class ChatClient extends Emitter<ClientEvents> {
         log: (level, message) => this.emitLog(level, message),
       },
     });
-    this.transport = new Transport(this.clock, deps.socketFactory ?? wsSocketFactory, transportOptions(this.config), {
-      ready: (hello) => this.onReady(hello),
-      frame: (frame) => (this.timeline.batchFrames(), this.onFrame(frame)),
-      closed: (why, wasReady) => this.onClosed(why, wasReady),
-      problem: (why) => this.problem(why),
+    this.transport = new Transport({
+      clock: this.clock,
+      socketFactory: deps.socketFactory ?? wsSocketFactory,
+      options: transportOptions(this.config),
+      host: {
+        ready: (hello) => this.onReady(hello),
+        frame: (frame) => {
+          this.timeline.batchFrames();
+          this.onFrame(frame);
+        },
+        closed: (why, wasReady) => this.onClosed(why, wasReady),
+        problem: (why) => this.problem(why),
+      },
     });
   }
 

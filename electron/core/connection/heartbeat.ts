@@ -18,16 +18,24 @@ export interface HeartbeatTarget {
   dead(code: Extract<ReasonCode, 'HEARTBEAT_TIMEOUT' | 'CLOCK_JUMP'>): void;
 }
 
+export interface HeartbeatDeps {
+  clock: Clock;
+  options: HeartbeatOptions;
+  target: HeartbeatTarget;
+}
+
 export class Heartbeat {
   private tick: TimerHandle | undefined;
   private deadline: TimerHandle | undefined;
   private lastTickAt = 0;
 
-  constructor(
-    private readonly clock: Clock,
-    private options: HeartbeatOptions,
-    private readonly target: HeartbeatTarget,
-  ) {}
+  private readonly clock: Clock;
+  private readonly target: HeartbeatTarget;
+  private options: HeartbeatOptions;
+
+  constructor(deps: HeartbeatDeps) {
+    ({ clock: this.clock, target: this.target, options: this.options } = deps);
+  }
 
   get intervalMs(): number {
     return this.options.intervalMs;

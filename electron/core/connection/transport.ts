@@ -55,6 +55,14 @@ export interface TransportHost {
   problem(why: Reason): void;
 }
 
+export interface TransportDeps {
+  clock: Clock;
+  socketFactory: SocketFactory;
+  /** For the first connection; `configure` replaces them for the next one. */
+  options: TransportOptions;
+  host: TransportHost;
+}
+
 interface Conn {
   ws: WebSocket;
   tls?: TlsInfo;
@@ -74,26 +82,28 @@ export class Transport {
   /** How the last connection attempt went through the proxy decision (kept after it ends, for doctor). */
   private lastProxy: ProxyReport | undefined;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly socketFactory: SocketFactory,
-    private options: TransportOptions,
-    private readonly host: TransportHost,
-  ) {
-    this.heartbeat = new Heartbeat(
-      clock,
-      {
+  private readonly clock: Clock;
+  private readonly socketFactory: SocketFactory;
+  private readonly host: TransportHost;
+  private options: TransportOptions;
+
+  constructor(deps: TransportDeps) {
+    ({ clock: this.clock, socketFactory: this.socketFactory, host: this.host, options: this.options } = deps);
+    const { options } = deps;
+    this.heartbeat = new Heartbeat({
+      clock: deps.clock,
+      options: {
         intervalMs: options.heartbeatMs,
         timeoutMs: options.heartbeatTimeoutMs,
         jumpToleranceMs: Math.max(options.heartbeatTimeoutMs, 15_000),
       },
-      {
+      target: {
         ping: () => {
           if (this.conn?.ws.readyState === WebSocket.OPEN) this.conn.ws.ping();
         },
         dead: (code) => this.drop(reason(code)),
       },
-    );
+    });
   }
 
   /** A connection exists (opening or open). */
