@@ -1,8 +1,10 @@
 /**
- * The whole window. Talks to the app only through `window.chat`: the feed (log and status),
- * the message actions and the settings panel each live in their own hook.
+ * The whole window. Talks to the app only through the chat API of ChatContext (main.tsx): the
+ * feed (log and status), the message actions and the settings panel each live in their own hook.
+ * Provides the language (strings, locale, time formatters) to everything under it.
  */
 import { lazy, Suspense, useEffect, useMemo, type ComponentProps } from 'react';
+import { I18nContext, type I18n } from './AppContext';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
 import { Header } from './Header';
@@ -32,55 +34,51 @@ export function App() {
   const search = useSearchToggle();
   // The language is a setting kept by main; until it is read, the system's language.
   const locale: Locale = resolveLocale(panel.settings?.language);
-  const t = strings(locale);
-  const fmt = useMemo(() => timeFormatters(locale), [locale]);
+  const i18n = useMemo<I18n>(() => ({ t: strings(locale), locale, fmt: timeFormatters(locale) }), [locale]);
 
   useEffect(() => {
     document.documentElement.lang = locale;
-    document.title = t.appName;
-  }, [locale, t.appName]);
+    document.title = i18n.t.appName;
+  }, [locale, i18n.t.appName]);
 
   return (
-    <div className="app" data-locale={locale}>
-      <Header
-        t={t}
-        locale={locale}
-        status={feed.status}
-        onReconnectNow={actions.reconnectNow}
-        settingsRead={panel.settings !== null}
-        languageLocked={panel.languageLocked}
-        onChooseLocale={panel.chooseLocale}
-        gear={panel.gear}
-        settingsOpen={panel.open}
-        onOpenSettings={panel.openSettings}
-        search={search}
-      />
-      <LaunchNotices t={t} />
-      <SettingsWarnings warnings={panel.warnings} t={t} onClose={panel.dismissWarnings} />
-      {panel.open && panel.settings && (
-        <SettingsDialog view={panel.settings} t={t} onSave={panel.saveSettings} onSaved={panel.onSaved} onClose={() => panel.closeSettings()} />
-      )}
-      <LeftoversBanner t={t} />
-      <main className="main">
-        <ChatLog
-          store={feed.feed.store}
-          version={feed.version}
-          loaded={feed.loaded}
-          t={t}
-          locale={locale}
-          fmt={fmt}
-          retryErrors={actions.retryErrors}
-          onRetry={actions.onRetry}
-          stickRequest={feed.stickRequest}
-          atEndRef={feed.atEndRef}
-          fetchOlder={actions.fetchOlder}
-          onStoreChange={actions.onStoreChange}
-          jumpRef={search.jumpRef}
+    <I18nContext.Provider value={i18n}>
+      <div className="app" data-locale={locale}>
+        <Header
+          status={feed.status}
+          onReconnectNow={actions.reconnectNow}
+          settingsRead={panel.settings !== null}
+          languageLocked={panel.languageLocked}
+          onChooseLocale={panel.chooseLocale}
+          gear={panel.gear}
+          settingsOpen={panel.open}
+          onOpenSettings={panel.openSettings}
+          search={search}
         />
-      </main>
-      <footer className="footer">
-        <Composer t={t} locale={locale} fmt={fmt} limit={feed.limit} send={actions.send} />
-      </footer>
-    </div>
+        <LaunchNotices />
+        <SettingsWarnings warnings={panel.warnings} onClose={panel.dismissWarnings} />
+        {panel.open && panel.settings && (
+          <SettingsDialog view={panel.settings} onSave={panel.saveSettings} onSaved={panel.onSaved} onClose={() => panel.closeSettings()} />
+        )}
+        <LeftoversBanner />
+        <main className="main">
+          <ChatLog
+            store={feed.feed.store}
+            version={feed.version}
+            loaded={feed.loaded}
+            retryErrors={actions.retryErrors}
+            onRetry={actions.onRetry}
+            stickRequest={feed.stickRequest}
+            atEndRef={feed.atEndRef}
+            fetchOlder={actions.fetchOlder}
+            onStoreChange={actions.onStoreChange}
+            jumpRef={search.jumpRef}
+          />
+        </main>
+        <footer className="footer">
+          <Composer limit={feed.limit} send={actions.send} />
+        </footer>
+      </div>
+    </I18nContext.Provider>
   );
 }

@@ -11,7 +11,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Key, ty
 import { useVirtualizer, type ReactVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { OlderEntries } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
-import type { Locale, Strings, TimeFormatters } from './i18n';
+import { useI18n, type I18n } from './AppContext';
 import { rowPlace } from './grouping';
 import { DaySeparator, GapRow, MessageRow } from './LogRows';
 import { pageInUntil, type EntryStore, type JumpOutcome } from './store';
@@ -33,9 +33,6 @@ export interface ChatLogProps {
   /** Bumped whenever the store changes. */
   version: number;
   loaded: boolean;
-  t: Strings;
-  locale: Locale;
-  fmt: TimeFormatters;
   retryErrors: ReadonlyMap<string, ReasonCode>;
   onRetry: (key: string) => void;
   /** Bumped to jump to the newest entry (after the person sends). */
@@ -51,7 +48,9 @@ export interface ChatLogProps {
 }
 
 export function ChatLog(props: ChatLogProps) {
-  const { store, loaded, t } = props;
+  const { store, loaded } = props;
+  const i18n = useI18n();
+  const { t } = i18n;
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = store.size;
   /** A failed page request waits for the next scroll before trying again (no request loop). */
@@ -83,7 +82,7 @@ export function ChatLog(props: ChatLogProps) {
         )}
         {!loaded && <div className="log-empty">{t.loading}</div>}
         <div className="log-inner" ref={virtualizer.containerRef}>
-          {items.map((item) => logRow(props, item.index, item.key, virtualizer, jumpedKey))}
+          {items.map((item) => logRow(props, i18n, item.index, item.key, virtualizer, jumpedKey))}
         </div>
       </div>
       {!atEnd && unseen > 0 && (
@@ -96,7 +95,14 @@ export function ChatLog(props: ChatLogProps) {
 }
 
 /** The row at `index`: a day separator above the first message of a day, then the message or gap marker. */
-function logRow({ store, t, locale, fmt, retryErrors, onRetry }: ChatLogProps, index: number, key: Key, virtualizer: LogVirtualizer, jumpedKey: string | undefined) {
+function logRow(
+  { store, retryErrors, onRetry }: ChatLogProps,
+  { t, fmt }: I18n,
+  index: number,
+  key: Key,
+  virtualizer: LogVirtualizer,
+  jumpedKey: string | undefined,
+) {
   const entry = store.at(index);
   if (!entry) return null;
   // From the neighbour above only: O(1) per row in view, whatever the log's length.
@@ -112,9 +118,9 @@ function logRow({ store, t, locale, fmt, retryErrors, onRetry }: ChatLogProps, i
     >
       {place.dayStart && <DaySeparator label={fmt.day(entry.timestamp, t)} />}
       {entry.kind === 'marker' ? (
-        <GapRow entry={entry} t={t} />
+        <GapRow entry={entry} />
       ) : (
-        <MessageRow entry={entry} t={t} locale={locale} fmt={fmt} retryError={retryErrors.get(entry.key)} onRetry={onRetry} continued={place.continued} />
+        <MessageRow entry={entry} retryError={retryErrors.get(entry.key)} onRetry={onRetry} continued={place.continued} />
       )}
     </div>
   );
@@ -165,7 +171,7 @@ function useAtEnd(scrollRef: RefObject<HTMLDivElement | null>, atEndRef: Mutable
     atEndRef.current = end;
     setAtEnd(end);
     if (end) setUnseen(0);
-  }, [atEndRef]);
+  }, [scrollRef, atEndRef]);
   return { atEnd, setAtEnd, unseen, setUnseen, syncAtEnd };
 }
 
@@ -198,14 +204,15 @@ function useFollowEnd(
       el.removeEventListener('scroll', onScroll);
       resize.disconnect();
     };
-  }, []);
+    // All stable (refs and a callback of refs): subscribed once, on mount.
+  }, [scrollRef, atEndRef, olderFailed, syncAtEnd]);
 
   // Count what arrived (at the bottom) while the person was reading further up; pages going in on top do not count.
   useEffect(() => {
     const added = store.appendedTotal - prevAppended.current;
     prevAppended.current = store.appendedTotal;
     if (added > 0 && !atEndRef.current) setUnseen((n) => n + added);
-  }, [store, version, atEndRef]);
+  }, [store, version, atEndRef, setUnseen]);
 
   const jumpToEnd = useCallback(() => {
     if (store.size === 0) return;
@@ -213,7 +220,7 @@ function useFollowEnd(
     atEndRef.current = true;
     setAtEnd(true);
     setUnseen(0);
-  }, [virtualizer, store]);
+  }, [virtualizer, store, atEndRef, setAtEnd, setUnseen]);
 
   useLayoutEffect(() => {
     if (stickRequest > 0) jumpToEnd();
@@ -230,7 +237,11 @@ function useFollowEnd(
  * would let the pages go again. Scrolling up to it stops following the bottom by itself;
  * "new messages ↓" counts what arrives meanwhile.
  */
-function useJump({ store, fetchOlder, onStoreChange, atEndRef, jumpRef }: ChatLogProps, virtualizer: LogVirtualizer, syncAtEnd: () => void): string | undefined {
+function useJump(
+  { store, fetchOlder, onStoreChange, atEndRef, jumpRef }: ChatLogProps,
+  virtualizer: LogVirtualizer,
+  syncAtEnd: () => void,
+): string | undefined {
   const [target, setTarget] = useState<{ key: string; n: number } | null>(null);
   const latest = useRef(0);
 
@@ -268,7 +279,8 @@ function useJump({ store, fetchOlder, onStoreChange, atEndRef, jumpRef }: ChatLo
     // none, so look once the scroll has been written (next frame).
     const frame = requestAnimationFrame(syncAtEnd);
     return () => cancelAnimationFrame(frame);
-  }, [target]);
+    // A new target is what moves the view; the others are stable for the log's lifetime.
+  }, [target, store, virtualizer, syncAtEnd]);
 
   return target?.key;
 }
@@ -307,5 +319,5 @@ function useOlderPages(
         olderFailed.current = true;
       },
     );
-  }, [firstIndex, version, store, fetchOlder, onStoreChange]);
+  }, [firstIndex, version, store, fetchOlder, onStoreChange, scrollRef, olderFailed]);
 }

@@ -7,22 +7,21 @@
 import { memo, useRef, useState, type Dispatch, type FormEvent, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
 import type { SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
-import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { useI18n } from './AppContext';
+import { reasonText } from './i18n';
 import { IconSend } from './Icons';
 import { utf8Bytes } from './store';
 
 type Problem = { code: ReasonCode } | { unexpected: true };
 
 export interface ComposerProps {
-  t: Strings;
-  locale: Locale;
-  fmt: TimeFormatters;
   /** The server's message limit in UTF-8 bytes. */
   limit: number;
   send: (text: string) => Promise<SendResult>;
 }
 
-export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: ComposerProps) {
+export const Composer = memo(function Composer({ limit, send }: ComposerProps) {
+  const { t } = useI18n();
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const { problem, setProblem, sending, submit } = useSubmit(send, limit, input, text, setText);
@@ -63,7 +62,7 @@ export const Composer = memo(function Composer({ t, locale, fmt, limit, send }: 
           {t.send}
         </button>
       </div>
-      <ComposerFoot t={t} locale={locale} fmt={fmt} problem={problem} bytes={bytes} limit={limit} over={over} />
+      <ComposerFoot problem={problem} bytes={bytes} limit={limit} over={over} />
     </form>
   );
 });
@@ -132,9 +131,6 @@ function useSubmit(
 }
 
 interface FootProps {
-  t: Strings;
-  locale: Locale;
-  fmt: TimeFormatters;
   problem: Problem | null;
   bytes: number;
   limit: number;
@@ -142,7 +138,8 @@ interface FootProps {
 }
 
 /** Under the box: the key hint, why the last send was refused, and the byte count against the limit. */
-function ComposerFoot({ t, locale, fmt, problem, bytes, limit, over }: FootProps) {
+function ComposerFoot({ problem, bytes, limit, over }: FootProps) {
+  const { t, locale, fmt } = useI18n();
   const problemText = problem
     ? 'code' in problem
       ? t.sendFailed(reasonText(problem.code, locale))

@@ -1,15 +1,17 @@
-/** The top bar: the app's name, the connection status, the language switch, and the search and settings buttons; the search panel goes under it. */
+/**
+ * The top bar: the app's name, the connection status, the language switch, and the search and
+ * settings buttons; the search panel goes under it.
+ */
 import type { RefObject } from 'react';
 import type { Status } from '../../electron/common/state';
-import { LOCALES, type Locale, type Strings } from './i18n';
+import { useI18n } from './AppContext';
+import { LOCALES, type Locale } from './i18n';
 import { IconGear, IconLogo } from './Icons';
 import { SearchSlot } from './SearchSlot';
 import { StatusLabel } from './StatusLabel';
 import type { SearchToggle } from './useSearchToggle';
 
 export interface HeaderProps {
-  t: Strings;
-  locale: Locale;
   /** Null until the snapshot comes: no status label yet. */
   status: Status | null;
   onReconnectNow: () => void;
@@ -25,7 +27,8 @@ export interface HeaderProps {
 }
 
 export function Header(props: HeaderProps) {
-  const { t, locale, status, gear, settingsOpen, onOpenSettings } = props;
+  const { status, gear, settingsOpen, onOpenSettings } = props;
+  const { t } = useI18n();
   return (
     <>
       <header className="header">
@@ -33,7 +36,7 @@ export function Header(props: HeaderProps) {
           <IconLogo />
           <h1 className="app-name">{t.appName}</h1>
         </div>
-        {status && <StatusLabel status={status} t={t} locale={locale} onReconnectNow={props.onReconnectNow} onOpenSettings={onOpenSettings} />}
+        {status && <StatusLabel status={status} onReconnectNow={props.onReconnectNow} onOpenSettings={onOpenSettings} />}
         <div className="header-actions">
           <LanguageSwitch {...props} />
           <button
@@ -63,21 +66,33 @@ export function Header(props: HeaderProps) {
           </button>
         </div>
       </header>
-      <SearchSlot t={t} locale={locale} search={props.search} />
+      <SearchSlot search={props.search} />
     </>
   );
 }
 
 function IconSearch() {
   return (
-    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" aria-hidden="true" focusable="false">
+    <svg
+      className="icon"
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.6}
+      strokeLinecap="round"
+      aria-hidden="true"
+      focusable="false"
+    >
       <circle cx="7" cy="7" r="4.5" />
       <path d="M10.4 10.4 14 14" />
     </svg>
   );
 }
 
-function LanguageSwitch({ t, locale, settingsRead, languageLocked, onChooseLocale }: HeaderProps) {
+function LanguageSwitch({ settingsRead, languageLocked, onChooseLocale }: HeaderProps) {
+  const { t, locale } = useI18n();
   return (
     <div className="lang" role="group" aria-label={t.languageSwitch}>
       {LOCALES.map((l) => (

@@ -103,7 +103,10 @@ export const IconArrowDown = () => (
 export const IconLogo = () => (
   <svg className="logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
     <rect x="1" y="1" width="30" height="30" rx="9" className="logo-bg" />
-    <path d="M9 11.5c0-1.4 1.1-2.5 2.5-2.5h9c1.4 0 2.5 1.1 2.5 2.5v6c0 1.4-1.1 2.5-2.5 2.5h-5.2L11.6 23v-3H11.5C10.1 20 9 18.9 9 17.5Z" className="logo-fg" />
+    <path
+      d="M9 11.5c0-1.4 1.1-2.5 2.5-2.5h9c1.4 0 2.5 1.1 2.5 2.5v6c0 1.4-1.1 2.5-2.5 2.5h-5.2L11.6 23v-3H11.5C10.1 20 9 18.9 9 17.5Z"
+      className="logo-fg"
+    />
   </svg>
 );
 

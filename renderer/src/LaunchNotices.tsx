@@ -4,25 +4,27 @@
  */
 import { useEffect, useState } from 'react';
 import type { NoticeId } from '../../electron/common/contract';
-import type { Strings } from './i18n';
+import { useChat, useI18n } from './AppContext';
 import { IconAlert } from './Icons';
 
-export function LaunchNotices({ t }: { t: Strings }) {
+export function LaunchNotices() {
+  const { t } = useI18n();
+  const chat = useChat();
   const [notices, setNotices] = useState<readonly NoticeId[]>([]);
   useEffect(() => {
     let live = true;
     // No notice is better than a broken window: a failed read shows none.
-    window.chat.getNotices().then(
+    chat.getNotices().then(
       (ids) => live && setNotices(ids),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, []);
+  }, [chat]);
   const dismiss = (id: NoticeId) => {
     setNotices((now) => now.filter((n) => n !== id));
-    void window.chat.dismissNotice(id).catch(() => undefined); // not saved: main logs it; it shows again next start
+    void chat.dismissNotice(id).catch(() => undefined); // not saved: main logs it; it shows again next start
   };
   return (
     <>

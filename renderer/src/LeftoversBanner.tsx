@@ -5,11 +5,12 @@
  */
 import { useState } from 'react';
 import type { LeftoverView } from '../../electron/common/contract';
-import type { Strings } from './i18n';
+import { useI18n } from './AppContext';
 import { IconAlert } from './Icons';
 import { useLeftovers, type Discarded } from './useLeftovers';
 
-export function LeftoversBanner({ t }: { t: Strings }) {
+export function LeftoversBanner() {
+  const { t } = useI18n();
   const leftovers = useLeftovers();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,12 +31,14 @@ export function LeftoversBanner({ t }: { t: Strings }) {
       {leftovers.shown.map((l) => (
         <LeftoverRow
           key={l.key}
-          t={t}
           l={l}
           confirming={confirming === l.key}
           busy={busy}
           onLater={() => leftovers.sendLater(l)}
-          onAsk={() => (setDone(null), setConfirming(l.key))}
+          onAsk={() => {
+            setDone(null);
+            setConfirming(l.key);
+          }}
           onKeep={() => setConfirming(null)}
           onDiscard={() => discard(l)}
         />
@@ -55,7 +58,6 @@ export function LeftoversBanner({ t }: { t: Strings }) {
 }
 
 interface RowProps {
-  t: Strings;
   l: LeftoverView;
   /** Discard was pressed: the row asks before anything is deleted. */
   confirming: boolean;
@@ -66,7 +68,8 @@ interface RowProps {
   onDiscard(): void;
 }
 
-function LeftoverRow({ t, l, confirming, busy, onLater, onAsk, onKeep, onDiscard }: RowProps) {
+function LeftoverRow({ l, confirming, busy, onLater, onAsk, onKeep, onDiscard }: RowProps) {
+  const { t } = useI18n();
   return (
     <div className="notice leftover" role="status" data-testid="leftover" data-key={l.key}>
       <IconAlert />
@@ -83,7 +86,13 @@ function LeftoverRow({ t, l, confirming, busy, onLater, onAsk, onKeep, onDiscard
           <button type="button" className="button button-small" disabled={busy} data-testid="leftover-keep" onClick={onKeep}>
             {t.leftoversKeep}
           </button>
-          <button type="button" className="button button-small button-danger" disabled={busy} data-testid="leftover-discard-yes" onClick={onDiscard}>
+          <button
+            type="button"
+            className="button button-small button-danger"
+            disabled={busy}
+            data-testid="leftover-discard-yes"
+            onClick={onDiscard}
+          >
             {t.leftoversDiscardYes}
           </button>
         </div>

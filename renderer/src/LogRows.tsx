@@ -2,7 +2,8 @@
 import { memo } from 'react';
 import type { LogEntry, MarkerEntry, MessageEntry } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
-import { reasonText, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { useI18n } from './AppContext';
+import { reasonText } from './i18n';
 import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
 
 const AVATAR_COLOURS = 8;
@@ -20,14 +21,12 @@ function initialOf(name: string): string {
 
 export interface RowProps {
   entry: LogEntry;
-  t: Strings;
-  locale: Locale;
-  fmt: TimeFormatters;
   retryError: ReasonCode | undefined;
   onRetry: (key: string) => void;
 }
 
-export const GapRow = memo(function GapRow({ entry, t }: { entry: MarkerEntry; t: Strings }) {
+export const GapRow = memo(function GapRow({ entry }: { entry: MarkerEntry }) {
+  const { t } = useI18n();
   return (
     <div className="gap" data-testid="gap" data-key={entry.key} role="note">
       <span className="gap-line" aria-hidden="true" />
@@ -55,7 +54,13 @@ export function DaySeparator({ label }: { label: string }) {
  * no avatar and the name is for screen readers only; the time shows on hover or focus
  * (it is focusable there, so the keyboard reaches it too).
  */
-export const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retryError, onRetry, continued }: RowProps & { entry: MessageEntry; continued: boolean }) {
+export const MessageRow = memo(function MessageRow({
+  entry,
+  retryError,
+  onRetry,
+  continued,
+}: RowProps & { entry: MessageEntry; continued: boolean }) {
+  const { t, fmt } = useI18n();
   const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
   const sender = entry.fromServer ? t.server : entry.user;
   return (
@@ -81,7 +86,13 @@ export const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retr
             {sender}
           </span>
           {entry.own && <span className="msg-you">{t.youTag}</span>}
-          <time className="msg-time" data-testid="message-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)} tabIndex={continued ? 0 : undefined}>
+          <time
+            className="msg-time"
+            data-testid="message-time"
+            dateTime={entry.timestamp}
+            title={fmt.full(entry.timestamp)}
+            tabIndex={continued ? 0 : undefined}
+          >
             {fmt.time(entry.timestamp)}
           </time>
         </div>
@@ -91,14 +102,15 @@ export const MessageRow = memo(function MessageRow({ entry, t, locale, fmt, retr
             {entry.text}
           </p>
         </div>
-        <DeliveryState entry={entry} t={t} locale={locale} retryError={retryError} onRetry={onRetry} />
+        <DeliveryState entry={entry} retryError={retryError} onRetry={onRetry} />
       </div>
     </article>
   );
 });
 
 /** Under a message: sending or sent (own ones), or not sent with why (and Retry, on own ones). */
-function DeliveryState({ entry, t, locale, retryError, onRetry }: Omit<RowProps, 'fmt'> & { entry: MessageEntry }) {
+function DeliveryState({ entry, retryError, onRetry }: RowProps & { entry: MessageEntry }) {
+  const { t, locale } = useI18n();
   const failure = entry.delivery === 'failed' ? (retryError ?? entry.failure?.code) : undefined;
   return (
     <>

@@ -5,34 +5,36 @@
  * load as needed), Escape closes. Loaded on first use (SearchSlot's dynamic import), so
  * none of this is in the first paint's bundle. Text is rendered as text, never as HTML.
  */
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { MessageEntry } from '../../electron/common/contract';
-import { timeFormatters, type Locale, type Strings, type TimeFormatters } from './i18n';
+import { useChat, useI18n } from './AppContext';
+import type { Strings, TimeFormatters } from './i18n';
 import { highlightPieces } from './searchText';
 import { JUMP_MAX_PAGES, JUMP_PAGE, type JumpOutcome } from './store';
 import { SEARCH_MAX_CHARS, useSearch, type AccountWatch, type SearchFn, type SearchState } from './useSearch';
 
 export interface SearchPanelProps {
-  t: Strings;
-  locale: Locale;
   /** Bumped when Ctrl+F or the button is used while the panel is open: focus the box again. */
   focusRequest: number;
   onJump: (entry: MessageEntry) => Promise<JumpOutcome>;
   onClose: () => void;
-  /** window.chat.search, unless a test hands in another. */
-  searchFn?: SearchFn;
 }
 
 type JumpState = { key: string; outcome: JumpOutcome | 'loading'; when: string } | null;
 
-const chatSearch: SearchFn = (text, limit) => window.chat.search(text, limit);
-const chatAccount: AccountWatch = (onChange) => window.chat.onAccount(onChange);
+/** useSearch over the chat API: its search, and its account changes (the same text is searched again). */
+function useChatSearch() {
+  const chat = useChat();
+  const searchFn = useCallback<SearchFn>((text, limit) => chat.search(text, limit), [chat]);
+  const watch = useCallback<AccountWatch>((onChange) => chat.onAccount(onChange), [chat]);
+  return useSearch(searchFn, watch);
+}
 
-export default function SearchPanel({ t, locale, focusRequest, onJump, onClose, searchFn = chatSearch }: SearchPanelProps) {
+export default function SearchPanel({ focusRequest, onJump, onClose }: SearchPanelProps) {
   const ids = useId();
-  const fmt = useMemo(() => timeFormatters(locale), [locale]);
+  const { t, fmt } = useI18n();
   const input = useRef<HTMLInputElement>(null);
-  const { text, setText, state } = useSearch(searchFn, chatAccount);
+  const { text, setText, state } = useChatSearch();
   const entries = state.phase === 'done' ? state.entries : [];
   const nav = useResultChoice(ids, state, entries, fmt, onJump, onClose);
 
@@ -63,9 +65,7 @@ export default function SearchPanel({ t, locale, focusRequest, onJump, onClose, 
           onChange={(e) => setText(e.target.value)}
           onKeyDown={nav.onKeyDown}
         />
-        <button type="button" className="icon-button" data-testid="search-close" aria-label={t.searchClose} title={t.searchClose} onClick={onClose}>
-          <IconClose />
-        </button>
+        <CloseButton label={t.searchClose} onClose={onClose} />
       </div>
       <p className="search-status" role="status" data-testid="search-status" data-phase={state.phase}>
         {statusText(state, nav.jump, t, fmt)}
@@ -73,13 +73,35 @@ export default function SearchPanel({ t, locale, focusRequest, onJump, onClose, 
       <p className="search-hint" id={`${ids}-hint`}>
         {t.searchHint}
       </p>
-      <ResultList id={listId} ids={ids} entries={entries} query={state.phase === 'done' ? state.query : ''} active={nav.active} choose={nav.choose} t={t} fmt={fmt} />
+      <ResultList
+        id={listId}
+        ids={ids}
+        entries={entries}
+        query={state.phase === 'done' ? state.query : ''}
+        active={nav.active}
+        choose={nav.choose}
+      />
     </section>
   );
 }
 
+function CloseButton({ label, onClose }: { label: string; onClose: () => void }) {
+  return (
+    <button type="button" className="icon-button" data-testid="search-close" aria-label={label} title={label} onClick={onClose}>
+      <IconClose />
+    </button>
+  );
+}
+
 /** Which result is chosen (↑/↓), and showing it (Enter, a click) with what became of that. */
-function useResultChoice(ids: string, state: SearchState, entries: MessageEntry[], fmt: TimeFormatters, onJump: SearchPanelProps['onJump'], onClose: () => void) {
+function useResultChoice(
+  ids: string,
+  state: SearchState,
+  entries: MessageEntry[],
+  fmt: TimeFormatters,
+  onJump: SearchPanelProps['onJump'],
+  onClose: () => void,
+) {
   const [active, setActive] = useState(0);
   const [jump, setJump] = useState<JumpState>(null);
   // A new answer: the first result is the one chosen, and no jump is being reported.
@@ -125,10 +147,25 @@ function useResultChoice(ids: string, state: SearchState, entries: MessageEntry[
   return { active, jump, onKeyDown, onPanelKeyDown, choose };
 }
 
-function ResultList(props: { id: string; ids: string; entries: MessageEntry[]; query: string; active: number; choose: (i: number) => void; t: Strings; fmt: TimeFormatters }) {
-  const { id, ids, entries, query, active, choose, t, fmt } = props;
+function ResultList(props: {
+  id: string;
+  ids: string;
+  entries: MessageEntry[];
+  query: string;
+  active: number;
+  choose: (i: number) => void;
+}) {
+  const { id, ids, entries, query, active, choose } = props;
+  const { t } = useI18n();
   return (
-    <ul className="search-results" id={id} role="listbox" aria-label={t.searchResults} data-testid="search-results" hidden={entries.length === 0}>
+    <ul
+      className="search-results"
+      id={id}
+      role="listbox"
+      aria-label={t.searchResults}
+      data-testid="search-results"
+      hidden={entries.length === 0}
+    >
       {entries.map((entry, i) => (
         <li
           key={entry.key}
@@ -142,14 +179,15 @@ function ResultList(props: { id: string; ids: string; entries: MessageEntry[]; q
           onMouseDown={(e) => e.preventDefault()}
           onClick={() => choose(i)}
         >
-          <ResultRow entry={entry} query={query} t={t} fmt={fmt} />
+          <ResultRow entry={entry} query={query} />
         </li>
       ))}
     </ul>
   );
 }
 
-function ResultRow({ entry, query, t, fmt }: { entry: MessageEntry; query: string; t: Strings; fmt: TimeFormatters }) {
+function ResultRow({ entry, query }: { entry: MessageEntry; query: string }) {
+  const { t, fmt } = useI18n();
   return (
     <>
       <span className="search-result-meta">
@@ -197,7 +235,18 @@ function statusText(state: SearchState, jump: JumpState, t: Strings, fmt: TimeFo
 
 function IconClose() {
   return (
-    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" aria-hidden="true" focusable="false">
+    <svg
+      className="icon"
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.6}
+      strokeLinecap="round"
+      aria-hidden="true"
+      focusable="false"
+    >
       <path d="M4 4l8 8M12 4l-8 8" />
     </svg>
   );

@@ -4,17 +4,17 @@
  * unchanged) and is not part of the first paint. If the chunk cannot be loaded the
  * slot says so instead of taking the window down.
  */
-import { Component, lazy, Suspense, type ReactNode } from 'react';
-import type { Strings } from './i18n';
-import type { Locale } from './i18n';
+import { Component, lazy, Suspense, type ContextType, type ReactNode } from 'react';
+import { I18nContext, useI18n } from './AppContext';
 import type { SearchToggle } from './useSearchToggle';
 
 const SearchPanel = lazy(() => import('./SearchPanel'));
 
-export function SearchSlot({ t, locale, search }: { t: Strings; locale: Locale; search: SearchToggle }) {
+export function SearchSlot({ search }: { search: SearchToggle }) {
+  const { t } = useI18n();
   if (!search.open) return null;
   return (
-    <LoadFailed t={t}>
+    <LoadFailed>
       <Suspense
         fallback={
           <div className="search-panel search-opening" role="status" data-testid="search-opening">
@@ -22,14 +22,17 @@ export function SearchSlot({ t, locale, search }: { t: Strings; locale: Locale; 
           </div>
         }
       >
-        <SearchPanel t={t} locale={locale} focusRequest={search.focusRequest} onJump={search.jump} onClose={search.closeSearch} />
+        <SearchPanel focusRequest={search.focusRequest} onJump={search.jump} onClose={search.closeSearch} />
       </Suspense>
     </LoadFailed>
   );
 }
 
 /** The chunk did not load (a broken install): a message, and the rest of the window goes on. */
-class LoadFailed extends Component<{ t: Strings; children: ReactNode }, { failed: boolean }> {
+class LoadFailed extends Component<{ children: ReactNode }, { failed: boolean }> {
+  // A class component cannot call useI18n(); it reads the same context this way.
+  static override contextType = I18nContext;
+  declare context: ContextType<typeof I18nContext>;
   override state = { failed: false };
 
   static getDerivedStateFromError(): { failed: boolean } {
@@ -40,7 +43,7 @@ class LoadFailed extends Component<{ t: Strings; children: ReactNode }, { failed
     if (!this.state.failed) return this.props.children;
     return (
       <div className="search-panel search-unavailable" role="alert" data-testid="search-unavailable">
-        {this.props.t.searchUnavailable}
+        {this.context?.t.searchUnavailable}
       </div>
     );
   }

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState, type ComponentProps, type ReactNode, type Ref } from 'react';
 import type { Compression, LanguageSetting } from '../../electron/common/contract';
+import { useChat } from './AppContext';
 import { systemLocale, type SettingsField, type Strings } from './i18n';
 import { IconAlert, IconCheck, IconLock } from './Icons';
 import type { ProxyMode } from './settingsDraft';
@@ -38,7 +39,12 @@ interface Bound<T> {
 
 /** The id, test id and ARIA every control carries; `state` is a line saying what is saved, read first. */
 function controlProps(f: FieldFrame, field: SettingsField, state?: string) {
-  const describedBy = [state, f.id(`${field}-hint`), f.locked.has(field) && f.id(`${field}-locked`), f.invalid.has(field) && f.id('problems')];
+  const describedBy = [
+    state,
+    f.id(`${field}-hint`),
+    f.locked.has(field) && f.id(`${field}-locked`),
+    f.invalid.has(field) && f.id('problems'),
+  ];
   return {
     id: f.id(field),
     'data-testid': `settings-${field}`,
@@ -47,7 +53,15 @@ function controlProps(f: FieldFrame, field: SettingsField, state?: string) {
   };
 }
 
-function Field(props: { f: FieldFrame; field: SettingsField; label: string; hint: string; hintTestId?: string; after?: ReactNode; children: ReactNode }) {
+function Field(props: {
+  f: FieldFrame;
+  field: SettingsField;
+  label: string;
+  hint: string;
+  hintTestId?: string;
+  after?: ReactNode;
+  children: ReactNode;
+}) {
   const { f, field } = props;
   return (
     <div className="field">
@@ -124,12 +138,26 @@ export function TokenField({ hasToken, clear, onClear, ...bound }: TokenProps) {
   );
   return (
     <Field f={f} field="token" label={f.t.token} hint={f.t.tokenHint} after={clearBox}>
-      <TextInput {...bound} ref={input} field="token" state={f.id('token-state')} type="password" placeholder={hasToken ? f.t.tokenUnchanged : f.t.tokenNone} disabled={clear} />
+      <TextInput
+        {...bound}
+        ref={input}
+        field="token"
+        state={f.id('token-state')}
+        type="password"
+        placeholder={hasToken ? f.t.tokenUnchanged : f.t.tokenNone}
+        disabled={clear}
+      />
       <div className="field-state" data-testid="settings-token-state" data-state={state}>
         {hasToken && !clear && <IconCheck />}
         <span id={f.id('token-state')}>{f.t.tokenState[state]}</span>
         {changeable && (
-          <button type="button" className="button button-small" data-testid="settings-token-replace" aria-label={f.t.tokenReplaceLabel} onClick={replace}>
+          <button
+            type="button"
+            className="button button-small"
+            data-testid="settings-token-replace"
+            aria-label={f.t.tokenReplaceLabel}
+            onClick={replace}
+          >
             {f.t.tokenReplace}
           </button>
         )}
@@ -141,10 +169,11 @@ export function TokenField({ hasToken, clear, onClear, ...bound }: TokenProps) {
 /** A path typed, or chosen with "Choose…" (main's file dialog; main reads and parses the file before it is put here). */
 export function CaFileField(bound: Bound<string>) {
   const { f, onChange } = bound;
+  const chat = useChat();
   const [problem, setProblem] = useState('');
   const choose = () => {
     setProblem('');
-    void window.chat.chooseCaBundle().then(
+    void chat.chooseCaBundle().then(
       (r) => {
         if (r.ok) onChange(r.path);
         else if (r.code !== 'CANCELLED') setProblem(f.t.caChooseProblem(r.code, 'path' in r ? r.path : '', 'detail' in r ? r.detail : ''));
@@ -174,7 +203,14 @@ export function CaFileField(bound: Bound<string>) {
  * System (default), none, or a proxy typed here. The saved password never comes back from main: the
  * URL shows without it, a note says one is kept, and it stays unless the person types a new one.
  */
-export function ProxyField(props: { f: FieldFrame; mode: ProxyMode; url: string; hasPassword: boolean; onMode: (m: ProxyMode) => void; onUrl: (url: string) => void }) {
+export function ProxyField(props: {
+  f: FieldFrame;
+  mode: ProxyMode;
+  url: string;
+  hasPassword: boolean;
+  onMode: (m: ProxyMode) => void;
+  onUrl: (url: string) => void;
+}) {
   const { f, mode } = props;
   const { t } = f;
   const locked = f.locked.has('proxy');
@@ -183,7 +219,13 @@ export function ProxyField(props: { f: FieldFrame; mode: ProxyMode; url: string;
   const invalid = f.invalid.has('proxy') || undefined;
   return (
     <Field f={f} field="proxy" label={t.proxy} hint={t.proxyHint[mode]} hintTestId="settings-proxy-hint">
-      <select {...base} aria-invalid={mode === 'manual' ? undefined : invalid} value={mode} disabled={locked} onChange={(e) => props.onMode(e.target.value as ProxyMode)}>
+      <select
+        {...base}
+        aria-invalid={mode === 'manual' ? undefined : invalid}
+        value={mode}
+        disabled={locked}
+        onChange={(e) => props.onMode(e.target.value as ProxyMode)}
+      >
         {PROXY_MODES.map((m) => (
           <option key={m} value={m}>
             {t.proxyMode[m]}
@@ -247,7 +289,15 @@ export function CompressionField(bound: Bound<Compression>) {
   const { t } = bound.f;
   const hint = t.compressionHint[bound.value];
   return (
-    <ChoiceField {...bound} field="compression" label={t.compression} hint={hint} hintTestId="settings-compression-hint" choices={COMPRESSIONS} optionLabel={(c) => t.compressionName[c]} />
+    <ChoiceField
+      {...bound}
+      field="compression"
+      label={t.compression}
+      hint={hint}
+      hintTestId="settings-compression-hint"
+      choices={COMPRESSIONS}
+      optionLabel={(c) => t.compressionName[c]}
+    />
   );
 }
 

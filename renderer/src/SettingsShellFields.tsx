@@ -8,7 +8,17 @@ import type { FieldFrame } from './SettingsFields';
 
 type SwitchField = 'closeToTray' | 'autostart';
 
-function SwitchBox({ f, field, value, onChange }: { f: FieldFrame; field: SwitchField; value: SwitchSetting; onChange: (v: SwitchSetting) => void }) {
+function SwitchBox({
+  f,
+  field,
+  value,
+  onChange,
+}: {
+  f: FieldFrame;
+  field: SwitchField;
+  value: SwitchSetting;
+  onChange: (v: SwitchSetting) => void;
+}) {
   const locked = f.locked.has(field);
   return (
     <div className="field field-switch">
@@ -28,7 +38,12 @@ function SwitchBox({ f, field, value, onChange }: { f: FieldFrame; field: Switch
   );
 }
 
-export function ShellFields(props: { f: FieldFrame; closeToTray: SwitchSetting; autostart: SwitchSetting; onChange: (field: SwitchField, v: SwitchSetting) => void }) {
+export function ShellFields(props: {
+  f: FieldFrame;
+  closeToTray: SwitchSetting;
+  autostart: SwitchSetting;
+  onChange: (field: SwitchField, v: SwitchSetting) => void;
+}) {
   return (
     <>
       <SwitchBox f={props.f} field="closeToTray" value={props.closeToTray} onChange={(v) => props.onChange('closeToTray', v)} />

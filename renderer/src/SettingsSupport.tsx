@@ -5,11 +5,13 @@
  * politely to screen readers.
  */
 import { useCallback, useState, type ReactNode } from 'react';
-import type { Strings } from './i18n';
+import { useChat, useI18n } from './AppContext';
 
 type Note = { kind: 'ok' | 'problem'; text: string };
 
-function useSupportActions(t: Strings) {
+function useSupportActions() {
+  const { t } = useI18n();
+  const chat = useChat();
   const [note, setNote] = useState<Note | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -18,7 +20,10 @@ function useSupportActions(t: Strings) {
       setBusy(true);
       action()
         .catch((): Note => ({ kind: 'problem', text: t.unexpectedError }))
-        .then((n) => (setNote(n), setBusy(false)));
+        .then((n) => {
+          setNote(n);
+          setBusy(false);
+        });
     },
     [t],
   );
@@ -26,29 +31,40 @@ function useSupportActions(t: Strings) {
   const openLogs = useCallback(
     () =>
       run(async () => {
-        const r = await window.chat.showLogFolder();
+        const r = await chat.showLogFolder();
         return r.ok ? { kind: 'ok', text: t.logFolderOpened(r.folder) } : { kind: 'problem', text: t.logFolderFailed(r.folder, r.detail) };
       }),
-    [run, t],
+    [run, t, chat],
   );
 
   const copy = useCallback(
     () =>
       run(async () => {
-        const r = await window.chat.copyDiagnostics();
+        const r = await chat.copyDiagnostics();
         return r.ok ? { kind: 'ok', text: t.diagnosticsCopied } : { kind: 'problem', text: t.diagnosticsFailed(r.detail) };
       }),
-    [run, t],
+    [run, t, chat],
   );
 
   return { note, busy, openLogs, copy };
 }
 
 /** A titled part of the settings dialog below the fields: heading, hint, a row of actions, one status line. */
-export function SettingsSection(props: { id: (name: string) => string; name: string; className?: string; title: string; hint: string; children: ReactNode }) {
+export function SettingsSection(props: {
+  id: (name: string) => string;
+  name: string;
+  className?: string;
+  title: string;
+  hint: string;
+  children: ReactNode;
+}) {
   const { id, name } = props;
   return (
-    <section className={`settings-support${props.className ? ` ${props.className}` : ''}`} aria-labelledby={id(name)} aria-describedby={id(`${name}-hint`)}>
+    <section
+      className={`settings-support${props.className ? ` ${props.className}` : ''}`}
+      aria-labelledby={id(name)}
+      aria-describedby={id(`${name}-hint`)}
+    >
       <h3 className="settings-subtitle" id={id(name)}>
         {props.title}
       </h3>
@@ -60,8 +76,9 @@ export function SettingsSection(props: { id: (name: string) => string; name: str
   );
 }
 
-export function SupportSection({ t, id }: { t: Strings; id: (name: string) => string }) {
-  const { note, busy, openLogs, copy } = useSupportActions(t);
+export function SupportSection({ id }: { id: (name: string) => string }) {
+  const { t } = useI18n();
+  const { note, busy, openLogs, copy } = useSupportActions();
   return (
     <SettingsSection id={id} name="support" title={t.supportTitle} hint={t.supportHint}>
       <div className="support-actions">
@@ -72,7 +89,11 @@ export function SupportSection({ t, id }: { t: Strings; id: (name: string) => st
           {t.copyDiagnostics}
         </button>
       </div>
-      <p className={`support-note${note?.kind === 'problem' ? ' support-note-problem' : ''}`} role="status" data-testid="settings-support-note">
+      <p
+        className={`support-note${note?.kind === 'problem' ? ' support-note-problem' : ''}`}
+        role="status"
+        data-testid="settings-support-note"
+      >
         {note?.text}
       </p>
     </SettingsSection>

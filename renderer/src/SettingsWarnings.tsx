@@ -1,9 +1,11 @@
 /** What the last settings save (or language switch) left to say, under the header until closed. */
-import { describeSettingsProblem, type Strings } from './i18n';
+import { useI18n } from './AppContext';
+import { describeSettingsProblem } from './i18n';
 import { IconAlert } from './Icons';
 import type { SaveNote } from './useSettingsPanel';
 
-export function SettingsWarnings({ warnings, t, onClose }: { warnings: readonly SaveNote[]; t: Strings; onClose: () => void }) {
+export function SettingsWarnings({ warnings, onClose }: { warnings: readonly SaveNote[]; onClose: () => void }) {
+  const { t } = useI18n();
   if (warnings.length === 0) return null;
   return (
     <div className="notice" role="status" data-testid="settings-warnings">

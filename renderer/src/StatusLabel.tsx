@@ -5,8 +5,19 @@
  */
 import { memo, useEffect, useState, type ReactNode } from 'react';
 import type { Status } from '../../electron/common/state';
+import { useI18n } from './AppContext';
 import { reasonText, type Locale, type Strings } from './i18n';
-import { IconAlert, IconConnected, IconDisconnected, IconGear, IconLeaf, IconLockAlert, IconOffline, IconServerAlert, IconSpinner } from './Icons';
+import {
+  IconAlert,
+  IconConnected,
+  IconDisconnected,
+  IconGear,
+  IconLeaf,
+  IconLockAlert,
+  IconOffline,
+  IconServerAlert,
+  IconSpinner,
+} from './Icons';
 
 /** Seconds until `retryAt`, ticking while a retry is scheduled. */
 function useCountdown(status: Status): number | undefined {
@@ -96,13 +107,12 @@ function describeConnection(c: Status['connection'], t: Strings, locale: Locale)
 
 export interface StatusLabelProps {
   status: Status;
-  t: Strings;
-  locale: Locale;
   onReconnectNow: () => void;
   onOpenSettings: () => void;
 }
 
-export const StatusLabel = memo(function StatusLabel({ status, t, locale, onReconnectNow, onOpenSettings }: StatusLabelProps) {
+export const StatusLabel = memo(function StatusLabel({ status, onReconnectNow, onOpenSettings }: StatusLabelProps) {
+  const { t, locale } = useI18n();
   const c = status.connection;
   const seconds = useCountdown(status);
   const { icon, text, detail, problem } = describeConnection(c, t, locale);

@@ -6,7 +6,7 @@
 import { startBootFeed } from './bootFeed';
 
 performance.mark('chat:boot');
-startBootFeed();
+startBootFeed(window.chat);
 import('./main').catch((err: unknown) => {
   // Nothing else could say it: the window would stay blank.
   document.body.textContent = `UOS Chat could not start its window: ${String(err)}`;

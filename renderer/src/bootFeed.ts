@@ -7,7 +7,7 @@
  * No React (or other heavy) imports here: main.tsx imports this module first so its
  * top-level call runs before the rest of the bundle is evaluated.
  */
-import type { LogEntry, Snapshot } from '../../electron/common/contract';
+import type { ChatApi, LogEntry, Snapshot } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
 
 export interface FeedHandlers {
@@ -77,9 +77,12 @@ class Relay implements FeedHandlers {
   }
 }
 
-export function startBootFeed(): void {
+export function startBootFeed(chat: ChatApi): void {
   if (boot) return;
-  const chat = window.chat;
+  // See takeAccountAfterBoot(): listened for before any answer or push is handled.
+  chat.onAccount(() => {
+    if (bootSnapshot() !== null) accountAfterBoot = true;
+  });
   let snapshot: Snapshot | null = null;
   let failed = false;
   const off = () => {
@@ -139,6 +142,19 @@ export function claimBootFeed(): BootFeed | undefined {
 /** The snapshot, if it has already come (for the first render); does not claim. */
 export function bootSnapshot(): Snapshot | null {
   return claimed || !boot || boot.overflowed() ? null : boot.snapshot;
+}
+
+/**
+ * A `chat:account` push that lands after the boot snapshot's answer but before the feed subscribes
+ * (React's first render waits for that answer, and effects run after it) would be lost, and the
+ * window would keep the log of before: main may open the account's stores just after the window
+ * asked. True once, when that happened: the feed then asks for the snapshot again.
+ */
+let accountAfterBoot = false;
+export function takeAccountAfterBoot(): boolean {
+  const was = accountAfterBoot;
+  accountAfterBoot = false;
+  return was;
 }
 
 /** Settles when the boot snapshot came or failed, or at once when there is none. */

@@ -2,6 +2,7 @@
 import { StrictMode, useLayoutEffect, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ChatContext } from './AppContext';
 import { bootSettled } from './bootFeed';
 
 performance.mark('chat:modules-evaluated');
@@ -32,7 +33,10 @@ function mount(): void {
   createRoot(root).render(
     <StrictMode>
       <FirstCommit>
-        <App />
+        {/* The one place the window's chat API global is read for React (boot.ts reads it for the boot feed). */}
+        <ChatContext.Provider value={window.chat}>
+          <App />
+        </ChatContext.Provider>
       </FirstCommit>
     </StrictMode>,
   );

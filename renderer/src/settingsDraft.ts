@@ -31,7 +31,7 @@ export function draftOf(view: SettingsView): Draft {
   };
 }
 
-const ifChanged = <T,>(now: T, before: T): T | undefined => (now !== before ? now : undefined);
+const ifChanged = <T>(now: T, before: T): T | undefined => (now !== before ? now : undefined);
 
 /** For each field, in the order sent: its value to send, if the person changed it. */
 const CHANGES: { [K in SettingsKey]: (view: SettingsView, d: Draft) => SettingsPatchIn[K] | undefined } = {

@@ -4,9 +4,10 @@
  * useSyncExternalStore, and what it reads (FeedView) changes only when published.
  */
 import { useEffect, useRef, useState, useSyncExternalStore, type MutableRefObject } from 'react';
-import type { LogEntry, Snapshot } from '../../electron/common/contract';
+import type { ChatApi, LogEntry, Snapshot } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
-import { bootSnapshot, claimBootFeed, type FeedHandlers } from './bootFeed';
+import { useChat } from './AppContext';
+import { bootSnapshot, claimBootFeed, takeAccountAfterBoot, type FeedHandlers } from './bootFeed';
 import { EntryStore } from './store';
 
 /** Until the first status says otherwise. */
@@ -89,12 +90,13 @@ export function useChatFeed(): ChatFeedState {
   const [feed] = useState(() => new ChatFeed(bootSnapshot()));
   const view = useSyncExternalStore(feed.subscribe, feed.getView);
   const atEndRef = useRef(true);
-  useEffect(() => connect(feed, atEndRef), [feed]);
+  const chat = useChat();
+  useEffect(() => connect(chat, feed, atEndRef), [chat, feed]);
   return { ...view, feed, limit: view.status?.maxMessageBytes ?? DEFAULT_LIMIT, atEndRef };
 }
 
-/** Feeds `feed` from window.chat until the returned function is called. */
-function connect(feed: ChatFeed, atEndRef: MutableRefObject<boolean>): () => void {
+/** Feeds `feed` from the chat API until the returned function is called. */
+function connect(chat: ChatApi, feed: ChatFeed, atEndRef: MutableRefObject<boolean>): () => void {
   const store = feed.store;
   let ready = false;
   let disposed = false;
@@ -112,15 +114,21 @@ function connect(feed: ChatFeed, atEndRef: MutableRefObject<boolean>): () => voi
   };
   const take = (snap: Snapshot | null) => {
     if (disposed) return;
-    if (snap === feed.seed && snap) ready = true; // already shown by the first render
+    if (snap === feed.seed && snap)
+      ready = true; // already shown by the first render
     else if (snap) {
       store.reset(snap.entries, snap.hasOlder);
       ready = true;
       feed.publish({ status: snap.status, loaded: true, stick: true });
     } else feed.publish({ loaded: true });
   };
-  const unsubscribe = subscribe({ status: onStatus, entries: onEntries }, take);
-  const offAccount = refetchOnAccount(feed, (r) => (ready = r), () => !disposed);
+  const unsubscribe = subscribe(chat, { status: onStatus, entries: onEntries }, take);
+  const offAccount = refetchOnAccount(
+    chat,
+    feed,
+    (r) => (ready = r),
+    () => !disposed,
+  );
   return () => {
     disposed = true;
     render.cancel();
@@ -161,7 +169,7 @@ function oncePerFrame(fn: () => void): { schedule(): void; cancel(): void } {
  * Subscribes `handlers` and gives `take` the snapshot (null: asking failed) before any push
  * that came after it: through the boot feed when this is its first claim, else on its own.
  */
-function subscribe(handlers: FeedHandlers, take: (snap: Snapshot | null) => void): () => void {
+function subscribe(chat: ChatApi, handlers: FeedHandlers, take: (snap: Snapshot | null) => void): () => void {
   const boot = claimBootFeed();
   if (boot) {
     let off: (() => void) | undefined;
@@ -176,7 +184,6 @@ function subscribe(handlers: FeedHandlers, take: (snap: Snapshot | null) => void
       off?.();
     };
   }
-  const chat = window.chat;
   // Subscribe first so nothing between the snapshot and the subscription is lost. Pushes that
   // arrive before the snapshot's answer were sent before it was taken (one ordered channel), so
   // the snapshot already holds them (`take` makes the handlers accept pushes).
@@ -190,26 +197,15 @@ function subscribe(handlers: FeedHandlers, take: (snap: Snapshot | null) => void
 }
 
 /**
- * A `chat:account` push that lands after the boot snapshot's answer but before the feed subscribes
- * (React's first render waits for that answer, and effects run after it) would be lost, and the
- * window would keep the log of before: main may open the account's stores just after the window
- * asked. Listened for from when this module is evaluated, before any answer or push is handled.
- */
-let accountAfterBoot = false;
-window.chat.onAccount(() => {
-  if (bootSnapshot() !== null) accountAfterBoot = true;
-});
-
-/**
  * The log was replaced (another account, or its history cleared): snapshot again. Pushes until
  * its answer are in it (one ordered channel), so they wait (`setReady(false)`), as at the start.
  */
-function refetchOnAccount(feed: ChatFeed, setReady: (ready: boolean) => void, live: () => boolean): () => void {
+function refetchOnAccount(chat: ChatApi, feed: ChatFeed, setReady: (ready: boolean) => void, live: () => boolean): () => void {
   let asked = 0;
   const refetch = () => {
     const n = ++asked;
     setReady(false);
-    window.chat.getSnapshot().then(
+    chat.getSnapshot().then(
       (snap) => {
         if (!live() || n !== asked) return;
         feed.store.reset(snap.entries, snap.hasOlder);
@@ -219,10 +215,7 @@ function refetchOnAccount(feed: ChatFeed, setReady: (ready: boolean) => void, li
       () => undefined,
     );
   };
-  const off = window.chat.onAccount(refetch);
-  if (accountAfterBoot) {
-    accountAfterBoot = false;
-    refetch();
-  }
+  const off = chat.onAccount(refetch);
+  if (takeAccountAfterBoot()) refetch();
   return off;
 }

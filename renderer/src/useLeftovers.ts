@@ -3,6 +3,7 @@
  * their account and never sends them anywhere else. Fetched at start and again on every
  * `chat:account` push (the account in use changed, so "the others" did too).
  */
+import { useChat } from './AppContext';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LeftoverView } from '../../electron/common/contract';
 
@@ -22,6 +23,7 @@ export function useLeftovers(): Leftovers {
   // key → the count when "Send there later" was chosen: a different count shows the banner again.
   const [later, setLater] = useState<ReadonlyMap<string, number>>(() => new Map());
   const refetch = useRef<() => void>(() => undefined);
+  const chat = useChat();
 
   useEffect(() => {
     let live = true;
@@ -29,31 +31,34 @@ export function useLeftovers(): Leftovers {
     const fetchNow = () => {
       const n = ++asked;
       // Nothing shown is better than a broken window: a failed read keeps what was there.
-      window.chat.getLeftovers().then(
+      chat.getLeftovers().then(
         (l) => live && n === asked && setList(l),
         () => undefined,
       );
     };
     refetch.current = fetchNow;
-    const off = window.chat.onAccount(fetchNow);
+    const off = chat.onAccount(fetchNow);
     fetchNow();
     return () => {
       live = false;
       off();
     };
-  }, []);
+  }, [chat]);
 
   const sendLater = useCallback((l: LeftoverView) => setLater((m) => new Map(m).set(l.key, l.count)), []);
-  const discard = useCallback(async (l: LeftoverView): Promise<Discarded> => {
-    try {
-      const count = await window.chat.discardLeftovers(l.key);
-      return { ok: true, count, host: l.host };
-    } catch {
-      return { ok: false, host: l.host };
-    } finally {
-      refetch.current();
-    }
-  }, []);
+  const discard = useCallback(
+    async (l: LeftoverView): Promise<Discarded> => {
+      try {
+        const count = await chat.discardLeftovers(l.key);
+        return { ok: true, count, host: l.host };
+      } catch {
+        return { ok: false, host: l.host };
+      } finally {
+        refetch.current();
+      }
+    },
+    [chat],
+  );
 
   return { shown: list.filter((l) => later.get(l.key) !== l.count), sendLater, discard };
 }

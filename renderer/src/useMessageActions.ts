@@ -2,6 +2,7 @@
  * What the person does to the conversation: send, retry a failed message, reconnect at once,
  * and page in older entries. Each answer from main goes into the feed's store.
  */
+import { useChat } from './AppContext';
 import { useCallback, useState } from 'react';
 import type { OlderEntries, SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
@@ -20,23 +21,24 @@ export interface MessageActions {
 
 export function useMessageActions(feed: ChatFeed): MessageActions {
   const { store, publish } = feed;
+  const chat = useChat();
   const [retryErrors, setRetryErrors] = useState<ReadonlyMap<string, ReasonCode>>(new Map());
 
   const send = useCallback(
     async (text: string): Promise<SendResult> => {
-      const result = await window.chat.send(text);
+      const result = await chat.send(text);
       // Show it at once; the push with the same key replaces it in place.
       if (result.ok && !store.has(result.entry.key)) store.upsert([result.entry]);
       if (result.ok) publish({ stick: true });
       return result;
     },
-    [store, publish],
+    [chat, store, publish],
   );
 
   const onRetry = useCallback(
     (key: string) => {
       setRetryErrors((m) => withoutKey(m, key));
-      window.chat.retry(key).then(
+      chat.retry(key).then(
         (result) => {
           if (result.ok) {
             const current = store.get(key);
@@ -52,13 +54,13 @@ export function useMessageActions(feed: ChatFeed): MessageActions {
         () => setRetryErrors((m) => new Map(m).set(key, 'REJECTED')),
       );
     },
-    [store, publish],
+    [chat, store, publish],
   );
 
   const reconnectNow = useCallback(() => {
-    void window.chat.reconnectNow();
-  }, []);
-  const fetchOlder = useCallback((before: number, limit: number) => window.chat.getOlder(before, limit), []);
+    void chat.reconnectNow();
+  }, [chat]);
+  const fetchOlder = useCallback((before: number, limit: number) => chat.getOlder(before, limit), [chat]);
   const onStoreChange = useCallback(() => publish(), [publish]);
 
   return { send, retryErrors, onRetry, reconnectNow, fetchOlder, onStoreChange };

@@ -19,8 +19,8 @@ export function useModalDialog(onClose: () => void, initialFocus: RefObject<HTML
     return () => {
       if (d.open) d.close();
     };
-    // Once, on mount: the element to focus first is a ref that does not change.
-  }, []);
+    // Once, on mount: the element to focus first is a ref (a stable object).
+  }, [initialFocus]);
 
   return {
     ref,

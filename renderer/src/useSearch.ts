@@ -25,7 +25,10 @@ export type SearchFn = (text: string, limit: number) => Promise<SearchResult>;
 /** Calls back when the account whose store is searched changes; returns the way to stop. */
 export type AccountWatch = (onChange: () => void) => () => void;
 
-export function useSearch(search: SearchFn, onAccount?: AccountWatch): { text: string; setText: (text: string) => void; state: SearchState } {
+export function useSearch(
+  search: SearchFn,
+  onAccount?: AccountWatch,
+): { text: string; setText: (text: string) => void; state: SearchState } {
   const [text, setText] = useState('');
   const [state, setState] = useState<SearchState>({ phase: 'idle' });
   /** Bumped by an account change: the same text is searched again. */

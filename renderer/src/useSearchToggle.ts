@@ -57,7 +57,10 @@ export function useSearchToggle(): SearchToggle {
     wasOpen.current = false;
     const back = returnTo.current;
     returnTo.current = null;
-    const target = back instanceof HTMLElement && back.isConnected && back !== document.body ? back : document.querySelector<HTMLElement>('[data-testid="log"]');
+    const target =
+      back instanceof HTMLElement && back.isConnected && back !== document.body
+        ? back
+        : document.querySelector<HTMLElement>('[data-testid="log"]');
     target?.focus();
   }, [open]);
 

@@ -7,12 +7,12 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { SaveSettingsResult, SettingsPatchIn, SettingsProblem, SettingsView } from '../../electron/common/contract';
-import { describeSettingsProblem, type ProblemText, type SettingsField, type Strings } from './i18n';
+import { useI18n } from './AppContext';
+import { describeSettingsProblem, type ProblemText, type SettingsField } from './i18n';
 import { draftOf, patchOf, type Draft } from './settingsDraft';
 
 export interface SettingsFormProps {
   view: SettingsView;
-  t: Strings;
   onSave: (patch: SettingsPatchIn) => Promise<SaveSettingsResult>;
   onSaved: (settings: SettingsView, warnings: SettingsProblem[]) => void;
   onClose: () => void;
@@ -33,7 +33,8 @@ export interface SettingsForm {
   submit: (e: FormEvent) => Promise<void>;
 }
 
-export function useSettingsForm({ view, t, onSave, onSaved, onClose }: SettingsFormProps): SettingsForm {
+export function useSettingsForm({ view, onSave, onSaved, onClose }: SettingsFormProps): SettingsForm {
+  const { t } = useI18n();
   const formRef = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<Draft>(() => draftOf(view));
   const [problems, setProblems] = useState<ProblemText[] | null>(null);

@@ -3,6 +3,7 @@
  * back to), the header's language switch (a shortcut for the language setting), and the
  * warnings a save left to show.
  */
+import { useChat } from './AppContext';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { SaveSettingsResult, SettingsPatchIn, SettingsView } from '../../electron/common/contract';
 import type { Locale } from './i18n';
@@ -29,6 +30,7 @@ export interface SettingsPanel {
 }
 
 export function useSettingsPanel(): SettingsPanel {
+  const chat = useChat();
   const { settings, setSettings, warnings, setWarnings, chooseLocale, languageLocked } = useSettingsView();
   const [open, setOpen] = useState(false);
   const { gear, rememberFocus, chooseReturn } = useFocusReturn(open);
@@ -37,14 +39,14 @@ export function useSettingsPanel(): SettingsPanel {
     rememberFocus();
     setWarnings([]);
     // Fresh from main: the environment or another window may have changed something.
-    window.chat.getSettings().then(
+    chat.getSettings().then(
       (view) => {
         setSettings(view);
         setOpen(true);
       },
       () => setOpen(true),
     );
-  }, [rememberFocus, setSettings, setWarnings]);
+  }, [chat, rememberFocus, setSettings, setWarnings]);
 
   const closeSettings = useCallback(
     (saved = false) => {
@@ -63,20 +65,33 @@ export function useSettingsPanel(): SettingsPanel {
     [closeSettings, setSettings, setWarnings],
   );
 
-  const saveSettings = useCallback((patch: SettingsPatchIn): Promise<SaveSettingsResult> => window.chat.saveSettings(patch), []);
+  const saveSettings = useCallback((patch: SettingsPatchIn): Promise<SaveSettingsResult> => chat.saveSettings(patch), [chat]);
   const dismissWarnings = useCallback(() => setWarnings([]), [setWarnings]);
 
-  return { settings, open, warnings, dismissWarnings, gear, openSettings, closeSettings, saveSettings, onSaved, chooseLocale, languageLocked };
+  return {
+    settings,
+    open,
+    warnings,
+    dismissWarnings,
+    gear,
+    openSettings,
+    closeSettings,
+    saveSettings,
+    onSaved,
+    chooseLocale,
+    languageLocked,
+  };
 }
 
 /** The settings as main last told us, read at start; the language switch saves through it. */
 function useSettingsView() {
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [warnings, setWarnings] = useState<SaveNote[]>([]);
+  const chat = useChat();
 
   useEffect(() => {
     let disposed = false;
-    window.chat.getSettings().then(
+    chat.getSettings().then(
       (view) => {
         if (!disposed) setSettings(view);
       },
@@ -85,14 +100,14 @@ function useSettingsView() {
     return () => {
       disposed = true;
     };
-  }, []);
+  }, [chat]);
 
   // The header switch is a shortcut for the language setting: saved by main like the rest.
   const chooseLocale = (l: Locale) => {
     if (!settings || settings.language === l) return;
     const before = settings;
     setSettings({ ...settings, language: l });
-    window.chat.saveSettings({ language: l }).then(
+    chat.saveSettings({ language: l }).then(
       (result) => {
         if (result.ok) {
           setSettings(result.settings);

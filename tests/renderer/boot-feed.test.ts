@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogEntry, Snapshot } from '../../electron/common/contract';
+import type { ChatApi, LogEntry, Snapshot } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
 
 type BootModule = typeof import('../../renderer/src/bootFeed');
@@ -20,21 +20,30 @@ interface FakeChat {
 }
 
 let copies = 0;
-/** A fresh copy of bootFeed.ts on a fresh stand-in window.chat. */
-async function load(): Promise<{ boot: BootModule; chat: FakeChat }> {
+/** A fresh copy of bootFeed.ts, started on a fresh stand-in chat API by `start()`. */
+async function load(): Promise<{ boot: BootModule & { startBootFeed(): void }; chat: FakeChat }> {
   const statusCbs = new Set<(s: Status) => void>();
   const entryCbs = new Set<(e: LogEntry[]) => void>();
   let resolve!: (s: Snapshot) => void;
   let reject!: (e: Error) => void;
-  const snapshot = new Promise<Snapshot>((res, rej) => ((resolve = res), (reject = rej)));
-  (globalThis as unknown as { window: unknown }).window = {
-    chat: {
-      getSnapshot: () => snapshot,
-      onStatus: (cb: (s: Status) => void) => (statusCbs.add(cb), () => statusCbs.delete(cb)),
-      onEntries: (cb: (e: LogEntry[]) => void) => (entryCbs.add(cb), () => entryCbs.delete(cb)),
+  const snapshot = new Promise<Snapshot>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const api = {
+    getSnapshot: () => snapshot,
+    onStatus: (cb: (s: Status) => void) => {
+      statusCbs.add(cb);
+      return () => statusCbs.delete(cb);
     },
-  };
-  const boot = (await import(`../../renderer/src/bootFeed.ts?copy=${++copies}`)) as BootModule;
+    onEntries: (cb: (e: LogEntry[]) => void) => {
+      entryCbs.add(cb);
+      return () => entryCbs.delete(cb);
+    },
+    onAccount: () => () => undefined,
+  } as unknown as ChatApi;
+  const module = (await import(`../../renderer/src/bootFeed.ts?copy=${++copies}`)) as BootModule;
+  const boot = { ...module, startBootFeed: () => module.startBootFeed(api) };
   const chat: FakeChat = {
     answer: (s) => resolve(s),
     fail: () => reject(new Error('main said no')),
@@ -75,7 +84,10 @@ test('asks at once; pushes before the answer are left out (the snapshot holds th
   assert.ok(feed);
   assert.equal(feed.snapshot, snap);
   const got: string[] = [];
-  const off = feed.claim({ status: (s) => got.push(`status ${(s as unknown as { n: number }).n}`), entries: (b) => got.push(`entries ${b.map((e) => e.order).join(',')}`) });
+  const off = feed.claim({
+    status: (s) => got.push(`status ${(s as unknown as { n: number }).n}`),
+    entries: (b) => got.push(`entries ${b.map((e) => e.order).join(',')}`),
+  });
   assert.deepEqual(got, ['entries 3', 'status 1', 'entries 4']);
   chat.entries([entry(5)]);
   assert.deepEqual(got.at(-1), 'entries 5');

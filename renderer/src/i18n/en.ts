@@ -84,7 +84,11 @@ export const en: Strings = {
   caFileHint: 'Path to a PEM file with your organisation’s certificate authority, for a wss:// server with a private certificate.',
   caChoose: 'Choose…',
   caChooseProblem: (code, file, detail) =>
-    code === 'CA_UNREADABLE' ? `${file} cannot be read (${detail}).` : code === 'CA_NO_CERTIFICATES' ? `${file} holds no certificate (PEM or DER): ${detail}.` : 'No file dialog here: type the path instead.',
+    code === 'CA_UNREADABLE'
+      ? `${file} cannot be read (${detail}).`
+      : code === 'CA_NO_CERTIFICATES'
+        ? `${file} holds no certificate (PEM or DER): ${detail}.`
+        : 'No file dialog here: type the path instead.',
   proxy: 'Proxy',
   proxyMode: { system: 'System (default)', none: 'None — connect directly', manual: 'Manual' },
   proxyHint: {
@@ -136,7 +140,16 @@ export const en: Strings = {
   logFolderFailed: (folder, detail) => `The log folder could not be opened (${detail}). The logs are in ${folder}`,
   diagnosticsCopied: 'Diagnostics copied — paste them into your bug report.',
   diagnosticsFailed: (detail) => `The diagnostics could not be copied: ${detail}`,
-  fieldName: { serverUrl: 'Server address', token: 'Access token', caFile: 'CA certificate bundle', proxy: 'Proxy', compression: 'Compression', language: 'Language', closeToTray: 'Keep running in the tray when the window is closed', autostart: 'Start UOS Chat when I log in' },
+  fieldName: {
+    serverUrl: 'Server address',
+    token: 'Access token',
+    caFile: 'CA certificate bundle',
+    proxy: 'Proxy',
+    compression: 'Compression',
+    language: 'Language',
+    closeToTray: 'Keep running in the tray when the window is closed',
+    autostart: 'Start UOS Chat when I log in',
+  },
   notice: {
     'sandbox-off': {
       title: 'Running without the system sandbox',
@@ -146,11 +159,15 @@ export const en: Strings = {
   noticeDismiss: 'Got it',
   leftoversLabel: 'Messages waiting for other servers',
   leftoversWaiting: (n, host) => (n === 1 ? `1 message waiting for ${host}` : `${n} messages waiting for ${host}`),
-  leftoversDetail: (room, user) => (user ? `Room ${room}, as ${user}. They are sent only there.` : `Room ${room}. They are sent only there.`),
+  leftoversDetail: (room, user) =>
+    user ? `Room ${room}, as ${user}. They are sent only there.` : `Room ${room}. They are sent only there.`,
   leftoversLater: 'Send there later',
   leftoversLaterHint: 'Keep them: they are sent when you use that server and account again',
   leftoversDiscard: 'Discard',
-  leftoversConfirm: (n, host) => (n === 1 ? `Discard 1 message for ${host}? It was never sent and cannot be recovered.` : `Discard ${n} messages for ${host}? They were never sent and cannot be recovered.`),
+  leftoversConfirm: (n, host) =>
+    n === 1
+      ? `Discard 1 message for ${host}? It was never sent and cannot be recovered.`
+      : `Discard ${n} messages for ${host}? They were never sent and cannot be recovered.`,
   leftoversDiscardYes: 'Discard',
   leftoversKeep: 'Keep',
   leftoversDiscarded: (n, host) => (n === 1 ? `1 message for ${host} discarded.` : `${n} messages for ${host} discarded.`),
@@ -158,7 +175,8 @@ export const en: Strings = {
   historyTitle: 'History',
   historyHint: 'The messages of this server and account are kept on this computer, so they show when UOS Chat starts.',
   clearHistory: 'Clear history…',
-  clearHistoryConfirm: 'Clear the history of this server and account on this computer? Messages still waiting to be sent are kept and still go out.',
+  clearHistoryConfirm:
+    'Clear the history of this server and account on this computer? Messages still waiting to be sent are kept and still go out.',
   clearHistoryYes: 'Clear history',
   historyCleared: 'History cleared. Messages still waiting to be sent are kept.',
   clearHistoryFailed: 'The history could not be cleared. Try again.',

@@ -84,7 +84,11 @@ export const zh: Strings = {
   caFileHint: '单位证书颁发机构的 PEM 文件路径，用于使用私有证书的 wss:// 服务器。',
   caChoose: '选择…',
   caChooseProblem: (code, file, detail) =>
-    code === 'CA_UNREADABLE' ? `无法读取 ${file}（${detail}）。` : code === 'CA_NO_CERTIFICATES' ? `${file} 中没有可用的证书（PEM 或 DER）：${detail}。` : '此处无法打开文件选择窗口，请直接输入路径。',
+    code === 'CA_UNREADABLE'
+      ? `无法读取 ${file}（${detail}）。`
+      : code === 'CA_NO_CERTIFICATES'
+        ? `${file} 中没有可用的证书（PEM 或 DER）：${detail}。`
+        : '此处无法打开文件选择窗口，请直接输入路径。',
   proxy: '代理',
   proxyMode: { system: '跟随系统（默认）', none: '不使用代理——直接连接', manual: '手动设置' },
   proxyHint: {
@@ -136,7 +140,16 @@ export const zh: Strings = {
   logFolderFailed: (folder, detail) => `无法打开日志文件夹（${detail}）。日志位于 ${folder}`,
   diagnosticsCopied: '诊断信息已复制，请粘贴到问题报告中。',
   diagnosticsFailed: (detail) => `无法复制诊断信息：${detail}`,
-  fieldName: { serverUrl: '服务器地址', token: '访问令牌', caFile: 'CA 证书文件', proxy: '代理', compression: '压缩', language: '语言', closeToTray: '关闭窗口后在托盘中保持运行', autostart: '登录时启动 UOS Chat' },
+  fieldName: {
+    serverUrl: '服务器地址',
+    token: '访问令牌',
+    caFile: 'CA 证书文件',
+    proxy: '代理',
+    compression: '压缩',
+    language: '语言',
+    closeToTray: '关闭窗口后在托盘中保持运行',
+    autostart: '登录时启动 UOS Chat',
+  },
   notice: {
     'sandbox-off': {
       title: '未使用系统沙箱运行',
