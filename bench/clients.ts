@@ -16,7 +16,12 @@ export interface Core {
  * the server sends it one frame per message, as it does a bare ws client (for the
  * core's per-message cost without batching).
  */
-export async function startCore(url: string, config: Partial<ClientConfig> = {}, token = 'token-alice', opts: { singleFrames?: boolean } = {}): Promise<Core> {
+export async function startCore(
+  url: string,
+  config: Partial<ClientConfig> = {},
+  token = 'token-alice',
+  opts: { singleFrames?: boolean } = {},
+): Promise<Core> {
   let current: WebSocket | undefined;
   const client = new ChatClient({
     config: { url, token, ...config },

@@ -21,7 +21,16 @@ function frames(): string[] {
   const out: string[] = [];
   const t = Date.parse('2026-11-30T04:00:00.000Z');
   for (let i = 0; i < N; i++) {
-    out.push(JSON.stringify({ type: 'chat_message', id: `f-0000001-${String(i).padStart(6, '0')}`, user: 'bob', message: chatText(textBytes, 1_000_003 + i), seq: 1000 + i, timestamp: new Date(t + i * 7).toISOString() }));
+    out.push(
+      JSON.stringify({
+        type: 'chat_message',
+        id: `f-0000001-${String(i).padStart(6, '0')}`,
+        user: 'bob',
+        message: chatText(textBytes, 1_000_003 + i),
+        seq: 1000 + i,
+        timestamp: new Date(t + i * 7).toISOString(),
+      }),
+    );
     out.push(JSON.stringify({ type: 'ack', id: crypto.randomUUID(), seq: 20_000 + i, timestamp: new Date(t + i * 7).toISOString() }));
   }
   return out;
@@ -91,7 +100,11 @@ const batched = (name: string, size: number, opts: zlib.ZlibOptions): Candidate 
 };
 
 const CANDIDATES: Candidate[] = [
-  { name: 'off (text frames)', encode: (ts) => ts.map((t) => Buffer.from(t)), decode: (fs) => fs.reduce((n, f) => n + f.toString().length, 0) },
+  {
+    name: 'off (text frames)',
+    encode: (ts) => ts.map((t) => Buffer.from(t)),
+    decode: (fs) => fs.reduce((n, f) => n + f.toString().length, 0),
+  },
   perFrame('zlib per frame (design notes, as shipped before)', {}),
   perFrame('zlib per frame + zdict1', { dictionary: ZLIB_DICTIONARY }),
   keptContext('kept context, sync flush, per frame (permessage-deflate with takeover, but sync)', (ts) => ts),
@@ -128,5 +141,7 @@ for (const c of CANDIDATES) {
     count = out.length;
   }
   const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`${c.name}: ${count} frames, ${bytes} B = ${(bytes / plain).toFixed(3)}× text; encode ${med(enc).toFixed(0)} ms, decode ${med(dec).toFixed(0)} ms`);
+  console.log(
+    `${c.name}: ${count} frames, ${bytes} B = ${(bytes / plain).toFixed(3)}× text; encode ${med(enc).toFixed(0)} ms, decode ${med(dec).toFixed(0)} ms`,
+  );
 }

@@ -56,7 +56,16 @@ export async function benchCompression(ctx: Ctx): Promise<Figure[]> {
       cores.set(mode, { ...core, received: () => received, frames: () => frames });
     }
     const textBytes = textForFrame(200);
-    type Sample = { bytesOut: number; bytesIn: number; sendOut: number; sendIn: number; recvIn: number; framesIn: number; clientCpu: number; serverCpu: number };
+    type Sample = {
+      bytesOut: number;
+      bytesIn: number;
+      sendOut: number;
+      sendIn: number;
+      recvIn: number;
+      framesIn: number;
+      clientCpu: number;
+      serverCpu: number;
+    };
     const samples = new Map<Mode, Sample[]>(MODES.map((m) => [m, []]));
     const one = async (mode: Mode, repeat: number): Promise<Sample> => {
       const core = cores.get(mode)!;
@@ -96,7 +105,9 @@ export async function benchCompression(ctx: Ctx): Promise<Figure[]> {
       for (const mode of MODES) {
         const s = await one(mode, r + 1);
         samples.get(mode)!.push(s);
-        ctx.log(`compression ${mode} ${r + 1}: out ${s.bytesOut.toFixed(0)} B, in ${s.bytesIn.toFixed(0)} B, ${s.framesIn.toFixed(0)} frames in, client CPU ${s.clientCpu.toFixed(0)} ms, server CPU ${s.serverCpu.toFixed(0)} ms (per 10k each way)`);
+        ctx.log(
+          `compression ${mode} ${r + 1}: out ${s.bytesOut.toFixed(0)} B, in ${s.bytesIn.toFixed(0)} B, ${s.framesIn.toFixed(0)} frames in, client CPU ${s.clientCpu.toFixed(0)} ms, server CPU ${s.serverCpu.toFixed(0)} ms (per 10k each way)`,
+        );
       }
     }
     const total = (m: Mode) => samples.get(m)!.map((s) => s.bytesOut + s.bytesIn);
@@ -192,13 +203,18 @@ async function benchBurst(ctx: Ctx, srv: ServerProc): Promise<Figure[]> {
     for (const mode of MODES) {
       const b = await burstOnce(srv, mode, r + 1, count);
       samples.get(mode)!.push(b);
-      ctx.log(`burst ${mode} ${r + 1}: ${b.bytes} B (out ${b.bytesOut}, in ${b.bytesIn}), client CPU ${b.cpu.toFixed(0)} ms, server CPU ${b.serverCpu.toFixed(0)} ms, ${b.ms.toFixed(0)} ms`);
+      ctx.log(
+        `burst ${mode} ${r + 1}: ${b.bytes} B (out ${b.bytesOut}, in ${b.bytesIn}), client CPU ${b.cpu.toFixed(0)} ms, server CPU ${b.serverCpu.toFixed(0)} ms, ${b.ms.toFixed(0)} ms`,
+      );
     }
   }
   const of = (m: Mode, k: keyof Burst) => samples.get(m)!.map((b) => b[k]);
   const note = `one burst of ${count} messages queued in the outbox while disconnected (frames ~200 bytes), drained at connect until all are acked; bytes = the core socket's bytesWritten + bytesRead from the upgrade on; CPU = the core process. Baseline = 'off' in the same run.`;
   const figures: Figure[] = [];
-  for (const [kind, key, unit, target] of [['bytes', 'bytes', 'B', BYTES_TARGET], ['cpu', 'cpu', 'ms', CPU_TARGET]] as const) {
+  for (const [kind, key, unit, target] of [
+    ['bytes', 'bytes', 'B', BYTES_TARGET],
+    ['cpu', 'cpu', 'ms', CPU_TARGET],
+  ] as const) {
     for (const m of MODES) {
       figures.push(
         figure({

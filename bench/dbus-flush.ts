@@ -34,7 +34,12 @@ export async function benchDbusFlush(ctx: Ctx): Promise<Figure[]> {
         config: { url: srv.roomUrl(`dbus-${compression}`, ''), token: 'token-alice', compression },
         outboxStore: new MemoryOutboxStore(),
       });
-      const monitor = new MachineMonitor({ target: client, systemBusAddress: buses.system.address, sessionBusAddress: buses.session.address, busRetry: false });
+      const monitor = new MachineMonitor({
+        target: client,
+        systemBusAddress: buses.system.address,
+        sessionBusAddress: buses.session.address,
+        busRetry: false,
+      });
       const stops = [() => monitor.stop(), () => client.stop()];
       cleanups.push(...stops);
       await monitor.start();
@@ -75,7 +80,9 @@ export async function benchDbusFlush(ctx: Ctx): Promise<Figure[]> {
           connected.push(tConnected - t0);
           flushed.push(tFlushed - t0);
         }
-        ctx.log(`dbus ${compression} ${r === 0 ? 'warm-up' : r}: monitor acted ${(tActed - t0).toFixed(1)} ms, connected ${(tConnected - t0).toFixed(1)} ms, ${queued} flushed ${(tFlushed - t0).toFixed(1)} ms`);
+        ctx.log(
+          `dbus ${compression} ${r === 0 ? 'warm-up' : r}: monitor acted ${(tActed - t0).toFixed(1)} ms, connected ${(tConnected - t0).toFixed(1)} ms, ${queued} flushed ${(tFlushed - t0).toFixed(1)} ms`,
+        );
         nm.set(20);
       }
       await monitor.stop();
@@ -87,7 +94,11 @@ export async function benchDbusFlush(ctx: Ctx): Promise<Figure[]> {
     nm.set(20);
     const off = await runMode('off');
     const { acted, connected, flushed } = shipped;
-    const reference = { label: 'seed design: fixed 5 s reconnect timer; socket.io: reconnectionDelayMax 5 s (up to)', kind: 'reference' as const, samples: [SEED_TIMER_MS] };
+    const reference = {
+      label: 'seed design: fixed 5 s reconnect timer; socket.io: reconnectionDelayMax 5 s (up to)',
+      kind: 'reference' as const,
+      samples: [SEED_TIMER_MS],
+    };
     return [
       figure({
         id: 'dbus.flush',

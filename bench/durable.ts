@@ -31,9 +31,17 @@ export async function benchDurable(ctx: Ctx, url: string): Promise<Figure[]> {
   const texts = Array.from({ length: 32 }, (_, i) => chatText(100, i + 1));
   // Not started: no socket, nothing acked, so every message stays in the journal (its size
   // grows as in an outage; compaction, when due, is part of what is measured).
-  const client = new ChatClient({ config: { url, token: 'token-alice' }, outboxStore: new FileOutboxStore(path.join(dir, 'outbox.jsonl')) });
+  const client = new ChatClient({
+    config: { url, token: 'token-alice' },
+    outboxStore: new FileOutboxStore(path.join(dir, 'outbox.jsonl')),
+  });
   const bareFile = path.join(dir, 'bare.jsonl');
-  const line = (i: number) => JSON.stringify({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, text: texts[i % texts.length], createdAt: new Date().toISOString() }) + '\n';
+  const line = (i: number) =>
+    JSON.stringify({
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      text: texts[i % texts.length],
+      createdAt: new Date().toISOString(),
+    }) + '\n';
   const bareAppend = async (data: string) => {
     const h = await fs.open(bareFile, 'a', 0o600);
     try {
@@ -86,21 +94,62 @@ export async function benchDurable(ctx: Ctx, url: string): Promise<Figure[]> {
       const b = await series(bareSeq, n);
       const cb = await burstSeries(coreBurst);
       const bb = await burstSeries(bareBurst);
-      seq.core50.push(pct(c, 0.5)), seq.core99.push(pct(c, 0.99)), seq.bare50.push(pct(b, 0.5)), seq.bare99.push(pct(b, 0.99));
-      burst.core50.push(pct(cb, 0.5)), burst.core99.push(pct(cb, 0.99)), burst.bare50.push(pct(bb, 0.5)), burst.bare99.push(pct(bb, 0.99));
-      ctx.log(`durable repeat ${r + 1}: sequential core p50 ${pct(c, 0.5).toFixed(3)} p99 ${pct(c, 0.99).toFixed(3)} ms, bare append+fsync p50 ${pct(b, 0.5).toFixed(3)} p99 ${pct(b, 0.99).toFixed(3)}; burst of ${BURST} core p99 ${pct(cb, 0.99).toFixed(3)}, bare ${pct(bb, 0.99).toFixed(3)}`);
+      seq.core50.push(pct(c, 0.5));
+      seq.core99.push(pct(c, 0.99));
+      seq.bare50.push(pct(b, 0.5));
+      seq.bare99.push(pct(b, 0.99));
+      burst.core50.push(pct(cb, 0.5));
+      burst.core99.push(pct(cb, 0.99));
+      burst.bare50.push(pct(bb, 0.5));
+      burst.bare99.push(pct(bb, 0.99));
+      ctx.log(
+        `durable repeat ${r + 1}: sequential core p50 ${pct(c, 0.5).toFixed(3)} p99 ${pct(c, 0.99).toFixed(3)} ms, bare append+fsync p50 ${pct(b, 0.5).toFixed(3)} p99 ${pct(b, 0.99).toFixed(3)}; burst of ${BURST} core p99 ${pct(cb, 0.99).toFixed(3)}, bare ${pct(bb, 0.99).toFixed(3)}`,
+      );
     }
   } finally {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   const note = `ChatClient.send() until it resolves (the message appended to the outbox journal and fsynced, FileOutboxStore in ${os.tmpdir()}), the client not connected; baseline: open-append-fsync-close of the same journal line in the same directory. ${n} sequential sends and ${bursts} bursts of ${BURST} concurrent sends per repeat, ${ctx.sizes.repeats} repeats, interleaved; value = median of per-repeat percentiles.`;
-  const fig = (id: string, name: string, s: { core50: number[]; bare50: number[] } | { core99: number[]; bare99: number[] }, label: string) =>
-    figure({ id, section: 'roundtrip', name, unit: 'ms', samples: 'core50' in s ? s.core50 : s.core99, baseline: { label, kind: 'measured', samples: 'bare50' in s ? s.bare50 : s.bare99 }, note });
+  const fig = (
+    id: string,
+    name: string,
+    s: { core50: number[]; bare50: number[] } | { core99: number[]; bare99: number[] },
+    label: string,
+  ) =>
+    figure({
+      id,
+      section: 'roundtrip',
+      name,
+      unit: 'ms',
+      samples: 'core50' in s ? s.core50 : s.core99,
+      baseline: { label, kind: 'measured', samples: 'bare50' in s ? s.bare50 : s.bare99 },
+      note,
+    });
   return [
-    fig('durable.p50', 'send → durable p50 (outbox journal, fsync), one at a time', { core50: seq.core50, bare50: seq.bare50 }, 'bare append+fsync'),
-    fig('durable.p99', 'send → durable p99 (outbox journal, fsync), one at a time', { core99: seq.core99, bare99: seq.bare99 }, 'bare append+fsync'),
-    fig('durable.burst.p50', `send → durable p50, bursts of ${BURST} at once`, { core50: burst.core50, bare50: burst.bare50 }, `bare: ${BURST} lines, one append+fsync`),
-    fig('durable.burst.p99', `send → durable p99, bursts of ${BURST} at once`, { core99: burst.core99, bare99: burst.bare99 }, `bare: ${BURST} lines, one append+fsync`),
+    fig(
+      'durable.p50',
+      'send → durable p50 (outbox journal, fsync), one at a time',
+      { core50: seq.core50, bare50: seq.bare50 },
+      'bare append+fsync',
+    ),
+    fig(
+      'durable.p99',
+      'send → durable p99 (outbox journal, fsync), one at a time',
+      { core99: seq.core99, bare99: seq.bare99 },
+      'bare append+fsync',
+    ),
+    fig(
+      'durable.burst.p50',
+      `send → durable p50, bursts of ${BURST} at once`,
+      { core50: burst.core50, bare50: burst.bare50 },
+      `bare: ${BURST} lines, one append+fsync`,
+    ),
+    fig(
+      'durable.burst.p99',
+      `send → durable p99, bursts of ${BURST} at once`,
+      { core99: burst.core99, bare99: burst.bare99 },
+      `bare: ${BURST} lines, one append+fsync`,
+    ),
   ];
 }

@@ -20,7 +20,18 @@ const DEAD_SERVER = 'ws://127.0.0.1:9/ws/chat/';
 
 function entry(n: number): MessageEntry {
   const text = n % 1_000 === 7 ? `第${n}条：今天的会议改到三点` : `message ${n}: 关于天气的一些话 and some English words`;
-  return { kind: 'message', key: `id-${n}`, id: `id-${n}`, seq: n, user: n % 2 ? 'bob' : 'alice', text, timestamp: new Date(n * 1000).toISOString(), own: false, delivery: 'sent', order: FIRST_ORDER + n };
+  return {
+    kind: 'message',
+    key: `id-${n}`,
+    id: `id-${n}`,
+    seq: n,
+    user: n % 2 ? 'bob' : 'alice',
+    text,
+    timestamp: new Date(n * 1000).toISOString(),
+    own: false,
+    delivery: 'sent',
+    order: FIRST_ORDER + n,
+  };
 }
 
 function fill(file: string, count: number): void {
@@ -90,9 +101,29 @@ export async function benchHistory(ctx: Ctx): Promise<Figure[]> {
     const costs = await writeCosts(dir, writes);
     const at = `${stored.toLocaleString('en')} stored`;
     return [
-      figure({ id: 'history.launch-snapshot', section: 'history', name: `launch → snapshot ready (${at}, server down)`, unit: 'ms', samples: launch, target: { op: '<=', limit: 500, on: 'value', text: '≤ 500 ms' } }),
-      figure({ id: 'history.search', section: 'history', name: `search '会议改' (FTS5 trigram, ${at})`, unit: 'ms', samples: trigram, target: { op: '<=', limit: 50, on: 'value', text: '≤ 50 ms' } }),
-      figure({ id: 'history.search-short', section: 'history', name: `search '天气' (two characters: LIKE scan, ${at})`, unit: 'ms', samples: short }),
+      figure({
+        id: 'history.launch-snapshot',
+        section: 'history',
+        name: `launch → snapshot ready (${at}, server down)`,
+        unit: 'ms',
+        samples: launch,
+        target: { op: '<=', limit: 500, on: 'value', text: '≤ 500 ms' },
+      }),
+      figure({
+        id: 'history.search',
+        section: 'history',
+        name: `search '会议改' (FTS5 trigram, ${at})`,
+        unit: 'ms',
+        samples: trigram,
+        target: { op: '<=', limit: 50, on: 'value', text: '≤ 50 ms' },
+      }),
+      figure({
+        id: 'history.search-short',
+        section: 'history',
+        name: `search '天气' (two characters: LIKE scan, ${at})`,
+        unit: 'ms',
+        samples: short,
+      }),
       figure({
         id: 'history.write',
         section: 'history',

@@ -23,7 +23,16 @@ client.on('status', (s) => {
 });
 const mem = () => {
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, received, entries: client.snapshot().entries.length, cpu: process.cpuUsage() };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    received,
+    entries: client.snapshot().entries.length,
+    cpu: process.cpuUsage(),
+  };
 };
 process.on('message', (m: { type: string }) => {
   if (m.type === 'sample') process.send?.({ type: 'sample', ...mem() });

@@ -78,7 +78,11 @@ export async function benchMemory(ctx: Ctx): Promise<Figure[]> {
     const ends = runs.map((_, i) => samples[i]!.at(-1)!);
     const finals = await Promise.all(runs.map((r) => r.ask<{ before: Mem; after: Mem }>('final')));
     const growth = ends.map((e, i) => (e.rss - baseline[i]!.rss) / MB);
-    runs.forEach((_, i) => ctx.log(`memory ${i + 1} (${tuned(i) ? 'as main' : 'node defaults'}): rss ${(baseline[i]!.rss / MB).toFixed(1)} → ${(ends[i]!.rss / MB).toFixed(1)} MB (peak ${(Math.max(...samples[i]!.map((s) => s.rss)) / MB).toFixed(1)}), heap ${(baseline[i]!.heapUsed / MB).toFixed(1)} → ${(finals[i]!.after.heapUsed / MB).toFixed(1)} MB after GC (total ${(baseline[i]!.heapTotal / MB).toFixed(1)} → ${(ends[i]!.heapTotal / MB).toFixed(1)}), external ${(baseline[i]!.external / MB).toFixed(1)} → ${(ends[i]!.external / MB).toFixed(1)} MB, ${ends[i]!.received} received, log ${ends[i]!.entries}`));
+    runs.forEach((_, i) =>
+      ctx.log(
+        `memory ${i + 1} (${tuned(i) ? 'as main' : 'node defaults'}): rss ${(baseline[i]!.rss / MB).toFixed(1)} → ${(ends[i]!.rss / MB).toFixed(1)} MB (peak ${(Math.max(...samples[i]!.map((s) => s.rss)) / MB).toFixed(1)}), heap ${(baseline[i]!.heapUsed / MB).toFixed(1)} → ${(finals[i]!.after.heapUsed / MB).toFixed(1)} MB after GC (total ${(baseline[i]!.heapTotal / MB).toFixed(1)} → ${(ends[i]!.heapTotal / MB).toFixed(1)}), external ${(baseline[i]!.external / MB).toFixed(1)} → ${(ends[i]!.external / MB).toFixed(1)} MB, ${ends[i]!.received} received, log ${ends[i]!.entries}`,
+      ),
+    );
     const pick = <T>(xs: T[], asMain: boolean) => xs.filter((_, i) => tuned(i) === asMain);
     const handled = Math.round(median(ends.map((e) => e.received)) / ((warmupMs + durationMs) / 1000));
     const rssFigure = (asMain: boolean): Figure =>

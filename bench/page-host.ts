@@ -12,7 +12,16 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { ChatService } from '../electron/core/service';
 import { bareService } from '../tests/helpers/service-doubles';
 import type { ChatClient } from '../electron/core/connection';
-import { attachPage, CHROMIUM, CHROMIUM_ARGS, exposeChatInvoke, preloadScript, rendererBuild, serveStatic, type StaticServer } from '../tests/helpers/ui-host';
+import {
+  attachPage,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  exposeChatInvoke,
+  preloadScript,
+  rendererBuild,
+  serveStatic,
+  type StaticServer,
+} from '../tests/helpers/ui-host';
 import { ROOT, withTimeout } from './lib';
 
 export interface Browserish {
@@ -54,12 +63,20 @@ export async function launch(): Promise<Browserish> {
 export async function serveRendererAt(commit: string): Promise<{ files: StaticServer; dir: string; close(): Promise<void> }> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-baseline-'));
   try {
-    const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', commit, 'renderer', 'electron/common', 'package.json', 'tsconfig.json'], { maxBuffer: 64 << 20 });
+    const tar = execFileSync(
+      'git',
+      ['-C', ROOT, 'archive', '--format=tar', commit, 'renderer', 'electron/common', 'package.json', 'tsconfig.json'],
+      { maxBuffer: 64 << 20 },
+    );
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'));
     const outDir = path.join(tmp, 'dist/renderer');
     const { build } = await import('vite');
-    await build({ configFile: path.join(tmp, 'renderer/vite.config.mts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    await build({
+      configFile: path.join(tmp, 'renderer/vite.config.mts'),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
     const files = await serveStatic(outDir);
     return {
       files,

@@ -26,11 +26,23 @@ import type { ChatClient } from '../electron/core/connection';
 
 /** Top-level (depth 0) event time on the renderer's main thread, by event name, plus their direct children. */
 function traceTop(file: string): string {
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents: Array<{ name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { name?: string; data?: { type?: string; functionName?: string; url?: string } } }> };
+  const data = JSON.parse(readFileSync(file, 'utf8')) as {
+    traceEvents: Array<{
+      name: string;
+      ph: string;
+      ts: number;
+      dur?: number;
+      pid: number;
+      tid: number;
+      args?: { name?: string; data?: { type?: string; functionName?: string; url?: string } };
+    }>;
+  };
   const ev = data.traceEvents;
   const main = ev.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return 'no renderer main thread in the trace';
-  const mine = ev.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const mine = ev
+    .filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   const byName = new Map<string, number>();
   const stack: Array<{ end: number }> = [];
   for (const e of mine) {
@@ -42,10 +54,23 @@ function traceTop(file: string): string {
     }
     stack.push({ end: e.ts + (e.dur ?? 0) });
   }
-  return [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, us]) => `${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`).join('\n');
+  return [...byName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 30)
+    .map(([k, us]) => `${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`)
+    .join('\n');
 }
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink', 'cc', 'loading', 'blink.user_timing'];
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'v8',
+  'blink',
+  'cc',
+  'loading',
+  'blink.user_timing',
+];
 
 /** Read in the page once the newest row is painted (a string: tsx's helpers do not exist in the page). */
 const AB_READ = `(() => {
@@ -59,7 +84,13 @@ type Metrics = { metrics: Array<{ name: string; value: number }> };
 const threadTime = (m: Metrics) => m.metrics.find((x) => x.name === 'ThreadTime')?.value ?? 0;
 
 /** One fresh page of the build at `url`: its marks (ms since navigation) and main-thread CPU. */
-async function freshPaint(b: Browserish, client: ChatClient, script: string, url: string, traceTo?: string): Promise<Record<string, number>> {
+async function freshPaint(
+  b: Browserish,
+  client: ChatClient,
+  script: string,
+  url: string,
+  traceTo?: string,
+): Promise<Record<string, number>> {
   const bp = await openPage(b, client, script);
   const cdp = await bp.page.context().newCDPSession(bp.page);
   await cdp.send('Performance.enable');
@@ -99,7 +130,11 @@ async function abMain(rounds: number, builds: Array<{ name: string; dir: string 
       const trace = process.env.AB_TRACE && r === rounds ? path.join(process.env.AB_TRACE, `ab-${x.name}.trace.json`) : undefined;
       const row = await freshPaint(b, core.client, script, x.files.url, trace);
       if (r > 0) rows.get(x.name)!.push(row); // round 0 warms up
-      console.log(`${r} ${x.name.padEnd(12)} ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('  ')}`);
+      console.log(
+        `${r} ${x.name.padEnd(12)} ${Object.entries(row)
+          .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+          .join('  ')}`,
+      );
       await sleep(200);
     }
   }
@@ -107,7 +142,11 @@ async function abMain(rounds: number, builds: Array<{ name: string; dir: string 
   for (const [name, rs] of rows) {
     const med = (k: string) => median(rs.map((x) => x[k]!));
     const ratio = (k: string) => (med(k) / median(first.map((x) => x[k]!))).toFixed(2);
-    console.log(`median ${name.padEnd(12)} ${Object.keys(rs[0]!).map((k) => `${k} ${med(k).toFixed(0)}`).join('  ')}  | first paint ${ratio('paint')}x, CPU ${ratio('cpu')}x`);
+    console.log(
+      `median ${name.padEnd(12)} ${Object.keys(rs[0]!)
+        .map((k) => `${k} ${med(k).toFixed(0)}`)
+        .join('  ')}  | first paint ${ratio('paint')}x, CPU ${ratio('cpu')}x`,
+    );
   }
   await core.stop();
   await b.close();
@@ -156,7 +195,9 @@ async function main() {
   await painted();
   await sleep(200);
   await b.browser.stopTracing();
-  console.log('== trace: first paint (reload → newest row), renderer main thread ==\n' + traceTop(path.join(out, 'ui-first-paint.trace.json')));
+  console.log(
+    '== trace: first paint (reload → newest row), renderer main thread ==\n' + traceTop(path.join(out, 'ui-first-paint.trace.json')),
+  );
   if (process.argv[4] === 'paint') {
     await bp.close();
     await core.stop();

@@ -81,7 +81,16 @@ export function figure(f: {
 function num(x: number, unit: string): string {
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
-  const s = abs >= 1000 ? Math.round(x).toLocaleString('en-US') : abs >= 100 ? x.toFixed(0) : abs >= 10 ? x.toFixed(1) : abs >= 1 ? x.toFixed(2) : x.toFixed(3);
+  const s =
+    abs >= 1000
+      ? Math.round(x).toLocaleString('en-US')
+      : abs >= 100
+        ? x.toFixed(0)
+        : abs >= 10
+          ? x.toFixed(1)
+          : abs >= 1
+            ? x.toFixed(2)
+            : x.toFixed(3);
   return unit ? `${s} ${unit}` : s;
 }
 
@@ -104,7 +113,9 @@ export function markdown(r: Results): string {
   lines.push('| figure | value | baseline (same run) | ratio | target | met |');
   lines.push('|---|---|---|---|---|---|');
   for (const f of r.figures) {
-    const base = f.baseline ? `${f.baseline.kind === 'reference' ? 'reference constant: ' : ''}${f.baseline.label}: ${spread(f.baseline.value, f.unit)}` : '—';
+    const base = f.baseline
+      ? `${f.baseline.kind === 'reference' ? 'reference constant: ' : ''}${f.baseline.label}: ${spread(f.baseline.value, f.unit)}`
+      : '—';
     const ratio = f.ratio !== undefined ? `${f.ratio.toFixed(2)}×` : '—';
     const target = f.target ? f.target.text : '—';
     const met = f.met === null ? '—' : f.met ? '✅ yes' : '❌ no';
@@ -192,15 +203,18 @@ export function checkShape(r: unknown): string[] {
   if (o.mode !== 'full' && o.mode !== 'tiny') p.push('mode');
   if (typeof o.wallMs !== 'number') p.push('wallMs');
   const m = o.machine;
-  if (!m || typeof m.cores !== 'number' || typeof m.cpuModel !== 'string' || typeof m.node !== 'string' || typeof m.chromium !== 'string') p.push('machine (cores, cpuModel, node, chromium)');
+  if (!m || typeof m.cores !== 'number' || typeof m.cpuModel !== 'string' || typeof m.node !== 'string' || typeof m.chromium !== 'string')
+    p.push('machine (cores, cpuModel, node, chromium)');
   if (!Array.isArray(o.figures)) return [...p, 'figures'];
   if (!Array.isArray(o.errors)) p.push('errors');
   for (const f of o.figures) {
     const at = `figure ${f?.id}`;
-    if (typeof f.id !== 'string' || typeof f.name !== 'string' || typeof f.unit !== 'string' || typeof f.section !== 'string') p.push(`${at}: id/name/unit/section`);
+    if (typeof f.id !== 'string' || typeof f.name !== 'string' || typeof f.unit !== 'string' || typeof f.section !== 'string')
+      p.push(`${at}: id/name/unit/section`);
     if (!isStats(f.value)) p.push(`${at}: value stats`);
     if (f.baseline) {
-      if (!isStats(f.baseline.value) || typeof f.baseline.label !== 'string' || !['measured', 'reference'].includes(f.baseline.kind)) p.push(`${at}: baseline`);
+      if (!isStats(f.baseline.value) || typeof f.baseline.label !== 'string' || !['measured', 'reference'].includes(f.baseline.kind))
+        p.push(`${at}: baseline`);
       if (f.baseline.kind === 'measured' && typeof f.ratio !== 'number') p.push(`${at}: ratio`);
     }
     if (f.target && (typeof f.target.limit !== 'number' || !['<=', '>='].includes(f.target.op))) p.push(`${at}: target`);

@@ -52,7 +52,14 @@ export async function benchRoundtrip(ctx: Ctx): Promise<Figure[]> {
           };
           ws.on('message', onMsg);
           const t0 = performance.now();
-          ws.send(JSON.stringify({ type: 'chat_message', id: `bare-${++bareN}`, message: texts[i % texts.length], timestamp: new Date().toISOString() }));
+          ws.send(
+            JSON.stringify({
+              type: 'chat_message',
+              id: `bare-${++bareN}`,
+              message: texts[i % texts.length],
+              timestamp: new Date().toISOString(),
+            }),
+          );
         });
       const series = async (one: (i: number) => Promise<number>, n: number) => {
         const out: number[] = [];
@@ -62,7 +69,10 @@ export async function benchRoundtrip(ctx: Ctx): Promise<Figure[]> {
       const bound = (p: Promise<number[]>, what: string) => withTimeout(p, 120_000, what);
 
       await bound(series(coreOne, warmup), 'core warm-up');
-      await bound(series((i) => bareOne(bare.ws, i), warmup), 'bare warm-up');
+      await bound(
+        series((i) => bareOne(bare.ws, i), warmup),
+        'bare warm-up',
+      );
       const coreP50: number[] = [];
       const coreP99: number[] = [];
       const bareP50: number[] = [];
@@ -84,7 +94,12 @@ export async function benchRoundtrip(ctx: Ctx): Promise<Figure[]> {
           c.push(...(await bound(series(coreOne, k), 'core round trips')));
           cpu.core += cpuSince(t0);
           t0 = process.cpuUsage();
-          b.push(...(await bound(series((i) => bareOne(bare.ws, i), k), 'bare round trips')));
+          b.push(
+            ...(await bound(
+              series((i) => bareOne(bare.ws, i), k),
+              'bare round trips',
+            )),
+          );
           cpu.bare += cpuSince(t0);
         }
         coreCpu.push(cpu.core / messages);
@@ -95,7 +110,9 @@ export async function benchRoundtrip(ctx: Ctx): Promise<Figure[]> {
         bareP99.push(pct(b, 0.99));
         all.core.push(...c);
         all.bare.push(...b);
-        ctx.log(`roundtrip repeat ${r + 1}: core p50 ${pct(c, 0.5).toFixed(3)} p99 ${pct(c, 0.99).toFixed(3)} ms; bare p50 ${pct(b, 0.5).toFixed(3)} p99 ${pct(b, 0.99).toFixed(3)} ms`);
+        ctx.log(
+          `roundtrip repeat ${r + 1}: core p50 ${pct(c, 0.5).toFixed(3)} p99 ${pct(c, 0.99).toFixed(3)} ms; bare p50 ${pct(b, 0.5).toFixed(3)} p99 ${pct(b, 0.99).toFixed(3)} ms`,
+        );
       }
       const details = {
         messagesPerRepeat: messages,

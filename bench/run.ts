@@ -37,7 +37,8 @@ function parseArgs(argv: string[]): { tiny: boolean; out: string; only: Set<Sect
     else if (a === '--out') out = path.resolve(argv[++i] ?? out);
     else if (a === '--only') {
       const list = (argv[++i] ?? '').split(',').filter(Boolean);
-      for (const s of list) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(', ')}`);
+      for (const s of list)
+        if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(', ')}`);
       only = new Set(list as Section[]);
     } else throw new Error(`unknown argument ${a}`);
   }

@@ -23,7 +23,9 @@ import { figure, type Figure } from './report';
 const TEXT_BYTES = 100;
 
 function sizes(ctx: Ctx) {
-  return ctx.sizes.tiny ? { listeners: 10, fanout: 50, latency: 30, warmup: 5 } : { listeners: 100, fanout: 2_000, latency: 1_000, warmup: 100 };
+  return ctx.sizes.tiny
+    ? { listeners: 10, fanout: 50, latency: 30, warmup: 5 }
+    : { listeners: 100, fanout: 2_000, latency: 1_000, warmup: 100 };
 }
 
 interface Node {
@@ -33,7 +35,11 @@ interface Node {
 
 async function startNode(extra: string[]): Promise<Node> {
   const port = await freePort();
-  const proc = runTs('server/main.ts', ['--port', String(port), '--rate-limit', '1000000000/60', '--max-connections', '1000', '--history', '10000', ...extra], { UOS_CHAT_TOKENS: SCALE_TOKENS });
+  const proc = runTs(
+    'server/main.ts',
+    ['--port', String(port), '--rate-limit', '1000000000/60', '--max-connections', '1000', '--history', '10000', ...extra],
+    { UOS_CHAT_TOKENS: SCALE_TOKENS },
+  );
   await proc.line((l) => l.startsWith('listening on '), 20_000, 'a bench node to listen');
   return { url: `ws://127.0.0.1:${port}/ws/chat/`, proc };
 }
@@ -44,7 +50,11 @@ async function stopNode(n: Node): Promise<void> {
 }
 
 /** A bare ws client in `room`, counting chat_message frames; resolves once greeted. */
-async function listener(url: string, room: string, token: string): Promise<{ ws: WebSocket; count: () => number; onChat: (fn: () => void) => void }> {
+async function listener(
+  url: string,
+  room: string,
+  token: string,
+): Promise<{ ws: WebSocket; count: () => number; onChat: (fn: () => void) => void }> {
   const ws = new WebSocket(`${url}?token=${token}&room=${room}`, { perMessageDeflate: false });
   let n = 0;
   const hooks: Array<() => void> = [];
@@ -69,8 +79,23 @@ async function flood(url: string, room: string, count: number, tag: string): Pro
   ws.on('message', (data: Buffer) => {
     if (data.includes('"type":"ack"') && ++acked === count) done();
   });
-  await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 10_000, 'the sender to connect');
-  for (let i = 0; i < count; i++) ws.send(JSON.stringify({ type: 'chat_message', id: `${tag}-${i}`, message: chatText(TEXT_BYTES, i + 1), timestamp: new Date().toISOString() }));
+  await withTimeout(
+    new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    }),
+    10_000,
+    'the sender to connect',
+  );
+  for (let i = 0; i < count; i++)
+    ws.send(
+      JSON.stringify({
+        type: 'chat_message',
+        id: `${tag}-${i}`,
+        message: chatText(TEXT_BYTES, i + 1),
+        timestamp: new Date().toISOString(),
+      }),
+    );
   await withTimeout(allAcked, 120_000, `${count} acks`);
   ws.close();
 }
@@ -98,7 +123,14 @@ async function latency(ctx: Ctx, from: string, to: string, room: string): Promis
   const { latency: count, warmup } = sizes(ctx);
   const l = await listener(to, room, 'token-carol');
   const ws = new WebSocket(`${from}?token=token-alice&room=${room}`, { perMessageDeflate: false });
-  await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 10_000, 'the sender to connect');
+  await withTimeout(
+    new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    }),
+    10_000,
+    'the sender to connect',
+  );
   const samples: number[] = [];
   let arrivedNow: (() => void) | undefined;
   l.onChat(() => arrivedNow?.());
@@ -107,7 +139,14 @@ async function latency(ctx: Ctx, from: string, to: string, room: string): Promis
       ctx.check();
       const arrived = new Promise<void>((resolve) => (arrivedNow = resolve));
       const t0 = performance.now();
-      ws.send(JSON.stringify({ type: 'chat_message', id: `${room}-${i}`, message: chatText(TEXT_BYTES, i + 1), timestamp: new Date().toISOString() }));
+      ws.send(
+        JSON.stringify({
+          type: 'chat_message',
+          id: `${room}-${i}`,
+          message: chatText(TEXT_BYTES, i + 1),
+          timestamp: new Date().toISOString(),
+        }),
+      );
       await withTimeout(arrived, 10_000, 'a message to arrive');
       if (i >= warmup) samples.push(performance.now() - t0);
     }
@@ -138,13 +177,16 @@ export async function benchScale(ctx: Ctx): Promise<Figure[]> {
     for (let r = 0; r < ctx.sizes.repeats; r++) {
       singleRates.push(await fanout(ctx, [single.url], `fan-1-${r}`));
       scaledRates.push(await fanout(ctx, scaled, `fan-3-${r}`));
-      ctx.log(`scale fan-out repeat ${r + 1}: 1 node ${singleRates.at(-1)!.toFixed(0)}/s, 3 nodes on redis ${scaledRates.at(-1)!.toFixed(0)}/s`);
+      ctx.log(
+        `scale fan-out repeat ${r + 1}: 1 node ${singleRates.at(-1)!.toFixed(0)}/s, 3 nodes on redis ${scaledRates.at(-1)!.toFixed(0)}/s`,
+      );
     }
     const local = await latency(ctx, single.url, single.url, 'lat-1');
     const cross = await latency(ctx, scaled[0]!, scaled[2]!, 'lat-3');
     ctx.log(`scale latency p50: 1 node ${pct(local, 0.5).toFixed(2)} ms, across nodes ${pct(cross, 0.5).toFixed(2)} ms`);
     const method = `${listeners} listeners, ${count} messages of ${TEXT_BYTES} bytes from one sender; ${ctx.sizes.repeats} repeats, 1-node and 3-node runs interleaved. Every node, Redis and the listeners share this machine's ${ctx.sizes.tiny ? '' : 'few '}cores, so the ratio is the price of the Redis path (script, stream, XREAD), not the gain of more machines.`;
-    const latencyNote = (q: string) => `one message in flight, send → a listener has it, ${q} over ${local.length} messages; 1 node: sender and listener on the same node (rooms in process); across nodes: sender on node 1, listener on node 3, through Redis (XREAD).`;
+    const latencyNote = (q: string) =>
+      `one message in flight, send → a listener has it, ${q} over ${local.length} messages; 1 node: sender and listener on the same node (rooms in process); across nodes: sender on node 1, listener on node 3, through Redis (XREAD).`;
     return [
       figure({
         id: 'scale.fanout',
@@ -155,8 +197,24 @@ export async function benchScale(ctx: Ctx): Promise<Figure[]> {
         baseline: { label: '1 node, rooms in process', kind: 'measured', samples: singleRates },
         note: `time from the first send until every listener has every message. ${method}`,
       }),
-      figure({ id: 'scale.crossnode.p50', section: 'scale', name: 'cross-node latency p50', unit: 'ms', samples: [pct(cross, 0.5)], baseline: { label: 'single node', kind: 'measured', samples: [pct(local, 0.5)] }, note: latencyNote('p50') }),
-      figure({ id: 'scale.crossnode.p99', section: 'scale', name: 'cross-node latency p99', unit: 'ms', samples: [pct(cross, 0.99)], baseline: { label: 'single node', kind: 'measured', samples: [pct(local, 0.99)] }, note: latencyNote('p99') }),
+      figure({
+        id: 'scale.crossnode.p50',
+        section: 'scale',
+        name: 'cross-node latency p50',
+        unit: 'ms',
+        samples: [pct(cross, 0.5)],
+        baseline: { label: 'single node', kind: 'measured', samples: [pct(local, 0.5)] },
+        note: latencyNote('p50'),
+      }),
+      figure({
+        id: 'scale.crossnode.p99',
+        section: 'scale',
+        name: 'cross-node latency p99',
+        unit: 'ms',
+        samples: [pct(cross, 0.99)],
+        baseline: { label: 'single node', kind: 'measured', samples: [pct(local, 0.99)] },
+        note: latencyNote('p99'),
+      }),
     ];
   } finally {
     await Promise.all(nodes.map(stopNode));

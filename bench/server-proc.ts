@@ -51,7 +51,12 @@ async function send(room: string, count: number, textBytes: number, perSec: numb
   const t0 = performance.now();
   let sent = 0;
   const frame = (i: number) =>
-    JSON.stringify({ type: 'chat_message', id: `f-${String(run).padStart(7, '0')}-${String(i).padStart(6, '0')}`, message: chatText(textBytes, run * 1_000_003 + i), timestamp: new Date().toISOString() });
+    JSON.stringify({
+      type: 'chat_message',
+      id: `f-${String(run).padStart(7, '0')}-${String(i).padStart(6, '0')}`,
+      message: chatText(textBytes, run * 1_000_003 + i),
+      timestamp: new Date().toISOString(),
+    });
   await new Promise<void>((resolve, reject) => {
     ws.once('close', () => reject(new Error('sender closed')));
     const tick = () => {
@@ -90,7 +95,9 @@ process.on('message', (m: Msg) => {
     case 'flood':
       return reply(send(m.room as string, m.count as number, m.textBytes as number, 0));
     case 'paced':
-      return reply(send(m.room as string, Math.round(((m.perSec as number) * (m.ms as number)) / 1000), m.textBytes as number, m.perSec as number));
+      return reply(
+        send(m.room as string, Math.round(((m.perSec as number) * (m.ms as number)) / 1000), m.textBytes as number, m.perSec as number),
+      );
     case 'cpu':
       return reply(Promise.resolve(process.cpuUsage()));
     case 'stop':

@@ -59,7 +59,17 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
       c.client.on('entries', (es) => {
         for (const e of es) if (e.kind === 'message' && !e.own) n++;
       });
-      return { room, ws: () => c.ws() ?? (() => { throw new Error('core has no socket'); })(), count: () => n, stop: () => c.stop(), extensions: () => c.ws()?.extensions ?? '' };
+      return {
+        room,
+        ws: () =>
+          c.ws() ??
+          (() => {
+            throw new Error('core has no socket');
+          })(),
+        count: () => n,
+        stop: () => c.stop(),
+        extensions: () => c.ws()?.extensions ?? '',
+      };
     };
     // `batch`: announces the batch extension, so it gets the frames the core gets (zlib binary batches under
     // permessage-deflate), inflates them, and counts the messages of each.
@@ -112,7 +122,11 @@ export async function benchThroughput(ctx: Ctx, browser?: Awaited<ReturnType<typ
         for (const d of clients) await d.stop();
       }
     };
-    const shipped = await interleaved('deflate', deflateMessages, [await core('tp-core-deflate', 'deflate'), await bare('tp-bare-deflate', 'deflate'), await bare('tp-bare-deflate-batch', 'deflate', true)]);
+    const shipped = await interleaved('deflate', deflateMessages, [
+      await core('tp-core-deflate', 'deflate'),
+      await bare('tp-bare-deflate', 'deflate'),
+      await bare('tp-bare-deflate-batch', 'deflate', true),
+    ]);
     const off = await interleaved('off', messages, [
       await core('tp-core-off', 'off'),
       await core('tp-core-off-single', 'off', true),

@@ -127,7 +127,15 @@ export interface PaintBaseline {
  * page; the last current page stays open (the scrolling and live figures use it), so the last
  * pair has the baseline first. Returns the figures and that page.
  */
-export async function benchFirstPaint(ctx: Ctx, b: Browserish, client: ChatClient, script: string, logSize: number, repeats: number, baseline?: PaintBaseline) {
+export async function benchFirstPaint(
+  ctx: Ctx,
+  b: Browserish,
+  client: ChatClient,
+  script: string,
+  logSize: number,
+  repeats: number,
+  baseline?: PaintBaseline,
+) {
   const now: Series = { paints: [], marks: [] };
   const before: Series = { paints: [], marks: [] };
   let last: BenchPage | undefined;
@@ -153,9 +161,16 @@ export async function benchFirstPaint(ctx: Ctx, b: Browserish, client: ChatClien
 
 function paintFigures(logSize: number, repeats: number, now: Series, baseline?: Series & { label: string }): Figure[] {
   const { paints, marks } = now;
-  const base = (of: (s: Series) => number[]) => (baseline ? { baseline: { label: baseline.label, kind: 'measured' as const, samples: of(baseline) } } : {});
+  const base = (of: (s: Series) => number[]) =>
+    baseline ? { baseline: { label: baseline.label, kind: 'measured' as const, samples: of(baseline) } } : {};
   const part = (id: string, name: string, of: (m: BootMarks, p: Paint) => number) =>
-    figure({ id: `ui.first-paint.${id}`, section: 'ui', name: `… of which: ${name}`, unit: 'ms', samples: marks.map((m, i) => of(m, paints[i]!)) });
+    figure({
+      id: `ui.first-paint.${id}`,
+      section: 'ui',
+      name: `… of which: ${name}`,
+      unit: 'ms',
+      samples: marks.map((m, i) => of(m, paints[i]!)),
+    });
   return [
     figure({
       id: 'ui.first-paint',
@@ -178,7 +193,7 @@ function paintFigures(logSize: number, repeats: number, now: Series, baseline?: 
     }),
     part('fetch', 'navigation → entry script fetched', (m) => m.fetched),
     part('parse', 'entry script fetched → its first statement runs (compile)', (m) => m.boot - m.fetched),
-    part('app-fetch', "navigation → the chunks index.html preloads are in (app, react-dom)", (m) => m.appFetched),
+    part('app-fetch', 'navigation → the chunks index.html preloads are in (app, react-dom)', (m) => m.appFetched),
     part('evaluate', "entry's first statement → the app chunk compiled and its modules evaluated", (m) => m.evaluated - m.boot),
     part('snapshot-rtt', 'snapshot asked → in the page (the host round trip, overlaps the above)', (m) => m.snapshotIn - m.asked),
     part('react', "React's first render and commit, rows included (mount → commit)", (m) => m.firstCommit - m.mount),
@@ -218,17 +233,34 @@ export function bundleFigures(dir: string): Figure[] {
   const size = (pick: (f: string) => boolean) => {
     const chosen = files.filter(pick);
     const bytes = chosen.map((f) => readFileSync(path.join(dir, 'assets', f)));
-    return { files: chosen, raw: bytes.reduce((n, b) => n + b.length, 0), gzip: bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0) };
+    return {
+      files: chosen,
+      raw: bytes.reduce((n, b) => n + b.length, 0),
+      gzip: bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0),
+    };
   };
   const entryJs = size((f) => f.endsWith('.js') && atStart.has(`assets/${f}`));
   const lazyJs = size((f) => f.endsWith('.js') && !atStart.has(`assets/${f}`));
   const css = size((f) => f.endsWith('.css'));
   const one = (id: string, name: string, s: { files: string[]; raw: number; gzip: number }, note?: string): Figure[] => [
-    figure({ id: `ui.bundle.${id}`, section: 'ui', name: `renderer bundle: ${name}, raw`, unit: 'B', samples: [s.raw], details: { files: s.files, dir }, note }),
+    figure({
+      id: `ui.bundle.${id}`,
+      section: 'ui',
+      name: `renderer bundle: ${name}, raw`,
+      unit: 'B',
+      samples: [s.raw],
+      details: { files: s.files, dir },
+      note,
+    }),
     figure({ id: `ui.bundle.${id}.gzip`, section: 'ui', name: `renderer bundle: ${name}, gzip -9`, unit: 'B', samples: [s.gzip] }),
   ];
   return [
-    ...one('entry-js', 'JS loaded at start (index.html)', entryJs, 'sizes of the built files in the directory the bench serves (dist/renderer when it is newer than the sources, else the same Vite build into a temp dir); gzip at level 9 for comparison only (the app loads them uncompressed from the asar).'),
+    ...one(
+      'entry-js',
+      'JS loaded at start (index.html)',
+      entryJs,
+      'sizes of the built files in the directory the bench serves (dist/renderer when it is newer than the sources, else the same Vite build into a temp dir); gzip at level 9 for comparison only (the app loads them uncompressed from the asar).',
+    ),
     ...one('lazy-js', 'JS loaded later (lazy chunks: settings dialog, search panel)', lazyJs),
     ...one('css', 'CSS', css),
   ];

@@ -11,7 +11,7 @@
  *     longest frame = longest rAF interval; long-animation-frame entries too.
  */
 import { startCore } from './clients';
-import { pct, sleep, startServerProc, textForFrame, until, withTimeout, type Ctx } from './lib';
+import { pct, sleep, startServerProc, textForFrame, until, type Ctx } from './lib';
 import { launch, serveRendererAt, type BenchPage, type Browserish } from './page-host';
 import { figure, type Figure } from './report';
 import { benchFirstPaint, bundleFigures } from './ui-paint';
@@ -153,9 +153,13 @@ export async function benchUi(ctx: Ctx, shared?: Browserish): Promise<Figure[]> 
     const before = ctx.sizes.tiny
       ? undefined
       : await serveRendererAt(PAINT_BASELINE_COMMIT).catch((err: unknown) => void ctx.log(`ui: no first-paint baseline: ${String(err)}`));
-    const baseline = before ? { url: before.files.url, label: `renderer at ${PAINT_BASELINE_COMMIT.slice(0, 7)} (before issue 18), interleaved` } : undefined;
+    const baseline = before
+      ? { url: before.files.url, label: `renderer at ${PAINT_BASELINE_COMMIT.slice(0, 7)} (before issue 18), interleaved` }
+      : undefined;
     // Twice the section's repeats: a page load is short, and its time moves with the machine's load.
-    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats * 2, baseline).finally(() => before?.close());
+    const first = await benchFirstPaint(ctx, b, core.client, initScript(lastKey), logSize, paintRepeats * 2, baseline).finally(() =>
+      before?.close(),
+    );
     pages.push(first.page);
     const bp = first.page;
     figures.push(...first.figures);

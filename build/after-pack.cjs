@@ -41,7 +41,8 @@ async function afterPack(context) {
   if (context.electronPlatformName !== 'linux') return;
   const dir = context.appOutDir;
   const entry = path.join(dir, context.packager.executableName);
-  if (context.packager.executableName !== layout.entry) throw new Error(`executableName ${context.packager.executableName} ≠ ${layout.entry}`);
+  if (context.packager.executableName !== layout.entry)
+    throw new Error(`executableName ${context.packager.executableName} ≠ ${layout.entry}`);
   await context.packager.addElectronFuses(context, await context.packager.generateFuseConfig(electronFuses));
   await fs.rename(entry, path.join(dir, layout.electronBinary));
   await fs.mkdir(path.join(dir, 'bin'), { recursive: true });

@@ -80,7 +80,13 @@ function renderDesktopEntry({ executable, icon }) {
     Comment: app.comment,
     Categories: app.categories,
   };
-  return '[Desktop Entry]\n' + Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return (
+    '[Desktop Entry]\n' +
+    Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') +
+    '\n'
+  );
 }
 
 module.exports = { app, iconSizes, desktopEntryExtras, renderDesktopEntry };

@@ -33,7 +33,6 @@ const debDepends = Object.freeze([
   'xdg-utils',
 ]);
 
-
 /** @type {import('electron-builder').Configuration} */
 const config = {
   appId: app.appId,

@@ -1,4 +1,5 @@
-// `npm test`: typecheck, build, then every tests/**/*.test.ts under node's test runner.
+// `npm test`: typecheck, lint (Prettier and ESLint; skipped when a filter picks some tests), build,
+// then every tests/**/*.test.ts under node's test runner.
 // Prints node's own summary and a plain closing line "tests: N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdirSync, statSync } from 'node:fs';
@@ -29,6 +30,13 @@ function findTests(dir) {
 const filter = process.argv[2];
 console.log('» typecheck');
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.']);
+if (filter) {
+  console.log('» lint skipped (a filter was given; `npm run lint` runs it)');
+} else {
+  console.log('» lint');
+  run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', '.']);
+  run(process.execPath, ['node_modules/eslint/bin/eslint.js', '--max-warnings=0', '.']);
+}
 console.log('» build');
 run(process.execPath, ['build/build.mjs']);
 
@@ -39,12 +47,15 @@ console.log(`» ${files.length} test files`);
 const r = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     '--test',
     '--test-concurrency=2',
     '--test-timeout=180000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...files,
   ],
   { stdio: 'inherit' },

@@ -114,7 +114,8 @@ export async function buildUosDeb({ appDir, outDir, arch, buildNumber = 0 }) {
 
 /** /opt/apps/<appid>/: files/ (the unpacked app), entries/ (desktop entry, icons) and info. */
 async function stageApp({ appDir, base, appid, version, debArch }) {
-  if (!existsSync(path.join(appDir, layout.launcher))) throw new Error(`${appDir} has no ${layout.launcher}: not packed with build/after-pack.cjs`);
+  if (!existsSync(path.join(appDir, layout.launcher)))
+    throw new Error(`${appDir} has no ${layout.launcher}: not packed with build/after-pack.cjs`);
   await mkdir(path.join(base, 'files'), { recursive: true });
   await cp(appDir, path.join(base, 'files'), {
     recursive: true,
@@ -167,7 +168,9 @@ async function writeDebianDir({ stage, entries, installedBytes, appid, version, 
   const md5 = [];
   for (const e of entries) {
     if (e.dir || e.link) continue;
-    const sum = createHash('md5').update(await readFile(path.join(stage, e.rel))).digest('hex');
+    const sum = createHash('md5')
+      .update(await readFile(path.join(stage, e.rel)))
+      .digest('hex');
     md5.push(`${sum}  ${e.rel}`);
   }
   await writeFile(path.join(debian, 'md5sums'), md5.join('\n') + '\n', { mode: 0o644 });

@@ -142,7 +142,15 @@ const timestampOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && Math.abs(v) <= 8.64e15 ? new Date(v).toISOString() : undefined;
 /** An unknown `type` for an error detail. Never JSON.stringify the value itself: a deeply nested one overflows the stack. */
 const typeLabel = (v: unknown): string =>
-  typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
+  typeof v === 'string'
+    ? JSON.stringify(v.slice(0, 40))
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : v === null
+        ? 'null'
+        : Array.isArray(v)
+          ? 'an array'
+          : typeof v;
 
 function bad(detail: string): DecodeResult<never> {
   return { ok: false, error: { code: 'BAD_SHAPE', detail } };
@@ -195,7 +203,11 @@ function decodeFrames<T>(text: string, maxBytes: number, frameOf: (o: Record<str
   for (const m of o.messages as unknown[]) {
     // A batch inside a batch is refused like any unknown type: one level only.
     const one: DecodeResult<T> =
-      typeof m !== 'object' || m === null || Array.isArray(m) ? { ok: false, error: { code: 'NOT_OBJECT', detail: 'batch message is not a JSON object' } } : (m as { type?: unknown }).type === 'batch' ? bad('batch inside a batch') : frameOf(m as Record<string, unknown>);
+      typeof m !== 'object' || m === null || Array.isArray(m)
+        ? { ok: false, error: { code: 'NOT_OBJECT', detail: 'batch message is not a JSON object' } }
+        : (m as { type?: unknown }).type === 'batch'
+          ? bad('batch inside a batch')
+          : frameOf(m as Record<string, unknown>);
     if (one.ok) out.frames.push(one.frame);
     else out.errors.push(withId(one.error, m));
   }
@@ -238,7 +250,10 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
     }
     case 'chat_response': {
       if (!isStr(o.message)) return bad('chat_response without a text message');
-      return { ok: true, frame: timestamp ? { type: 'chat_response', message: o.message, timestamp } : { type: 'chat_response', message: o.message } };
+      return {
+        ok: true,
+        frame: timestamp ? { type: 'chat_response', message: o.message, timestamp } : { type: 'chat_response', message: o.message },
+      };
     }
     case 'ack': {
       if (!isStr(o.id) || !isOptSeq(o.seq)) return bad('ack without an id');
@@ -283,7 +298,8 @@ function historyPageIn(o: Record<string, unknown>): HistoryPage | string {
   const messages: ServerChatMessage[] = [];
   for (const m of o.messages) {
     const frame = typeof m === 'object' && m !== null ? chatMessageIn(m as Record<string, unknown>) : 'not an object';
-    if (typeof frame === 'string' || frame.seq === undefined) return `history_page message: ${typeof frame === 'string' ? frame : 'no seq'}`;
+    if (typeof frame === 'string' || frame.seq === undefined)
+      return `history_page message: ${typeof frame === 'string' ? frame : 'no seq'}`;
     messages.push(frame);
   }
   return { type: 'history_page', messages, has_older: o.has_older === true };

@@ -103,7 +103,9 @@ export function frameEncoder(mode: 'deflate' | 'zlib' | 'off', dictionary: boole
   // A small batch (an ack and a reply in one turn) goes as text: a zlib stream costs ~25 µs to
   // set up and end on each side, which was half a round trip, and saves next to nothing there.
   return (text, batch) =>
-    batch && text.length >= PER_MESSAGE_DEFLATE.threshold ? { data: zlibFrame(text, dictionary), binary: true } : { data: text, binary: false };
+    batch && text.length >= PER_MESSAGE_DEFLATE.threshold
+      ? { data: zlibFrame(text, dictionary), binary: true }
+      : { data: text, binary: false };
 }
 
 /**
@@ -148,7 +150,10 @@ export class FrameBatcher {
       // The callbacks ride on the last frame: ws reports writes in order.
       const last = i === chunks.length - 1 && dones.length > 0;
       const text = chunks[i]!;
-      this.send(this.encode(text, text.startsWith(BATCH_PREFIX)), last ? (dones.length === 1 ? dones[0] : (err) => dones.forEach((d) => d(err))) : undefined);
+      this.send(
+        this.encode(text, text.startsWith(BATCH_PREFIX)),
+        last ? (dones.length === 1 ? dones[0] : (err) => dones.forEach((d) => d(err))) : undefined,
+      );
     }
   }
 }

@@ -53,7 +53,11 @@ function firstPaintChunks(): Plugin {
       handler(_html, ctx) {
         const chunks = appChunks(ctx.bundle ?? {});
         if (chunks.length === 0) throw new Error('vite.config: no chunk for src/main.tsx (the boot entry must import it)');
-        return chunks.map((c) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `./${c.fileName}` }, injectTo: 'head' as const }));
+        return chunks.map((c) => ({
+          tag: 'link',
+          attrs: { rel: 'modulepreload', crossorigin: true, href: `./${c.fileName}` },
+          injectTo: 'head' as const,
+        }));
       },
     },
   };

@@ -165,7 +165,8 @@ function clientExtensions(admitted: Admitted, zlib: boolean): Pick<Client, 'zdic
   const mode = zlib ? 'zlib' : /permessage-deflate/.test(ws.extensions) ? 'deflate' : 'off';
   const zdict = mode !== 'off' && announced.has(Features.zdict1);
   if (!announced.has(Features.batch)) return { zdict };
-  const send = (frame: OutboundFrame) => ws.readyState === WebSocket.OPEN && ws.send(frame.data, { binary: frame.binary, compress: !frame.binary });
+  const send = (frame: OutboundFrame) =>
+    ws.readyState === WebSocket.OPEN && ws.send(frame.data, { binary: frame.binary, compress: !frame.binary });
   return { zdict, out: new FrameBatcher(send, frameEncoder(mode, zdict)) };
 }
 
@@ -180,7 +181,10 @@ function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitabl
   const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
   client.heldBack = [];
   ctx.clients.add(client);
-  const replayAndSeq = () => andThen(since === undefined ? firstContactReplay(client.room, admitted.query) : client.room.since(since), (replay) => andThen(client.room.seq(), (seq) => ({ replay, seq })));
+  const replayAndSeq = () =>
+    andThen(since === undefined ? firstContactReplay(client.room, admitted.query) : client.room.since(since), (replay) =>
+      andThen(client.room.seq(), (seq) => ({ replay, seq })),
+    );
   return andThen(andThen(ctx.fanOut.join(client), replayAndSeq), ({ replay, seq }) => {
     const heldBack = client.heldBack ?? [];
     delete client.heldBack;
@@ -201,7 +205,15 @@ function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: 
     type: 'connection_status',
     status: 'connected',
     user_id: client.user,
-    features: [Features.ack, Features.seq, Features.resume, Features.dedup, ...historyFeatures(client.room), Features.batch, Features.zdict1],
+    features: [
+      Features.ack,
+      Features.seq,
+      Features.resume,
+      Features.dedup,
+      ...historyFeatures(client.room),
+      Features.batch,
+      Features.zdict1,
+    ],
     seq,
     ...(gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },

@@ -80,7 +80,8 @@ function deliver(members: Set<Client>, stored: StoredMessage, origin: string | u
   for (const other of members) {
     if (other.id === origin) continue;
     // A batching client compresses its whole batch (context.ts): no per-message deflate for it.
-    const zipped = !other.zlib || other.out ? undefined : other.zdict ? (zlibbed.dict ??= zlibFrame(wire, true)) : (zlibbed.plain ??= zlibFrame(wire));
+    const zipped =
+      !other.zlib || other.out ? undefined : other.zdict ? (zlibbed.dict ??= zlibFrame(wire, true)) : (zlibbed.plain ??= zlibFrame(wire));
     sendLive(other, stored.seq, wire, zipped);
   }
 }

@@ -25,7 +25,12 @@ export function handleFrame(ctx: ServerContext, client: Client, data: RawFrameDa
   if (text === undefined) return;
   const decoded = decodeClientFrames(text, ctx.options.maxFrameBytes);
   for (const e of decoded.errors) {
-    reply(client, { type: 'error', message: e.detail, code: e.code === 'UNKNOWN_TYPE' ? WireErrorCodes.unsupported : WireErrorCodes.badFrame, ...(e.id ? { id: e.id } : {}) });
+    reply(client, {
+      type: 'error',
+      message: e.detail,
+      code: e.code === 'UNKNOWN_TYPE' ? WireErrorCodes.unsupported : WireErrorCodes.badFrame,
+      ...(e.id ? { id: e.id } : {}),
+    });
   }
   // The first frame was counted before inflating; each further one of a batch counts too.
   return inOrder(decoded.frames, (frame, i) => (i > 0 && !withinRate(ctx, client) ? false : handleOne(ctx, client, frame)));

@@ -109,10 +109,12 @@ function tlsFiles(values: Flags): ServerOptions['tls'] {
     try {
       return readFileSync(file, 'utf8');
     } catch (err) {
-      throw new Error(`${flag} ${file}: ${(err as Error).message}`);
+      throw new Error(`${flag} ${file}: ${(err as Error).message}`, { cause: err });
     }
   };
-  return values['tls-cert'] && values['tls-key'] ? { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) } : undefined;
+  return values['tls-cert'] && values['tls-key']
+    ? { cert: readPem('--tls-cert', values['tls-cert']), key: readPem('--tls-key', values['tls-key']) }
+    : undefined;
 }
 
 main().catch((err: Error) => {

@@ -11,7 +11,17 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Appended, HistoryPage, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
+import type {
+  Appended,
+  HistoryPage,
+  NewMessage,
+  Replay,
+  RoomHandle,
+  RoomListener,
+  RoomStore,
+  RoomWatch,
+  StoredMessage,
+} from './room-store';
 
 export interface MemoryRoomOptions {
   historyLimit: number;

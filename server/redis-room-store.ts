@@ -17,7 +17,17 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LuaScript, roomKeys, type RedisConnect, type RoomKeys } from './redis-link';
 import { RedisStreamReader, storedFrom, whenReady } from './redis-stream-reader';
-import type { Appended, HistoryPage, NewMessage, Replay, RoomHandle, RoomListener, RoomStore, RoomWatch, StoredMessage } from './room-store';
+import type {
+  Appended,
+  HistoryPage,
+  NewMessage,
+  Replay,
+  RoomHandle,
+  RoomListener,
+  RoomStore,
+  RoomWatch,
+  StoredMessage,
+} from './room-store';
 
 export interface RedisRoomOptions {
   connect: RedisConnect;
@@ -104,7 +114,12 @@ export class RedisRoom implements RoomHandle {
 
   /** Messages after `since`, with the same gap rule as the memory store. */
   async since(since: number): Promise<Replay> {
-    const results = await this.redis.multi().get(this.keys.seq).xrange(this.keys.log, '-', '+', 'COUNT', 1).xrange(this.keys.log, `${since + 1}-0`, '+').exec();
+    const results = await this.redis
+      .multi()
+      .get(this.keys.seq)
+      .xrange(this.keys.log, '-', '+', 'COUNT', 1)
+      .xrange(this.keys.log, `${since + 1}-0`, '+')
+      .exec();
     if (!results) throw new Error('redis: transaction aborted');
     for (const [err] of results) if (err) throw err;
     const lastSeq = Number(results[0]![1] ?? 0);

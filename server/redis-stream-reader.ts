@@ -114,7 +114,16 @@ export class RedisStreamReader {
         const from = new Map<string, number>();
         for (const w of this.watched) from.set(w.keys.log, Math.min(from.get(w.keys.log) ?? Infinity, w.cursor));
         this.reading = new Set(this.watched);
-        const reply = (await this.reader.call('XREAD', 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...from.keys(), ...[...from.values()].map((seq) => `${seq}-0`))) as XReadReply;
+        const reply = (await this.reader.call(
+          'XREAD',
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...from.keys(),
+          ...[...from.values()].map((seq) => `${seq}-0`),
+        )) as XReadReply;
         this.reading = undefined;
         if (failing) this.log('redis: reading room streams again');
         failing = false;

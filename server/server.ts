@@ -42,7 +42,11 @@ const CONNECTION_LEASE_MS = 30_000;
 /** The one place that chooses where rooms live, and with them where connections are counted. */
 async function createStores(o: ServerOptions, nodeId: string): Promise<{ store: RoomStore; counter: ConnectionCounter }> {
   if (!o.redisUrl) {
-    const store = new MemoryRoomStore({ historyLimit: o.historyLimit, dedupLimit: o.dedupLimit, ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+    const store = new MemoryRoomStore({
+      historyLimit: o.historyLimit,
+      dedupLimit: o.dedupLimit,
+      ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+    });
     return { store, counter: new LocalConnectionCounter() };
   }
   o.log(`rooms in redis at ${redactUrl(o.redisUrl)} (node ${nodeId})`);

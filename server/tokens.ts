@@ -15,7 +15,7 @@ export function parseTokens(text: string, source: string): TokenTable {
     try {
       obj = JSON.parse(trimmed);
     } catch (err) {
-      throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
+      throw new Error(`${source}: not valid JSON (${(err as Error).message})`, { cause: err });
     }
     for (const [token, user] of Object.entries(obj as Record<string, unknown>)) {
       if (typeof user !== 'string' || !token) throw new Error(`${source}: token entries must map a token to a user name`);

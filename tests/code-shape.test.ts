@@ -63,7 +63,10 @@ test(`no product file over ${MAX_FILE_LINES} lines (CSS aside)`, () => {
   const files = PRODUCT_DIRS.flatMap(sourceFiles);
   assert.ok(files.length > 50, `scanned ${files.length} files`);
   const big = files.map((f) => ({ f, n: readFileSync(path.join(root, f), 'utf8').split('\n').length })).filter((x) => x.n > MAX_FILE_LINES);
-  assert.deepEqual(big.map((x) => `${x.f} (${x.n} lines)`), []);
+  assert.deepEqual(
+    big.map((x) => `${x.f} (${x.n} lines)`),
+    [],
+  );
 });
 
 test(`no product function over ${MAX_FUNCTION_LINES} lines without a reason beside it`, () => {

@@ -119,7 +119,12 @@ interface Common {
   ca: CaBundle;
 }
 
-export function commonOptions(values: Record<string, unknown>, env: NodeJS.ProcessEnv, argv: string[], errLine: (line: string) => void): Common {
+export function commonOptions(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  argv: string[],
+  errLine: (line: string) => void,
+): Common {
   const fromEnv = settingsFromEnv(env);
   const fromArgs = settingsFromArgs(argv);
   const problems = [...fromEnv.problems, ...fromArgs.problems];

@@ -8,7 +8,15 @@ export interface TcpTarget {
   via?: string;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { 'ws:': 80, 'wss:': 443, 'http:': 80, 'https:': 443, 'socks5:': 1080, 'socks5h:': 1080, 'socks4a:': 1080 };
+const DEFAULT_PORTS: Record<string, number> = {
+  'ws:': 80,
+  'wss:': 443,
+  'http:': 80,
+  'https:': 443,
+  'socks5:': 1080,
+  'socks5h:': 1080,
+  'socks4a:': 1080,
+};
 
 function hostPort(url: string): { host: string; port: number } {
   const u = new URL(url);

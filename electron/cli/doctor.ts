@@ -25,7 +25,9 @@ export interface DoctorReport {
   compression: string;
   tls?: { protocol: string | null; chain: TlsInfo['chain']; validatedBy: string };
   ca: Array<{ kind: string; file?: string; count: number; error?: string }>;
-  dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & { services: Array<{ name: string; present: boolean; value?: unknown }> };
+  dbus: Pick<MachineSnapshot, 'sources' | 'network' | 'powerSave' | 'problems'> & {
+    services: Array<{ name: string; present: boolean; value?: unknown }>;
+  };
   /** The proxy decision of the last attempt: routes, where it came from, the proxy's answer and its time (no credentials). */
   proxy?: ProxyReport;
   /** The launcher's display-backend and sandbox decisions (UOS_CHAT_LAUNCH), or viaLauncher: false. */
@@ -65,13 +67,20 @@ function validatedBy(tls: TlsInfo, ca: CaBundle): string {
 /** Connected, refused for good (a bad token), or the last reason it could not connect within the time. */
 function connectOutcome(client: ChatClient, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: Reason }> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ ok: false, reason: lastReason ?? { code: 'TIMEOUT', detail: `not connected within ${timeoutMs} ms` } }), timeoutMs);
+    const timer = setTimeout(
+      () => resolve({ ok: false, reason: lastReason ?? { code: 'TIMEOUT', detail: `not connected within ${timeoutMs} ms` } }),
+      timeoutMs,
+    );
     let lastReason: Reason | undefined;
     client.on('status', (s) => {
       const c = s.connection;
-      if (c.kind === 'connected') (clearTimeout(timer), resolve({ ok: true }));
-      else if (c.kind === 'auth-failed') (clearTimeout(timer), resolve({ ok: false, reason: c.reason }));
-      else if (c.kind === 'reconnecting') lastReason = c.reason;
+      if (c.kind === 'connected') {
+        clearTimeout(timer);
+        resolve({ ok: true });
+      } else if (c.kind === 'auth-failed') {
+        clearTimeout(timer);
+        resolve({ ok: false, reason: c.reason });
+      } else if (c.kind === 'reconnecting') lastReason = c.reason;
     });
     void client.start();
   });
@@ -83,7 +92,11 @@ export async function runDoctor(
   ca: CaBundle,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DoctorReport> {
-  const machine = new MachineMonitor({ target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} }, busRetry: false, connectTimeoutMs: 2000 });
+  const machine = new MachineMonitor({
+    target: { setNetwork() {}, setPowerSave() {}, suspend() {}, resume() {} },
+    busRetry: false,
+    connectTimeoutMs: 2000,
+  });
   const machineStarted = machine.start();
 
   const client = new ChatClient({ config: { ...config, helloTimeoutMs: Math.min(2000, timeoutMs) }, outboxStore: new MemoryOutboxStore() });
@@ -93,15 +106,7 @@ export async function runDoctor(
     if (f.type === 'connection_status') user = f.user_id;
   });
   const outcome = await connectOutcome(client, timeoutMs);
-  const websocket: DoctorReport['websocket'] = outcome.ok
-    ? {
-        ok: true,
-        ms: round(performance.now() - started),
-        ...(user ? { user } : {}),
-        features: client.diagnostics().features,
-        extensions: client.diagnostics().extensions || 'none',
-      }
-    : { ok: false, reason: outcome.reason.code, words: describeReason(outcome.reason.code), ...(outcome.reason.detail ? { detail: outcome.reason.detail } : {}) };
+  const websocket = websocketReport(outcome, client, performance.now() - started, user);
   const diag = client.diagnostics();
   // After the WebSocket attempt: only then is it known whether a proxy is in force, and which one.
   const tcp = await tcpCheck(tcpTarget(config.url, diag.proxy), timeoutMs);
@@ -125,16 +130,43 @@ export async function runDoctor(
     compression: diag.compression,
     ...(diag.proxy ? { proxy: diag.proxy } : {}),
     ...(diag.tls ? { tls: { ...diag.tls, validatedBy: validatedBy(diag.tls, ca) } } : {}),
-    ca: ca.sources.map((s) => ({ kind: s.kind, ...(s.file ? { file: s.file } : {}), count: s.count, ...(s.error ? { error: s.error } : {}) })),
-    dbus: {
-      sources: snap.sources,
-      network: snap.network,
-      powerSave: snap.powerSave,
-      problems: snap.problems,
-      services: snap.services.map((s) => ({ name: s.name, present: s.present, ...(s.value !== undefined ? { value: s.value } : {}) })),
-    },
+    ca: caReport(ca),
+    dbus: dbusReport(snap),
     launch: readLaunchInfo(env),
     logs: defaultLogDir(env, env.HOME || os.homedir()),
+  };
+}
+
+function websocketReport(
+  outcome: { ok: true } | { ok: false; reason: Reason },
+  client: ChatClient,
+  ms: number,
+  user: string | undefined,
+): DoctorReport['websocket'] {
+  if (!outcome.ok) {
+    const { code, detail } = outcome.reason;
+    return { ok: false, reason: code, words: describeReason(code), ...(detail ? { detail } : {}) };
+  }
+  const diag = client.diagnostics();
+  return { ok: true, ms: round(ms), ...(user ? { user } : {}), features: diag.features, extensions: diag.extensions || 'none' };
+}
+
+function caReport(ca: CaBundle): DoctorReport['ca'] {
+  return ca.sources.map((s) => ({
+    kind: s.kind,
+    ...(s.file ? { file: s.file } : {}),
+    count: s.count,
+    ...(s.error ? { error: s.error } : {}),
+  }));
+}
+
+function dbusReport(snap: ReturnType<MachineMonitor['snapshot']>): DoctorReport['dbus'] {
+  return {
+    sources: snap.sources,
+    network: snap.network,
+    powerSave: snap.powerSave,
+    problems: snap.problems,
+    services: snap.services.map((s) => ({ name: s.name, present: s.present, ...(s.value !== undefined ? { value: s.value } : {}) })),
   };
 }
 

@@ -32,7 +32,8 @@ export async function listen(argv: string[], io: CliIo): Promise<number> {
       if (line) io.err(line);
       void Promise.allSettled([client.stop(), machine?.stop()]).then(() => resolve(code));
     };
-    if (timeoutMs !== undefined) timer = setTimeout(() => finish(5, `uos-chat: timed out after ${timeoutMs / 1000} s with ${seen} message(s)`), timeoutMs);
+    if (timeoutMs !== undefined)
+      timer = setTimeout(() => finish(5, `uos-chat: timed out after ${timeoutMs / 1000} s with ${seen} message(s)`), timeoutMs);
     client.on('status', (s) => {
       io.out(JSON.stringify(statusLine(s)));
       if (s.connection.kind === 'auth-failed') finish(3, `uos-chat: ${reasonLine(s.connection.reason)}`);
@@ -47,12 +48,22 @@ export async function listen(argv: string[], io: CliIo): Promise<number> {
       }
       if (seen >= count) finish(0);
     });
-    client.on('problem', (p) => io.out(JSON.stringify({ event: 'problem', reason: p.code, words: describeReason(p.code), detail: p.detail })));
+    client.on('problem', (p) =>
+      io.out(JSON.stringify({ event: 'problem', reason: p.code, words: describeReason(p.code), detail: p.detail })),
+    );
     // Network and power-save changes arrive as status lines too (the monitor drives the client).
     void followMachine(client).then((m) => {
       machine = m;
       const snap = m.snapshot();
-      io.out(JSON.stringify({ event: 'machine', sources: snap.sources, network: snap.network, powerSave: snap.powerSave, problems: snap.problems }));
+      io.out(
+        JSON.stringify({
+          event: 'machine',
+          sources: snap.sources,
+          network: snap.network,
+          powerSave: snap.powerSave,
+          problems: snap.problems,
+        }),
+      );
       return client.start();
     });
   });

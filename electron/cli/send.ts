@@ -13,7 +13,17 @@ import type { ConnectionState } from '../common/state';
 import { Features } from '../../protocol/features';
 import { ChatClient } from '../core/connection';
 import type { MachineMonitor } from '../core/desktop';
-import { commonOptions, connectionReason, defaultDataDir, exitCodeFor, followMachine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
+import {
+  commonOptions,
+  connectionReason,
+  defaultDataDir,
+  exitCodeFor,
+  followMachine,
+  optionSpec,
+  reasonLine,
+  UsageError,
+  type CliIo,
+} from './common';
 
 /** How the run ends: an exit code and, for a failure, one line of words. */
 interface Verdict {
@@ -46,12 +56,15 @@ class DeliveryTally {
   verdict(state: ConnectionState, inputDone: boolean, pending: number): Verdict | undefined {
     if (state.kind === 'auth-failed') return { code: 3, line: `uos-chat: ${reasonLine(state.reason)}` };
     // A TLS failure waits minutes before the next try: a script is better told now.
-    if (state.kind === 'reconnecting' && state.reason.code.startsWith('TLS_')) return { code: 4, line: `uos-chat: ${reasonLine(state.reason)}` };
+    if (state.kind === 'reconnecting' && state.reason.code.startsWith('TLS_'))
+      return { code: 4, line: `uos-chat: ${reasonLine(state.reason)}` };
     // So does a proxy that is down or refuses: say so now, naming the proxy (its detail carries no credentials).
-    if (state.kind === 'reconnecting' && state.reason.code.startsWith('PROXY_')) return { code: exitCodeFor(state.reason), line: `uos-chat: ${reasonLine(state.reason)}` };
+    if (state.kind === 'reconnecting' && state.reason.code.startsWith('PROXY_'))
+      return { code: exitCodeFor(state.reason), line: `uos-chat: ${reasonLine(state.reason)}` };
     if (!inputDone || pending > 0 || [...this.ours.values()].includes('pending')) return undefined;
     const failure = this.failures[0];
-    if (failure) return { code: exitCodeFor(failure), line: `uos-chat: ${this.failures.length} message(s) not delivered: ${reasonLine(failure)}` };
+    if (failure)
+      return { code: exitCodeFor(failure), line: `uos-chat: ${this.failures.length} message(s) not delivered: ${reasonLine(failure)}` };
     const acked = state.kind === 'connected' && state.features.includes(Features.ack);
     // Servers without acks (the design notes' service): wait for their reply to be observed.
     return acked || this.replied || this.ours.size === 0 ? { code: 0 } : undefined;
@@ -109,7 +122,8 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
       finished = true;
       clearTimeout(timer);
       // Nothing is lost: say where the undelivered messages wait.
-      const queued = code !== 0 && client.pendingCount() > 0 ? `; ${client.pendingCount()} message(s) kept in ${outboxFile} and sent next time` : '';
+      const queued =
+        code !== 0 && client.pendingCount() > 0 ? `; ${client.pendingCount()} message(s) kept in ${outboxFile} and sent next time` : '';
       if (line) io.err(line + queued);
       void Promise.allSettled([client.stop(), machine?.stop()]).then(() => resolve(code));
     };
@@ -121,7 +135,10 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
       const verdict = tally.verdict(client.status().connection, inputDone, client.pendingCount());
       if (verdict) finish(verdict);
     };
-    client.on('entries', (entries) => (tally.onEntries(entries), check()));
+    client.on('entries', (entries) => {
+      tally.onEntries(entries);
+      check();
+    });
     client.on('status', check);
     client.on('outbox', check);
     void followMachine(client).then(async (m) => {

@@ -3,7 +3,15 @@
  * are checked here, before anything reaches the core. The channel table (contract.ts) names which
  * check each channel uses.
  */
-import { MAX_PAGE, MAX_SEARCH_CHARS, NOTICE_IDS, type NoticeId, type OlderQuery, type SearchQuery, type SettingsPatchIn } from './ipc-types';
+import {
+  MAX_PAGE,
+  MAX_SEARCH_CHARS,
+  NOTICE_IDS,
+  type NoticeId,
+  type OlderQuery,
+  type SearchQuery,
+  type SettingsPatchIn,
+} from './ipc-types';
 import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../protocol/codec';
 import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
@@ -49,7 +57,8 @@ export const checkOlderQuery: ArgCheck<OlderQuery> = (arg) => {
   const keys = Object.keys(arg);
   if (keys.length !== 2 || !keys.includes('before') || !keys.includes('limit')) return refuse('get-older needs exactly { before, limit }');
   const { before, limit } = arg as Record<string, unknown>;
-  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 0) return refuse('get-older: before must be a whole number ≥ 0');
+  if (typeof before !== 'number' || !Number.isSafeInteger(before) || before < 0)
+    return refuse('get-older: before must be a whole number ≥ 0');
   if (!isPageLimit(limit)) return refuse(`get-older: limit must be a whole number 1…${MAX_PAGE}`);
   return ok({ before, limit });
 };

@@ -156,8 +156,7 @@ export type SettingsProblem =
 export type SettingsProblemCode = SettingsProblem['code'];
 
 export type SaveSettingsResult =
-  | { ok: true; settings: SettingsView; warnings: SettingsProblem[] }
-  | { ok: false; problems: SettingsProblem[] };
+  { ok: true; settings: SettingsView; warnings: SettingsProblem[] } | { ok: false; problems: SettingsProblem[] };
 
 /** The log folder opened in the file manager (`folder`: where it is, for the person to find by hand when opening fails). */
 export type ShowLogFolderResult = { ok: true; folder: string } | { ok: false; folder: string; detail: string };
@@ -182,4 +181,3 @@ export type ChooseCaBundleResult =
  */
 export const NOTICE_IDS = ['sandbox-off'] as const;
 export type NoticeId = (typeof NOTICE_IDS)[number];
-

@@ -61,7 +61,16 @@ export const SETTINGS_FIELDS = {
     // The reference server started by `npm start` listens here.
     default: 'ws://127.0.0.1:8765/ws/chat/',
   },
-  token: { env: 'UOS_CHAT_TOKEN', flag: '--token', flagValue: 'T', cli: true, check: 'token', maxLength: 4096, secret: true, connection: true },
+  token: {
+    env: 'UOS_CHAT_TOKEN',
+    flag: '--token',
+    flagValue: 'T',
+    cli: true,
+    check: 'token',
+    maxLength: 4096,
+    secret: true,
+    connection: true,
+  },
   caFile: {
     env: 'UOS_CHAT_CA',
     flag: '--ca',

@@ -18,8 +18,14 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   REJECTED: { en: 'rejected by the server', 'zh-CN': '被服务器拒绝' },
   BAD_FRAME: { en: 'the server sent data that could not be read', 'zh-CN': '服务器发送了无法识别的数据' },
   FRAME_TOO_LARGE: { en: 'the server sent an oversized frame', 'zh-CN': '服务器发送的数据过大' },
-  TLS_UNKNOWN_CA: { en: 'certificate from an unknown authority — add your CA bundle in settings', 'zh-CN': '证书颁发机构未知——请在设置中添加 CA 证书' },
-  TLS_SELF_SIGNED: { en: 'self-signed certificate — add it as a CA bundle in settings', 'zh-CN': '自签名证书——请在设置中将其添加为 CA 证书' },
+  TLS_UNKNOWN_CA: {
+    en: 'certificate from an unknown authority — add your CA bundle in settings',
+    'zh-CN': '证书颁发机构未知——请在设置中添加 CA 证书',
+  },
+  TLS_SELF_SIGNED: {
+    en: 'self-signed certificate — add it as a CA bundle in settings',
+    'zh-CN': '自签名证书——请在设置中将其添加为 CA 证书',
+  },
   TLS_EXPIRED: { en: 'the server certificate has expired (or is not yet valid)', 'zh-CN': '服务器证书已过期（或尚未生效）' },
   TLS_HOSTNAME: { en: 'the certificate does not match the server name', 'zh-CN': '证书与服务器名称不匹配' },
   TLS_OTHER: { en: 'secure connection (TLS) failed', 'zh-CN': '安全连接（TLS）失败' },
@@ -32,10 +38,16 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   OUTBOX_FULL: { en: 'too many unsent messages — this one was not queued', 'zh-CN': '未发送的消息过多——此条未加入队列' },
   OUTBOX_CORRUPT: { en: 'part of the unsent-message queue could not be read (kept aside)', 'zh-CN': '部分未发送消息无法读取（已另存）' },
   OUTBOX_WRITE_FAILED: { en: 'could not save the message to disk — it was not queued', 'zh-CN': '无法将消息保存到磁盘——未加入队列' },
-  HISTORY_CORRUPT: { en: 'the message history file was damaged — set aside, the readable part kept', 'zh-CN': '消息记录文件已损坏——已另存，可读部分已保留' },
+  HISTORY_CORRUPT: {
+    en: 'the message history file was damaged — set aside, the readable part kept',
+    'zh-CN': '消息记录文件已损坏——已另存，可读部分已保留',
+  },
   HISTORY_WRITE_FAILED: { en: 'could not save the message history to disk', 'zh-CN': '无法将消息记录保存到磁盘' },
   PROXY_UNREACHABLE: { en: 'proxy unreachable — check the proxy setting', 'zh-CN': '无法连接到代理服务器——请检查代理设置' },
-  PROXY_AUTH_REQUIRED: { en: 'the proxy needs a user name and password (407) — check the proxy setting', 'zh-CN': '代理服务器需要用户名和密码（407）——请检查代理设置' },
+  PROXY_AUTH_REQUIRED: {
+    en: 'the proxy needs a user name and password (407) — check the proxy setting',
+    'zh-CN': '代理服务器需要用户名和密码（407）——请检查代理设置',
+  },
   PROXY_REFUSED: { en: 'the proxy refused the connection to the chat server', 'zh-CN': '代理服务器拒绝连接到聊天服务器' },
   PROXY_DNS_FAILED: { en: 'the proxy could not resolve the chat server’s name', 'zh-CN': '代理服务器无法解析聊天服务器的地址' },
 };

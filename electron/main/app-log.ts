@@ -22,7 +22,10 @@ export function openAppLog(app: Pick<Electron.App, 'getPath' | 'on'>, env: NodeJ
   });
   // Lines queued when the app quits are written now, not lost; anything later (app.exit too) on exit.
   // The last line tells a normal quit from a crash in a log attached to a bug report.
-  app.on('will-quit', () => (logger.for('main').info('quitting'), logger.flush()));
+  app.on('will-quit', () => {
+    logger.for('main').info('quitting');
+    logger.flush();
+  });
   process.once('exit', () => logger.close());
   return logger;
 }

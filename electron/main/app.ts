@@ -9,7 +9,18 @@ import * as path from 'node:path';
 import { DisposableStore } from '../core/base';
 import type { ChatClient } from '../core/connection';
 import { ChatService, frameScheduler } from '../core/service';
-import { tuneHeapForLongRunning, describeLaunch, readLaunchInfo, MachineMonitor, noticesFor, openNotices, loadWindowState, saveWindowState, loadFileUrl, type LaunchInfo } from '../core/desktop';
+import {
+  tuneHeapForLongRunning,
+  describeLaunch,
+  readLaunchInfo,
+  MachineMonitor,
+  noticesFor,
+  openNotices,
+  loadWindowState,
+  saveWindowState,
+  loadFileUrl,
+  type LaunchInfo,
+} from '../core/desktop';
 import { describeProxyReport } from './proxy';
 import type { SettingsStore } from '../core/settings';
 import type { Logger } from '../core/support';
@@ -106,16 +117,32 @@ async function afterReady(electron: ElectronModule, early: Early, argv: readonly
 }
 
 /** The window: the tray, closing into it, --hidden and autostart (keep-running.ts), IPC, and the chat window. */
-async function windowPhase(electron: ElectronModule, paths: MainPaths, early: Early, core: Core, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<ChatWindowHandle> {
+async function windowPhase(
+  electron: ElectronModule,
+  paths: MainPaths,
+  early: Early,
+  core: Core,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ChatWindowHandle> {
   const { lifecycle, logger, disposables } = early;
   const { settings, client, machine, service, userData } = core;
   const iconDir = path.join(path.dirname(paths.preload), 'tray');
   const log = logger.for('main').info;
-  const shell = await openKeepRunning(electron, { settings: () => settings.current(), client, quitting: lifecycle.quitting, userData, env, iconDir, log });
+  const shell = await openKeepRunning(electron, {
+    settings: () => settings.current(),
+    client,
+    quitting: lifecycle.quitting,
+    userData,
+    env,
+    iconDir,
+    log,
+  });
   disposables.add(settings.onDidChange(({ settings: s, changed }) => shell.settingsChanged(s, changed)));
   const chatWindow = await openSecuredWindow(electron, paths, { service, client, userData, logger }, shellWindowOptions(shell, argv));
   shell.attachWindow(chatWindow);
-  // Single instance; quitting first finishes the core, outbox, settings and window state (lifecycle.ts); quitting always goes through app.quit().
+  // Single instance; quitting first finishes the core, outbox, settings and window state
+  // (lifecycle.ts); quitting always goes through app.quit().
   lifecycle.windowOpened(() => chatWindow.focus());
   lifecycle.beforeExit(() => {
     disposables.dispose();
@@ -158,7 +185,10 @@ async function openSecuredWindow(
 }
 
 /** What the window takes from the tray: --hidden (only with a tray host: else it could not be found again), close into the tray, unread. */
-function shellWindowOptions(shell: KeepRunning, argv: readonly string[]): Pick<ChatWindowOptions, 'hidden' | 'keepOnClose' | 'onUnread' | 'onVisibility'> {
+function shellWindowOptions(
+  shell: KeepRunning,
+  argv: readonly string[],
+): Pick<ChatWindowOptions, 'hidden' | 'keepOnClose' | 'onUnread' | 'onVisibility'> {
   return {
     hidden: argv.includes('--hidden') && shell.mayStartHidden(),
     keepOnClose: shell.keepOnClose,

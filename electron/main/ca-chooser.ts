@@ -23,7 +23,11 @@ export const CA_FILTERS: Electron.FileFilter[] = [
 
 export function caChooser(d: CaChooserDeps): () => Promise<ChooseCaBundleResult> {
   return async () => {
-    const options: Electron.OpenDialogOptions = { title: 'CA certificate bundle', properties: ['openFile', 'showHiddenFiles'], filters: CA_FILTERS };
+    const options: Electron.OpenDialogOptions = {
+      title: 'CA certificate bundle',
+      properties: ['openFile', 'showHiddenFiles'],
+      filters: CA_FILTERS,
+    };
     const win = d.window();
     const answer = await (win ? d.dialog.showOpenDialog(win, options) : d.dialog.showOpenDialog(options));
     const path = answer.filePaths[0];

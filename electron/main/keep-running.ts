@@ -51,7 +51,9 @@ export interface KeepRunning {
 export async function openKeepRunning(electron: typeof Electron, o: KeepRunningOptions): Promise<KeepRunning> {
   const host = new TrayHostMonitor({ env: o.env });
   const hostNow = await host.start();
-  o.log(`tray: ${hostNow ? 'a StatusNotifier host is registered' : `no tray host (${host.problem ?? 'none registered'}); closing the window quits`}`);
+  o.log(
+    `tray: ${hostNow ? 'a StatusNotifier host is registered' : `no tray host (${host.problem ?? 'none registered'}); closing the window quits`}`,
+  );
   let win: ChatWindowHandle | undefined;
   let unread = 0;
   const locale = () => localeFor(o.settings().language, electron.app.getLocale());
@@ -107,8 +109,16 @@ export async function openKeepRunning(electron: typeof Electron, o: KeepRunningO
   };
 }
 
-/** "UOS Chat keeps running in the tray", once ever (remembered in tray-notice.json); the notification is referenced until clicked or closed (electron#16922). */
-function trayNotice(Notification: typeof Electron.Notification, file: string, words: () => (typeof trayText)['en'], log: (line: string) => void) {
+/**
+ * "UOS Chat keeps running in the tray", once ever (remembered in tray-notice.json); the
+ * notification is referenced until clicked or closed (electron#16922).
+ */
+function trayNotice(
+  Notification: typeof Electron.Notification,
+  file: string,
+  words: () => (typeof trayText)['en'],
+  log: (line: string) => void,
+) {
   let shown: Promise<boolean> = readFile(file, 'utf8').then(
     () => true,
     () => false,
@@ -127,7 +137,9 @@ function trayNotice(Notification: typeof Electron.Notification, file: string, wo
           n.on('close', release);
           n.show();
         }
-        await writeFileAtomic(file, `${JSON.stringify({ version: 1, shown: true })}\n`).catch((err: Error) => log(`tray notice: not remembered: ${err.message}`));
+        await writeFileAtomic(file, `${JSON.stringify({ version: 1, shown: true })}\n`).catch((err: Error) =>
+          log(`tray notice: not remembered: ${err.message}`),
+        );
         return true;
       });
     },

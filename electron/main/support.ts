@@ -76,7 +76,11 @@ type AppElectron = {
 /** Help for a bug report in the app (Electron's shell and clipboard, the app's facts as they are now), and the CA file dialog. */
 export function appSupport(electron: AppElectron, a: AppFacts): SupportPort {
   // The app has one window: the dialog is parented to it (modal on Linux).
-  const chooseCaBundle = caChooser({ dialog: electron.dialog, window: () => electron.BrowserWindow.getAllWindows()[0], log: a.logger.for('main') });
+  const chooseCaBundle = caChooser({
+    dialog: electron.dialog,
+    window: () => electron.BrowserWindow.getAllWindows()[0],
+    log: a.logger.for('main'),
+  });
   return { ...bugReportSupport(electron, a), chooseCaBundle };
 }
 

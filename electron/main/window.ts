@@ -64,10 +64,17 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
   const detach = o.service.attach({ push: (channel, payload) => w.webContents.send(channel, payload) });
   w.on('focus', () => attention.setFocused(true));
   w.on('blur', () => attention.setFocused(false));
-  w.on('hide', () => (attention.setFocused(false), o.onVisibility?.()));
+  w.on('hide', () => {
+    attention.setFocused(false);
+    o.onVisibility?.();
+  });
   w.on('show', () => o.onVisibility?.());
   w.on('close', (e) => {
-    if (o.keepOnClose?.()) (e.preventDefault(), w.hide()); // into the tray; never during app.quit()
+    if (o.keepOnClose?.()) {
+      // Into the tray; never during app.quit().
+      e.preventDefault();
+      w.hide();
+    }
   });
   const state = windowStateSaver(w, o);
   w.on('closed', () => {
@@ -111,7 +118,13 @@ function windowAttention(
 ): { setFocused(focused: boolean): void; dispose(): void } {
   const notifications = heldNotifications(Notification, focus);
   const attention = new Attention(
-    { setTitle: (title) => (win()?.setTitle(title), onUnread?.(attention.unreadCount)), notify: notifications.show },
+    {
+      setTitle: (title) => {
+        win()?.setTitle(title);
+        onUnread?.(attention.unreadCount);
+      },
+      notify: notifications.show,
+    },
     { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
   );
   const offEntries = client.on('entries', (entries) => attention.onEntries(entries));
@@ -136,7 +149,10 @@ function heldNotifications(Notification: typeof Electron.Notification, onClick: 
       const release = () => {
         if (current === n) current = undefined;
       };
-      n.on('click', () => (release(), onClick()));
+      n.on('click', () => {
+        release();
+        onClick();
+      });
       n.on('close', release);
       n.show();
     },

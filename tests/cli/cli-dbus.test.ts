@@ -68,7 +68,7 @@ test('doctor lists the D-Bus sources and their values, and the server checks', a
   assert.equal((await exit(text)).code, 0);
   const out = text.stdout.join('\n');
   assert.match(out, /✔ WebSocket/);
-  assert.match(out, /D-Bus network  org\.freedesktop\.NetworkManager → online/);
+  assert.match(out, /D-Bus network {2}org\.freedesktop\.NetworkManager → online/);
   assert.ok(!out.includes('token-alice'));
 
   const bad = runTs('electron/cli/main.ts', ['doctor', '--server', srv.url, '--token', 'wrong'], env);
@@ -80,11 +80,18 @@ test('no D-Bus at all: the CLI still sends, and doctor says the buses are unavai
   const srv = await testServer();
   t.after(() => srv.stop());
   const env = { DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent/system', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/session' };
-  const send = runTs('electron/cli/main.ts', ['send', '--server', srv.url, '--token', 'token-alice', '--data-dir', `/tmp/uos-chat-nobus-${process.pid}`, 'no bus, no problem'], env);
+  const send = runTs(
+    'electron/cli/main.ts',
+    ['send', '--server', srv.url, '--token', 'token-alice', '--data-dir', `/tmp/uos-chat-nobus-${process.pid}`, 'no bus, no problem'],
+    env,
+  );
   assert.equal((await exit(send)).code, 0, send.stderr.join('\n'));
   const doc = runTs('electron/cli/main.ts', ['doctor', '--server', srv.url, '--token', 'token-alice', '--json'], env);
   assert.equal((await exit(doc)).code, 0);
   const report = JSON.parse(doc.stdout.join('\n'));
   assert.equal(report.dbus.network, 'unknown');
-  assert.ok(report.dbus.problems.some((p: string) => /system bus unavailable/.test(p)), report.dbus.problems.join('; '));
+  assert.ok(
+    report.dbus.problems.some((p: string) => /system bus unavailable/.test(p)),
+    report.dbus.problems.join('; '),
+  );
 });

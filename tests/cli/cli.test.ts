@@ -26,26 +26,42 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runTs('electron/cli/main.ts', args, { XDG_DATA_HOME: path.join(dir, 'xdg'), ...env });
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runTs('electron/cli/main.ts', args, { XDG_DATA_HOME: path.join(dir, 'xdg'), ...env });
 const exit = (p: Proc, ms = 20_000) => withTimeout(p.exited, ms, 'the CLI to exit');
 
 test('send is delivered (acked) and listen prints it as one JSON line', async () => {
   const listen = cli(['listen', '--server', url, '--token', 'secret-bob-token', '--count', '1', '--timeout', '20']);
   await listen.line((l) => JSON.parse(l).state === 'connected', 15_000, 'listen connected');
 
-  const send = cli(['send', '--server', url, '--token', 'secret-alice-token', '--data-dir', path.join(dir, 'a'), 'hello from the CLI 你好']);
+  const send = cli([
+    'send',
+    '--server',
+    url,
+    '--token',
+    'secret-alice-token',
+    '--data-dir',
+    path.join(dir, 'a'),
+    'hello from the CLI 你好',
+  ]);
   const { code } = await exit(send);
   assert.equal(code, 0, send.stderr.join('\n'));
   const frames = send.stdout.map((l) => JSON.parse(l));
   assert.equal(frames[0].type, 'connection_status');
-  assert.ok(frames.some((f) => f.type === 'ack' && typeof f.seq === 'number'), 'an ack frame was printed');
+  assert.ok(
+    frames.some((f) => f.type === 'ack' && typeof f.seq === 'number'),
+    'an ack frame was printed',
+  );
 
   assert.equal((await exit(listen)).code, 0);
   const lines = listen.stdout.map((l) => JSON.parse(l));
   const msg = lines.find((l) => l.event === 'message');
   assert.equal(msg.user, 'alice');
   assert.equal(msg.text, 'hello from the CLI 你好');
-  assert.ok(lines.every((l) => typeof l.event === 'string'), 'every line is a JSON event');
+  assert.ok(
+    lines.every((l) => typeof l.event === 'string'),
+    'every line is a JSON event',
+  );
   assert.ok(lines.some((l) => l.event === 'status' && l.state === 'connecting'));
 });
 
@@ -73,10 +89,24 @@ test('an unreachable server exits 5 within the timeout, and the message is kept 
   const again = cli(['send', '--server', url, '--token', 'secret-alice-token', '--data-dir', dataDir, 'new']);
   assert.equal((await exit(again)).code, 0, again.stderr.join('\n'));
   assert.equal((await exit(listen)).code, 0);
-  const texts = listen.stdout.map((l) => JSON.parse(l)).filter((l) => l.event === 'message').map((l) => l.text);
+  const texts = listen.stdout
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.event === 'message')
+    .map((l) => l.text);
   assert.deepEqual(texts, ['new']);
   // The next run for the unreachable server's account still has it.
-  const later = cli(['send', '--server', 'ws://127.0.0.1:9/ws/chat/', '--token', 't', '--data-dir', dataDir, '--timeout', '1', 'also kept']);
+  const later = cli([
+    'send',
+    '--server',
+    'ws://127.0.0.1:9/ws/chat/',
+    '--token',
+    't',
+    '--data-dir',
+    dataDir,
+    '--timeout',
+    '1',
+    'also kept',
+  ]);
   assert.equal((await exit(later)).code, 5);
   assert.match(later.stderr.join('\n'), /2 message\(s\) kept in/);
 });

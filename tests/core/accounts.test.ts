@@ -45,7 +45,10 @@ async function bobSays(srv: TestServer, lines: string[]): Promise<void> {
 test('away and back: the restarted client shows its stored history at once and catches up on exactly what it missed', async (t) => {
   const dir = tmp();
   const srv = await testServer({ rateLimit: { messages: 100_000, windowMs: 60_000 } });
-  t.after(async () => (await srv.stop(), rmSync(dir, { recursive: true, force: true })));
+  t.after(async () => {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   await bobSays(srv, ['before 1', 'before 2']);
 
   const first = stored(dir, srv.url, 'token-alice');
@@ -64,12 +67,19 @@ test('away and back: the restarted client shows its stored history at once and c
   again.on('entries', (es) => arrived.push(...texts(es)));
   const started = again.start();
   await started;
-  assert.deepEqual(texts(again.snapshot(200).entries), ['before 1', 'before 2', 'live'], 'the snapshot before any network comes from the store');
+  assert.deepEqual(
+    texts(again.snapshot(200).entries),
+    ['before 1', 'before 2', 'live'],
+    'the snapshot before any network comes from the store',
+  );
   await until(again, () => arrived.length >= 50, 10_000, 'the catch-up');
   await stateIs(again, 'connected');
   assert.deepEqual(arrived, missed, 'exactly the missed messages, in order, once');
   assert.deepEqual(texts(again.snapshot(200).entries), ['before 1', 'before 2', 'live', ...missed]);
-  assert.deepEqual(again.search('missed 4', 20).map((e) => e.text), [...Array.from({ length: 10 }, (_, i) => `missed ${49 - i}`), 'missed 4']);
+  assert.deepEqual(
+    again.search('missed 4', 20).map((e) => e.text),
+    [...Array.from({ length: 10 }, (_, i) => `missed ${49 - i}`), 'missed 4'],
+  );
   again.clearHistory();
   assert.deepEqual(again.snapshot(200).entries, []);
 });
@@ -77,7 +87,10 @@ test('away and back: the restarted client shows its stored history at once and c
 test('scrolling up past the store pages in older messages from the server (history extension)', async (t) => {
   const dir = tmp();
   const srv = await testServer({ rateLimit: { messages: 100_000, windowMs: 60_000 } });
-  t.after(async () => (await srv.stop(), rmSync(dir, { recursive: true, force: true })));
+  t.after(async () => {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const all = Array.from({ length: 330 }, (_, i) => `old ${i}`);
   await bobSays(srv, all);
   const alice = stored(dir, srv.url, 'token-alice', { firstContactHistory: 100 });
@@ -104,14 +117,20 @@ test('scrolling up past the store pages in older messages from the server (histo
 test('away longer than the server keeps: the gap marker shows where history no longer reaches', async (t) => {
   const dir = tmp();
   const srv = await testServer({ historyLimit: 20, rateLimit: { messages: 100_000, windowMs: 60_000 } });
-  t.after(async () => (await srv.stop(), rmSync(dir, { recursive: true, force: true })));
+  t.after(async () => {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const first = stored(dir, srv.url, 'token-alice');
   await first.start();
   await stateIs(first, 'connected');
   await bobSays(srv, ['seen']);
   await until(first, () => texts(first.snapshot(10).entries).includes('seen'));
   await first.stop();
-  await bobSays(srv, Array.from({ length: 60 }, (_, i) => `while away ${i}`));
+  await bobSays(
+    srv,
+    Array.from({ length: 60 }, (_, i) => `while away ${i}`),
+  );
   const again = stored(dir, srv.url, 'token-alice');
   t.after(() => again.stop());
   await again.start();
@@ -119,7 +138,10 @@ test('away longer than the server keeps: the gap marker shows where history no l
   const entries = again.snapshot(100).entries;
   const gap = entries.findIndex((e) => e.kind === 'marker' && e.marker === 'gap');
   assert.ok(gap > entries.findIndex((e) => e.kind === 'message' && e.text === 'seen'), 'the gap comes after what was seen');
-  assert.deepEqual(texts(entries.slice(gap)), Array.from({ length: 20 }, (_, i) => `while away ${40 + i}`));
+  assert.deepEqual(
+    texts(entries.slice(gap)),
+    Array.from({ length: 20 }, (_, i) => `while away ${40 + i}`),
+  );
 });
 
 test('a message written for server A is never sent to server B; it reaches A when A is used again', async (t) => {
@@ -128,7 +150,10 @@ test('a message written for server A is never sent to server B; it reaches A whe
   const aPort = a.port;
   await a.stop(); // A is down
   const b = await testServer();
-  t.after(async () => (await b.stop(), rmSync(dir, { recursive: true, force: true })));
+  t.after(async () => {
+    await b.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const aUrl = `ws://127.0.0.1:${aPort}/ws/chat/`;
   const client = stored(dir, aUrl, 'token-alice');
   t.after(() => client.stop());
@@ -167,17 +192,26 @@ test('discarding leftovers; the old single outbox file moves into the first acco
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const legacy = path.join(dir, 'outbox.jsonl');
-  writeFileSync(legacy, '{"format":"uos-chat-outbox","version":1}\n{"id":"old-1","text":"from before accounts","createdAt":"2024-01-01T00:00:00.000Z"}\n');
+  writeFileSync(
+    legacy,
+    '{"format":"uos-chat-outbox","version":1}\n{"id":"old-1","text":"from before accounts","createdAt":"2024-01-01T00:00:00.000Z"}\n',
+  );
   const accounts = new AccountDirectory({ base: dir, legacyOutbox: legacy });
   const a = accounts.resolve({ url: 'ws://127.0.0.1:1/ws/chat/', token: 't1' });
   const opened = await accounts.open(a);
-  assert.deepEqual((await opened.outbox.load()).items.map((i) => i.text), ['from before accounts']);
+  assert.deepEqual(
+    (await opened.outbox.load()).items.map((i) => i.text),
+    ['from before accounts'],
+  );
   assert.ok(!existsSync(legacy));
   opened.history.store.close();
   const b = accounts.resolve({ url: 'ws://127.0.0.1:2/ws/chat/', token: 't2' });
   (await accounts.open(b)).history.store.close();
   const left = await accounts.leftovers(b.key);
-  assert.deepEqual(left.map((l) => [l.key, l.count, l.server]), [[a.key, 1, 'ws://127.0.0.1:1/ws/chat/']]);
+  assert.deepEqual(
+    left.map((l) => [l.key, l.count, l.server]),
+    [[a.key, 1, 'ws://127.0.0.1:1/ws/chat/']],
+  );
   assert.equal(await accounts.discard(a.key), 1);
   assert.deepEqual(await accounts.leftovers(b.key), []);
   // Once the server says who the token is, the token's account becomes the user's.
@@ -191,7 +225,10 @@ test('discarding leftovers; the old single outbox file moves into the first acco
 test('a corrupt history file: the client starts, reports it, and keeps working', async (t) => {
   const dir = tmp();
   const srv = await testServer();
-  t.after(async () => (await srv.stop(), rmSync(dir, { recursive: true, force: true })));
+  t.after(async () => {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const accounts = new AccountDirectory({ base: dir });
   const account = accounts.resolve({ url: srv.url, token: 'token-alice' });
   (await accounts.open(account)).history.store.close();
@@ -206,10 +243,13 @@ test('a corrupt history file: the client starts, reports it, and keeps working',
   await until(alice, () => texts(alice.snapshot(10).entries).includes('still works'));
 });
 
-test('once the server says who the token is, the account becomes the user\'s: its history moves along, nothing is lost', async (t) => {
+test("once the server says who the token is, the account becomes the user's: its history moves along, nothing is lost", async (t) => {
   const dir = tmp();
   const srv = await testServer();
-  t.after(async () => (await srv.stop(), rmSync(dir, { recursive: true, force: true })));
+  t.after(async () => {
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
   const accounts = new AccountDirectory({ base: dir });
   const alice = new ChatClient({ config: { url: srv.url, token: 'token-alice', ...fast }, accounts });
   t.after(() => alice.stop());

@@ -38,18 +38,23 @@ interface Got {
 /** A peer that greets with `features`, acks every chat message (one frame per ack) and records what came. */
 async function ackingPeer(features: string[] | undefined, zlib = false, perMessageDeflate = false) {
   const got: Got = { texts: [], dict: [], urls: [] };
-  const send = (ws: WebSocket, frame: object) => (zlib ? ws.send(deflateSync(JSON.stringify(frame)), { binary: true }) : ws.send(JSON.stringify(frame)));
+  const send = (ws: WebSocket, frame: object) =>
+    zlib ? ws.send(deflateSync(JSON.stringify(frame)), { binary: true }) : ws.send(JSON.stringify(frame));
   let seq = 0;
-  const srv = await rawServer((ws) => {
-    send(ws, { type: 'connection_status', status: 'connected', ...(features ? { features } : {}) });
-    ws.on('message', (data: Buffer, isBinary) => {
-      if (isBinary) got.dict.push((data[1]! & 0x20) !== 0);
-      const text = isBinary ? inflateSync(data, { dictionary: ZLIB_DICTIONARY }).toString() : data.toString();
-      got.texts.push(text);
-      const f = JSON.parse(text);
-      for (const m of f.type === 'batch' ? f.messages : [f]) if (m.type === 'chat_message') send(ws, { type: 'ack', id: m.id, seq: ++seq });
-    });
-  }, { perMessageDeflate });
+  const srv = await rawServer(
+    (ws) => {
+      send(ws, { type: 'connection_status', status: 'connected', ...(features ? { features } : {}) });
+      ws.on('message', (data: Buffer, isBinary) => {
+        if (isBinary) got.dict.push((data[1]! & 0x20) !== 0);
+        const text = isBinary ? inflateSync(data, { dictionary: ZLIB_DICTIONARY }).toString() : data.toString();
+        got.texts.push(text);
+        const f = JSON.parse(text);
+        for (const m of f.type === 'batch' ? f.messages : [f])
+          if (m.type === 'chat_message') send(ws, { type: 'ack', id: m.id, seq: ++seq });
+      });
+    },
+    { perMessageDeflate },
+  );
   srv.wss.on('connection', (_ws, req) => got.urls.push(req.url ?? ''));
   return { srv, got };
 }
@@ -62,7 +67,10 @@ test('batchTexts: one frame alone as itself, several as one batch, split by the 
   assert.equal(out.length, 3);
   assert.equal(out[0], big);
   assert.equal(out[1], big);
-  assert.deepEqual(JSON.parse(out[2]!).messages.map((m: { m?: string; c?: number }) => m.c ?? m.m!.length), [BATCH_MAX_BYTES / 2, 3]);
+  assert.deepEqual(
+    JSON.parse(out[2]!).messages.map((m: { m?: string; c?: number }) => m.c ?? m.m!.length),
+    [BATCH_MAX_BYTES / 2, 3],
+  );
   assert.ok(out.every((o) => Buffer.byteLength(o) <= BATCH_MAX_BYTES + 64 || !o.startsWith('{"type":"batch"')));
 });
 
@@ -89,9 +97,24 @@ test('FrameBatcher: what is pushed in one turn goes out as one frame at its end;
 
 test('decodeServerFrames: a bad message in a batch costs only itself; nested and oversized batches refused', () => {
   const ok = { type: 'chat_message', message: 'hi', seq: 1 };
-  const d = decodeServerFrames(JSON.stringify({ type: 'batch', messages: [ok, { type: 'chat_message', id: 'x1', message: 5 }, 'str', { type: 'batch', messages: [] }, { ...ok, seq: 2 }] }));
-  assert.deepEqual(d.frames.map((f) => (f as { seq?: number }).seq), [1, 2]);
-  assert.deepEqual(d.errors.map((e) => [e.code, e.id]), [['BAD_SHAPE', 'x1'], ['NOT_OBJECT', undefined], ['BAD_SHAPE', undefined]]);
+  const d = decodeServerFrames(
+    JSON.stringify({
+      type: 'batch',
+      messages: [ok, { type: 'chat_message', id: 'x1', message: 5 }, 'str', { type: 'batch', messages: [] }, { ...ok, seq: 2 }],
+    }),
+  );
+  assert.deepEqual(
+    d.frames.map((f) => (f as { seq?: number }).seq),
+    [1, 2],
+  );
+  assert.deepEqual(
+    d.errors.map((e) => [e.code, e.id]),
+    [
+      ['BAD_SHAPE', 'x1'],
+      ['NOT_OBJECT', undefined],
+      ['BAD_SHAPE', undefined],
+    ],
+  );
   assert.equal(decodeServerFrames(JSON.stringify({ type: 'batch', messages: Array(501).fill(ok) })).errors[0]?.code, 'BAD_SHAPE');
   assert.equal(decodeServerFrames(JSON.stringify({ type: 'batch', messages: [ok] }), 20).errors[0]?.code, 'FRAME_TOO_LARGE');
 });
@@ -108,8 +131,13 @@ test('fuzz: batches of hostile frames never throw; every message is a frame or a
         assert.equal(d.frames.length + d.errors.length, messages.length);
       }
       // Each good frame is what the single-frame decoder makes of that message on its own.
-      const alone = messages.map((m) => decodeServerFrame(JSON.stringify(m) ?? 'null')).filter((r) => r.ok && (r.frame.type as string) !== 'batch');
-      assert.deepEqual(decodeServerFrames(text).frames, alone.map((r) => (r.ok ? r.frame : undefined)));
+      const alone = messages
+        .map((m) => decodeServerFrame(JSON.stringify(m) ?? 'null'))
+        .filter((r) => r.ok && (r.frame.type as string) !== 'batch');
+      assert.deepEqual(
+        decodeServerFrames(text).frames,
+        alone.map((r) => (r.ok ? r.frame : undefined)),
+      );
     },
     runs(300),
   );
@@ -133,7 +161,11 @@ test('the outbox drain goes out in batches to a server that announced batch, one
         return f.type === 'batch' ? f.messages : [f];
       });
     await until(c, () => c.pendingCount() === 0 && flat().length >= 20, 5000, 'all delivered');
-    assert.deepEqual(flat().map((f: { message: string }) => f.message), Array.from({ length: 20 }, (_, i) => `queued ${i}`), `${features}: in order, once`);
+    assert.deepEqual(
+      flat().map((f: { message: string }) => f.message),
+      Array.from({ length: 20 }, (_, i) => `queued ${i}`),
+      `${features}: in order, once`,
+    );
     assert.match(got.urls[0]!, /features=batch%2Czdict1/, 'the client announces what it can receive');
     if (features?.includes('batch')) assert.ok(got.texts.length < 20 && got.texts.some((x) => x.startsWith('{"type":"batch"')), 'batched');
     else assert.equal(got.texts.length, 20, `${features}: no batch to a server that did not announce it`);
@@ -156,14 +188,28 @@ test('deflate mode: the drain goes as zlib binary batches made by the client (di
   assert.match(c.diagnostics().extensions, /permessage-deflate/);
   assert.ok(got.dict.length >= 1 && got.dict.every(Boolean), 'batches are binary zlib frames with the dictionary');
   assert.equal(got.dict.length, got.texts.length, 'every frame of the drain was a batch');
-  assert.deepEqual(got.texts.flatMap((x) => JSON.parse(x).messages.map((m: { message: string }) => m.message)), Array.from({ length: 20 }, (_, i) => `deflated ${i}`));
+  assert.deepEqual(
+    got.texts.flatMap((x) => JSON.parse(x).messages.map((m: { message: string }) => m.message)),
+    Array.from({ length: 20 }, (_, i) => `deflated ${i}`),
+  );
 });
 
 test("a server's batch is deduplicated and ordered like single frames; a bad message in it is reported and the rest shown", async (t) => {
   const chat = (seq: number, text: string) => ({ type: 'chat_message', id: `s${seq}`, user: 'bob', message: text, seq });
   const srv = await rawServer((ws) => {
-    ws.send(JSON.stringify({ type: 'batch', messages: [{ type: 'connection_status', status: 'connected', features: ['ack', 'seq', 'batch'], seq: 0 }, chat(1, 'one'), chat(2, 'two')] }));
-    ws.send(JSON.stringify({ type: 'batch', messages: [chat(2, 'two'), chat(1, 'one'), { type: 'chat_message', message: 7 }, chat(3, 'three')] }));
+    ws.send(
+      JSON.stringify({
+        type: 'batch',
+        messages: [
+          { type: 'connection_status', status: 'connected', features: ['ack', 'seq', 'batch'], seq: 0 },
+          chat(1, 'one'),
+          chat(2, 'two'),
+        ],
+      }),
+    );
+    ws.send(
+      JSON.stringify({ type: 'batch', messages: [chat(2, 'two'), chat(1, 'one'), { type: 'chat_message', message: 7 }, chat(3, 'three')] }),
+    );
   });
   t.after(() => srv.close());
   const c = client(srv.url);
@@ -173,7 +219,14 @@ test("a server's batch is deduplicated and ordered like single frames; a bad mes
   await c.start();
   await stateIs(c, 'connected');
   await until(c, () => messages(c).some((m) => m.text === 'three') && problems.length > 0, 5000, 'the second batch');
-  assert.deepEqual(messages(c).map((m) => [m.seq, m.text]), [[1, 'one'], [2, 'two'], [3, 'three']]);
+  assert.deepEqual(
+    messages(c).map((m) => [m.seq, m.text]),
+    [
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ],
+  );
   assert.equal(problems[0]!.code, 'BAD_FRAME');
   assert.match(problems[0]!.detail ?? '', /chat_message without a text message/);
 });
@@ -198,7 +251,11 @@ test('the inbound cap applies to the inflated batch: a zlib batch past it closes
 });
 
 test('zlib: the preset dictionary only with a server that announced zdict1; a design-notes peer gets plain zlib it inflates', async (t) => {
-  for (const [features, dict] of [[['ack', 'zdict1'], true], [['ack'], false], [undefined, false]] as const) {
+  for (const [features, dict] of [
+    [['ack', 'zdict1'], true],
+    [['ack'], false],
+    [undefined, false],
+  ] as const) {
     const { srv, got } = await ackingPeer(features ? [...features] : undefined, true);
     const c = client(srv.url, { compression: 'zlib' });
     await c.start();

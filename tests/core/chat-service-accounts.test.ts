@@ -60,7 +60,10 @@ test('get-leftovers names the other account (host shown), discard takes only a k
 
   // Not among the leftovers: the account in use, a well-formed key of nothing, and malformed keys.
   const notAmong = /discard-leftovers: no messages are waiting for that account/;
-  await assert.rejects(service.handle('chat:discard-leftovers', client.account.key), (err: Error) => err instanceof InvalidCallError && notAmong.test(err.message));
+  await assert.rejects(
+    service.handle('chat:discard-leftovers', client.account.key),
+    (err: Error) => err instanceof InvalidCallError && notAmong.test(err.message),
+  );
   await assert.rejects(service.handle('chat:discard-leftovers', 'f'.repeat(24)), notAmong);
   for (const bad of ['../accounts', 'A'.repeat(24), '', 'a'.repeat(65), 42, null, { key: aKey }]) {
     await assert.rejects(service.handle('chat:discard-leftovers', bad), /discard-leftovers needs an account key/, JSON.stringify(bad));
@@ -82,7 +85,10 @@ test('chat:account is pushed when another account opens, after the entries pushe
   assert.equal(JSON.stringify(account).includes('token'), false, 'no token or token hash goes to the window');
   // The old account's pending row went out before the switch was announced, never after it.
   const afterSwitch = pushed.slice(last + 1).flatMap((p) => (p.channel === 'chat:entries' ? p.payload : []));
-  assert.equal(afterSwitch.some((e) => e.kind === 'message' && e.text === 'for A only'), false);
+  assert.equal(
+    afterSwitch.some((e) => e.kind === 'message' && e.text === 'for A only'),
+    false,
+  );
 });
 
 test('clear-history forgets the shown log, keeps what waits, and tells the window to fetch again', async (t) => {
@@ -91,7 +97,12 @@ test('clear-history forgets the shown log, keeps what waits, and tells the windo
   t.after(() => bob.stop());
   await bob.start();
   await bob.send('said before the clear');
-  await until(client, () => client.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'said before the clear'), 5_000, 'alice sees bob');
+  await until(
+    client,
+    () => client.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'said before the clear'),
+    5_000,
+    'alice sees bob',
+  );
   await b.stop(); // B is down: this one waits
   await stateIs(client, 'reconnecting');
   await service.handle('chat:send', 'still waiting');
@@ -143,5 +154,8 @@ test('a leftover of an account the server had named carries its user (the window
   client.reconfigure({ url: b.url });
   await opened;
   const leftovers = (await service.handle('chat:get-leftovers', null)) as LeftoverView[];
-  assert.deepEqual(leftovers.map((l) => [l.key, l.identity, l.count]), [[aKey, 'alice', 1]]);
+  assert.deepEqual(
+    leftovers.map((l) => [l.key, l.identity, l.count]),
+    [[aKey, 'alice', 1]],
+  );
 });

@@ -46,7 +46,10 @@ test('design-notes server (no ack feature): delivered when written, reply shown,
   // The outbox is flushed in order on connect, so a resend would arrive before this one.
   await c.send('after reconnect');
   await until(c, () => messages(c).some((m) => m.text === 'echo: after reconnect'), 5000, 'the second reply');
-  const chats = srv.received.map((r) => JSON.parse(r)).filter((f) => f.type === 'chat_message').map((f) => f.message);
+  const chats = srv.received
+    .map((r) => JSON.parse(r))
+    .filter((f) => f.type === 'chat_message')
+    .map((f) => f.message);
   assert.deepEqual(chats, ['hello django', 'after reconnect'], 'nothing sent twice');
 });
 
@@ -80,7 +83,10 @@ test('a message the server rejects is marked failed with the reason, and Retry s
   const retried = await c.retry(failed.key);
   assert.ok(retried.ok);
   await until(c, () => messages(c)[0]?.delivery === 'sent', 5000, 'sent after retry');
-  const ids = srv.received.map((x) => JSON.parse(x)).filter((f) => f.type === 'chat_message').map((f) => f.id);
+  const ids = srv.received
+    .map((x) => JSON.parse(x))
+    .filter((f) => f.type === 'chat_message')
+    .map((f) => f.id);
   assert.deepEqual(ids, [failed.id, failed.id]);
   assert.equal(messages(c).length, 1, 'still one entry in the log');
   assert.equal(messages(c)[0]!.failure, undefined);

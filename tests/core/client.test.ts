@@ -129,7 +129,10 @@ test('a status listener that stops the client leaves no timer or socket behind (
   const c = new ChatClient({
     config: { url: srv.url, token: 'token-alice' },
     clock,
-    socketFactory: (url, opts) => (sockets++, new WebSocket(url, opts)),
+    socketFactory: (url, opts) => {
+      sockets++;
+      return new WebSocket(url, opts);
+    },
   });
   t.after(() => c.stop());
   c.on('status', (s) => {
@@ -142,7 +145,14 @@ test('a status listener that stops the client leaves no timer or socket behind (
   assert.equal(sockets, 1);
 
   // And stop() from the 'connecting' status: no socket is opened at all.
-  const d = new ChatClient({ config: { url: srv.url }, clock, socketFactory: (url, opts) => (sockets++, new WebSocket(url, opts)) });
+  const d = new ChatClient({
+    config: { url: srv.url },
+    clock,
+    socketFactory: (url, opts) => {
+      sockets++;
+      return new WebSocket(url, opts);
+    },
+  });
   d.on('status', (s) => {
     if (s.connection.kind === 'connecting') void d.stop();
   });
@@ -169,12 +179,20 @@ test('a server that restarts without its history (seq starts again at 1): new me
   await until(bob, () => bob.pendingCount() === 0, 5000, 'accepted by the fresh server');
   alice.setNetwork('online');
   await until(alice, () => messages(alice).some((m) => m.text === 'after the restart'), 5000, 'the new message shown');
-  assert.ok(alice.snapshot().entries.some((e) => e.kind === 'marker' && e.marker === 'gap'), 'the person is told history may be missing');
+  assert.ok(
+    alice.snapshot().entries.some((e) => e.kind === 'marker' && e.marker === 'gap'),
+    'the person is told history may be missing',
+  );
 });
 
 test("main's log is bounded (the renderer keeps its own); unsent messages are never trimmed away", async (t) => {
   const srv = await testServer({ rateLimit: { messages: 100_000, windowMs: 60_000 } });
-  const { alice, bob } = await startPair(t, srv, (token) => client(srv.url, token), (token) => client(srv.url, token, { logLimit: 50 }));
+  const { alice, bob } = await startPair(
+    t,
+    srv,
+    (token) => client(srv.url, token),
+    (token) => client(srv.url, token, { logLimit: 50 }),
+  );
   await stateIs(alice, 'connected');
   alice.setNetwork('offline'); // alice's own message stays pending
   await stateIs(alice, 'offline');

@@ -59,7 +59,19 @@ function setup(options: { store?: OutboxStore; maxOutbox?: number; sendWindow?: 
     report: {
       queued: (item: OutboxItem) => {
         outcomes.queued.push(item.id);
-        return { ok: true, entry: { kind: 'message', key: item.id, id: item.id, text: item.text, from: 'me', own: true, at: item.createdAt, state: 'pending' } as never };
+        return {
+          ok: true,
+          entry: {
+            kind: 'message',
+            key: item.id,
+            id: item.id,
+            text: item.text,
+            from: 'me',
+            own: true,
+            at: item.createdAt,
+            state: 'pending',
+          } as never,
+        };
       },
       delivered: (id, seq) => outcomes.delivered.push({ id, seq }),
       refused: (id, why) => outcomes.refused.push({ id, why }),

@@ -20,9 +20,11 @@ test('one failing disposable does not keep the others alive, and its error is no
   const done: string[] = [];
   const store = new DisposableStore();
   store.add(toDisposable(() => done.push('first')));
-  store.add(toDisposable(() => {
-    throw new Error('boom');
-  }));
+  store.add(
+    toDisposable(() => {
+      throw new Error('boom');
+    }),
+  );
   assert.throws(() => store.dispose(), /boom/);
   assert.deepEqual(done, ['first']);
 });

@@ -51,7 +51,14 @@ async function connected(): Promise<{ client: ChatClient; ws: StandInSocket; eve
   return { client, ws, events };
 }
 
-const chat = (i: number, id = `m${i}`) => ({ type: 'chat_message', id, user: 'bob', message: `text ${i}`, seq: i, timestamp: '2026-01-01T00:00:00.000Z' });
+const chat = (i: number, id = `m${i}`) => ({
+  type: 'chat_message',
+  id,
+  user: 'bob',
+  message: `text ${i}`,
+  seq: i,
+  timestamp: '2026-01-01T00:00:00.000Z',
+});
 const texts = (es: LogEntry[]) => es.map((e) => (e as MessageEntry).text);
 
 test('frames of one read: one entries event after the read, in order, duplicates not shown twice', async () => {
@@ -117,8 +124,15 @@ test('outbox: sends made in one turn are saved in one commit (one fsync for a bu
   const commits: number[] = [];
   const store = new MemoryOutboxStore();
   const commit = store.commit.bind(store);
-  store.commit = (ops, items) => (commits.push(ops.length), commit(ops, items));
-  const client = new ChatClient({ config: { url: 'ws://127.0.0.1:1/ws/chat/r/', token: 't' }, clock: new ManualClock(), outboxStore: store });
+  store.commit = (ops, items) => {
+    commits.push(ops.length);
+    return commit(ops, items);
+  };
+  const client = new ChatClient({
+    config: { url: 'ws://127.0.0.1:1/ws/chat/r/', token: 't' },
+    clock: new ManualClock(),
+    outboxStore: store,
+  });
   const results = await Promise.all(Array.from({ length: 32 }, (_, i) => client.send(`burst ${i}`)));
   assert.ok(results.every((r) => r.ok));
   assert.deepEqual(commits, [32]);
@@ -128,7 +142,11 @@ test('outbox: sends made in one turn are saved in one commit (one fsync for a bu
 });
 
 test('the size limit is exact in UTF-8 bytes at the boundary (the cheap bound only skips counting well under it)', async () => {
-  const client = new ChatClient({ config: { url: 'ws://127.0.0.1:1/ws/chat/r/', token: 't' }, clock: new ManualClock(), outboxStore: new MemoryOutboxStore() });
+  const client = new ChatClient({
+    config: { url: 'ws://127.0.0.1:1/ws/chat/r/', token: 't' },
+    clock: new ManualClock(),
+    outboxStore: new MemoryOutboxStore(),
+  });
   const limit = client.status().maxMessageBytes;
   const cjk = '字'.repeat(Math.floor(limit / 3)); // 3 bytes each
   const fill = 'a'.repeat(limit - cjk.length * 3);

@@ -15,9 +15,18 @@ const hello = JSON.stringify({ type: 'connection_status', status: 'connected', f
 
 test('backoff: full jitter within the exponential bound, capped at 30 s, longer floors for 4008 and TLS', () => {
   const p = defaultBackoff;
-  assert.equal(backoffDelay(1, 'UNREACHABLE', p, () => 0), 0);
-  assert.equal(backoffDelay(1, 'UNREACHABLE', p, () => 0.5), 500);
-  assert.equal(backoffDelay(4, 'UNREACHABLE', p, () => 0.5), 4000);
+  assert.equal(
+    backoffDelay(1, 'UNREACHABLE', p, () => 0),
+    0,
+  );
+  assert.equal(
+    backoffDelay(1, 'UNREACHABLE', p, () => 0.5),
+    500,
+  );
+  assert.equal(
+    backoffDelay(4, 'UNREACHABLE', p, () => 0.5),
+    4000,
+  );
   for (let attempt = 1; attempt < 100; attempt++) {
     const d = backoffDelay(attempt, 'CONNECTION_LOST', p, () => 0.999999);
     assert.ok(d < 30_000 && d <= 1000 * 2 ** (attempt - 1), `attempt ${attempt}: ${d}`);
@@ -34,8 +43,7 @@ test('pings go out every 30 s, every 60 s in power save', async (t) => {
     await c.stop();
     await srv.close();
   });
-  const pinged = () =>
-    withTimeout(new Promise<void>((r) => srv.sockets[0]!.once('ping', () => r())), 3000, 'a ping at the server');
+  const pinged = () => withTimeout(new Promise<void>((r) => srv.sockets[0]!.once('ping', () => r())), 3000, 'a ping at the server');
   await c.start();
   await stateIs(c, 'connected');
   assert.equal(c.status().heartbeatMs, 30_000);

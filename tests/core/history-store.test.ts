@@ -15,7 +15,18 @@ import { FIRST_ORDER } from '../../electron/core/store/history-store';
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-history-'));
 
 function message(n: number, text = `message ${n}`): MessageEntry {
-  return { kind: 'message', key: `id-${n}`, id: `id-${n}`, seq: n, user: n % 2 ? 'bob' : 'alice', text, timestamp: new Date(n * 1000).toISOString(), own: false, delivery: 'sent', order: FIRST_ORDER + n };
+  return {
+    kind: 'message',
+    key: `id-${n}`,
+    id: `id-${n}`,
+    seq: n,
+    user: n % 2 ? 'bob' : 'alice',
+    text,
+    timestamp: new Date(n * 1000).toISOString(),
+    own: false,
+    delivery: 'sent',
+    order: FIRST_ORDER + n,
+  };
 }
 
 function fill(store: SqliteHistory, count: number, text: (n: number) => string = (n) => `message ${n}`): void {
@@ -38,7 +49,10 @@ test('entries, pages and the resume point survive a reopen; files are 0600', (t)
   t.after(() => again.close());
   assert.deepEqual(again.resume(), { lastSeq: 30, epoch: 0 });
   const newest = again.newest(10);
-  assert.deepEqual(newest.entries.map((e) => e.key), Array.from({ length: 10 }, (_, i) => `id-${21 + i}`));
+  assert.deepEqual(
+    newest.entries.map((e) => e.key),
+    Array.from({ length: 10 }, (_, i) => `id-${21 + i}`),
+  );
   assert.equal(newest.hasOlder, true);
   const older = again.before(newest.entries[0]!.order!, 100);
   assert.equal(older.entries.length, 20);
@@ -56,8 +70,14 @@ test('older pages from the server go before the oldest entry; known keys are ski
   t.after(() => store.close());
   store.put([message(10), message(11)]);
   const added = store.addOlder([8, 9, 10].map((n) => ({ ...message(n), order: undefined })));
-  assert.deepEqual(added.map((e) => e.key), ['id-8', 'id-9']);
-  assert.deepEqual(store.newest(10).entries.map((e) => e.key), ['id-8', 'id-9', 'id-10', 'id-11']);
+  assert.deepEqual(
+    added.map((e) => e.key),
+    ['id-8', 'id-9'],
+  );
+  assert.deepEqual(
+    store.newest(10).entries.map((e) => e.key),
+    ['id-8', 'id-9', 'id-10', 'id-11'],
+  );
   assert.equal(store.oldestSeq(), 8);
 });
 
@@ -66,7 +86,13 @@ test('search: Chinese substrings (trigram and the two-character fallback), Engli
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const store = new SqliteHistory(path.join(dir, 'h.sqlite'));
   t.after(() => store.close());
-  store.put([message(1, '今天的会议改到三点'), message(2, 'Meeting moved to 3pm'), message(3, '会议室在二楼'), message(4, '100% sure_thing'), message(5, 'say "hi"')]);
+  store.put([
+    message(1, '今天的会议改到三点'),
+    message(2, 'Meeting moved to 3pm'),
+    message(3, '会议室在二楼'),
+    message(4, '100% sure_thing'),
+    message(5, 'say "hi"'),
+  ]);
   const texts = (q: string) => store.search(q, 10).map((e) => e.text);
   assert.deepEqual(texts('会议改'), ['今天的会议改到三点']);
   assert.deepEqual(texts('会议'), ['会议室在二楼', '今天的会议改到三点'], 'two characters: LIKE, newest first');
@@ -92,7 +118,10 @@ test('bounded: the newest maxMessages entries are kept, and pruned history is no
     if (!page.hasOlder) break;
   }
   assert.ok(count <= 1_000 && count >= 900, `${count} kept`);
-  assert.ok(store.floorSeq() > store.oldestSeq()! - 1 && store.floorSeq() <= store.oldestSeq()!, 'the floor is where the kept history starts');
+  assert.ok(
+    store.floorSeq() > store.oldestSeq()! - 1 && store.floorSeq() <= store.oldestSeq()!,
+    'the floor is where the kept history starts',
+  );
 });
 
 test('bounded by bytes too', (t) => {
@@ -148,7 +177,9 @@ test('search over 100,000 stored messages', { timeout: 120_000 }, (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const store = new SqliteHistory(path.join(dir, 'h.sqlite'));
   t.after(() => store.close());
-  fill(store, 100_000, (n) => (n % 10_000 === 7 ? `第${n}次：今天的会议改到三点` : n % 2 ? `message ${n} about the weather` : `消息 ${n} 关于天气`));
+  fill(store, 100_000, (n) =>
+    n % 10_000 === 7 ? `第${n}次：今天的会议改到三点` : n % 2 ? `message ${n} about the weather` : `消息 ${n} 关于天气`,
+  );
   const started = performance.now();
   const hits = store.search('会议改', 50);
   const trigramMs = performance.now() - started;

@@ -30,7 +30,12 @@ test('the window API has one method per table entry, each invoking its channel w
     ['chat:get-snapshot', null],
   ]);
   assert.equal(Object.isFrozen(api), true);
-  assert.deepEqual(Object.values(InvokeChannels).sort(), Object.values(INVOKE_TABLE).map((s) => s.channel).sort());
+  assert.deepEqual(
+    Object.values(InvokeChannels).sort(),
+    Object.values(INVOKE_TABLE)
+      .map((s) => s.channel)
+      .sort(),
+  );
 });
 
 test('each table check refuses what its channel does not take', () => {

@@ -39,7 +39,10 @@ test('lines carry time, level and source; below the level nothing is written; on
   assert.equal(scheduled(), 1, 'a burst is one scheduled write');
   assert.equal(fs.existsSync(path.join(dir, logFileName(0))), false, 'nothing written before the turn ends');
   run();
-  assert.equal(read(dir), '2025-01-02T03:04:05.678Z INFO  [core] connecting\n2025-01-02T03:04:05.678Z WARN  [monitor] system bus unavailable\n');
+  assert.equal(
+    read(dir),
+    '2025-01-02T03:04:05.678Z INFO  [core] connecting\n2025-01-02T03:04:05.678Z WARN  [monitor] system bus unavailable\n',
+  );
   assert.deepEqual(echoed, ['[uos-chat] info core: connecting', '[uos-chat] warn monitor: system bus unavailable']);
   assert.equal(fs.statSync(path.join(dir, logFileName(0))).mode & 0o777, 0o600, 'the file is private');
 });
@@ -55,7 +58,8 @@ test('secrets are masked in the file and on stderr: known tokens in every form, 
   log.info('Proxy-Authorization: Basic dXNlcjpwYXNzLXNlY3JldA==');
   run();
   const text = read(dir) + echoed.join('\n');
-  for (const leak of [TOKEN, encodeURIComponent(TOKEN), 'hunter2-proxy', 'unknown-secret-1', 'dXNlcjpwYXNzLXNlY3JldA==']) assert.ok(!text.includes(leak), `leaked ${leak}: ${text}`);
+  for (const leak of [TOKEN, encodeURIComponent(TOKEN), 'hunter2-proxy', 'unknown-secret-1', 'dXNlcjpwYXNzLXNlY3JldA=='])
+    assert.ok(!text.includes(leak), `leaked ${leak}: ${text}`);
   assert.match(text, /since=4/, 'the rest of the line stays readable');
   assert.match(text, /alice:\*\*\*@proxy\.example:3128/);
   assert.match(text, /access_token=\*\*\*/);
@@ -92,9 +96,17 @@ test('rotation: the file never passes its cap, older files shift up, only `files
     assert.ok(Buffer.byteLength(text) <= 2_048, `a file is ${Buffer.byteLength(text)} bytes`);
     assert.ok(text.endsWith('\n'));
   }
-  const numbers = kept.join('').trim().split('\n').map((l) => Number(/line (\d+)/.exec(l)![1]));
+  const numbers = kept
+    .join('')
+    .trim()
+    .split('\n')
+    .map((l) => Number(/line (\d+)/.exec(l)![1]));
   assert.equal(numbers.at(-1), 399, 'the newest line is in the current file');
-  assert.deepEqual(numbers, numbers.map((_, i) => numbers[0]! + i), 'oldest first, nothing lost between the kept files');
+  assert.deepEqual(
+    numbers,
+    numbers.map((_, i) => numbers[0]! + i),
+    'oldest first, nothing lost between the kept files',
+  );
   assert.ok(numbers[0]! > 0, 'the oldest lines went');
 });
 
@@ -122,10 +134,12 @@ test('close() writes what is queued at once; later lines go to stderr only', (t)
 test('a failing disk (ENOSPC, then EACCES) is reported once, never thrown, and tried again a minute later', (t) => {
   const dir = tempDir(t);
   let failure: string | undefined = 'ENOSPC';
-  const failing = (fn: (...a: any[]) => any) => (...args: any[]) => {
-    if (failure) throw Object.assign(new Error(`${failure}: simulated`), { code: failure });
-    return fn(...args);
-  };
+  const failing =
+    (fn: (...a: any[]) => any) =>
+    (...args: any[]) => {
+      if (failure) throw Object.assign(new Error(`${failure}: simulated`), { code: failure });
+      return fn(...args);
+    };
   const flaky: LogFs = { ...fs, openSync: failing(fs.openSync), writeSync: failing(fs.writeSync) };
   const reports: string[] = [];
   const { logger, run, advance } = manualLogger({ dir, fs: flaky, report: (l) => reports.push(l) });
@@ -157,7 +171,15 @@ test('a failing disk (ENOSPC, then EACCES) is reported once, never thrown, and t
 test('a file that fails mid-write (ENOSPC on write) is closed and reported, the app goes on', (t) => {
   const dir = tempDir(t);
   let full = false;
-  const flaky: LogFs = { ...fs, writeSync: (...args: any[]) => (full ? (() => { throw Object.assign(new Error('no space'), { code: 'ENOSPC' }); })() : (fs.writeSync as any)(...args)) };
+  const flaky: LogFs = {
+    ...fs,
+    writeSync: (...args: any[]) =>
+      full
+        ? (() => {
+            throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+          })()
+        : (fs.writeSync as any)(...args),
+  };
   const reports: string[] = [];
   const { logger, run } = manualLogger({ dir, fs: flaky, report: (l) => reports.push(l) });
   logger.for('main').info('written');
@@ -169,7 +191,13 @@ test('a file that fails mid-write (ENOSPC on write) is closed and reported, the 
     logger.close();
   });
   assert.equal(reports.length, 1);
-  assert.equal(read(dir), read(dir).split('\n').filter((l) => l.includes('written') && !l.includes('not')).join('\n') + '\n');
+  assert.equal(
+    read(dir),
+    read(dir)
+      .split('\n')
+      .filter((l) => l.includes('written') && !l.includes('not'))
+      .join('\n') + '\n',
+  );
 });
 
 test('defaultLogDir: Electron userData (XDG_CONFIG_HOME or ~/.config) + UOSChat/logs', () => {
@@ -179,7 +207,12 @@ test('defaultLogDir: Electron userData (XDG_CONFIG_HOME or ~/.config) + UOSChat/
 });
 
 test('secretsOf: the token whole; of a proxy URL only its password; `system` and hosts stay readable', () => {
-  const secrets = secretsOf({ serverUrl: 'ws://chat.example/ws/', token: TOKEN, proxy: 'http://alice:p%40ss-9f@proxy.example:3128', compression: 'deflate' });
+  const secrets = secretsOf({
+    serverUrl: 'ws://chat.example/ws/',
+    token: TOKEN,
+    proxy: 'http://alice:p%40ss-9f@proxy.example:3128',
+    compression: 'deflate',
+  });
   assert.deepEqual(secrets.sort(), [TOKEN, 'p%40ss-9f', 'p@ss-9f'].sort());
   assert.deepEqual(secretsOf({ proxy: 'system', language: 'auto' }), []);
   assert.equal(redactText('system: Debian; proxy http://proxy.example:3128', secrets), 'system: Debian; proxy http://proxy.example:3128');

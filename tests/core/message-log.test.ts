@@ -49,7 +49,10 @@ test('order: set once per key, strictly increasing, kept by replacements and tri
   for (let i = 0; i < 130; i++) log.upsert(msg(i));
   const all = log.all();
   const orders = all.map((e) => e.order!);
-  assert.ok(orders.every((o, i) => i === 0 || o > orders[i - 1]!), 'strictly increasing');
+  assert.ok(
+    orders.every((o, i) => i === 0 || o > orders[i - 1]!),
+    'strictly increasing',
+  );
   assert.equal(log.get('k129')?.order, 130);
   // A replacement keeps its place and its order.
   const replaced = { ...msg(120), text: 'edited' };
@@ -96,7 +99,10 @@ test('lookups and in-place updates stay right around entries a trim kept back', 
   for (let i = 0; i < 200; i++) log.upsert(pending.find((p) => p.key === `k${i}`) ?? msg(i));
   // The kept-back entries sit in front of the newest ones, in order, and each is found by key.
   const all = log.all();
-  assert.deepEqual(all.slice(0, 3).map((e) => e.key), ['k3', 'k7', 'k11']);
+  assert.deepEqual(
+    all.slice(0, 3).map((e) => e.key),
+    ['k3', 'k7', 'k11'],
+  );
   for (const e of all) assert.equal(log.get(e.key), e, `${e.key} found`);
   assert.equal(log.get('k50'), undefined, 'a trimmed key is gone');
   // Updating a kept-back entry replaces it where it is; a newer one likewise.
@@ -122,6 +128,10 @@ test('patchedMessage: `failure: undefined` removes the key (not left as undefine
   // Without a failure to remove, and with one to set.
   const pending = msg(2, true, 'pending');
   assert.equal('failure' in patchedMessage(pending, { delivery: 'sent', failure: undefined })!, false);
-  assert.deepEqual(patchedMessage(pending, { delivery: 'failed', failure: { code: 'TOO_LARGE' } }), { ...pending, delivery: 'failed', failure: { code: 'TOO_LARGE' } });
+  assert.deepEqual(patchedMessage(pending, { delivery: 'failed', failure: { code: 'TOO_LARGE' } }), {
+    ...pending,
+    delivery: 'failed',
+    failure: { code: 'TOO_LARGE' },
+  });
   assert.equal(patchedMessage({ kind: 'marker', key: 'm', marker: 'gap', timestamp: 't' }, { delivery: 'sent' }), undefined);
 });

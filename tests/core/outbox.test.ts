@@ -27,7 +27,10 @@ test('the journal: torn last line after a crash loses only that line; compaction
   // A crash in the middle of an append leaves half a line.
   writeFileSync(file, readFileSync(file, 'utf8') + '{"id":"id-4","te', { flag: 'w' });
   const loaded = await new FileOutboxStore(file).load();
-  assert.deepEqual(loaded.items.map((i) => i.id), ['id-2', 'id-3']);
+  assert.deepEqual(
+    loaded.items.map((i) => i.id),
+    ['id-2', 'id-3'],
+  );
   assert.equal(loaded.problem?.code, 'OUTBOX_CORRUPT');
 
   // 3,000 add/ack pairs: the file is compacted instead of growing without bound.
@@ -51,7 +54,10 @@ test('file store round-trips in order and leaves no temp files behind', async (t
   await box.remove('id-2');
   const reloaded = new Outbox(new FileOutboxStore(file));
   assert.equal(await reloaded.load(), undefined);
-  assert.deepEqual(reloaded.list().map((i) => i.id), ['id-1', 'id-3', 'id-4', 'id-5']);
+  assert.deepEqual(
+    reloaded.list().map((i) => i.id),
+    ['id-1', 'id-3', 'id-4', 'id-5'],
+  );
   assert.deepEqual(readdirSync(dir), ['outbox.jsonl']);
 });
 
@@ -72,7 +78,10 @@ test('a corrupt outbox keeps the readable entries, sets the rest aside, and says
   );
   const store = new FileOutboxStore(file, () => 1234);
   const loaded = await store.load();
-  assert.deepEqual(loaded.items.map((i) => i.id), ['id-1', 'id-2']);
+  assert.deepEqual(
+    loaded.items.map((i) => i.id),
+    ['id-1', 'id-2'],
+  );
   assert.equal(loaded.problem?.code, 'OUTBOX_CORRUPT');
   assert.match(loaded.problem!.detail!, /3 unreadable line\(s\) set aside in .*corrupt-1234; 2 message\(s\) kept/);
   const aside = readFileSync(`${file}.corrupt-1234`, 'utf8');
@@ -94,7 +103,10 @@ test('the client starts on a corrupt outbox, reports it, shows the kept messages
   const restored = nextEvent(c, 'entries', (es) => es.length === 2);
   await c.start();
   assert.equal((await problem).code, 'OUTBOX_CORRUPT');
-  assert.deepEqual((await restored).map((e) => e.kind === 'message' && e.delivery), ['pending', 'pending']);
+  assert.deepEqual(
+    (await restored).map((e) => e.kind === 'message' && e.delivery),
+    ['pending', 'pending'],
+  );
   await until(c, () => c.pendingCount() === 0, 5000, 'restored messages delivered');
   assert.ok(c.snapshot().entries.every((e) => e.kind === 'message' && e.delivery === 'sent'));
   await c.saveOutbox();
@@ -112,7 +124,10 @@ test('a full outbox refuses the new message and keeps every old one', async (t) 
   const refused = await c.send('m4');
   assert.equal(!refused.ok && refused.reason.code, 'OUTBOX_FULL');
   assert.equal(c.pendingCount(), 3);
-  assert.deepEqual(c.snapshot().entries.map((e) => e.kind === 'message' && e.text), ['m1', 'm2', 'm3']);
+  assert.deepEqual(
+    c.snapshot().entries.map((e) => e.kind === 'message' && e.text),
+    ['m1', 'm2', 'm3'],
+  );
 });
 
 test('a message that cannot be saved is not shown as queued, and the person is told', async (t) => {
@@ -162,7 +177,10 @@ test('messages typed while offline survive a restart of the client and are sent 
   await stateIs(bob, 'connected');
   await second.start();
   await until(bob, () => bob.snapshot().entries.length === 3, 5000, 'bob gets the three');
-  assert.deepEqual(bob.snapshot().entries.map((e) => e.kind === 'message' && e.text), ['offline 1', 'offline 2', 'offline 3']);
+  assert.deepEqual(
+    bob.snapshot().entries.map((e) => e.kind === 'message' && e.text),
+    ['offline 1', 'offline 2', 'offline 3'],
+  );
   await until(second, () => second.pendingCount() === 0, 5000, 'drained');
 });
 

@@ -11,7 +11,14 @@ import { ManualClock } from '../helpers/clock';
 test('send() without an account switch under way takes the message into the outbox at once, before its promise settles', async () => {
   const store = new MemoryOutboxStore();
   const clock = new ManualClock();
-  const c = new ChatClient({ config: { url: 'ws://127.0.0.1:1/ws', token: 't' }, clock, outboxStore: store, socketFactory: () => { throw new Error('not used'); } });
+  const c = new ChatClient({
+    config: { url: 'ws://127.0.0.1:1/ws', token: 't' },
+    clock,
+    outboxStore: store,
+    socketFactory: () => {
+      throw new Error('not used');
+    },
+  });
   const sent = c.send('你好');
   // Queued in the same turn (an extra `await` before delivery used to leave it for a later microtask):
   // a stop() or a switch called right after send() sees it.

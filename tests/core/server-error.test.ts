@@ -39,8 +39,18 @@ test('a message refused with server_error stays pending, is resent after the pau
   await until(c, () => mine().every((m) => m.delivery === 'sent'), 5_000, 'both acked');
   assert.ok(Date.now() - started >= SERVER_ERROR_PAUSE_MS, 'resent only after the pause');
   assert.equal(c.pendingCount(), 0);
-  assert.deepEqual(mine().map((m) => [m.text, m.seq, m.failure]), [['first', 1, undefined], ['second', 2, undefined]], 'in order, none failed');
-  const sent = srv.received.map((x) => JSON.parse(x)).filter((f) => f.type === 'chat_message').map((f) => f.message);
+  assert.deepEqual(
+    mine().map((m) => [m.text, m.seq, m.failure]),
+    [
+      ['first', 1, undefined],
+      ['second', 2, undefined],
+    ],
+    'in order, none failed',
+  );
+  const sent = srv.received
+    .map((x) => JSON.parse(x))
+    .filter((f) => f.type === 'chat_message')
+    .map((f) => f.message);
   assert.deepEqual(sent.slice(-2), ['first', 'second'], 'the resend starts with the refused one');
   assert.equal(sent.length, 4, 'each refused copy resent once');
 });

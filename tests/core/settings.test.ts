@@ -25,7 +25,13 @@ test('env and flags are validated and name their source', () => {
   assert.deepEqual(env.patch, { compression: 'zlib' });
   assert.equal(env.problems.length, 2);
   assert.ok(env.problems.every((p) => p.source === 'environment'));
-  assert.deepEqual(env.problems.map((p) => [p.field, p.code]), [['serverUrl', 'BAD_URL'], ['token', 'BAD_TOKEN']]);
+  assert.deepEqual(
+    env.problems.map((p) => [p.field, p.code]),
+    [
+      ['serverUrl', 'BAD_URL'],
+      ['token', 'BAD_TOKEN'],
+    ],
+  );
   assert.ok(!JSON.stringify(env.problems).includes('has space'), 'a bad token is not echoed');
   assert.ok(!env.problems.map(formatSettingsProblem).join().includes('has space'), 'a bad token is not echoed');
   const args = settingsFromArgs(['--server=wss://chat.example/ws', '--lang', 'zh-CN', '--no-sandbox', '--compression', 'bogus']);

@@ -43,10 +43,16 @@ class RecordingHost {
   }
 
   /** The first report of `kind` that satisfies `match` (one already made counts). */
-  next<K extends Report['kind']>(kind: K, match: (r: Extract<Report, { kind: K }>) => boolean = () => true, ms = 5_000): Promise<Extract<Report, { kind: K }>> {
+  next<K extends Report['kind']>(
+    kind: K,
+    match: (r: Extract<Report, { kind: K }>) => boolean = () => true,
+    ms = 5_000,
+  ): Promise<Extract<Report, { kind: K }>> {
     const had = this.of(kind).find(match);
     if (had) return Promise.resolve(had);
-    const p = new Promise<Report>((resolve) => this.waiters.push({ test: (r) => r.kind === kind && match(r as Extract<Report, { kind: K }>), resolve }));
+    const p = new Promise<Report>((resolve) =>
+      this.waiters.push({ test: (r) => r.kind === kind && match(r as Extract<Report, { kind: K }>), resolve }),
+    );
     return withTimeout(p, ms, `a "${kind}" report`) as Promise<Extract<Report, { kind: K }>>;
   }
 
@@ -69,7 +75,12 @@ const options: TransportOptions = {
 
 const helloFrame = (features: string[]) => JSON.stringify({ type: 'connection_status', status: 'connected', user_id: 'alice', features });
 
-function setup(t: import('node:test').TestContext, srv: RawServer, extra: Partial<TransportOptions> = {}, factory: SocketFactory = wsSocketFactory) {
+function setup(
+  t: import('node:test').TestContext,
+  srv: RawServer,
+  extra: Partial<TransportOptions> = {},
+  factory: SocketFactory = wsSocketFactory,
+) {
   const clock = new ManualClock();
   const host = new RecordingHost();
   const transport = new Transport({ clock, socketFactory: factory, options: { ...options, ...extra }, host });

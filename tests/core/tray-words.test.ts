@@ -9,7 +9,8 @@ test('tooltip in English and Chinese (Chinese punctuation), with the unread coun
   assert.equal(trayTooltip('en', 'offline', 0), 'UOS Chat: offline');
   assert.equal(trayTooltip('zh-CN', 'connected', 3), 'UOS Chat：已连接 · 3 条未读');
   assert.equal(trayTooltip('zh-CN', 'reconnecting', 0), 'UOS Chat：正在重新连接');
-  for (const words of Object.values(trayText['zh-CN'])) if (typeof words === 'string' && words !== ': ') assert.doesNotMatch(words, /[:,;!?]\s/, words);
+  for (const words of Object.values(trayText['zh-CN']))
+    if (typeof words === 'string' && words !== ': ') assert.doesNotMatch(words, /[:,;!?]\s/, words);
 });
 
 test('the icon: offline or failing wins over unread', () => {
@@ -31,7 +32,16 @@ test('the autostart entry: under XDG_CONFIG_HOME when absolute, else ~/.config; 
   assert.equal(autostartFile({}, '/home/a'), '/home/a/.config/autostart/org.uoschat.uos-chat.desktop');
   assert.match(autostartEntry('/opt/apps/a b/uos-chat'), /^Exec="\/opt\/apps\/a b\/uos-chat" --hidden$/m);
   assert.match(autostartEntry('uos-chat'), /^Exec=uos-chat --hidden$/m);
-  assert.equal(launcherPath({ UOS_CHAT_LAUNCHER: '/l/uos-chat' }, () => false), '/l/uos-chat');
-  assert.equal(launcherPath({}, (p) => p === STORE_LAUNCHER), STORE_LAUNCHER);
-  assert.equal(launcherPath({}, () => false), 'uos-chat');
+  assert.equal(
+    launcherPath({ UOS_CHAT_LAUNCHER: '/l/uos-chat' }, () => false),
+    '/l/uos-chat',
+  );
+  assert.equal(
+    launcherPath({}, (p) => p === STORE_LAUNCHER),
+    STORE_LAUNCHER,
+  );
+  assert.equal(
+    launcherPath({}, () => false),
+    'uos-chat',
+  );
 });

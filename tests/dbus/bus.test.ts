@@ -136,7 +136,10 @@ test('seam: calls time out, and a dying bus rejects pending calls and says so', 
   assert.equal(await closed, 'system bus connection lost');
   await pending;
   assert.equal(slowBus.isOpen, false);
-  await assert.rejects(slowBus.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'ListNames'), /connection lost/);
+  await assert.rejects(
+    slowBus.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'ListNames'),
+    /connection lost/,
+  );
 });
 
 test('seam: open() rejects with a clear reason and never throws', async () => {

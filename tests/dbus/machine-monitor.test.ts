@@ -269,7 +269,10 @@ test('power save: a design-notes service without AddWhitelist still works; the f
   await monitor.start();
   const snap = monitor.snapshot();
   assert.equal(snap.sources.powerSave, 'com.uniontech.power');
-  assert.ok(snap.problems.some((p) => /AddWhitelist failed \(ignored\).*UnknownMethod/.test(p)), snap.problems.join('; '));
+  assert.ok(
+    snap.problems.some((p) => /AddWhitelist failed \(ignored\).*UnknownMethod/.test(p)),
+    snap.problems.join('; '),
+  );
   ut.PowerSaveChanged(true);
   await monitorUntil(monitor, (s) => s.powerSave);
   assert.equal(client.status().heartbeatMs, 60_000);
@@ -341,7 +344,10 @@ test('services that appear after start are picked up (design-notes network, logi
   // owner cache is empty and only Remote.refreshOwner() lets its signals through.
   const login1 = new Login1();
   await serve(t, buses.system.address, 'org.freedesktop.login1', '/org/freedesktop/login1', login1);
-  await monitorUntil(monitor, (s) => s.sources.sleep === 'org.freedesktop.login1' && !!s.services.find((x) => x.name === 'org.freedesktop.login1')?.value);
+  await monitorUntil(
+    monitor,
+    (s) => s.sources.sleep === 'org.freedesktop.login1' && !!s.services.find((x) => x.name === 'org.freedesktop.login1')?.value,
+  );
   login1.PrepareForSleep(true);
   await stateIs(client, 'disconnected');
   login1.PrepareForSleep(false);
@@ -361,7 +367,12 @@ test('services that restart keep driving the client (sleep, network, power)', as
     await handles.get(name)!.stop();
     await monitorUntil(monitor, (s) => !s.services.find((x) => x.name === name)?.present, 5_000, `${name} gone`);
     await start(address, name, objectPath, iface);
-    await monitorUntil(monitor, (s) => !!s.services.find((x) => x.name === name && x.present && x.value !== undefined), 5_000, `${name} back`);
+    await monitorUntil(
+      monitor,
+      (s) => !!s.services.find((x) => x.name === name && x.present && x.value !== undefined),
+      5_000,
+      `${name} back`,
+    );
     return iface;
   };
   await start(sys, 'org.freedesktop.login1', '/org/freedesktop/login1', new Login1());
@@ -422,7 +433,10 @@ test('services that restart keep driving the client (sleep, network, power)', as
 // ---- no bus, bus dying, environment --------------------------------------------------------
 
 test('no bus at all: start() resolves, the snapshot says why, and the client connects normally', async (t) => {
-  const buses = { system: { address: noBusAddress() }, session: { address: noBusAddress() } } as unknown as { system: PrivateBus; session: PrivateBus };
+  const buses = { system: { address: noBusAddress() }, session: { address: noBusAddress() } } as unknown as {
+    system: PrivateBus;
+    session: PrivateBus;
+  };
   const { client, monitor, attempts } = await setup(t, { buses });
   await monitor.start();
   const snap = monitor.snapshot();
@@ -460,7 +474,10 @@ test('DBUS_SYSTEM_BUS_ADDRESS and DBUS_SESSION_BUS_ADDRESS are honoured', async 
   process.env.DBUS_SYSTEM_BUS_ADDRESS = buses.system.address;
   process.env.DBUS_SESSION_BUS_ADDRESS = buses.session.address;
   t.after(() => {
-    for (const [k, v] of [['DBUS_SYSTEM_BUS_ADDRESS', saved.sys], ['DBUS_SESSION_BUS_ADDRESS', saved.ses]] as const) {
+    for (const [k, v] of [
+      ['DBUS_SYSTEM_BUS_ADDRESS', saved.sys],
+      ['DBUS_SESSION_BUS_ADDRESS', saved.ses],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

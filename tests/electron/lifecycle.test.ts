@@ -26,8 +26,16 @@ function dataDir(): string {
 }
 
 /** The app in its own process, connected; killed when the test ends if it is still there. */
-async function launch(t: { after(fn: () => unknown): void }, userData: string, more: { main?: string; fake?: ChildConfig['fake'] } = {}): Promise<StandInProcess> {
-  const app = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice', XDG_CURRENT_DESKTOP: 'Deepin' }, ...more });
+async function launch(
+  t: { after(fn: () => unknown): void },
+  userData: string,
+  more: { main?: string; fake?: ChildConfig['fake'] } = {},
+): Promise<StandInProcess> {
+  const app = startStandInProcess({
+    userData,
+    env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice', XDG_CURRENT_DESKTOP: 'Deepin' },
+    ...more,
+  });
   t.after(async () => {
     app.kill('SIGKILL');
     await app.exited;
@@ -40,23 +48,27 @@ const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 const MOVED = { x: 33, y: 44, width: 900, height: 650 };
 
 /** Ends the app one way, then checks what the process left on disk and the order of events. */
-async function endsSaving(t: { after(fn: () => unknown): void }, how: (app: StandInProcess) => void, expect: { windowAllClosed: boolean }): Promise<void> {
+async function endsSaving(
+  t: { after(fn: () => unknown): void },
+  how: (app: StandInProcess) => void,
+  expect: { windowAllClosed: boolean },
+): Promise<void> {
   const userData = dataDir();
   const app = await launch(t, userData);
   await app.request('set-bounds', MOVED);
   how(app);
   const end = await withTimeout(app.exited, 15_000, 'the app process to end');
   assert.deepEqual(end, { code: 0, signal: null }, `the app quits by itself (stderr: ${app.stderr.slice(-5).join(' | ')})`);
-  assert.deepEqual(readJson(path.join(userData, 'window-state.json')), { ...MOVED, maximized: false }, 'size and position saved before the process ended');
+  assert.deepEqual(
+    readJson(path.join(userData, 'window-state.json')),
+    { ...MOVED, maximized: false },
+    'size and position saved before the process ended',
+  );
   const { lifecycle } = app.events.find((e) => e.ev === 'exit')!;
-  assert.deepEqual(lifecycle.filter((e: string) => e !== 'before-quit'), [
-    'close',
-    'closed',
-    ...(expect.windowAllClosed ? ['window-all-closed'] : []),
-    'will-quit',
-    'quit',
-    'exit 0',
-  ]);
+  assert.deepEqual(
+    lifecycle.filter((e: string) => e !== 'before-quit'),
+    ['close', 'closed', ...(expect.windowAllClosed ? ['window-all-closed'] : []), 'will-quit', 'quit', 'exit 0'],
+  );
 }
 
 test('Ctrl+Q (app.quit()) saves the window size and position before the process ends', async (t) => {
@@ -100,14 +112,24 @@ test('a second launch during start-up brings the window forward; the second inst
   const state = await first.request('state');
   assert.ok(state.windows[0].focused >= 1, 'the second-instance event that came right after ready focused the window');
 
-  const before = [...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]), ['outboxes', accountOutboxText(userData)]];
+  const before = [
+    ...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]),
+    ['outboxes', accountOutboxText(userData)],
+  ];
   // The stand-in's lock is per process: this child plays the second launch by being told it did not get the lock.
-  const second = startStandInProcess({ userData, env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice' }, fake: { singleInstanceLock: false } });
+  const second = startStandInProcess({
+    userData,
+    env: { UOS_CHAT_SERVER: fx.srv.url, UOS_CHAT_TOKEN: 'token-alice' },
+    fake: { singleInstanceLock: false },
+  });
   t.after(() => second.kill('SIGKILL'));
   assert.deepEqual(await withTimeout(second.exited, 15_000, 'the second instance to end'), { code: 0, signal: null });
   const { lifecycle } = second.events.find((e) => e.ev === 'exit')!;
   assert.ok(!lifecycle.includes('close'), 'the second instance opened no window');
-  const after = [...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]), ['outboxes', accountOutboxText(userData)]];
+  const after = [
+    ...['window-state.json', 'settings.json'].map((f) => [f, readOrNone(path.join(userData, f))]),
+    ['outboxes', accountOutboxText(userData)],
+  ];
   assert.deepEqual(after, before, 'the second instance wrote nothing');
   const focusedBefore = (await first.request('state')).windows[0].focused;
   await first.request('second-instance');

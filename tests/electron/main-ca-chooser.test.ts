@@ -17,7 +17,8 @@ import { makePki, type TestPki } from '../helpers/certs';
 let s: StandIn;
 let dir: string;
 let pki: TestPki;
-const pick = (file: string | null) => (s.fake.dialogState.answer = file === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [file] });
+const pick = (file: string | null) =>
+  (s.fake.dialogState.answer = file === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [file] });
 
 before(async () => {
   s = await bootStandIn();
@@ -58,12 +59,22 @@ test('cancelled, unreadable and not-a-certificate files come back as problems, n
   const text = path.join(dir, 'notes.crt');
   writeFileSync(text, 'not a certificate\n');
   pick(text);
-  assert.deepEqual(await s.api.chooseCaBundle(), { ok: false, code: 'CA_NO_CERTIFICATES', path: text, detail: 'no PEM or DER certificate found' });
+  assert.deepEqual(await s.api.chooseCaBundle(), {
+    ok: false,
+    code: 'CA_NO_CERTIFICATES',
+    path: text,
+    detail: 'no PEM or DER certificate found',
+  });
 
   const broken = path.join(dir, 'broken.pem');
   writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
   pick(broken);
-  assert.deepEqual(await s.api.chooseCaBundle(), { ok: false, code: 'CA_NO_CERTIFICATES', path: broken, detail: '1 certificate(s) could not be parsed' });
+  assert.deepEqual(await s.api.chooseCaBundle(), {
+    ok: false,
+    code: 'CA_NO_CERTIFICATES',
+    path: broken,
+    detail: '1 certificate(s) could not be parsed',
+  });
 
   if (process.getuid?.() !== 0) {
     const locked = path.join(dir, 'locked.pem');
@@ -76,7 +87,10 @@ test('cancelled, unreadable and not-a-certificate files come back as problems, n
 
 test('the channel takes no argument: a path from the renderer is refused before main acts', async () => {
   const calls = s.fake.dialogState.calls.length;
-  await assert.rejects(s.fake.invokeAs(s.fake.windows[0]!.webContents.mainFrame, 'chat:choose-ca-bundle', '/etc/passwd'), /takes no argument/);
+  await assert.rejects(
+    s.fake.invokeAs(s.fake.windows[0]!.webContents.mainFrame, 'chat:choose-ca-bundle', '/etc/passwd'),
+    /takes no argument/,
+  );
   assert.equal(s.fake.dialogState.calls.length, calls, 'no dialog shown');
 });
 

@@ -15,7 +15,7 @@ import { ChatClient } from '../../electron/core/connection/client';
 import { mainPaths, runMain } from '../../electron/main/app';
 import { createFakeElectron, type FakeElectron } from '../helpers/fake-electron';
 import { bootStandIn, ROOT as root, type StandIn } from '../helpers/standin';
-import { testServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { stateIs, withTimeout } from '../helpers/wait';
 import { MAIN_PROCESS_V8_FLAGS } from '../../electron/core/desktop/heap-tuning';
 
@@ -36,7 +36,10 @@ function pushed(channel: string, predicate: (payload: any) => boolean, ms = 5000
     new Promise((resolve) => {
       const l = () => {
         const h = hit();
-        if (h) (wc.off('test:sent', l), resolve(h.payload));
+        if (h) {
+          wc.off('test:sent', l);
+          resolve(h.payload);
+        }
       };
       wc.on('test:sent', l);
       l();
@@ -57,13 +60,17 @@ const until = (check: () => boolean, what: string, ms = 5000) =>
 
 before(async () => {
   // Settings from the file only (no env overrides), with a wrong token to begin with.
-  s = await bootStandIn(null, {}, {
-    waitConnected: false,
-    files: (server) => ({
-      'window-state.json': JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }),
-      'settings.json': JSON.stringify({ version: 1, serverUrl: server.url, token: 'wrong-token' }),
-    }),
-  });
+  s = await bootStandIn(
+    null,
+    {},
+    {
+      waitConnected: false,
+      files: (server) => ({
+        'window-state.json': JSON.stringify({ width: 1000, height: 700, x: 10, y: 20, maximized: false }),
+        'settings.json': JSON.stringify({ version: 1, serverUrl: server.url, token: 'wrong-token' }),
+      }),
+    },
+  );
   ({ srv, fake, userData } = s);
   bob = new ChatClient({ config: { url: srv.url, token: 'token-bob' } });
   await bob.start();
@@ -106,7 +113,11 @@ test('settings: a wrong token says so; the right one, saved in settings, connect
   const before = fake.windows[0]!.webContents.sent.length;
   const lang = (await invoke('chat:save-settings', { language: 'zh-CN' })) as SaveSettingsResult;
   assert.ok(lang.ok && lang.settings.language === 'zh-CN');
-  assert.ok(!fake.windows[0]!.webContents.sent.slice(before).some((s) => s.channel === 'chat:status' && (s.payload as Status).connection.kind !== 'connected'));
+  assert.ok(
+    !fake.windows[0]!.webContents.sent.slice(before).some(
+      (s) => s.channel === 'chat:status' && (s.payload as Status).connection.kind !== 'connected',
+    ),
+  );
 });
 
 test('in the background: a notification for a new message (clicking focuses the window) and the unread count in the title', async () => {
@@ -163,7 +174,13 @@ test('single instance: a second launch quits without opening a window', async ()
   const second = createFakeElectron(mkdtempSync(path.join(os.tmpdir(), 'uos-chat-second-')));
   second.app.singleInstance = false;
   const v8Flags: string[] = [];
-  const handle = await runMain(second.electron as never, mainPaths(path.join(root, 'dist/electron')), [], {}, { setV8Flags: (f) => v8Flags.push(f) });
+  const handle = await runMain(
+    second.electron as never,
+    mainPaths(path.join(root, 'dist/electron')),
+    [],
+    {},
+    { setV8Flags: (f) => v8Flags.push(f) },
+  );
   assert.equal(handle, undefined);
   // The heap tuning happens first thing, in every main process (electron/core/desktop/heap-tuning.ts).
   assert.deepEqual(v8Flags, [...MAIN_PROCESS_V8_FLAGS]);

@@ -30,7 +30,15 @@ function tempDir(t: Ctx, name: string): string {
 
 /** The reference server with its rooms on disk, startable again on the same port with what it kept. */
 async function serverOnDisk(t: Ctx, more: Partial<ServerOptions> = {}) {
-  const options: Partial<ServerOptions> = { host: '127.0.0.1', port: 0, tokens: TOKENS, log: () => undefined, dataDir: tempDir(t, 'history-server'), rateLimit: { messages: 100_000, windowMs: 60_000 }, ...more };
+  const options: Partial<ServerOptions> = {
+    host: '127.0.0.1',
+    port: 0,
+    tokens: TOKENS,
+    log: () => undefined,
+    dataDir: tempDir(t, 'history-server'),
+    rateLimit: { messages: 100_000, windowMs: 60_000 },
+    ...more,
+  };
   let server: ChatServer | undefined = await startChatServer(options);
   const port = server.port;
   const url = server.url;
@@ -53,7 +61,10 @@ async function sendAsBob(url: string, texts: string[]): Promise<void> {
     await bob.start();
     await stateIs(bob, 'connected');
     const queued = await Promise.all(texts.map((text) => bob.send(text)));
-    assert.ok(queued.every((r) => r.ok), 'every message queued');
+    assert.ok(
+      queued.every((r) => r.ok),
+      'every message queued',
+    );
     await until(bob, () => bob.pendingCount() === 0, 60_000, `bob's ${texts.length} acked`);
   } finally {
     await bob.stop();
@@ -65,7 +76,8 @@ function startApp(t: Ctx, userData: string, url: string): StandInProcess {
 }
 
 /** Every entry pushed to the window so far, in push order. */
-const pushed = (app: StandInProcess): BriefEntry[] => app.events.filter((e: ChildEvent) => e.ev === 'entries').flatMap((e) => e.entries as BriefEntry[]);
+const pushed = (app: StandInProcess): BriefEntry[] =>
+  app.events.filter((e: ChildEvent) => e.ev === 'entries').flatMap((e) => e.entries as BriefEntry[]);
 /** Others' messages pushed, first push of each key only (a later push of a key is an update in place). */
 const othersPushed = (app: StandInProcess): string[] => {
   const seen = new Set<string>();
@@ -85,7 +97,10 @@ async function seeThreeAndQuit(t: Ctx, userData: string, url: string): Promise<v
   const first = startApp(t, userData, url);
   await first.waitFor((e) => e.ev === 'status' && e.kind === 'connected', 'the first start to connect', 20_000);
   await sendAsBob(url, ['before 0', 'before 1', 'before 2']);
-  await first.waitFor((e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'before 2'), 'the three in the window');
+  await first.waitFor(
+    (e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'before 2'),
+    'the three in the window',
+  );
   await quitApp(first);
 }
 
@@ -101,21 +116,29 @@ async function backWhileServerDown(t: Ctx, userData: string, srv: Awaited<Return
   return app;
 }
 
-test('away and back in the app: the window paints the stored history first, then exactly the 500 sent meanwhile, in order, once', { timeout: 120_000 }, async (t) => {
-  const srv = await serverOnDisk(t);
-  const userData = tempDir(t, 'history-app');
-  await seeThreeAndQuit(t, userData, srv.url);
-  const away = Array.from({ length: 500 }, (_, i) => `away ${i}`);
-  await sendAsBob(srv.url, away);
+test(
+  'away and back in the app: the window paints the stored history first, then exactly the 500 sent meanwhile, in order, once',
+  { timeout: 120_000 },
+  async (t) => {
+    const srv = await serverOnDisk(t);
+    const userData = tempDir(t, 'history-app');
+    await seeThreeAndQuit(t, userData, srv.url);
+    const away = Array.from({ length: 500 }, (_, i) => `away ${i}`);
+    await sendAsBob(srv.url, away);
 
-  const app = await backWhileServerDown(t, userData, srv);
-  await app.waitFor((e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'away 499'), 'the 500 pushed', 60_000);
-  assert.deepEqual(othersPushed(app), away, 'exactly what was missed, in order, once; nothing stored pushed again');
-  assert.equal(pushed(app).filter((e) => e.kind === 'marker').length, 0, 'no gap: the server kept everything');
-  const after = await snapshotOf(app);
-  assert.deepEqual(textsOf(after).slice(-3), ['away 497', 'away 498', 'away 499']);
-  await quitApp(app);
-});
+    const app = await backWhileServerDown(t, userData, srv);
+    await app.waitFor(
+      (e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'away 499'),
+      'the 500 pushed',
+      60_000,
+    );
+    assert.deepEqual(othersPushed(app), away, 'exactly what was missed, in order, once; nothing stored pushed again');
+    assert.equal(pushed(app).filter((e) => e.kind === 'marker').length, 0, 'no gap: the server kept everything');
+    const after = await snapshotOf(app);
+    assert.deepEqual(textsOf(after).slice(-3), ['away 497', 'away 498', 'away 499']);
+    await quitApp(app);
+  },
+);
 
 test('away longer than the server keeps: a gap marker above the newest 100', { timeout: 120_000 }, async (t) => {
   const srv = await serverOnDisk(t, { historyLimit: 100 });
@@ -125,11 +148,19 @@ test('away longer than the server keeps: a gap marker above the newest 100', { t
   await sendAsBob(srv.url, away);
 
   const app = await backWhileServerDown(t, userData, srv);
-  await app.waitFor((e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'away 499'), 'the newest pushed', 60_000);
+  await app.waitFor(
+    (e) => e.ev === 'entries' && (e.entries as BriefEntry[]).some((x) => x.text === 'away 499'),
+    'the newest pushed',
+    60_000,
+  );
   assert.deepEqual(othersPushed(app), away.slice(400), 'the newest 100 the server still has, in order, once');
   const after = await snapshotOf(app);
   const texts = textsOf(after);
-  assert.deepEqual(texts.slice(0, 5), ['before 0', 'before 1', 'before 2', '[gap]', 'away 400'], 'the gap sits between what was stored and what the server still had');
+  assert.deepEqual(
+    texts.slice(0, 5),
+    ['before 0', 'before 1', 'before 2', '[gap]', 'away 400'],
+    'the gap sits between what was stored and what the server still had',
+  );
   assert.equal(texts.length, 104);
   await quitApp(app);
 });

@@ -14,9 +14,13 @@ import { bootStandIn } from '../helpers/standin';
 import { testServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
 
-test('a server change: chat:account reaches the window, the old server\'s message is a leftover, discard and clear go through main', async (t) => {
+test("a server change: chat:account reaches the window, the old server's message is a leftover, discard and clear go through main", async (t) => {
   // Settings from the file (no UOS_CHAT_SERVER, which would win over a saved server).
-  const s = await bootStandIn(null, {}, { files: (srv) => ({ 'settings.json': JSON.stringify({ version: SETTINGS_VERSION, serverUrl: srv.url, token: 'token-alice' }) }) });
+  const s = await bootStandIn(
+    null,
+    {},
+    { files: (srv) => ({ 'settings.json': JSON.stringify({ version: SETTINGS_VERSION, serverUrl: srv.url, token: 'token-alice' }) }) },
+  );
   t.after(() => s.stop());
   const dead = await testServer();
   await dead.stop();
@@ -24,7 +28,11 @@ test('a server change: chat:account reaches the window, the old server\'s messag
   const next = (matches: (a: AccountInfo) => boolean, what: string) =>
     withTimeout(
       new Promise<AccountInfo>((resolve) => {
-        const off = s.api.onAccount((a) => matches(a) && (off(), resolve(a)));
+        const off = s.api.onAccount((a) => {
+          if (!matches(a)) return;
+          off();
+          resolve(a);
+        });
       }),
       5_000,
       what,
@@ -44,12 +52,15 @@ test('a server change: chat:account reaches the window, the old server\'s messag
   assert.equal(
     (await s.api.getSnapshot()).entries.some((e) => e.kind === 'message' && e.text === 'only for the dead server'),
     false,
-    'the new account\'s log does not show it',
+    "the new account's log does not show it",
   );
 
   const leftovers = await s.api.getLeftovers();
   assert.equal(leftovers.length, 1);
-  assert.deepEqual({ host: leftovers[0]!.host, count: leftovers[0]!.count, room: leftovers[0]!.room }, { host: `127.0.0.1:${dead.port}`, count: 1, room: 'lobby' });
+  assert.deepEqual(
+    { host: leftovers[0]!.host, count: leftovers[0]!.count, room: leftovers[0]!.room },
+    { host: `127.0.0.1:${dead.port}`, count: 1, room: 'lobby' },
+  );
   await assert.rejects(s.api.discardLeftovers('0'.repeat(24)), /no messages are waiting for that account/);
   await assert.rejects(s.api.discardLeftovers('../settings.json'), /discard-leftovers needs an account key/);
   assert.equal(await s.api.discardLeftovers(leftovers[0]!.key), 1);

@@ -13,7 +13,8 @@ import { fileFixtures } from '../helpers/file-fixtures';
 
 const NO_USERNS = 'ozone=x11,ozone_by=deepin-wayland,sandbox=none,sandbox_by=no-userns,probe=proc';
 const BY_FLAG = 'ozone=x11,ozone_by=deepin-wayland,sandbox=none,sandbox_by=flag,probe=none';
-const WHY = 'this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply';
+const WHY =
+  'this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply';
 
 const fx = fileFixtures();
 

@@ -15,11 +15,10 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/common/csp';
 import { ChatClient } from '../../electron/core/connection/client';
 import type { FakeElectron } from '../helpers/fake-electron';
 import { bootStandIn, type StandIn } from '../helpers/standin';
-import { testServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { stateIs, until } from '../helpers/wait';
 
 const root = path.resolve(__dirname, '../..');
-const distMain = path.join(root, 'dist/electron/main.js');
 const distPreload = path.join(root, 'dist/electron/preload.js');
 
 let s: StandIn;
@@ -72,21 +71,64 @@ test('navigation, new windows, webviews and permissions are denied; CSP header i
   assert.equal(granted, false);
   assert.equal(fake.session.permissionCheckHandler?.({}, 'media'), false);
   let headers: Record<string, string[]> | undefined;
-  fake.session.headersHandler?.({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
+  fake.session.headersHandler?.(
+    { responseHeaders: {} },
+    (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders),
+  );
   assert.deepEqual(headers?.['Content-Security-Policy'], [CONTENT_SECURITY_POLICY]);
 });
 
 test('main appends no ozone-platform switch: the launcher picks the backend before Chromium starts (too late from main.js)', () => {
   // Booted with XDG_CURRENT_DESKTOP=Deepin: the old runtime switch would have been appended here.
-  assert.deepEqual(fake.switches.filter((s: { name: string }) => /ozone|wayland/.test(s.name)), []);
+  assert.deepEqual(
+    fake.switches.filter((s: { name: string }) => /ozone|wayland/.test(s.name)),
+    [],
+  );
 });
 
 test('preload exposes exactly the typed window.chat API and nothing generic', () => {
   assert.deepEqual([...fake.exposed.keys()], ['chat']);
-  assert.deepEqual(Object.keys(api).sort(), ['chooseCaBundle', 'clearHistory', 'copyDiagnostics', 'discardLeftovers', 'dismissNotice', 'getLeftovers', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onAccount', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
+  assert.deepEqual(Object.keys(api).sort(), [
+    'chooseCaBundle',
+    'clearHistory',
+    'copyDiagnostics',
+    'discardLeftovers',
+    'dismissNotice',
+    'getLeftovers',
+    'getNotices',
+    'getOlder',
+    'getSettings',
+    'getSnapshot',
+    'onAccount',
+    'onEntries',
+    'onStatus',
+    'reconnectNow',
+    'retry',
+    'saveSettings',
+    'search',
+    'send',
+    'showLogFolder',
+  ]);
   for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
   assert.equal((api as any).invoke, undefined);
-  assert.deepEqual([...fake.handlers.keys()].sort(), ['chat:choose-ca-bundle', 'chat:clear-history', 'chat:copy-diagnostics', 'chat:discard-leftovers', 'chat:dismiss-notice', 'chat:get-leftovers', 'chat:get-notices', 'chat:get-older', 'chat:get-settings', 'chat:get-snapshot', 'chat:reconnect-now', 'chat:retry', 'chat:save-settings', 'chat:search', 'chat:send', 'chat:show-log-folder']);
+  assert.deepEqual([...fake.handlers.keys()].sort(), [
+    'chat:choose-ca-bundle',
+    'chat:clear-history',
+    'chat:copy-diagnostics',
+    'chat:discard-leftovers',
+    'chat:dismiss-notice',
+    'chat:get-leftovers',
+    'chat:get-notices',
+    'chat:get-older',
+    'chat:get-settings',
+    'chat:get-snapshot',
+    'chat:reconnect-now',
+    'chat:retry',
+    'chat:save-settings',
+    'chat:search',
+    'chat:send',
+    'chat:show-log-folder',
+  ]);
 });
 
 test('every IPC channel reaches the core, and status and messages are pushed to the window', async () => {
@@ -102,8 +144,15 @@ test('every IPC channel reaches the core, and status and messages are pushed to 
   // send → ipcMain → ChatService → ChatClient → real server → bob
   const r = await api.send('from the window 窗口');
   assert.ok(r.ok);
-  await until(bob, () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'from the window 窗口'), 5000, 'bob receives');
-  await waitForPush('chat:entries', (es: LogEntry[]) => es.some((e) => e.kind === 'message' && e.text === 'from the window 窗口' && e.delivery === 'sent'));
+  await until(
+    bob,
+    () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'from the window 窗口'),
+    5000,
+    'bob receives',
+  );
+  await waitForPush('chat:entries', (es: LogEntry[]) =>
+    es.some((e) => e.kind === 'message' && e.text === 'from the window 窗口' && e.delivery === 'sent'),
+  );
 
   // bob → server → core → pushed to the window → preload listener
   await bob.send('hello window');
@@ -120,7 +169,10 @@ test('every IPC channel reaches the core, and status and messages are pushed to 
   // Server restart: a status push reaches the window.
   await srv.restart();
   await waitForPush('chat:status', (s: Status) => s.connection.kind === 'reconnecting' || s.connection.kind === 'connecting');
-  await waitForPush('chat:status', (s: Status) => s.connection.kind === 'connected' && s.connection.since > (snap.status.connection as { since: number }).since);
+  await waitForPush(
+    'chat:status',
+    (s: Status) => s.connection.kind === 'connected' && s.connection.since > (snap.status.connection as { since: number }).since,
+  );
   assert.ok(statuses.some((s) => s.connection.kind !== 'connected'));
   offStatus();
   offEntries();

@@ -75,8 +75,15 @@ test('with a tray host: closing hides the window (a one-time notice says so); th
   assert.equal(tray.tray.image, 'normal.png');
   assert.equal(await app.request('close'), false, 'the close was turned into a hide');
   let state = await app.request('state');
-  assert.deepEqual(state.windows.map((w: { visible: boolean }) => w.visible), [false], 'one window, hidden');
-  assert.deepEqual(state.tray.menu.map((m: { label: string }) => m.label), ['Show window', '', 'UOS Chat: connected', 'Reconnect now', '', 'Quit UOS Chat']);
+  assert.deepEqual(
+    state.windows.map((w: { visible: boolean }) => w.visible),
+    [false],
+    'one window, hidden',
+  );
+  assert.deepEqual(
+    state.tray.menu.map((m: { label: string }) => m.label),
+    ['Show window', '', 'UOS Chat: connected', 'Reconnect now', '', 'Quit UOS Chat'],
+  );
   const notice = await app.waitFor((e) => e.ev === 'notification', 'the keeps-running notice');
   assert.equal(notice.options.title, 'UOS Chat keeps running in the tray');
 
@@ -92,7 +99,13 @@ test('with a tray host: closing hides the window (a one-time notice says so); th
 test('the tray menu Quit saves the window state and the outbox, and exits', async (t) => {
   const userData = dataDir();
   // A server that does not answer: the message stays pending, and the tray shows the offline look.
-  const app = await launch(t, { userData, bus: await sessionBus(t, true), host: true, server: 'ws://127.0.0.1:9/ws/chat/', waitFor: 'status' });
+  const app = await launch(t, {
+    userData,
+    bus: await sessionBus(t, true),
+    host: true,
+    server: 'ws://127.0.0.1:9/ws/chat/',
+    waitFor: 'status',
+  });
   await app.request('set-bounds', MOVED);
   assert.equal((await app.request('invoke', { channel: 'chat:send', arg: 'pending at tray quit' })).ok, true);
   assert.equal(await app.request('close'), false, 'hidden into the tray');
@@ -118,13 +131,22 @@ test('a watcher without a host: closing quits, as before', async (t) => {
 
 test('--hidden with a tray host: no window shown; a notification click shows it', async (t) => {
   const app = await launch(t, { userData: dataDir(), bus: await sessionBus(t, true), host: true, args: ['--hidden'] });
-  assert.deepEqual((await app.request('state')).windows.map((w: { visible: boolean }) => w.visible), [false]);
-  assert.equal(app.events.some((e) => e.ev === 'window-shown'), false);
+  assert.deepEqual(
+    (await app.request('state')).windows.map((w: { visible: boolean }) => w.visible),
+    [false],
+  );
+  assert.equal(
+    app.events.some((e) => e.ev === 'window-shown'),
+    false,
+  );
   await fx.bob.send('hello to the tray');
   const n = await app.waitFor((e) => e.ev === 'notification', 'a notification for the hidden window');
   assert.equal(await app.request('click', n.index), true);
   await app.waitFor((e) => e.ev === 'window-shown', 'the window shown by the click');
-  assert.deepEqual((await app.request('state')).windows.map((w: { visible: boolean }) => w.visible), [true]);
+  assert.deepEqual(
+    (await app.request('state')).windows.map((w: { visible: boolean }) => w.visible),
+    [true],
+  );
 });
 
 test('--hidden without a tray host shows the window anyway (it could not be found again)', async (t) => {

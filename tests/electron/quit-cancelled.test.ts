@@ -45,15 +45,32 @@ async function appAfterCancelledQuit(t: { after(fn: () => unknown): void }): Pro
 async function endsWithLaterState(app: StandInProcess, userData: string, how: 'close' | 'quit'): Promise<string[]> {
   await app.request('set-bounds', LATER);
   app.post(how);
-  assert.deepEqual(await withTimeout(app.exited, 15_000, 'the app process to end'), { code: 0, signal: null }, app.stderr.slice(-5).join(' | '));
-  assert.deepEqual(readState(userData), { ...LATER, maximized: false }, 'the later size and position reached the disk before the process ended');
+  assert.deepEqual(
+    await withTimeout(app.exited, 15_000, 'the app process to end'),
+    { code: 0, signal: null },
+    app.stderr.slice(-5).join(' | '),
+  );
+  assert.deepEqual(
+    readState(userData),
+    { ...LATER, maximized: false },
+    'the later size and position reached the disk before the process ended',
+  );
   return app.events.find((e) => e.ev === 'exit')!.lifecycle;
 }
 
 test('after a cancelled quit, the close button saves the window state again before the app ends', async (t) => {
   const { app, userData } = await appAfterCancelledQuit(t);
   const lifecycle = await endsWithLaterState(app, userData, 'close');
-  assert.deepEqual(lifecycle.slice(3), ['close', 'closed', 'window-all-closed', 'before-quit', 'before-quit', 'will-quit', 'quit', 'exit 0']);
+  assert.deepEqual(lifecycle.slice(3), [
+    'close',
+    'closed',
+    'window-all-closed',
+    'before-quit',
+    'before-quit',
+    'will-quit',
+    'quit',
+    'exit 0',
+  ]);
 });
 
 test('after a cancelled quit, Ctrl+Q (app.quit()) saves the window state again before the app ends', async (t) => {

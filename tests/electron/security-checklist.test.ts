@@ -22,7 +22,10 @@ before(async () => {
 });
 after(() => s?.stop());
 
-const url = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.constantFrom('file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'about:blank', 'chrome://gpu', 'app://x'));
+const url = fc.oneof(
+  fc.webUrl({ withQueryParameters: true, withFragments: true }),
+  fc.constantFrom('file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'about:blank', 'chrome://gpu', 'app://x'),
+);
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
@@ -56,13 +59,37 @@ test('no @electron/remote: not a dependency, not required anywhere in dist/', ()
   assert.ok(files.length >= 3);
   for (const f of files) {
     const src = readFileSync(f, 'utf8');
-    assert.doesNotMatch(src, /@electron\/remote|require\(["']remote["']\)|enableRemoteModule\s*:\s*true|\.remote\.require/, path.relative(ROOT, f));
+    assert.doesNotMatch(
+      src,
+      /@electron\/remote|require\(["']remote["']\)|enableRemoteModule\s*:\s*true|\.remote\.require/,
+      path.relative(ROOT, f),
+    );
   }
 });
 
 test('the permission request and check handlers deny everything by default', () => {
   const permissions = fc.oneof(
-    fc.constantFrom('media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'fullscreen', 'openExternal', 'clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'hid', 'serial', 'usb', 'idle-detection', 'keyboardLock', 'fileSystem', 'window-management', 'unknown'),
+    fc.constantFrom(
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'midiSysex',
+      'pointerLock',
+      'fullscreen',
+      'openExternal',
+      'clipboard-read',
+      'clipboard-sanitized-write',
+      'display-capture',
+      'hid',
+      'serial',
+      'usb',
+      'idle-detection',
+      'keyboardLock',
+      'fileSystem',
+      'window-management',
+      'unknown',
+    ),
     fc.string({ maxLength: 20 }),
   );
   let n = 0;
@@ -120,7 +147,11 @@ test('no shell.openExternal (nor other shell access) anywhere in dist/electron, 
     // "Open log folder": main opens <userData>/logs, a path of its own; chat:show-log-folder takes no argument.
     assert.equal(src.match(/openPath/g)?.length ?? 0, f === 'main.js' ? 1 : 0, `${f}: only main opens a path, once`);
   }
-  assert.match(readFileSync(path.join(ROOT, 'dist/electron/main.js'), 'utf8'), /\.openPath\(folder\)/, 'the folder main chose, nothing else');
+  assert.match(
+    readFileSync(path.join(ROOT, 'dist/electron/main.js'), 'utf8'),
+    /\.openPath\(folder\)/,
+    'the folder main chose, nothing else',
+  );
   // The preload reaches main only through named invoke channels: no send, no sendSync, no generic invoke.
   const preload = readFileSync(path.join(ROOT, 'dist/electron/preload.js'), 'utf8');
   assert.doesNotMatch(preload, /sendSync|ipcRenderer\.send\(/);
@@ -202,24 +233,53 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
     const csv = path.join(out, 'findings.csv');
     // On the system Node (npm ci's), not node_modules/.bin's Node 24: offline, its translation download's
     // retry throws inside got/p-cancelable on Node 24 ("onCancel handler was attached after the promise settled").
-    const systemPath = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.endsWith(path.join('node_modules', '.bin'))).join(path.delimiter);
-    const r = spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, PATH: systemPath } });
+    const systemPath = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter((dir) => !dir.endsWith(path.join('node_modules', '.bin')))
+      .join(path.delimiter);
+    const r = spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, PATH: systemPath },
+    });
     assert.equal(r.status, 0, r.stderr);
     const rows = csvRecords(readFileSync(csv, 'utf8'))
       .slice(1)
-      .map(([issue, severity, confidence, file, location]) => ({ issue: issue!, severity: severity!, confidence: confidence!, file: file!, location: location! }));
-    process.stdout.write(`# electronegativity: ${rows.length} findings: ${rows.map((f) => `${f.issue}(${f.severity}/${f.confidence} ${f.file}:${f.location})`).join(', ')}\n`);
+      .map(([issue, severity, confidence, file, location]) => ({
+        issue: issue!,
+        severity: severity!,
+        confidence: confidence!,
+        file: file!,
+        location: location!,
+      }));
+    process.stdout.write(
+      `# electronegativity: ${rows.length} findings: ${rows.map((f) => `${f.issue}(${f.severity}/${f.confidence} ${f.file}:${f.location})`).join(', ')}\n`,
+    );
     for (const f of rows) {
       const where = TRIAGED.get(f.issue);
       assert.ok(where === '*' || where === f.file, `untriaged finding ${f.issue} in ${f.file}:${f.location}`);
     }
     // It did scan dist/: the known findings (triaged above) are all there; an empty scan would pass the loop above.
     const found = new Set(rows.map((f) => `${f.issue} ${f.file}`));
-    for (const expected of ['CONTEXT_ISOLATION_JS_CHECK electron/main.js', 'SANDBOX_JS_CHECK electron/main.js', 'AUXCLICK_JS_CHECK electron/main.js', 'CSP_GLOBAL_CHECK electron/main.js', 'CSP_GLOBAL_CHECK renderer/index.html']) {
+    for (const expected of [
+      'CONTEXT_ISOLATION_JS_CHECK electron/main.js',
+      'SANDBOX_JS_CHECK electron/main.js',
+      'AUXCLICK_JS_CHECK electron/main.js',
+      'CSP_GLOBAL_CHECK electron/main.js',
+      'CSP_GLOBAL_CHECK renderer/index.html',
+    ]) {
       assert.ok(found.has(expected), `electronegativity reports ${expected}: it read main.js and index.html`);
     }
     // The checks that matter most must not fire at all.
-    for (const must of ['NODE_INTEGRATION_JS_CHECK', 'REMOTE_MODULE_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK', 'DANGEROUS_FUNCTIONS_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'INSECURE_CONTENT_JS_CHECK']) {
+    for (const must of [
+      'NODE_INTEGRATION_JS_CHECK',
+      'REMOTE_MODULE_JS_CHECK',
+      'OPEN_EXTERNAL_JS_CHECK',
+      'DANGEROUS_FUNCTIONS_JS_CHECK',
+      'WEB_SECURITY_JS_CHECK',
+      'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+      'INSECURE_CONTENT_JS_CHECK',
+    ]) {
       assert.ok(!rows.some((f) => f.issue === must), `${must} fired`);
     }
   } finally {

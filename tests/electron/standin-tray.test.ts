@@ -31,7 +31,13 @@ test('a tray menu is clicked through its items; disabled items and separators ar
   const { Tray, Menu, nativeImage } = fake.electron;
   const clicks: string[] = [];
   const tray = new Tray(nativeImage.createFromPath(ICON));
-  tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Show', click: () => clicks.push('show') }, { type: 'separator' }, { label: 'Status', enabled: false, click: () => clicks.push('status') }]));
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Show', click: () => clicks.push('show') },
+      { type: 'separator' },
+      { label: 'Status', enabled: false, click: () => clicks.push('status') },
+    ]),
+  );
   assert.equal(fake.clickTrayItem('Show'), true);
   assert.equal(fake.clickTrayItem('Status'), false);
   assert.equal(fake.clickTrayItem(''), false);
@@ -45,9 +51,15 @@ test('on Linux a changed menu item shows only after setContextMenu again', async
   const menu = Menu.buildFromTemplate([{ label: 'Show window' }]);
   tray.setContextMenu(menu);
   menu.items[0]!.label = 'Hide window';
-  assert.deepEqual(fake.shownTray()!.menu.map((m) => m.label), ['Show window']);
+  assert.deepEqual(
+    fake.shownTray()!.menu.map((m) => m.label),
+    ['Show window'],
+  );
   tray.setContextMenu(menu);
-  assert.deepEqual(fake.shownTray()!.menu.map((m) => m.label), ['Hide window']);
+  assert.deepEqual(
+    fake.shownTray()!.menu.map((m) => m.label),
+    ['Hide window'],
+  );
 });
 
 test('without a StatusNotifier host the tray is not shown and its menu cannot be reached', async (t) => {

@@ -20,7 +20,17 @@ import type { ReasonCode } from '../../electron/common/errors';
 import type { ConnectionKind, Status } from '../../electron/common/state';
 import { ChatClient, type LogLine } from '../../electron/core/connection/client';
 import { until, withTimeout } from '../helpers/wait';
-import { binaryFrame, checkAsync, hostileText, installTraps, KNOWN_SERVER_TYPES, printSummary, runs, wrongShape, type BinaryKind } from './fuzz-kit';
+import {
+  binaryFrame,
+  checkAsync,
+  hostileText,
+  installTraps,
+  KNOWN_SERVER_TYPES,
+  printSummary,
+  runs,
+  wrongShape,
+  type BinaryKind,
+} from './fuzz-kit';
 
 const traps = installTraps();
 after(() => {
@@ -42,8 +52,20 @@ type Payload =
 const payload: fc.Arbitrary<Payload> = fc.oneof(
   { weight: 4, arbitrary: hostileText([...KNOWN_SERVER_TYPES], 14_000).map((text) => ({ kind: 'text' as const, text })) },
   { weight: 3, arbitrary: wrongShape([...KNOWN_SERVER_TYPES]).map((o) => ({ kind: 'text' as const, text: JSON.stringify(o) })) },
-  { weight: 3, arbitrary: binaryFrame([...KNOWN_SERVER_TYPES], [CAP + 1, 100_000, 10_000_000]).map((b) => ({ kind: 'binary' as const, bin: b.kind, bytes: b.bytes })) },
-  { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from('{"type":"pong","x":"\xc0\xaf"}', 'latin1'), Buffer.from([0xed, 0xa0, 0x80])).map((bytes) => ({ kind: 'invalid-utf8-text' as const, bytes })) },
+  {
+    weight: 3,
+    arbitrary: binaryFrame([...KNOWN_SERVER_TYPES], [CAP + 1, 100_000, 10_000_000]).map((b) => ({
+      kind: 'binary' as const,
+      bin: b.kind,
+      bytes: b.bytes,
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from('{"type":"pong","x":"\xc0\xaf"}', 'latin1'), Buffer.from([0xed, 0xa0, 0x80]))
+      .map((bytes) => ({ kind: 'invalid-utf8-text' as const, bytes })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: CAP + 1, max: 300_000 }).map((size) => ({ kind: 'oversized-text' as const, size })) },
   { weight: 1, arbitrary: fc.constantFrom(CAP + 1, 1_000_000, 8_000_000).map((size) => ({ kind: 'pmd-bomb' as const, size })) },
 );
@@ -182,7 +204,8 @@ function expectTrace(h: Harness, p: Payload, before: { problems: number; frames:
     case 'invalid-utf8-text':
       // ws refuses a text frame that is not UTF-8 (close 1007): the reconnect and its reason are logged.
       assert.ok(
-        statuses.some((s) => s.connection.kind === 'reconnecting') && h.logs.some((l) => /connection closed: \w+ \(.*(UTF-8|1007)/i.test(l.message)),
+        statuses.some((s) => s.connection.kind === 'reconnecting') &&
+          h.logs.some((l) => /connection closed: \w+ \(.*(UTF-8|1007)/i.test(l.message)),
         `${what}: reconnect with a logged reason`,
       );
       break;

@@ -61,7 +61,11 @@ function wellFormedServer(r: DecodeResult<ServerFrame>): void {
   switch (f.type) {
     case 'connection_status':
       assert.equal(typeof f.status, 'string');
-      assert.ok(Array.isArray(f.features) && (f.features as unknown[]).length <= 32 && (f.features as unknown[]).every((x) => typeof x === 'string'));
+      assert.ok(
+        Array.isArray(f.features) &&
+          (f.features as unknown[]).length <= 32 &&
+          (f.features as unknown[]).every((x) => typeof x === 'string'),
+      );
       if ('user_id' in f) assert.equal(typeof f.user_id, 'string');
       if ('gap' in f) assert.equal(f.gap, true);
       if ('rate_limit' in f) {
@@ -119,7 +123,9 @@ function noThrow<T>(what: string, fn: () => T, input: string): T {
   try {
     return fn();
   } catch (err) {
-    assert.fail(`${what} threw ${String(err)} on input ${JSON.stringify(input.slice(0, 120))}${input.length > 120 ? `… (${input.length} chars)` : ''}`);
+    assert.fail(
+      `${what} threw ${String(err)} on input ${JSON.stringify(input.slice(0, 120))}${input.length > 120 ? `… (${input.length} chars)` : ''}`,
+    );
   }
 }
 
@@ -174,7 +180,11 @@ test('invalid UTF-8 (decoded as ws and Buffer do) is rejected or decoded, never 
     ([bytes, where]) => {
       const bad = Buffer.from(bytes).toString('utf8');
       const text =
-        where === 'raw' ? bad : where === 'in-message' ? `{"type":"chat_message","message":"${bad.replace(/["\\]/g, '')}"}` : `{"type":"${bad.replace(/["\\]/g, '')}"}`;
+        where === 'raw'
+          ? bad
+          : where === 'in-message'
+            ? `{"type":"chat_message","message":"${bad.replace(/["\\]/g, '')}"}`
+            : `{"type":"${bad.replace(/["\\]/g, '')}"}`;
       wellFormedServer(noThrow('decodeServerFrame', () => decodeServerFrame(text), text));
       wellFormedClient(noThrow('decodeClientFrame', () => decodeClientFrame(text, 64 * 1024), text));
     },
@@ -226,7 +236,11 @@ test('well-formed frames round-trip through encodeFrame and decode with their co
     fc.record({ type: fc.constant('chat_response' as const), message: text }),
     fc.record({ type: fc.constant('ack' as const), id: text, seq: fc.nat() }),
     fc.record({ type: fc.constant('error' as const), message: text, code: fc.string({ maxLength: 20 }) }),
-    fc.record({ type: fc.constant('connection_status' as const), status: text, features: fc.array(fc.string({ maxLength: 8 }), { maxLength: 8 }) }),
+    fc.record({
+      type: fc.constant('connection_status' as const),
+      status: text,
+      features: fc.array(fc.string({ maxLength: 8 }), { maxLength: 8 }),
+    }),
   );
   check(
     'decodeServerFrame/round-trip',
@@ -240,7 +254,11 @@ test('well-formed frames round-trip through encodeFrame and decode with their co
   );
   check(
     'decodeClientFrame/round-trip',
-    fc.record({ message: text, id: fc.string({ minLength: 1, maxLength: MAX_ID_LENGTH }), timestamp: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) }),
+    fc.record({
+      message: text,
+      id: fc.string({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+      timestamp: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    }),
     ({ message, id, timestamp }) => {
       const r = decodeClientFrame(encodeFrame({ type: 'chat_message', id, message, timestamp }), 1 << 20);
       assert.ok(r.ok);

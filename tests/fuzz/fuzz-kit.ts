@@ -36,7 +36,12 @@ export function check<T>(name: string, arb: fc.Arbitrary<T>, predicate: (v: T) =
   report(name, n);
 }
 
-export async function checkAsync<T>(name: string, arb: fc.Arbitrary<T>, predicate: (v: T) => Promise<boolean | void>, numRuns: number): Promise<void> {
+export async function checkAsync<T>(
+  name: string,
+  arb: fc.Arbitrary<T>,
+  predicate: (v: T) => Promise<boolean | void>,
+  numRuns: number,
+): Promise<void> {
   let n = 0;
   await fc.assert(
     fc.asyncProperty(arb, async (v) => {
@@ -78,7 +83,9 @@ export function installTraps(): Traps {
     assertQuiet() {
       if (uncaught.length || unhandled.length) {
         const show = (e: unknown) => String((e as Error)?.stack ?? e).slice(0, 600);
-        throw new Error(`process traps fired: uncaughtException ${uncaught.length} [${uncaught.map(show).join(' | ')}], unhandledRejection ${unhandled.length} [${unhandled.map(show).join(' | ')}]`);
+        throw new Error(
+          `process traps fired: uncaughtException ${uncaught.length} [${uncaught.map(show).join(' | ')}], unhandledRejection ${unhandled.length} [${unhandled.map(show).join(' | ')}]`,
+        );
       }
     },
     remove() {
@@ -143,7 +150,24 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Objects shaped like frames, with fields of the wrong type (and extra, prototype-ish keys). */
 export function wrongShape(types: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
-  const keys = ['type', 'message', 'id', 'user', 'seq', 'timestamp', 'status', 'features', 'user_id', 'gap', 'rate_limit', 'max_message_bytes', 'code', 'replay', '__proto__', 'constructor'];
+  const keys = [
+    'type',
+    'message',
+    'id',
+    'user',
+    'seq',
+    'timestamp',
+    'status',
+    'features',
+    'user_id',
+    'gap',
+    'rate_limit',
+    'max_message_bytes',
+    'code',
+    'replay',
+    '__proto__',
+    'constructor',
+  ];
   return fc
     .record({
       type: fc.oneof(fc.constantFrom(...types), hostileValue, fc.string({ maxLength: 20 })),
@@ -184,7 +208,23 @@ export const malformedText = fc.oneof(
     const s = JSON.stringify({ type: 'chat_message', message: frame });
     return s.slice(0, cut % (s.length + 1));
   }),
-  fc.constantFrom('', ' ', 'null', '[]', '"str"', '42', 'true', '{', '}', '{"type":}', '{"type":"chat_message",}', '\u0000', 'NaN', '{"type":"pong"}garbage', '{"__proto__":{"type":"ack"}}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    '[]',
+    '"str"',
+    '42',
+    'true',
+    '{',
+    '}',
+    '{"type":}',
+    '{"type":"chat_message",}',
+    '\u0000',
+    'NaN',
+    '{"type":"pong"}garbage',
+    '{"__proto__":{"type":"ack"}}',
+  ),
 );
 
 /** Any hostile text frame. */

@@ -18,7 +18,17 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { testServer, type TestServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
-import { binaryFrame, checkAsync, hostileText, installTraps, KNOWN_CLIENT_TYPES, printSummary, runs, weirdUnicode, wrongShape } from './fuzz-kit';
+import {
+  binaryFrame,
+  checkAsync,
+  hostileText,
+  installTraps,
+  KNOWN_CLIENT_TYPES,
+  printSummary,
+  runs,
+  weirdUnicode,
+  wrongShape,
+} from './fuzz-kit';
 
 const traps = installTraps();
 const MAX_FRAME = 16 * 1024;
@@ -47,10 +57,16 @@ function peer(url: string, options: WebSocket.ClientOptions = {}): Peer {
       f = { type: '<unparseable server frame>', err: String(err) };
     }
     frames.push(f);
-    for (const w of [...waiters]) if (w.pred(f)) (waiters.delete(w), w.resolve(f));
+    for (const w of [...waiters])
+      if (w.pred(f)) {
+        waiters.delete(w);
+        w.resolve(f);
+      }
   });
   ws.on('error', () => undefined);
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+  );
   const opened = new Promise<'open' | number>((r) => {
     ws.once('open', () => r('open'));
     ws.once('unexpected-response', (req, res) => {
@@ -108,9 +124,27 @@ after(async () => {
 const junk = fc.oneof(fc.string({ maxLength: 40 }), weirdUnicode, fc.string({ unit: 'binary', maxLength: 300 }));
 const query = fc.record(
   {
-    token: fc.oneof(fc.constantFrom('token-alice', 'token-bob', '', 'TOKEN-ALICE', 'token-alice ', '__proto__', 'constructor', 'token-alice\u0000'), junk),
+    token: fc.oneof(
+      fc.constantFrom('token-alice', 'token-bob', '', 'TOKEN-ALICE', 'token-alice ', '__proto__', 'constructor', 'token-alice\u0000'),
+      junk,
+    ),
     since: fc.oneof(fc.nat().map(String), fc.constantFrom('-1', '1e3', '9'.repeat(30), '0x10', 'NaN', '', '00000000000000001'), junk),
-    room: fc.oneof(fc.constantFrom('', '..', '../../etc/passwd', '/', 'lobby', 'CON', '%00', '\u0000', 'a'.repeat(300), '字'.repeat(200), '😀'.repeat(100)), junk),
+    room: fc.oneof(
+      fc.constantFrom(
+        '',
+        '..',
+        '../../etc/passwd',
+        '/',
+        'lobby',
+        'CON',
+        '%00',
+        '\u0000',
+        'a'.repeat(300),
+        '字'.repeat(200),
+        '😀'.repeat(100),
+      ),
+      junk,
+    ),
     compression: fc.oneof(fc.constantFrom('zlib', 'deflate', 'off', 'ZLIB'), junk),
     extra: fc.dictionary(fc.string({ maxLength: 10 }), junk, { maxKeys: 3 }),
     dupToken: fc.option(junk, { nil: undefined }),
@@ -165,7 +199,11 @@ test('auth and query strings: random tokens, since, room, compression never hurt
 test('origin: random Origin headers are refused with 403 unless listed; no Origin is a non-browser client', async () => {
   await checkAsync(
     'server/origin',
-    fc.oneof(fc.constantFrom(...ORIGINS, 'null', 'APP://uos-chat', 'app://uos-chat/', 'https://evil.example', 'file:///etc/passwd'), fc.webUrl(), fc.string({ maxLength: 30 })),
+    fc.oneof(
+      fc.constantFrom(...ORIGINS, 'null', 'APP://uos-chat', 'app://uos-chat/', 'https://evil.example', 'file:///etc/passwd'),
+      fc.webUrl(),
+      fc.string({ maxLength: 30 }),
+    ),
     async (origin) => {
       const headerOk = /^[\t\x20-\x7e]*$/.test(origin);
       if (!headerOk) return; // not sendable as an HTTP header
@@ -195,8 +233,20 @@ type Frame =
 const frame: fc.Arbitrary<Frame> = fc.oneof(
   { weight: 4, arbitrary: hostileText([...KNOWN_CLIENT_TYPES], 7_000).map((text) => ({ kind: 'text' as const, text })) },
   { weight: 3, arbitrary: wrongShape([...KNOWN_CLIENT_TYPES]).map((o) => ({ kind: 'text' as const, text: JSON.stringify(o) })) },
-  { weight: 3, arbitrary: binaryFrame([...KNOWN_CLIENT_TYPES], [MAX_FRAME + 1, 1_000_000, 10_000_000]).map((b) => ({ kind: 'binary' as const, bytes: b.bytes, bin: b.kind })) },
-  { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0xff]), Buffer.from([0xed, 0xa0, 0x80])).map((bytes) => ({ kind: 'invalid-utf8-text' as const, bytes })) },
+  {
+    weight: 3,
+    arbitrary: binaryFrame([...KNOWN_CLIENT_TYPES], [MAX_FRAME + 1, 1_000_000, 10_000_000]).map((b) => ({
+      kind: 'binary' as const,
+      bytes: b.bytes,
+      bin: b.kind,
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(Buffer.from([0xff]), Buffer.from([0xed, 0xa0, 0x80]))
+      .map((bytes) => ({ kind: 'invalid-utf8-text' as const, bytes })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: MAX_FRAME + 1, max: 200_000 }).map((size) => ({ kind: 'oversized' as const, size })) },
   { weight: 1, arbitrary: fc.constantFrom(MAX_FRAME + 1, 5_000_000).map((size) => ({ kind: 'pmd-bomb' as const, size })) },
 );
@@ -248,8 +298,13 @@ test('hostile frames on an authenticated socket: answered or closed with a code,
     runs(300),
   );
   fuzzer?.ws.terminate();
-  process.stdout.write(`# fuzz: server/hostile-frames: ${reconnects} reconnects; close codes ${JSON.stringify(Object.fromEntries(closeCodes))}\n`);
-  assert.ok(srv.logs.some((l) => /inflates past/.test(l)), 'zip bombs are logged');
+  process.stdout.write(
+    `# fuzz: server/hostile-frames: ${reconnects} reconnects; close codes ${JSON.stringify(Object.fromEntries(closeCodes))}\n`,
+  );
+  assert.ok(
+    srv.logs.some((l) => /inflates past/.test(l)),
+    'zip bombs are logged',
+  );
 });
 
 test('regression: a numeric timestamp outside the Date range does not crash the server', async () => {

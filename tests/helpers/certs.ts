@@ -41,8 +41,26 @@ export function makePki(): TestPki {
   const key = (name: string) => openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`], dir);
 
   key('ca');
-  openssl(['req', '-x509', '-new', '-key', 'ca.key', '-days', '30', '-subj', '/CN=UOS Chat Test CA', '-out', 'ca.crt',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=UOS Chat Test CA',
+      '-out',
+      'ca.crt',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
 
   // `openssl ca` lets us choose the validity window, so an expired certificate can be made today.
   writeFileSync(file('index.txt'), '');
@@ -61,7 +79,24 @@ export function makePki(): TestPki {
   leaf('expired', 'IP:127.0.0.1,DNS:localhost', ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z']);
   leaf('wrongHost', 'DNS:chat.wrong.example', ['-days', '30']);
   key('selfSigned');
-  openssl(['req', '-x509', '-new', '-key', 'selfSigned.key', '-days', '30', '-subj', '/CN=selfSigned', '-addext', 'subjectAltName=IP:127.0.0.1', '-out', 'selfSigned.crt'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'selfSigned.key',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=selfSigned',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-out',
+      'selfSigned.crt',
+    ],
+    dir,
+  );
 
   return {
     dir,

@@ -229,7 +229,13 @@ export interface Service {
 }
 
 /** Connects to `address`, exports `iface` at `objectPath` and takes `name`. Stopped when the test ends. */
-export async function serve(t: TestContext, address: string, name: string, objectPath: string, iface: dbus.interface.Interface): Promise<Service> {
+export async function serve(
+  t: TestContext,
+  address: string,
+  name: string,
+  objectPath: string,
+  iface: dbus.interface.Interface,
+): Promise<Service> {
   const bus = dbus.sessionBus({ busAddress: address });
   bus.on('error', () => {});
   const stream = (bus as unknown as { _connection: { stream: NodeJS.EventEmitter } })._connection.stream;
@@ -255,7 +261,12 @@ export async function serve(t: TestContext, address: string, name: string, objec
 // ---- waiting on the monitor ---------------------------------------------------------
 
 /** Waits until the monitor's snapshot satisfies `check` (checked now and on every change). */
-export function monitorUntil(monitor: MachineMonitor, check: (s: MachineSnapshot) => boolean, ms = 5_000, what = 'monitor state'): Promise<MachineSnapshot> {
+export function monitorUntil(
+  monitor: MachineMonitor,
+  check: (s: MachineSnapshot) => boolean,
+  ms = 5_000,
+  what = 'monitor state',
+): Promise<MachineSnapshot> {
   const now = monitor.snapshot();
   if (check(now)) return Promise.resolve(now);
   let off: () => void = () => {};
@@ -301,14 +312,26 @@ export async function matchRuleCount(address: string): Promise<number> {
   try {
     const call = (iface: string, member: string, signature = '', body: unknown[] = []) =>
       withTimeout(
-        bus.call(new dbus.Message({ destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: iface, member, signature, body })),
+        bus.call(
+          new dbus.Message({
+            destination: 'org.freedesktop.DBus',
+            path: '/org/freedesktop/DBus',
+            interface: iface,
+            member,
+            signature,
+            body,
+          }),
+        ),
         5_000,
         member,
       );
     const names = ((await call('org.freedesktop.DBus', 'ListNames'))?.body[0] ?? []) as string[];
     let total = 0;
     for (const name of names.filter((n) => n.startsWith(':'))) {
-      const stats = (await call('org.freedesktop.DBus.Debug.Stats', 'GetConnectionStats', 's', [name]))?.body[0] as Record<string, dbus.Variant>;
+      const stats = (await call('org.freedesktop.DBus.Debug.Stats', 'GetConnectionStats', 's', [name]))?.body[0] as Record<
+        string,
+        dbus.Variant
+      >;
       total += Number(stats.MatchRules?.value ?? 0);
     }
     return total;

@@ -19,7 +19,17 @@ export interface OpenDialogAnswer {
   filePaths: string[];
 }
 
-const PROPERTIES = new Set(['openFile', 'openDirectory', 'multiSelections', 'showHiddenFiles', 'createDirectory', 'promptToCreate', 'noResolveAliases', 'treatPackageAsDirectory', 'dontAddToRecent']);
+const PROPERTIES = new Set([
+  'openFile',
+  'openDirectory',
+  'multiSelections',
+  'showHiddenFiles',
+  'createDirectory',
+  'promptToCreate',
+  'noResolveAliases',
+  'treatPackageAsDirectory',
+  'dontAddToRecent',
+]);
 
 export function createDialogModule(ready: () => boolean, isLiveWindow: (w: unknown) => boolean) {
   const dialogState = {
@@ -29,11 +39,13 @@ export function createDialogModule(ready: () => boolean, isLiveWindow: (w: unkno
   };
   function check(parent: unknown, options: OpenDialogOptions): void {
     if (!ready()) throw new Error('dialog cannot be used before app is ready');
-    if (parent !== undefined && !isLiveWindow(parent)) throw new TypeError('showOpenDialog: the parent must be a live BrowserWindow of this app');
+    if (parent !== undefined && !isLiveWindow(parent))
+      throw new TypeError('showOpenDialog: the parent must be a live BrowserWindow of this app');
     for (const p of options.properties ?? []) if (!PROPERTIES.has(p)) throw new TypeError(`showOpenDialog: unknown property ${p}`);
     for (const f of options.filters ?? []) {
       for (const ext of f.extensions) {
-        if (ext !== '*' && /[.*]/.test(ext)) throw new TypeError(`showOpenDialog: filter extension "${ext}" must have no dots or wildcards`);
+        if (ext !== '*' && /[.*]/.test(ext))
+          throw new TypeError(`showOpenDialog: filter extension "${ext}" must have no dots or wildcards`);
       }
     }
   }

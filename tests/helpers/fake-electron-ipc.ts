@@ -95,7 +95,11 @@ function bridged(value: unknown, freeze = false): unknown {
     const fn = value as (...args: unknown[]) => unknown;
     return done((...args: unknown[]) => bridged(fn(...args.map((a) => bridged(a)))));
   }
-  if (value instanceof Promise) return value.then((v) => bridged(v), (err: unknown) => Promise.reject(new Error((err as Error)?.message ?? String(err))));
+  if (value instanceof Promise)
+    return value.then(
+      (v) => bridged(v),
+      (err: unknown) => Promise.reject(new Error((err as Error)?.message ?? String(err))),
+    );
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return done(value.map((v) => bridged(v, freeze)));
   const copy: Record<string, unknown> = {};
@@ -103,7 +107,10 @@ function bridged(value: unknown, freeze = false): unknown {
   return done(copy);
 }
 
-export function createRendererSide(invokeAs: (frame: FakeFrame, channel: string, arg: unknown) => Promise<unknown>, frame: () => FakeFrame) {
+export function createRendererSide(
+  invokeAs: (frame: FakeFrame, channel: string, arg: unknown) => Promise<unknown>,
+  frame: () => FakeFrame,
+) {
   const listeners = new EventEmitter();
   /** The page's window (the main world), where contextBridge puts what the preload exposes. */
   const mainWorld: Record<string, unknown> = {};
@@ -131,5 +138,10 @@ export function createRendererSide(invokeAs: (frame: FakeFrame, channel: string,
       Object.defineProperty(mainWorld, name, { value: bridged(api, true), writable: false, configurable: false, enumerable: true });
     },
   };
-  return { module: { ipcRenderer, contextBridge }, deliver, mainWorld, listenerCount: (channel: string) => listeners.listenerCount(channel) };
+  return {
+    module: { ipcRenderer, contextBridge },
+    deliver,
+    mainWorld,
+    listenerCount: (channel: string) => listeners.listenerCount(channel),
+  };
 }

@@ -122,7 +122,13 @@ export function createTrayModule(isReady: () => boolean, hostPresent: () => bool
       hooks.emit('tray-changed');
     }
     setContextMenu(menu: FakeMenu | null) {
-      this.live().menu = (menu?.items ?? []).map((item) => ({ label: item.label, type: item.type, enabled: item.enabled, visible: item.visible, item }));
+      this.live().menu = (menu?.items ?? []).map((item) => ({
+        label: item.label,
+        type: item.type,
+        enabled: item.enabled,
+        visible: item.visible,
+        item,
+      }));
       hooks.emit('tray-changed');
     }
     destroy() {

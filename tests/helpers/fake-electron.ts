@@ -91,7 +91,10 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
   const lifecycle: string[] = [];
   /** Test hooks: 'notification' (index) when one is created. */
   const hooks = new EventEmitter();
-  const ipc = createIpc(() => windows[0]?.webContents, () => app.exited === undefined);
+  const ipc = createIpc(
+    () => windows[0]?.webContents,
+    () => app.exited === undefined,
+  );
   type PermissionRequest = (wc: unknown, permission: string, cb: (ok: boolean) => void) => void;
   type PermissionCheck = (...args: unknown[]) => boolean;
   type Headers = (details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
@@ -133,8 +136,14 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
 
   const app = createApp();
   const trayState = { host: options.trayHost ?? true };
-  const tray = createTrayModule(() => app.ready, () => trayState.host);
-  const dialogs = createDialogModule(() => app.ready, (w) => windows.includes(w as FakeBrowserWindow));
+  const tray = createTrayModule(
+    () => app.ready,
+    () => trayState.host,
+  );
+  const dialogs = createDialogModule(
+    () => app.ready,
+    (w) => windows.includes(w as FakeBrowserWindow),
+  );
   let lastRenderer: ReturnType<typeof rendererModule> | undefined;
 
   class FakeBrowserWindow extends EventEmitter {
@@ -307,11 +316,13 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
       return safeStorage.backend;
     },
     encryptString: (plain: string) => {
-      if (!safeStorage.isEncryptionAvailable()) throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
+      if (!safeStorage.isEncryptionAvailable())
+        throw new Error('Error while encrypting the text provided to safeStorage.encryptString. Encryption is not available.');
       return Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`);
     },
     decryptString: (sealed: Buffer) => {
-      if (!safeStorage.isEncryptionAvailable()) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.');
+      if (!safeStorage.isEncryptionAvailable())
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString. Decryption is not available.');
       return Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'hex').toString();
     },
   };
@@ -445,7 +456,10 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
       },
       exit(code = 0) {
         if (self.exited !== undefined) return;
-        for (const w of [...windows]) (w.destroyed = true), (w.webContents.destroyed = true);
+        for (const w of [...windows]) {
+          w.destroyed = true;
+          w.webContents.destroyed = true;
+        }
         windows.length = 0;
         die(code);
       },

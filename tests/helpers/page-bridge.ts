@@ -12,7 +12,9 @@ import type { PushChannel } from '../../electron/common/contract';
  * (ui-host-preload.ts parses it; why: see there). Errors reject in the page as before.
  */
 export async function exposeChatInvoke(page: Page, service: ChatService, name = '__uosChatInvoke'): Promise<void> {
-  await page.exposeBinding(name, async (_source, channel: unknown, arg: unknown) => JSON.stringify((await service.handle(channel, arg)) ?? null));
+  await page.exposeBinding(name, async (_source, channel: unknown, arg: unknown) =>
+    JSON.stringify((await service.handle(channel, arg)) ?? null),
+  );
 }
 
 /**
@@ -30,10 +32,13 @@ export function attachPage(
   // As JSON text: one string over CDP instead of Playwright's value-by-value serialization.
   const push = (channel: PushChannel, payload: unknown) =>
     page
-      .evaluate(([c, json]) => {
-        const w = window as unknown as { __uosChatPushJson?: (c: string, json: string) => void };
-        w.__uosChatPushJson?.(c, json);
-      }, [channel, JSON.stringify(payload)] as const)
+      .evaluate(
+        ([c, json]) => {
+          const w = window as unknown as { __uosChatPushJson?: (c: string, json: string) => void };
+          w.__uosChatPushJson?.(c, json);
+        },
+        [channel, JSON.stringify(payload)] as const,
+      )
       .catch((err: unknown) => {
         if (open) onError(`push ${channel} failed: ${String(err)}`);
       });

@@ -32,7 +32,11 @@ export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}
   createInterface({ input: child.stdout! }).on('line', (l) => {
     stdout.push(l);
     for (const cb of lineListeners) cb(l);
-    for (const w of [...waiters]) if (w.pred(l)) (waiters.delete(w), w.resolve(l));
+    for (const w of [...waiters])
+      if (w.pred(l)) {
+        waiters.delete(w);
+        w.resolve(l);
+      }
   });
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

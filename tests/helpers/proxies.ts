@@ -38,7 +38,9 @@ export function freePort(): Promise<number> {
 function listening(child: ChildProcess, port: number, what: string): Promise<void> {
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', (l) => lines.push(l));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it listened: ${lines.join(' | ')}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it listened: ${lines.join(' | ')}`))),
+  );
   exited.catch(() => undefined);
   return withTimeout(Promise.race([acceptsConnections(port), exited]), 10_000, `${what} to listen on ${port}`);
 }
@@ -67,7 +69,10 @@ export interface Tinyproxy extends RunningProxy {
 }
 
 /** tinyproxy on 127.0.0.1 with `BasicAuth user pass` (unless auth is false) and CONNECT allowed to `connectPorts` only. */
-export async function startTinyproxy(options: { connectPorts: number[]; auth?: { user: string; pass: string } | false }): Promise<Tinyproxy> {
+export async function startTinyproxy(options: {
+  connectPorts: number[];
+  auth?: { user: string; pass: string } | false;
+}): Promise<Tinyproxy> {
   const binary = need('tinyproxy', 'tinyproxy-bin');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-tinyproxy-'));
   const port = await freePort();
@@ -115,7 +120,9 @@ export async function startMicrosocks(auth?: { user: string; pass: string }): Pr
     port,
     url: (c) => `socks5h://${c ? `${c.user}:${c.pass}@` : ''}127.0.0.1:${port}`,
     async start() {
-      child = spawn(binary, ['-i', '127.0.0.1', '-p', String(port), ...(auth ? ['-u', auth.user, '-P', auth.pass] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(binary, ['-i', '127.0.0.1', '-p', String(port), ...(auth ? ['-u', auth.user, '-P', auth.pass] : [])], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       await listening(child, port, 'microsocks');
     },
     stop: () => stopChild(child),
@@ -129,7 +136,10 @@ async function acceptsConnections(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;

@@ -21,7 +21,12 @@ export async function rawServer(
   onConnection: (ws: WebSocket, received: string[]) => void,
   options: { autoPong?: boolean; perMessageDeflate?: boolean } = {},
 ): Promise<RawServer> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: options.autoPong ?? true, perMessageDeflate: options.perMessageDeflate ?? false });
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    autoPong: options.autoPong ?? true,
+    perMessageDeflate: options.perMessageDeflate ?? false,
+  });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const port = (wss.address() as AddressInfo).port;
   const handle: RawServer = {

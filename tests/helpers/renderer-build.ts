@@ -35,7 +35,7 @@ export function rendererBuild(): Promise<string> {
       path.join(ROOT, 'renderer/vite.config.mts'),
       path.join(ROOT, 'electron/common'),
     ];
-    let built = 0;
+    let built: number;
     try {
       built = statSync(path.join(DIST, 'index.html')).mtimeMs;
     } catch {

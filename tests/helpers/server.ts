@@ -72,7 +72,10 @@ export function roomReplay(url: string, token: string, ms = 5_000): Promise<Arra
       ws.on('message', (data) => {
         const frame = JSON.parse(String(data)) as { type: string; user?: string; message?: string };
         if (frame.type === 'chat_message' && frame.message !== undefined) seen.push({ user: frame.user, message: frame.message });
-        if (frame.type === 'pong') (ws.close(), resolve(seen));
+        if (frame.type === 'pong') {
+          ws.close();
+          resolve(seen);
+        }
       });
     }),
     ms,

@@ -4,7 +4,14 @@
  */
 import type { SettingsView } from '../../electron/common/contract';
 import type { ChatClient } from '../../electron/core/connection/client';
-import { ChatService, frameScheduler, type ChatServiceDeps, type NoticePort, type SettingsPort, type SupportPort } from '../../electron/core/service/chat-service';
+import {
+  ChatService,
+  frameScheduler,
+  type ChatServiceDeps,
+  type NoticePort,
+  type SettingsPort,
+  type SupportPort,
+} from '../../electron/core/service/chat-service';
 
 /** Shows what the client uses, refuses changes. */
 export function readOnlySettings(view: SettingsView): SettingsPort {

@@ -44,10 +44,14 @@ fake.app.on('web-contents-created', (_e: unknown, wc: FakeWebContents) => {
 /** One pushed log entry, as much as the tests read of it. */
 export type BriefEntry = { key: string; kind: LogEntry['kind']; text?: string; seq?: number; own?: boolean; delivery?: string };
 const brief = (e: LogEntry): BriefEntry =>
-  e.kind === 'message' ? { key: e.key, kind: e.kind, text: e.text, seq: e.seq, own: e.own, delivery: e.delivery } : { key: e.key, kind: e.kind };
+  e.kind === 'message'
+    ? { key: e.key, kind: e.kind, text: e.text, seq: e.seq, own: e.own, delivery: e.delivery }
+    : { key: e.key, kind: e.kind };
 const trayNow = () => {
   const t = fake.shownTray();
-  return t ? { image: t.image.split('/').pop(), tooltip: t.tooltip, menu: t.menu.map(({ label, type, enabled }) => ({ label, type, enabled })) } : null;
+  return t
+    ? { image: t.image.split('/').pop(), tooltip: t.tooltip, menu: t.menu.map(({ label, type, enabled }) => ({ label, type, enabled })) }
+    : null;
 };
 fake.trayHooks.on('tray-changed', () => out({ ev: 'tray', tray: trayNow() }));
 fake.hooks.on('window-shown', () => out({ ev: 'window-shown' }));
@@ -64,7 +68,14 @@ declare const gc: (() => void) | undefined;
 const commands: Record<string, (arg: any) => unknown> = {
   state: () => ({
     tray: trayNow(),
-    windows: fake.windows.map((w) => ({ visible: w.visible, bounds: w.bounds, focused: w.focused, title: w.title, frameUrl: w.webContents.mainFrame.url, options: { x: w.options.x, y: w.options.y, width: w.options.width, height: w.options.height } })),
+    windows: fake.windows.map((w) => ({
+      visible: w.visible,
+      bounds: w.bounds,
+      focused: w.focused,
+      title: w.title,
+      frameUrl: w.webContents.mainFrame.url,
+      options: { x: w.options.x, y: w.options.y, width: w.options.width, height: w.options.height },
+    })),
     notifications: fake.notifications.map(({ options, shown, closed }) => ({ options, shown, closed })),
     lifecycle: fake.lifecycle,
     switches: fake.switches,
@@ -84,7 +95,10 @@ const commands: Record<string, (arg: any) => unknown> = {
   /** A full collection, after the current job (WeakRefs created in it are kept until it ends). */
   gc: async () => {
     if (typeof gc !== 'function') throw new Error('run the child with --expose-gc');
-    for (let i = 0; i < 2; i++) (await settle(), gc());
+    for (let i = 0; i < 2; i++) {
+      await settle();
+      gc();
+    }
   },
   click: (index: number) => fake.clickNotification(index),
   'click-tray': (label: string) => fake.clickTrayItem(label),

@@ -30,7 +30,13 @@ export interface StandInProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startStandInProcess(config: { userData: string; main?: string; env?: NodeJS.ProcessEnv; fake?: ChildConfig['fake']; args?: string[] }): StandInProcess {
+export function startStandInProcess(config: {
+  userData: string;
+  main?: string;
+  env?: NodeJS.ProcessEnv;
+  fake?: ChildConfig['fake'];
+  args?: string[];
+}): StandInProcess {
   const childConfig: ChildConfig = { userData: config.userData, main: config.main ?? DIST_MAIN, fake: config.fake, args: config.args };
   const node = process.env.UOS_CHAT_STANDIN_NODE || process.execPath;
   const child = spawn(node, ['--expose-gc', '--import', 'tsx', CHILD], {
@@ -45,15 +51,25 @@ export function startStandInProcess(config: { userData: string; main?: string; e
     if (!line.startsWith('@standin ')) return;
     const e = JSON.parse(line.slice('@standin '.length)) as ChildEvent;
     events.push(e);
-    for (const w of [...waiters]) if (w.pred(e)) (waiters.delete(w), w.resolve(e));
+    for (const w of [...waiters])
+      if (w.pred(e)) {
+        waiters.delete(w);
+        w.resolve(e);
+      }
   });
   createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   let nextId = 0;
   const waitFor = (pred: (e: ChildEvent) => boolean, what: string, ms = 15_000) => {
     const hit = events.find(pred);
     if (hit) return Promise.resolve(hit);
-    return withTimeout(new Promise<ChildEvent>((resolve) => waiters.add({ pred, resolve })), ms, `${what} (child stderr: ${stderr.slice(-5).join(' | ')})`);
+    return withTimeout(
+      new Promise<ChildEvent>((resolve) => waiters.add({ pred, resolve })),
+      ms,
+      `${what} (child stderr: ${stderr.slice(-5).join(' | ')})`,
+    );
   };
   const post = (cmd: string, arg?: unknown) => {
     const id = ++nextId;

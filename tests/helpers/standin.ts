@@ -54,7 +54,10 @@ export interface StandInOptions {
  * knows only 'electron' (the renderer side of the stand-in). Returns the page's window (main world)
  * and what the preload put there.
  */
-export function loadPreload(fake: FakeElectron, win: FakeElectron['windows'][number]): { mainWorld: Record<string, unknown>; api: ChatApi } {
+export function loadPreload(
+  fake: FakeElectron,
+  win: FakeElectron['windows'][number],
+): { mainWorld: Record<string, unknown>; api: ChatApi } {
   const renderer = fake.rendererModule(() => win.webContents.mainFrame);
   win.webContents.rendererSink = renderer.deliver;
   const sandboxRequire = (name: string) => {
@@ -62,17 +65,34 @@ export function loadPreload(fake: FakeElectron, win: FakeElectron['windows'][num
     throw new Error(`module not found: ${name} (a sandboxed preload can only require electron)`);
   };
   const mod = { exports: {} };
-  vm.runInNewContext(readFileSync(DIST_PRELOAD, 'utf8'), { require: sandboxRequire, module: mod, exports: mod.exports, TextEncoder, console }, { filename: 'preload.js' });
+  vm.runInNewContext(
+    readFileSync(DIST_PRELOAD, 'utf8'),
+    { require: sandboxRequire, module: mod, exports: mod.exports, TextEncoder, console },
+    { filename: 'preload.js' },
+  );
   return { mainWorld: renderer.mainWorld, api: renderer.mainWorld.chat as ChatApi };
 }
 
-export async function bootStandIn(token: string | null = 'token-alice', server: Partial<ServerOptions> = {}, more: Omit<StandInOptions, 'token' | 'server'> = {}): Promise<StandIn> {
+export async function bootStandIn(
+  token: string | null = 'token-alice',
+  server: Partial<ServerOptions> = {},
+  more: Omit<StandInOptions, 'token' | 'server'> = {},
+): Promise<StandIn> {
   assert.ok(existsSync(DIST_MAIN) && existsSync(DIST_PRELOAD), 'run `node build/build.mjs` first (npm test does)');
   const savedEnv = { ...process.env };
   const srv = await testServer(server);
   const userData = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-standin-'));
   for (const [name, text] of Object.entries(more.files?.(srv) ?? {})) writeFileSync(path.join(userData, name), text);
-  for (const k of ['UOS_CHAT_SERVER', 'UOS_CHAT_TOKEN', 'UOS_CHAT_CA', 'UOS_CHAT_COMPRESSION', 'UOS_CHAT_LANG', 'UOS_CHAT_WAYLAND', 'XDG_CURRENT_DESKTOP']) delete process.env[k];
+  for (const k of [
+    'UOS_CHAT_SERVER',
+    'UOS_CHAT_TOKEN',
+    'UOS_CHAT_CA',
+    'UOS_CHAT_COMPRESSION',
+    'UOS_CHAT_LANG',
+    'UOS_CHAT_WAYLAND',
+    'XDG_CURRENT_DESKTOP',
+  ])
+    delete process.env[k];
   if (token !== null) {
     process.env.UOS_CHAT_SERVER = srv.url;
     process.env.UOS_CHAT_TOKEN = token;
@@ -120,7 +140,10 @@ export async function bootStandIn(token: string | null = 'token-alice', server: 
     async stop() {
       try {
         // An app that already ended (its last window closed) was checked by its test.
-        const lastStatus = fake.app.exited === undefined ? ([...wc.sent].reverse().find((x) => x.channel === 'chat:status')?.payload as Status | undefined) : undefined;
+        const lastStatus =
+          fake.app.exited === undefined
+            ? ([...wc.sent].reverse().find((x) => x.channel === 'chat:status')?.payload as Status | undefined)
+            : undefined;
         const openBefore = srv.server.connections();
         fake.app.quit();
         await withTimeout(fake.app.whenExited(), 10_000, 'the app to end after app.quit()');

@@ -85,8 +85,14 @@ export interface UiHostOptions {
 /** The test host's "Open log folder" and "Copy diagnostics": they succeed, and count the calls. */
 export function hostSupport(calls: { showLogFolder: number; copyDiagnostics: number }): SupportPort {
   return {
-    showLogFolder: async () => (calls.showLogFolder++, { ok: true, folder: '/home/li/.config/UOSChat/logs' }),
-    copyDiagnostics: async () => (calls.copyDiagnostics++, { ok: true, text: 'UOS Chat (test host)' }),
+    showLogFolder: async () => {
+      calls.showLogFolder++;
+      return { ok: true, folder: '/home/li/.config/UOSChat/logs' };
+    },
+    copyDiagnostics: async () => {
+      calls.copyDiagnostics++;
+      return { ok: true, text: 'UOS Chat (test host)' };
+    },
   };
 }
 
@@ -224,7 +230,11 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       page,
       ...record,
       async peer(token = 'token-bob') {
-        const p = new ChatClient({ config: { url: server.url, token, ...FAST, ...options.client }, outboxStore: new MemoryOutboxStore(), random: () => 0.9 });
+        const p = new ChatClient({
+          config: { url: server.url, token, ...FAST, ...options.client },
+          outboxStore: new MemoryOutboxStore(),
+          random: () => 0.9,
+        });
         peers.push(p);
         await p.start();
         await stateIs(p, 'connected', 5_000);

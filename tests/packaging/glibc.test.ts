@@ -63,24 +63,28 @@ test('a real prebuilt native module (resvg, a devDependency) is within the floor
   assert.ok(tooNewSymbols(path.join(dir, node), '2.10').length > 0, 'the same module against a 2.10 floor: the check sees its symbols');
 });
 
-test("in an app directory only the ELF files we add are checked, not Electron's own", { skip: !hasGcc && 'gcc not installed' }, async () => {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'glibc-app-'));
-  const dist = path.join(work, 'dist');
-  const app = path.join(work, 'app');
-  mkdirSync(dist);
-  mkdirSync(path.join(app, 'resources/app.asar.unpacked/node_modules/m/build/Release'), { recursive: true });
-  const tooNew = gcc(work, 'new', '#include <stdlib.h>\nunsigned f(void) { return arc4random(); }\n');
-  // Electron's own ELF files (here: too new, which is Electron's business) …
-  for (const f of ['electron', 'libffmpeg.so']) copyFileSync(tooNew, path.join(dist, f));
-  copyFileSync(tooNew, path.join(app, 'uos-chat-electron'));
-  copyFileSync(tooNew, path.join(app, 'libffmpeg.so'));
-  writeFileSync(path.join(app, 'resources/app.asar'), 'not elf');
-  // … and one native module of ours.
-  const ours = 'resources/app.asar.unpacked/node_modules/m/build/Release/m.node';
-  copyFileSync(tooNew, path.join(app, ours));
-  assert.deepEqual(await elfFilesWeAdd(app, dist), [ours]);
-  assert.deepEqual(await checkGlibcFloor(app, dist), [`${ours}: arc4random@GLIBC_2.36`]);
-  const cli = spawnSync(process.execPath, [path.join(root, 'build/glibc-floor.mjs'), app, dist], { encoding: 'utf8' });
-  assert.equal(cli.status, 1);
-  assert.match(cli.stderr, /newer than GLIBC_2\.28: .*m\.node: arc4random@GLIBC_2\.36/);
-});
+test(
+  "in an app directory only the ELF files we add are checked, not Electron's own",
+  { skip: !hasGcc && 'gcc not installed' },
+  async () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), 'glibc-app-'));
+    const dist = path.join(work, 'dist');
+    const app = path.join(work, 'app');
+    mkdirSync(dist);
+    mkdirSync(path.join(app, 'resources/app.asar.unpacked/node_modules/m/build/Release'), { recursive: true });
+    const tooNew = gcc(work, 'new', '#include <stdlib.h>\nunsigned f(void) { return arc4random(); }\n');
+    // Electron's own ELF files (here: too new, which is Electron's business) …
+    for (const f of ['electron', 'libffmpeg.so']) copyFileSync(tooNew, path.join(dist, f));
+    copyFileSync(tooNew, path.join(app, 'uos-chat-electron'));
+    copyFileSync(tooNew, path.join(app, 'libffmpeg.so'));
+    writeFileSync(path.join(app, 'resources/app.asar'), 'not elf');
+    // … and one native module of ours.
+    const ours = 'resources/app.asar.unpacked/node_modules/m/build/Release/m.node';
+    copyFileSync(tooNew, path.join(app, ours));
+    assert.deepEqual(await elfFilesWeAdd(app, dist), [ours]);
+    assert.deepEqual(await checkGlibcFloor(app, dist), [`${ours}: arc4random@GLIBC_2.36`]);
+    const cli = spawnSync(process.execPath, [path.join(root, 'build/glibc-floor.mjs'), app, dist], { encoding: 'utf8' });
+    assert.equal(cli.status, 1);
+    assert.match(cli.stderr, /newer than GLIBC_2\.28: .*m\.node: arc4random@GLIBC_2\.36/);
+  },
+);

@@ -167,7 +167,8 @@ test('Wayland opt-in (UOS_CHAT_WAYLAND=1 or --wayland): wayland with the Wayland
 });
 
 test('flags file (comments, blank lines, spaces) then UOS_CHAT_FLAGS then the command line, after the launcher switches', () => {
-  const flagsFile = '# my flags\n\n   --enable-features=WaylandWindowDecorations  \n\t# indented comment\n--lang=zh-CN\n--title=a b\n--no-trailing-newline';
+  const flagsFile =
+    '# my flags\n\n   --enable-features=WaylandWindowDecorations  \n\t# indented comment\n--lang=zh-CN\n--title=a b\n--no-trailing-newline';
   const r = launch({ unshare: 'ok', flagsFile }, { ...WAYLAND_DEEPIN, UOS_CHAT_FLAGS: '--foo  --bar=*' }, ['--cli']);
   assert.deepEqual(r.argv, [
     '--ozone-platform=x11',
@@ -184,7 +185,11 @@ test('flags file (comments, blank lines, spaces) then UOS_CHAT_FLAGS then the co
   const xdg = install({ unshare: 'ok' });
   mkdirSync(path.join(xdg.dir, 'xdg'));
   writeFileSync(path.join(xdg.dir, 'xdg/uos-chat-flags.conf'), '--from-xdg\n');
-  const r2 = spawnSync(DASH, [xdg.entry], { encoding: 'utf8', env: { ...xdg.env, XDG_CONFIG_HOME: path.join(xdg.dir, 'xdg') }, timeout: 10_000 });
+  const r2 = spawnSync(DASH, [xdg.entry], {
+    encoding: 'utf8',
+    env: { ...xdg.env, XDG_CONFIG_HOME: path.join(xdg.dir, 'xdg') },
+    timeout: 10_000,
+  });
   assert.match(r2.stdout, /^ARG:--from-xdg$/m, 'XDG_CONFIG_HOME is honoured');
 });
 
@@ -204,7 +209,11 @@ test('user namespaces denied, no usable setuid helper (UOS store package): --no-
     assert.deepEqual(r.argv, ['--no-sandbox', '--x'], helper);
     assert.deepEqual([r.launch.sandbox, r.launch.sandbox_by], ['none', 'no-userns']);
     assert.match(r.stderr, /disables user namespaces.*--no-sandbox/);
-    const info = readLaunchInfo({ UOS_CHAT_LAUNCH: Object.entries(r.launch).map(([k, v]) => `${k}=${v}`).join(',') });
+    const info = readLaunchInfo({
+      UOS_CHAT_LAUNCH: Object.entries(r.launch)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    });
     assert.ok(info.viaLauncher && info.sandbox === 'none' && info.sandboxBy === 'no-userns', 'main reads it back');
   }
 });

@@ -178,7 +178,17 @@ test('electron-builder packs the --dir layout for x64 and arm64 from a stand-in 
  * than derived, so a dependency that changes its own dependencies is noticed; the test below checks the list
  * against the lockfile too.
  */
-const PROXY_RUNTIME_MODULES = ['https-proxy-agent', 'agent-base', 'debug', 'ms', 'socks-proxy-agent', 'socks', 'ip-address', 'smart-buffer', 'proxy-from-env'];
+const PROXY_RUNTIME_MODULES = [
+  'https-proxy-agent',
+  'agent-base',
+  'debug',
+  'ms',
+  'socks-proxy-agent',
+  'socks',
+  'ip-address',
+  'smart-buffer',
+  'proxy-from-env',
+];
 
 /** A package and everything it needs at run time, per package-lock.json (hoisted layout). */
 function runtimeClosure(lock: { packages: Record<string, { dependencies?: Record<string, string> }> }, roots: string[]): string[] {
@@ -196,7 +206,11 @@ test('app.asar holds main, preload, the built renderer and only runtime dependen
   const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { dev?: boolean; optional?: boolean; dependencies?: Record<string, string> }>;
   };
-  assert.deepEqual(runtimeClosure(lock, ['https-proxy-agent', 'socks-proxy-agent', 'proxy-from-env']), [...PROXY_RUNTIME_MODULES].sort(), 'the proxy modules this test names are those the lockfile says they need');
+  assert.deepEqual(
+    runtimeClosure(lock, ['https-proxy-agent', 'socks-proxy-agent', 'proxy-from-env']),
+    [...PROXY_RUNTIME_MODULES].sort(),
+    'the proxy modules this test names are those the lockfile says they need',
+  );
   for (const a of ARCHES) {
     const r = report.arches[a]!;
     // List it ourselves too (not only the report's listing).
@@ -219,20 +233,52 @@ test('app.asar holds main, preload, the built renderer and only runtime dependen
     ]) {
       assert.ok(has(p), `${a}: app.asar lacks ${p}`);
     }
-    for (const dev of ['typescript', 'vite', 'react', 'react-dom', 'electron', 'esbuild', 'playwright-core', 'tsx', 'electron-builder', '@resvg/resvg-js', 'usocket']) {
+    for (const dev of [
+      'typescript',
+      'vite',
+      'react',
+      'react-dom',
+      'electron',
+      'esbuild',
+      'playwright-core',
+      'tsx',
+      'electron-builder',
+      '@resvg/resvg-js',
+      'usocket',
+    ]) {
       assert.ok(!files.some((f) => f === `node_modules/${dev}` || f.startsWith(`node_modules/${dev}/`)), `${a}: app.asar contains ${dev}`);
     }
-    assert.deepEqual(files.filter((f) => /^(tests|electron|renderer|server|build|docs|src)(\/|$)/.test(f)), [], 'no sources/tests');
-    assert.deepEqual(files.filter((f) => /\.(ts|tsx|map)$/.test(f)), [], 'no .ts sources or source maps (maps embed them)');
+    assert.deepEqual(
+      files.filter((f) => /^(tests|electron|renderer|server|build|docs|src)(\/|$)/.test(f)),
+      [],
+      'no sources/tests',
+    );
+    assert.deepEqual(
+      files.filter((f) => /\.(ts|tsx|map)$/.test(f)),
+      [],
+      'no .ts sources or source maps (maps embed them)',
+    );
     // Every bundled module is a production dependency per the lockfile (nothing dev-only slipped in).
-    const modules = [...new Set(files.filter((f) => f.startsWith('node_modules/')).map((f) => f.split('/').slice(0, f.startsWith('node_modules/@') ? 3 : 2).join('/')))]
-      .filter((m) => m.split('/').length === (m.startsWith('node_modules/@') ? 3 : 2));
+    const modules = [
+      ...new Set(
+        files
+          .filter((f) => f.startsWith('node_modules/'))
+          .map((f) =>
+            f
+              .split('/')
+              .slice(0, f.startsWith('node_modules/@') ? 3 : 2)
+              .join('/'),
+          ),
+      ),
+    ].filter((m) => m.split('/').length === (m.startsWith('node_modules/@') ? 3 : 2));
     for (const m of modules) {
       const entry = lock.packages[m];
       assert.ok(entry, `${m} is not in package-lock.json`);
       assert.ok(!entry.dev, `${m} is a devDependency`);
     }
-    const pkg = JSON.parse(asar.extractFile(r.asarPath, 'package.json').toString('utf8')) as ArchReport['packageJson'] & { scripts?: unknown };
+    const pkg = JSON.parse(asar.extractFile(r.asarPath, 'package.json').toString('utf8')) as ArchReport['packageJson'] & {
+      scripts?: unknown;
+    };
     assert.equal(pkg.main, 'dist/electron/main.js');
     assert.equal(pkg.productName, 'UOSChat', 'userData = ~/.config/UOSChat');
     assert.equal((pkg as { desktopName?: string }).desktopName, 'uos-chat.desktop', 'Wayland app_id = the deb desktop file');
@@ -292,7 +338,11 @@ test('deb target: architecture, install path, every hicolor icon size, depends, 
     // The setuid sandbox where unprivileged user namespaces are unavailable, probed as an unprivileged user.
     assert.match(d.afterInstall, /chmod 4755 '\/opt\/UOSChat\/chrome-sandbox'/);
     assert.match(d.afterInstall, /setpriv --reuid=65534 .*unshare --user/);
-    assert.match(d.afterInstall, /update-alternatives --install '\/usr\/bin\/uos-chat' 'uos-chat' '\/opt\/UOSChat\/uos-chat'/, '/usr/bin/uos-chat → the launcher link');
+    assert.match(
+      d.afterInstall,
+      /update-alternatives --install '\/usr\/bin\/uos-chat' 'uos-chat' '\/opt\/UOSChat\/uos-chat'/,
+      '/usr/bin/uos-chat → the launcher link',
+    );
     assert.match(d.afterRemove, /update-alternatives --remove 'uos-chat' '\/opt\/UOSChat\/uos-chat'/, 'removed by the same path');
     ok(run('bash', ['-n', '-c', d.afterInstall]), 'after-install syntax');
   }
@@ -384,7 +434,8 @@ test('UOS app-store .deb: /opt/apps/<appid> layout, control, launcher entry, ico
     const f = assertCommonDesktop(readFileSync(desktopFile, 'utf8'), `UOS ${a}`);
     assert.equal(f.get('Exec'), `${base}/files/bin/uos-chat %U`, 'the store entry starts the launcher');
     assert.equal(f.get('Icon'), appid);
-    for (const s of iconSizes) assert.deepEqual(pngSize(path.join(view.root, base, `entries/icons/hicolor/${s}x${s}/apps/${appid}.png`)), [s, s]);
+    for (const s of iconSizes)
+      assert.deepEqual(pngSize(path.join(view.root, base, `entries/icons/hicolor/${s}x${s}/apps/${appid}.png`)), [s, s]);
   }
 });
 
@@ -392,16 +443,25 @@ test('UOS store rule: no maintainer scripts at all (禁止使用deb的postinst�
   for (const a of ARCHES) {
     const { view } = storeDeb(a);
     assert.deepEqual(view.controlFiles, ['control', 'md5sums']);
-    assert.deepEqual(storeRuleViolations(view).filter((v) => v.rule === 'no-maintainer-scripts'), []);
+    assert.deepEqual(
+      storeRuleViolations(view).filter((v) => v.rule === 'no-maintainer-scripts'),
+      [],
+    );
   }
 });
 
 test('UOS store rule: no setuid/setgid file and no chrome-sandbox (禁止应用以任何形式获取root权限)', () => {
   for (const a of ARCHES) {
     const { view } = storeDeb(a);
-    assert.deepEqual(view.contents.filter((c) => /[sS]/.test(c.perm)).map((c) => c.file), []);
+    assert.deepEqual(
+      view.contents.filter((c) => /[sS]/.test(c.perm)).map((c) => c.file),
+      [],
+    );
     assert.ok(!view.contents.some((c) => c.file.endsWith('/chrome-sandbox')), 'the setuid helper is not shipped');
-    assert.deepEqual(storeRuleViolations(view).filter((v) => v.rule === 'no-setuid'), []);
+    assert.deepEqual(
+      storeRuleViolations(view).filter((v) => v.rule === 'no-setuid'),
+      [],
+    );
   }
 });
 
@@ -440,23 +500,31 @@ test('the store-rule checks fail on a package that breaks them (postinst, setuid
   chmodSync(path.join(base, 'files/chrome-sandbox'), 0o4755);
   writeFileSync(path.join(stage, 'etc-file'), 'outside');
   const info = JSON.parse(readFileSync(path.join(base, 'info'), 'utf8')) as Record<string, any>;
-  writeFileSync(path.join(base, 'info'), JSON.stringify({ ...info, version: '0.1.0', permissions: { ...info.permissions, autostart: false } }));
+  writeFileSync(
+    path.join(base, 'info'),
+    JSON.stringify({ ...info, version: '0.1.0', permissions: { ...info.permissions, autostart: false } }),
+  );
   const deb = path.join(out, 'uos-broken.deb');
   ok(run('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb]), 'dpkg-deb --build');
-  const found = storeRuleViolations(readDeb(deb)).map((v) => `${v.rule}: ${v.detail}`).sort();
-  assert.deepEqual(found, [
-    'no-maintainer-scripts: DEBIAN/postinst',
-    'only-opt-apps: /etc-file',
-    `no-setuid: -rwsr-xr-x /opt/apps/${app.appId}/files/chrome-sandbox`,
-    `no-setuid: ships /opt/apps/${app.appId}/files/chrome-sandbox`,
-    'info: version 0.1.0 is not 4 numeric parts',
-    'info: version 0.1.0 ≠ control 0.1.0.0',
-    'info: permissions.autostart should be true (the app writes an autostart entry)',
-    'file-name: uos-broken.deb ≠ org.uoschat.uos-chat_0.1.0.0_amd64.deb',
-  ].sort());
+  const found = storeRuleViolations(readDeb(deb))
+    .map((v) => `${v.rule}: ${v.detail}`)
+    .sort();
+  assert.deepEqual(
+    found,
+    [
+      'no-maintainer-scripts: DEBIAN/postinst',
+      'only-opt-apps: /etc-file',
+      `no-setuid: -rwsr-xr-x /opt/apps/${app.appId}/files/chrome-sandbox`,
+      `no-setuid: ships /opt/apps/${app.appId}/files/chrome-sandbox`,
+      'info: version 0.1.0 is not 4 numeric parts',
+      'info: version 0.1.0 ≠ control 0.1.0.0',
+      'info: permissions.autostart should be true (the app writes an autostart entry)',
+      'file-name: uos-broken.deb ≠ org.uoschat.uos-chat_0.1.0.0_amd64.deb',
+    ].sort(),
+  );
 });
 
-test('glibc floor: no ELF file we add to the package needs a glibc newer than 2.28 (Electron\'s own excluded)', async () => {
+test("glibc floor: no ELF file we add to the package needs a glibc newer than 2.28 (Electron's own excluded)", async () => {
   for (const a of ARCHES) {
     const r = report.arches[a]!;
     // Today there is none: no native modules (usocket is left out), the launcher is sh. The checker itself is
@@ -468,14 +536,26 @@ test('glibc floor: no ELF file we add to the package needs a glibc newer than 2.
 
 const hasLintian = spawnSync('lintian', ['--version'], { encoding: 'utf8' }).status === 0;
 
-test('UOS .deb passes lintian (tags inherent to /opt/apps suppressed: build/uos-deb.lintian-suppress)', { skip: !hasLintian && 'lintian not installed (.ci/run installs it)' }, () => {
-  const { deb } = storeDeb('x64');
-  const r = run(
-    'lintian',
-    ['--no-cfg', '--display-info', '--display-experimental', '--pedantic', '--suppress-tags-from-file', 'build/uos-deb.lintian-suppress', deb],
-    120_000,
-  );
-  const findings = r.stdout.split('\n').filter((l) => /^[EWIPX]: /.test(l));
-  assert.equal(r.status, 0, `lintian:\n${r.stdout}${r.stderr}`);
-  assert.deepEqual(findings, [], 'lintian findings (fix them, or suppress with a reason if the UOS layout forces them)');
-});
+test(
+  'UOS .deb passes lintian (tags inherent to /opt/apps suppressed: build/uos-deb.lintian-suppress)',
+  { skip: !hasLintian && 'lintian not installed (.ci/run installs it)' },
+  () => {
+    const { deb } = storeDeb('x64');
+    const r = run(
+      'lintian',
+      [
+        '--no-cfg',
+        '--display-info',
+        '--display-experimental',
+        '--pedantic',
+        '--suppress-tags-from-file',
+        'build/uos-deb.lintian-suppress',
+        deb,
+      ],
+      120_000,
+    );
+    const findings = r.stdout.split('\n').filter((l) => /^[EWIPX]: /.test(l));
+    assert.equal(r.status, 0, `lintian:\n${r.stdout}${r.stderr}`);
+    assert.deepEqual(findings, [], 'lintian findings (fix them, or suppress with a reason if the UOS layout forces them)');
+  },
+);

@@ -48,7 +48,8 @@ export function storeRuleViolations(v: DebView): Array<{ rule: StoreRule; detail
   const appid = v.fields.Package!;
   const base = `/opt/apps/${appid}`;
   // "禁止使用deb的postinst等钩子对系统进行修改": no preinst/postinst/prerm/postrm/config/triggers at all.
-  for (const f of v.controlFiles) if (!['control', 'md5sums'].includes(f)) out.push({ rule: 'no-maintainer-scripts', detail: `DEBIAN/${f}` });
+  for (const f of v.controlFiles)
+    if (!['control', 'md5sums'].includes(f)) out.push({ rule: 'no-maintainer-scripts', detail: `DEBIAN/${f}` });
   // "禁止应用以任何形式获取root权限": nothing setuid/setgid, and no setuid-capable sandbox helper.
   for (const c of v.contents) {
     if (/[sS]/.test(c.perm)) out.push({ rule: 'no-setuid', detail: `${c.perm} ${c.file}` });
@@ -57,7 +58,8 @@ export function storeRuleViolations(v: DebView): Array<{ rule: StoreRule; detail
     if (!['/', '/opt', '/opt/apps', base].includes(f) && !f.startsWith(`${base}/`)) out.push({ rule: 'only-opt-apps', detail: c.file });
   }
   const entries = v.contents.filter((c) => c.file.startsWith(`${base}/entries/applications/`) && c.file.endsWith('.desktop'));
-  if (!entries.some((c) => c.file === `${base}/entries/applications/${appid}.desktop`)) out.push({ rule: 'entry-execs-files', detail: 'no <appid>.desktop' });
+  if (!entries.some((c) => c.file === `${base}/entries/applications/${appid}.desktop`))
+    out.push({ rule: 'entry-execs-files', detail: 'no <appid>.desktop' });
   for (const c of entries) {
     const exec = /^Exec=(\S+)/m.exec(readFileSync(path.join(v.root, c.file), 'utf8'))?.[1] ?? '';
     const target = v.contents.find((x) => x.file === exec);

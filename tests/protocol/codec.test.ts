@@ -16,7 +16,10 @@ test('decodes our extensions and keeps only known fields', () => {
   const r = decodeServerFrame(
     JSON.stringify({ type: 'chat_message', id: 'a1', user: 'bob', message: 'hi', seq: 7, timestamp: 't', replay: true, evil: '<script>' }),
   );
-  assert.deepEqual(r, { ok: true, frame: { type: 'chat_message', id: 'a1', user: 'bob', message: 'hi', seq: 7, timestamp: 't', replay: true } });
+  assert.deepEqual(r, {
+    ok: true,
+    frame: { type: 'chat_message', id: 'a1', user: 'bob', message: 'hi', seq: 7, timestamp: 't', replay: true },
+  });
   const ack = decodeServerFrame('{"type":"ack","id":"a1","seq":8}');
   assert.deepEqual(ack, { ok: true, frame: { type: 'ack', id: 'a1', seq: 8 } });
 });
@@ -31,7 +34,7 @@ test('rejects malformed input with a stable code, never throws', () => {
     ['{"type":"ack"}', 'BAD_SHAPE'],
     ['{"type":"chat_message","message":"x","seq":-1}', 'BAD_SHAPE'],
     ['{"type":"weather"}', 'UNKNOWN_TYPE'],
-    ['[' .repeat(200_000) + ']'.repeat(200_000), 'FRAME_TOO_LARGE'],
+    ['['.repeat(200_000) + ']'.repeat(200_000), 'FRAME_TOO_LARGE'],
   ];
   for (const [text, code] of cases) {
     const r = decodeServerFrame(text);

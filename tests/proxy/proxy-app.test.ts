@@ -13,7 +13,12 @@ import { NetworkManager, serve, startBuses } from '../helpers/dbus';
 import { freePort, startTinyproxy } from '../helpers/proxies';
 import { bootStandIn } from '../helpers/standin';
 
-const NO_PROXY_ENV = Object.fromEntries(['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((v) => [[v, undefined], [v.toUpperCase(), undefined]]));
+const NO_PROXY_ENV = Object.fromEntries(
+  ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((v) => [
+    [v, undefined],
+    [v.toUpperCase(), undefined],
+  ]),
+);
 
 test('main follows resolveProxy: DIRECT just after start-up, then a PAC list in order (dead proxy, tinyproxy), then dead → DIRECT', async (t) => {
   const buses = await startBuses(t);
@@ -26,10 +31,19 @@ test('main follows resolveProxy: DIRECT just after start-up, then a PAC list in 
 
   // What the desktop answers, changed by the test as the system's proxy settings would be read.
   let answer = 'DIRECT';
-  const s = await bootStandIn('token-alice', {}, {
-    env: { ...NO_PROXY_ENV, UOS_CHAT_PROXY: undefined, DBUS_SYSTEM_BUS_ADDRESS: buses.system.address, DBUS_SESSION_BUS_ADDRESS: buses.session.address },
-    fake: { resolveProxy: () => answer },
-  });
+  const s = await bootStandIn(
+    'token-alice',
+    {},
+    {
+      env: {
+        ...NO_PROXY_ENV,
+        UOS_CHAT_PROXY: undefined,
+        DBUS_SYSTEM_BUS_ADDRESS: buses.system.address,
+        DBUS_SESSION_BUS_ADDRESS: buses.session.address,
+      },
+      fake: { resolveProxy: () => answer },
+    },
+  );
   t.after(() => s.stop());
   const connects = () => tiny.log().match(new RegExp(`CONNECT 127\\.0\\.0\\.1:${s.srv.port} `, 'g'))?.length ?? 0;
   const diagnostics = async () => {
@@ -39,7 +53,11 @@ test('main follows resolveProxy: DIRECT just after start-up, then a PAC list in 
   };
   const pushesSoFar = () => s.fake.windows[0]!.webContents.sent.length;
   const connectedAfter = (mark: number) =>
-    s.waitForPush('chat:status', (x: Status) => x.connection.kind === 'connected' && s.fake.windows[0]!.webContents.sent.map((p) => p.payload).lastIndexOf(x) >= mark, 15_000);
+    s.waitForPush(
+      'chat:status',
+      (x: Status) => x.connection.kind === 'connected' && s.fake.windows[0]!.webContents.sent.map((p) => p.payload).lastIndexOf(x) >= mark,
+      15_000,
+    );
 
   // 1. Just after start-up the answer was DIRECT (electron#26166): connected without the proxy, asked with the web URL.
   assert.equal(connects(), 0);
@@ -50,10 +68,9 @@ test('main follows resolveProxy: DIRECT just after start-up, then a PAC list in 
   //    tried in order: the dead proxy first (refused), then tinyproxy, which carries the connection.
   answer = `PROXY 127.0.0.1:${dead}; PROXY 127.0.0.1:${tiny.port}; DIRECT`;
   await s.waitForPush('chat:status', (x: Status) => x.connection.kind === 'connected');
-  let mark = pushesSoFar();
   nm.set(20);
   await s.waitForPush('chat:status', (x: Status) => x.connection.kind === 'offline', 10_000);
-  mark = pushesSoFar();
+  let mark = pushesSoFar();
   nm.set(70);
   await connectedAfter(mark);
   assert.equal(s.fake.session.proxyLookups.length, 2, 'asked once more, for the new connection');
@@ -71,5 +88,8 @@ test('main follows resolveProxy: DIRECT just after start-up, then a PAC list in 
   await connectedAfter(mark);
   assert.equal(s.fake.session.proxyLookups.length, 3);
   assert.equal(connects(), 1, 'tinyproxy carried nothing more');
-  assert.match(await diagnostics(), new RegExp(`^DIRECT; routes in order: http://127\\.0\\.0\\.1:${dead}; DIRECT; .*failed first: .*ECONNREFUSED`));
+  assert.match(
+    await diagnostics(),
+    new RegExp(`^DIRECT; routes in order: http://127\\.0\\.0\\.1:${dead}; DIRECT; .*failed first: .*ECONNREFUSED`),
+  );
 });

@@ -20,8 +20,18 @@ import { stateIs, withTimeout } from '../helpers/wait';
 
 const CREDS = { user: 'user', pass: 'pass' };
 /** No proxy variable from the machine running the tests leaks in; each test sets its own. */
-const NO_PROXY_ENV = Object.fromEntries(['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((v) => [[v, ''], [v.toUpperCase(), '']]));
-const BASE_ENV = { ...NO_PROXY_ENV, UOS_CHAT_PROXY: '', DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
+const NO_PROXY_ENV = Object.fromEntries(
+  ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((v) => [
+    [v, ''],
+    [v.toUpperCase(), ''],
+  ]),
+);
+const BASE_ENV = {
+  ...NO_PROXY_ENV,
+  UOS_CHAT_PROXY: '',
+  DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent',
+  DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+};
 
 let dir: string;
 let srv: TestServer;
@@ -51,7 +61,11 @@ after(async () => {
 let runs = 0;
 function send(server: string, text: string, env: Record<string, string>, extra: string[] = []): Proc {
   const dataDir = path.join(dir, `cli-${++runs}`);
-  return runTs('electron/cli/main.ts', ['send', '--server', server, '--data-dir', dataDir, '--timeout', '8', ...extra, text], { ...BASE_ENV, UOS_CHAT_TOKEN: 'token-alice', ...env });
+  return runTs('electron/cli/main.ts', ['send', '--server', server, '--data-dir', dataDir, '--timeout', '8', ...extra, text], {
+    ...BASE_ENV,
+    UOS_CHAT_TOKEN: 'token-alice',
+    ...env,
+  });
 }
 const exit = (p: Proc) => withTimeout(p.exited, 20_000, `the CLI to exit: ${p.stderr.join(' | ')}`);
 const connectsTo = (port: number) => new RegExp(`CONNECT localhost:${port} HTTP/1.1`, 'g');
@@ -61,7 +75,10 @@ test('CLI over ws://: HTTP_PROXY with user:password goes through tinyproxy (its 
   const before = count(tiny.log(), connectsTo(srv.port));
   const p = send(`ws://localhost:${srv.port}/ws/chat/`, 'hi through the proxy', { HTTP_PROXY: tiny.url(CREDS) });
   assert.equal((await exit(p)).code, 0, p.stderr.join('\n'));
-  assert.ok(p.stdout.some((l) => JSON.parse(l).type === 'ack'), 'acknowledged');
+  assert.ok(
+    p.stdout.some((l) => JSON.parse(l).type === 'ack'),
+    'acknowledged',
+  );
   assert.equal(count(tiny.log(), connectsTo(srv.port)), before + 1, 'one CONNECT in tinyproxy’s log');
 });
 
@@ -97,24 +114,37 @@ test('CLI: without credentials tinyproxy answers 407, said in words', async () =
 
 test('CLI: NO_PROXY=localhost,127.0.0.1 goes direct even with a dead proxy set', async () => {
   const dead = await freePort();
-  const p = send(`ws://localhost:${srv.port}/ws/chat/`, 'direct', { HTTP_PROXY: `http://127.0.0.1:${dead}`, NO_PROXY: 'localhost,127.0.0.1' });
+  const p = send(`ws://localhost:${srv.port}/ws/chat/`, 'direct', {
+    HTTP_PROXY: `http://127.0.0.1:${dead}`,
+    NO_PROXY: 'localhost,127.0.0.1',
+  });
   assert.equal((await exit(p)).code, 0, p.stderr.join('\n'));
 });
 
 test('CLI doctor: the decision, where it came from, the proxy’s answer to CONNECT and its time', async () => {
-  const p = runTs('electron/cli/main.ts', ['doctor', '--server', `ws://localhost:${srv.port}/ws/chat/`, '--proxy', tiny.url(CREDS)], { ...BASE_ENV, UOS_CHAT_TOKEN: 'token-alice' });
+  const p = runTs('electron/cli/main.ts', ['doctor', '--server', `ws://localhost:${srv.port}/ws/chat/`, '--proxy', tiny.url(CREDS)], {
+    ...BASE_ENV,
+    UOS_CHAT_TOKEN: 'token-alice',
+  });
   assert.equal((await exit(p)).code, 0, p.stderr.join('\n'));
   const out = p.stdout.join('\n');
   assert.match(out, new RegExp(`✔ Proxy +http://127\\.0\\.0\\.1:${tiny.port} — from the --proxy flag`));
   assert.match(out, /answer +http:\/\/127\.0\.0\.1:\d+: HTTP 200 Connection established in [\d.]+ ms/);
   // Behind a proxy the TCP line checks the proxy, and says so (the server may be out of reach from here).
-  assert.match(out, new RegExp(`✔ TCP +to the proxy http://127\\.0\\.0\\.1:${tiny.port} \\(the server is reached through it\\): connected in [\\d.]+ ms`));
+  assert.match(
+    out,
+    new RegExp(`✔ TCP +to the proxy http://127\\.0\\.0\\.1:${tiny.port} \\(the server is reached through it\\): connected in [\\d.]+ ms`),
+  );
   assert.doesNotMatch(out, /user:pass/);
 });
 
 test('CLI doctor: with a dead proxy the TCP line is ✘ for the proxy, not ✔ for the server it never reached', async () => {
   const dead = await freePort();
-  const p = runTs('electron/cli/main.ts', ['doctor', '--server', `ws://localhost:${srv.port}/ws/chat/`, '--proxy', `http://user:s3cret@127.0.0.1:${dead}`, '--json'], { ...BASE_ENV, UOS_CHAT_TOKEN: 'token-alice' });
+  const p = runTs(
+    'electron/cli/main.ts',
+    ['doctor', '--server', `ws://localhost:${srv.port}/ws/chat/`, '--proxy', `http://user:s3cret@127.0.0.1:${dead}`, '--json'],
+    { ...BASE_ENV, UOS_CHAT_TOKEN: 'token-alice' },
+  );
   await exit(p);
   const report = JSON.parse(p.stdout.join('\n')) as { tcp: { ok: boolean; via?: string; error?: string } };
   assert.equal(report.tcp.ok, false, 'the server is reachable directly, but the proxy is not');
@@ -128,14 +158,25 @@ test('doctor TCP target: the proxy that worked, else the first proxy tried, else
   const server = 'wss://chat.example/ws/chat/';
   assert.deepEqual(tcpTarget(server, undefined), { host: 'chat.example', port: 443 });
   assert.deepEqual(tcpTarget(server, report({ routes: ['http://a:3128', 'DIRECT'], used: 'DIRECT' })), { host: 'chat.example', port: 443 });
-  assert.deepEqual(tcpTarget(server, report({ routes: ['http://a:3128', 'socks5h://b'], used: 'socks5h://b' })), { host: 'b', port: 1080, via: 'socks5h://b' });
+  assert.deepEqual(tcpTarget(server, report({ routes: ['http://a:3128', 'socks5h://b'], used: 'socks5h://b' })), {
+    host: 'b',
+    port: 1080,
+    via: 'socks5h://b',
+  });
   assert.deepEqual(tcpTarget(server, report({ routes: ['DIRECT', 'http://a:3128'] })), { host: 'a', port: 3128, via: 'http://a:3128' });
   assert.deepEqual(tcpTarget('ws://[::1]:8765/ws/chat/', report({ routes: ['DIRECT'] })), { host: '::1', port: 8765 });
 });
 
 /** A client on the in-process core, with the proxy setting `setting` (as the app maps it). */
 function clientVia(setting: string, url = srv.url.replace('127.0.0.1', 'localhost')): ChatClient {
-  return new ChatClient({ config: { url, token: 'token-bob', proxy: proxyResolver({ setting, settingSource: 'settings' }), backoff: { baseMs: 50, capMs: 200, rateLimitedMs: 1000, tlsMs: 60_000, proxyMs: 60_000 } } });
+  return new ChatClient({
+    config: {
+      url,
+      token: 'token-bob',
+      proxy: proxyResolver({ setting, settingSource: 'settings' }),
+      backoff: { baseMs: 50, capMs: 200, rateLimitedMs: 1000, tlsMs: 60_000, proxyMs: 60_000 },
+    },
+  });
 }
 
 test('core: socks5h:// through microsocks connects and delivers; the proxy resolves the name', async (t) => {
@@ -185,7 +226,13 @@ test('core: a PAC-style list is tried in order: a dead proxy, then tinyproxy; an
     const resolve = proxyResolver({ setting: 'system', settingSource: 'settings', system: async () => answer });
     return resolve(srv.url);
   };
-  const through = new ChatClient({ config: { url: srv.url.replace('127.0.0.1', 'localhost'), token: 'token-bob', proxy: () => list(`PROXY 127.0.0.1:${dead}; PROXY user:pass@127.0.0.1:${tiny.port}; DIRECT`) } });
+  const through = new ChatClient({
+    config: {
+      url: srv.url.replace('127.0.0.1', 'localhost'),
+      token: 'token-bob',
+      proxy: () => list(`PROXY 127.0.0.1:${dead}; PROXY user:pass@127.0.0.1:${tiny.port}; DIRECT`),
+    },
+  });
   t.after(() => through.stop());
   const before = count(tiny.log(), connectsTo(srv.port));
   await through.start();
@@ -223,5 +270,7 @@ test('core: connect time through tinyproxy vs direct (measured, printed)', async
       },
     }),
   );
-  console.log(`connect to ready: direct ${direct.toFixed(1)} ms, through tinyproxy ${proxied.toFixed(1)} ms, wss through tinyproxy ${tlsProxied.toFixed(1)} ms`);
+  console.log(
+    `connect to ready: direct ${direct.toFixed(1)} ms, through tinyproxy ${proxied.toFixed(1)} ms, wss through tinyproxy ${tlsProxied.toFixed(1)} ms`,
+  );
 });

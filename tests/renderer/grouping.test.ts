@@ -6,7 +6,14 @@ import type { MarkerEntry, MessageEntry } from '../../electron/common/contract';
 
 const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
 const msg = (timestamp: string, extra: Partial<MessageEntry> = {}): MessageEntry => ({
-  kind: 'message', key: timestamp, user: 'bob', text: 'x', timestamp, own: false, delivery: 'sent', ...extra,
+  kind: 'message',
+  key: timestamp,
+  user: 'bob',
+  text: 'x',
+  timestamp,
+  own: false,
+  delivery: 'sent',
+  ...extra,
 });
 
 test('same sender within five minutes on the same day continues the group', () => {
@@ -19,7 +26,10 @@ test('another sender, own versus theirs, and the server break the group', () => 
   assert.equal(rowPlace(msg(at(30, 10, 1), { user: 'carol' }), msg(at(30, 10, 0))).continued, false);
   assert.equal(rowPlace(msg(at(30, 10, 1), { user: 'bob', own: true }), msg(at(30, 10, 0))).continued, false);
   assert.equal(rowPlace(msg(at(30, 10, 1), { fromServer: true }), msg(at(30, 10, 0))).continued, false);
-  assert.equal(rowPlace(msg(at(30, 10, 1), { own: true, user: 'alice' }), msg(at(30, 10, 0), { own: true, user: 'alice' })).continued, true);
+  assert.equal(
+    rowPlace(msg(at(30, 10, 1), { own: true, user: 'alice' }), msg(at(30, 10, 0), { own: true, user: 'alice' })).continued,
+    true,
+  );
 });
 
 test('midnight starts a day even within five minutes; the first row held and a row after a gap start one', () => {

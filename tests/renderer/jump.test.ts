@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import { EntryStore, JUMP_PAGE, pageInUntil } from '../../renderer/src/store';
 import type { MessageEntry, OlderEntries } from '../../electron/common/contract';
 
-const m = (order: number): MessageEntry => ({ kind: 'message', key: `k${order}`, order, user: 'bob', text: `m${order}`, timestamp: '2026-11-23T00:00:00Z', own: false, delivery: 'sent' });
+const m = (order: number): MessageEntry => ({
+  kind: 'message',
+  key: `k${order}`,
+  order,
+  user: 'bob',
+  text: `m${order}`,
+  timestamp: '2026-11-23T00:00:00Z',
+  own: false,
+  delivery: 'sent',
+});
 
 /** A core log of orders first…last; the window holds the newest `held`. */
 function setup(first: number, last: number, held: number) {
@@ -59,7 +68,15 @@ test('gone: the log no longer reaches back to it, or its place is inside the win
 
 test('a failed page request rejects (the log says so) and leaves the window as it was', async () => {
   const { store } = setup(1, 500, 200);
-  await assert.rejects(pageInUntil(store, { key: 'k1', order: 1 }, () => Promise.reject(new Error('ipc down')), () => {}), /ipc down/);
+  await assert.rejects(
+    pageInUntil(
+      store,
+      { key: 'k1', order: 1 },
+      () => Promise.reject(new Error('ipc down')),
+      () => {},
+    ),
+    /ipc down/,
+  );
   assert.equal(store.size, 200);
 });
 

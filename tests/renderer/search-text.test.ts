@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { highlightPieces, matchRanges } from '../../renderer/src/searchText';
 
-const marked = (text: string, q: string) => highlightPieces(text, q).map((p) => (p.match ? `[${p.text}]` : p.text)).join('');
+const marked = (text: string, q: string) =>
+  highlightPieces(text, q)
+    .map((p) => (p.match ? `[${p.text}]` : p.text))
+    .join('');
 
 test('a Chinese substring is marked where it is', () => {
   assert.equal(marked('今天的会议改到三点', '会议改'), '今天的[会议改]到三点');

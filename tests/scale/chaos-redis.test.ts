@@ -50,7 +50,11 @@ async function rig(t: { after(fn: () => Promise<void>): void }, persistent: bool
  * Then drains and checks. Returns what happened, for the log line.
  */
 // long-function: one scenario read top to bottom (clients, sending, drain, the checks), as in tests/chaos/chaos.test.ts
-async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fault: (batch: number, batches: number) => Promise<void>): Promise<{ refusedForNow: number; connects: number; ms: number }> {
+async function runChaos(
+  t: { after(fn: () => Promise<void>): void },
+  r: Rig,
+  fault: (batch: number, batches: number) => Promise<void>,
+): Promise<{ refusedForNow: number; connects: number; ms: number }> {
   const backoff = { baseMs: 20, capMs: 300, rateLimitedMs: 1000, tlsMs: 1000 };
   const mk = (name: string) =>
     new ChatClient({
@@ -86,7 +90,10 @@ async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fau
     const sends: Promise<unknown>[] = [];
     for (let i = b * BATCH; i < (b + 1) * BATCH; i++) for (const s of SENDERS) sends.push(senders[s].send(`${s}-${i}`));
     const results = await Promise.all(sends);
-    assert.ok(results.every((x) => (x as { ok: boolean }).ok), 'every send was queued');
+    assert.ok(
+      results.every((x) => (x as { ok: boolean }).ok),
+      'every send was queued',
+    );
     await new Promise((resolve) => setImmediate(resolve));
   }
   await withTimeout(
@@ -112,43 +119,60 @@ async function runChaos(t: { after(fn: () => Promise<void>): void }, r: Rig, fau
   assert.equal(shown.length, 2 * PER_SENDER, 'the listener shows each message once');
   assert.equal(Math.max(...shown.map((e) => e.seq ?? 0)), 2 * PER_SENDER, 'Redis stored each message exactly once');
   await Promise.all(Object.values(senders).map((c) => c.saveOutbox()));
-  for (const s of SENDERS) assert.deepEqual(await new FileOutboxStore(path.join(r.dir, s, 'outbox.jsonl')).load(), { items: [] }, `${s}'s outbox on disk is empty`);
+  for (const s of SENDERS)
+    assert.deepEqual(
+      await new FileOutboxStore(path.join(r.dir, s, 'outbox.jsonl')).load(),
+      { items: [] },
+      `${s}'s outbox on disk is empty`,
+    );
   return { refusedForNow, connects, ms: Date.now() - started };
 }
 
-test(`scale-out chaos: ${2 * PER_SENDER} messages through HAProxy, node 1 then node 2 SIGKILLed and restarted — zero lost, zero duplicated, order kept`, { timeout: 170_000 }, async (t) => {
-  const r = await rig(t, false);
-  const killed: string[] = [];
-  const result = await runChaos(t, r, async (b, batches) => {
-    const victim = b === Math.floor(batches / 3) ? r.nodes[0]! : b === Math.floor((2 * batches) / 3) ? r.nodes[1]! : undefined;
-    if (!victim) return;
-    // Its clients now: greeted minus gone (the node logs both), so the kill cannot miss everyone unnoticed.
-    const open = victim.proc.stderr.filter((l) => / connected from /.test(l)).length - victim.proc.stderr.filter((l) => / disconnected \(/.test(l)).length;
-    assert.ok(open >= 1, `node on port ${victim.port} has clients when it is killed`);
-    await victim.kill();
-    killed.push(`port ${victim.port} (${open} client(s) on it)`);
-    await victim.restart();
-  });
-  assert.equal(killed.length, 2);
-  console.log(`scale-out chaos: ${2 * PER_SENDER} messages, killed ${killed.join(' and ')}, lost 0, duplicated 0 in ${result.ms} ms`);
-});
+test(
+  `scale-out chaos: ${2 * PER_SENDER} messages through HAProxy, node 1 then node 2 SIGKILLed and restarted — zero lost, zero duplicated, order kept`,
+  { timeout: 170_000 },
+  async (t) => {
+    const r = await rig(t, false);
+    const killed: string[] = [];
+    const result = await runChaos(t, r, async (b, batches) => {
+      const victim = b === Math.floor(batches / 3) ? r.nodes[0]! : b === Math.floor((2 * batches) / 3) ? r.nodes[1]! : undefined;
+      if (!victim) return;
+      // Its clients now: greeted minus gone (the node logs both), so the kill cannot miss everyone unnoticed.
+      const open =
+        victim.proc.stderr.filter((l) => / connected from /.test(l)).length -
+        victim.proc.stderr.filter((l) => / disconnected \(/.test(l)).length;
+      assert.ok(open >= 1, `node on port ${victim.port} has clients when it is killed`);
+      await victim.kill();
+      killed.push(`port ${victim.port} (${open} client(s) on it)`);
+      await victim.restart();
+    });
+    assert.equal(killed.length, 2);
+    console.log(`scale-out chaos: ${2 * PER_SENDER} messages, killed ${killed.join(' and ')}, lost 0, duplicated 0 in ${result.ms} ms`);
+  },
+);
 
-test(`scale-out chaos: ${2 * PER_SENDER} messages, Redis stopped for 2 s mid-stream — zero lost, zero duplicated, order kept`, { timeout: 170_000 }, async (t) => {
-  const r = await rig(t, true);
-  let outage: Promise<void> | undefined;
-  const result = await runChaos(t, r, async (b, batches) => {
-    if (b !== Math.floor(batches / 2)) return;
-    // Redis is down before the next batch is queued, so the rest of the stream meets the outage however fast
-    // it flows (batch frames made the senders fast enough to finish before an un-awaited stop took effect).
-    // The 2 s away are not awaited: the senders go on queueing while Redis is away; that is the fault itself.
-    await r.redis.stop();
-    outage = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      await r.redis.start();
-    })();
-  });
-  await outage;
-  assert.ok(result.refusedForNow > 0, 'messages were refused (server_error) while Redis was down, and then delivered');
-  assert.equal(result.connects, 3, 'nodes kept every socket through the outage: each client connected once');
-  console.log(`scale-out chaos (Redis outage): ${2 * PER_SENDER} messages, ${result.refusedForNow} refused for now and resent, lost 0, duplicated 0 in ${result.ms} ms`);
-});
+test(
+  `scale-out chaos: ${2 * PER_SENDER} messages, Redis stopped for 2 s mid-stream — zero lost, zero duplicated, order kept`,
+  { timeout: 170_000 },
+  async (t) => {
+    const r = await rig(t, true);
+    let outage: Promise<void> | undefined;
+    const result = await runChaos(t, r, async (b, batches) => {
+      if (b !== Math.floor(batches / 2)) return;
+      // Redis is down before the next batch is queued, so the rest of the stream meets the outage however fast
+      // it flows (batch frames made the senders fast enough to finish before an un-awaited stop took effect).
+      // The 2 s away are not awaited: the senders go on queueing while Redis is away; that is the fault itself.
+      await r.redis.stop();
+      outage = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        await r.redis.start();
+      })();
+    });
+    await outage;
+    assert.ok(result.refusedForNow > 0, 'messages were refused (server_error) while Redis was down, and then delivered');
+    assert.equal(result.connects, 3, 'nodes kept every socket through the outage: each client connected once');
+    console.log(
+      `scale-out chaos (Redis outage): ${2 * PER_SENDER} messages, ${result.refusedForNow} refused for now and resent, lost 0, duplicated 0 in ${result.ms} ms`,
+    );
+  },
+);

@@ -15,7 +15,10 @@ import { redisConnector } from '../../server/redis-link';
 import { until, withTimeout } from '../helpers/wait';
 import { startNode, startRedis, wirePeer, type ChatNode, type RedisServer } from './scale-kit';
 
-async function cluster(t: { after(fn: () => Promise<void>): void }, opts: { persistent: boolean; extra?: string[] }): Promise<{ redis: RedisServer; nodes: ChatNode[] }> {
+async function cluster(
+  t: { after(fn: () => Promise<void>): void },
+  opts: { persistent: boolean; extra?: string[] },
+): Promise<{ redis: RedisServer; nodes: ChatNode[] }> {
   const redis = await startRedis(opts);
   const nodes: ChatNode[] = [];
   t.after(async () => {
@@ -34,11 +37,21 @@ test('three nodes on Redis: cross-node delivery, resume on another node, dedup a
   const carol = await wirePeer(n3.url, { token: 'token-carol', room: 'r' });
   const alice = await wirePeer(n1.url, { token: 'token-alice', room: 'r' });
   for (let i = 1; i <= 20; i++) alice.send(`a-${i}`, `hello ${i}`);
-  const acks = await Promise.all(Array.from({ length: 20 }, (_, i) => alice.next((f) => f.type === 'ack' && f.id === `a-${i + 1}`, 10_000, `ack ${i + 1}`)));
-  assert.deepEqual(acks.map((a) => a.seq), Array.from({ length: 20 }, (_, i) => i + 1), 'seqs come from Redis, in order');
+  const acks = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => alice.next((f) => f.type === 'ack' && f.id === `a-${i + 1}`, 10_000, `ack ${i + 1}`)),
+  );
+  assert.deepEqual(
+    acks.map((a) => a.seq),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+    'seqs come from Redis, in order',
+  );
   await carol.next((f) => f.type === 'chat_message' && f.id === 'a-20', 10_000, 'the last message on node 3');
   const atCarol = carol.frames.filter((f) => f.type === 'chat_message');
-  assert.deepEqual(atCarol.map((f) => [f.id, f.seq, f.user]), acks.map((a, i) => [`a-${i + 1}`, a.seq, 'alice']), 'node 3 delivered each once, in order');
+  assert.deepEqual(
+    atCarol.map((f) => [f.id, f.seq, f.user]),
+    acks.map((a, i) => [`a-${i + 1}`, a.seq, 'alice']),
+    'node 3 delivered each once, in order',
+  );
   assert.equal(alice.frames.filter((f) => f.type === 'chat_message').length, 0, 'the sender does not get its own messages back');
 
   // Resume across nodes: bob leaves node 1 at seq 20, misses 5 messages sent through node 3, resumes on node 2.
@@ -53,13 +66,18 @@ test('three nodes on Redis: cross-node delivery, resume on another node, dedup a
   assert.equal(hello.seq, 25);
   assert.equal(hello.gap, undefined, 'no gap: everything missed is in the history');
   const replayed = back.frames.filter((f) => f.type === 'chat_message');
-  assert.deepEqual(replayed.map((f) => [f.id, f.seq, f.replay]), [1, 2, 3, 4, 5].map((i) => [`c-${i}`, 20 + i, true]));
+  assert.deepEqual(
+    replayed.map((f) => [f.id, f.seq, f.replay]),
+    [1, 2, 3, 4, 5].map((i) => [`c-${i}`, 20 + i, true]),
+  );
 
   // Dedup across nodes: the same id through node 1 and node 2 at once is stored once, both acked with its seq.
   const alice2 = await wirePeer(n2.url, { token: 'token-alice', room: 'r' });
   alice.send('dup-1', 'sent twice');
   alice2.send('dup-1', 'sent twice');
-  const [ack1, ack2] = await Promise.all([alice, alice2].map((p) => p.next((f) => f.type === 'ack' && f.id === 'dup-1', 10_000, 'the dup ack')));
+  const [ack1, ack2] = await Promise.all(
+    [alice, alice2].map((p) => p.next((f) => f.type === 'ack' && f.id === 'dup-1', 10_000, 'the dup ack')),
+  );
   assert.equal(ack1!.seq, 26);
   assert.equal(ack2!.seq, 26);
   alice.send('after-dup', 'next');
@@ -118,7 +136,8 @@ test('connections per token are counted across nodes, and a dead node’s count 
 
   // A node that dies keeps no place: its members expire when it stops refreshing them.
   const log: string[] = [];
-  const counter = (nodeId: string) => new RedisConnectionCounter({ connect: redisConnector(redis.url, (l) => log.push(l)), nodeId, leaseMs: 3_000, log: (l) => log.push(l) });
+  const counter = (nodeId: string) =>
+    new RedisConnectionCounter({ connect: redisConnector(redis.url, (l) => log.push(l)), nodeId, leaseMs: 3_000, log: (l) => log.push(l) });
   const dying = counter('dying');
   const living = counter('living');
   t.after(() => {

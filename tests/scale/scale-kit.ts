@@ -35,7 +35,10 @@ export async function portOpen(port: number, ms: number, what: string): Promise<
   const deadline = Date.now() + ms;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.on('error', () => resolve(false));
     });
     if (ok) return;
@@ -68,7 +71,23 @@ export async function startRedis(opts: { persistent: boolean }): Promise<RedisSe
   const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-redis-'));
   const port = await freePort();
   const persistence = opts.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence, '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'warning'];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    ...persistence,
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'no',
+    '--loglevel',
+    'warning',
+  ];
   let child: ChildProcess | undefined;
   const handle: RedisServer = {
     port,
@@ -107,7 +126,9 @@ export interface ChatNode {
 export async function startNode(redisUrl: string, extra: string[] = []): Promise<ChatNode> {
   const port = await freePort();
   const launch = async () => {
-    const proc = runTs('server/main.ts', ['--port', String(port), '--redis', redisUrl, '--rate-limit', '1000000/60', ...extra], { UOS_CHAT_TOKENS: SCALE_TOKENS });
+    const proc = runTs('server/main.ts', ['--port', String(port), '--redis', redisUrl, '--rate-limit', '1000000/60', ...extra], {
+      UOS_CHAT_TOKENS: SCALE_TOKENS,
+    });
     await proc.line((l) => l.startsWith('listening on '), 20_000, `node on port ${port} to listen`);
     return proc;
   };
@@ -210,10 +231,16 @@ export async function wirePeer(url: string, query: Record<string, string>): Prom
   ws.on('message', (d) => {
     const f = JSON.parse(d.toString()) as Record<string, any>;
     frames.push(f);
-    for (const w of [...waiters]) if (w.pred(f)) (waiters.delete(w), w.resolve(f));
+    for (const w of [...waiters])
+      if (w.pred(f)) {
+        waiters.delete(w);
+        w.resolve(f);
+      }
   });
   ws.on('error', () => undefined);
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+  );
   const peer: WirePeer = {
     ws,
     frames,

@@ -77,40 +77,91 @@ function isValid(channel: string, arg: unknown): boolean {
       if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
       if (Object.keys(arg).sort().join() !== 'before,limit') return false;
       const { before, limit } = arg as { before: unknown; limit: unknown };
-      return Number.isSafeInteger(before) && (before as number) >= 0 && Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 1_000;
+      return (
+        Number.isSafeInteger(before) &&
+        (before as number) >= 0 &&
+        Number.isInteger(limit) &&
+        (limit as number) >= 1 &&
+        (limit as number) <= 1_000
+      );
     }
     case 'chat:search': {
       if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
       if (Object.keys(arg).sort().join() !== 'limit,text') return false;
       const { text, limit } = arg as { text: unknown; limit: unknown };
-      return typeof text === 'string' && text.length >= 1 && text.length <= 200 && Number.isInteger(limit) && (limit as number) >= 1 && (limit as number) <= 1_000;
+      return (
+        typeof text === 'string' &&
+        text.length >= 1 &&
+        text.length <= 200 &&
+        Number.isInteger(limit) &&
+        (limit as number) >= 1 &&
+        (limit as number) <= 1_000
+      );
     }
     default:
       return false;
   }
 }
 
-const CLEAR_ERROR = /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)/;
+const CLEAR_ERROR =
+  /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
-  fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true, withBoxedValues: true }),
+  fc.anything({
+    maxDepth: 3,
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withBoxedValues: true,
+  }),
   // 'sandbox-off' and its near misses: the one value chat:dismiss-notice takes.
   fc.constantFrom('sandbox-off', 'SANDBOX-OFF', 'sandbox-off ', ['sandbox-off'], { id: 'sandbox-off' }, '__proto__'),
   // chat:discard-leftovers' shape: account keys (24 hex digits) that are not among the leftovers, and near misses.
   fc.constantFrom('0'.repeat(24), 'a'.repeat(64), 'a'.repeat(65), 'A'.repeat(24), '../accounts', `${'f'.repeat(23)}/`, ''),
-  fc.constantFrom(null, undefined, '', ' ', 0, NaN, [], {}, 'x'.repeat(MAX_SEND_CHARS), 'x'.repeat(MAX_SEND_CHARS + 1), 'k'.repeat(MAX_ID_LENGTH + 8), 'k'.repeat(MAX_ID_LENGTH + 9)),
+  fc.constantFrom(
+    null,
+    undefined,
+    '',
+    ' ',
+    0,
+    NaN,
+    [],
+    {},
+    'x'.repeat(MAX_SEND_CHARS),
+    'x'.repeat(MAX_SEND_CHARS + 1),
+    'k'.repeat(MAX_ID_LENGTH + 8),
+    'k'.repeat(MAX_ID_LENGTH + 9),
+  ),
   fc.string({ maxLength: 100 }),
   fc.integer({ min: MAX_SEND_CHARS - 2, max: MAX_SEND_CHARS + 2 }).map((n) => '字'.repeat(n)),
   fc.record({ toString: fc.constant(() => 'hi'), length: fc.nat() }),
   // chat:get-older's shape, with values in and out of range.
   fc.record({
-    before: fc.oneof(fc.nat(), fc.integer({ min: -5, max: -1 }), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2), fc.string({ maxLength: 4 })),
+    before: fc.oneof(
+      fc.nat(),
+      fc.integer({ min: -5, max: -1 }),
+      fc.double(),
+      fc.constant(Number.MAX_SAFE_INTEGER + 2),
+      fc.string({ maxLength: 4 }),
+    ),
     limit: fc.oneof(fc.integer({ min: -2, max: 1_002 }), fc.double(), fc.constant('200')),
   }),
-  fc.record({ before: fc.nat(), limit: fc.integer({ min: 1, max: 1_000 }), extra: fc.anything({ maxDepth: 1 }) }, { requiredKeys: ['before', 'limit'] }),
+  fc.record(
+    { before: fc.nat(), limit: fc.integer({ min: 1, max: 1_000 }), extra: fc.anything({ maxDepth: 1 }) },
+    { requiredKeys: ['before', 'limit'] },
+  ),
   // chat:search's shape: Chinese and Latin text around the length bound, limits in and out of range.
   fc.record({
-    text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('会议', '会议改', 'HELLO', '%_\\"', '字'.repeat(200), '字'.repeat(201)), fc.integer()),
+    text: fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('会议', '会议改', 'HELLO', '%_\\"', '字'.repeat(200), '字'.repeat(201)),
+      fc.integer(),
+    ),
     limit: fc.oneof(fc.integer({ min: -2, max: 1_002 }), fc.double(), fc.constant('5')),
   }),
 );
@@ -153,26 +204,38 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:get-older') {
           const q = arg as { before: number; limit: number };
           assert.ok(Array.isArray(v.entries) && typeof v.hasOlder === 'boolean' && v.entries.length <= q.limit);
-          assert.ok(v.entries.every((e: { order: number }) => e.order < q.before), 'only entries before the cursor');
-        }
-        else if (channel === 'chat:search') {
+          assert.ok(
+            v.entries.every((e: { order: number }) => e.order < q.before),
+            'only entries before the cursor',
+          );
+        } else if (channel === 'chat:search') {
           const q = arg as { text: string; limit: number };
           assert.ok(Array.isArray(v.entries) && v.entries.length <= q.limit);
-          assert.ok(v.entries.every((e: { kind: string; text: string }) => e.kind === 'message' && e.text.toLowerCase().includes(q.text.toLowerCase())), 'only messages containing the text');
-        }
-        else if (channel === 'chat:reconnect-now') assert.equal(v, null);
+          assert.ok(
+            v.entries.every(
+              (e: { kind: string; text: string }) => e.kind === 'message' && e.text.toLowerCase().includes(q.text.toLowerCase()),
+            ),
+            'only messages containing the text',
+          );
+        } else if (channel === 'chat:reconnect-now') assert.equal(v, null);
         else if (channel === 'chat:get-settings') assert.equal(typeof v.serverUrl, 'string');
         else if (channel === 'chat:save-settings') assert.ok(v.ok === true || Array.isArray(v.problems), JSON.stringify(v).slice(0, 200));
-        else if (channel === 'chat:show-log-folder') assert.ok(v.ok === true && v.folder === path.join(s.userData, 'logs'), JSON.stringify(v));
+        else if (channel === 'chat:show-log-folder')
+          assert.ok(v.ok === true && v.folder === path.join(s.userData, 'logs'), JSON.stringify(v));
         else if (channel === 'chat:get-notices') assert.deepEqual(v, [], 'not launched through the launcher: nothing to tell');
         else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
         else if (channel === 'chat:get-leftovers') assert.deepEqual(v, [], 'one account only: nothing waits for another');
         else if (channel === 'chat:clear-history') assert.equal(v, null);
-        else if (channel === 'chat:choose-ca-bundle') assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, 'the stand-in\'s person cancels the dialog');
-        else if (channel === 'chat:copy-diagnostics') assert.ok(v.ok === true && /^UOS Chat /.test(v.text) && !v.text.includes('token-alice'), JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:choose-ca-bundle')
+          assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, "the stand-in's person cancels the dialog");
+        else if (channel === 'chat:copy-diagnostics')
+          assert.ok(v.ok === true && /^UOS Chat /.test(v.text) && !v.text.includes('token-alice'), JSON.stringify(v).slice(0, 200));
         else {
           // A SendResult: ok with an entry, or a refusal with a known reason code.
-          assert.ok(v.ok === true ? v.entry.kind === 'message' : (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
+          assert.ok(
+            v.ok === true ? v.entry.kind === 'message' : (ReasonCodes as readonly string[]).includes(v.reason.code),
+            JSON.stringify(v).slice(0, 200),
+          );
           if (channel === 'chat:retry') assert.equal(v.ok, false); // nothing has failed, so nothing can be retried
         }
         traps.assertQuiet();
@@ -188,7 +251,10 @@ test('unknown channels have no handler, and the list is exactly the contract (no
   for (const name of s.fake.handlers.keys()) assert.doesNotMatch(name, /fs|file|shell|exec|open|path|eval|invoke|require|spawn/i);
   await checkAsync(
     'ipc/unknown-channel',
-    fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('chat:*', 'chat:eval', 'fs:read', 'shell:open-external', 'CHAT:SEND', 'chat:send ', '__proto__', 'constructor')),
+    fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('chat:*', 'chat:eval', 'fs:read', 'shell:open-external', 'CHAT:SEND', 'chat:send ', '__proto__', 'constructor'),
+    ),
     async (channel) => {
       if (s.fake.handlers.has(channel)) return;
       await assert.rejects(s.fake.invokeAs(top(), channel, null), /No handler registered/);
@@ -227,7 +293,22 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
     async ([f, channel]) => {
       const frame = { url: f.url, parent: f.subFrame ? top() : null };
       const trusted = !f.subFrame && (f.url === rendererUrl || f.url.startsWith(`${rendererUrl}#`) || f.url.startsWith(`${rendererUrl}?`));
-      const arg = channel === 'chat:send' ? 'from a frame' : channel === 'chat:retry' ? 'k' : channel === 'chat:save-settings' ? {} : channel === 'chat:get-older' ? { before: 1, limit: 1 } : channel === 'chat:search' ? { text: 'x', limit: 1 } : channel === 'chat:dismiss-notice' ? 'sandbox-off' : channel === 'chat:discard-leftovers' ? '0'.repeat(24) : null;
+      const arg =
+        channel === 'chat:send'
+          ? 'from a frame'
+          : channel === 'chat:retry'
+            ? 'k'
+            : channel === 'chat:save-settings'
+              ? {}
+              : channel === 'chat:get-older'
+                ? { before: 1, limit: 1 }
+                : channel === 'chat:search'
+                  ? { text: 'x', limit: 1 }
+                  : channel === 'chat:dismiss-notice'
+                    ? 'sandbox-off'
+                    : channel === 'chat:discard-leftovers'
+                      ? '0'.repeat(24)
+                      : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
       if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);
@@ -247,7 +328,12 @@ test('after all that the app is healthy: snapshot, send and receive through the 
   await stateIs(bob, 'connected');
   const r = (await s.api.send('healthy after the IPC fuzz')) as { ok: boolean };
   assert.ok(r.ok);
-  await until(bob, () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'healthy after the IPC fuzz'), 20_000, 'bob receives');
+  await until(
+    bob,
+    () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'healthy after the IPC fuzz'),
+    20_000,
+    'bob receives',
+  );
   await bob.stop();
   traps.assertQuiet();
 });

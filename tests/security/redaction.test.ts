@@ -44,10 +44,15 @@ after(async () => {
 });
 
 function assertClean(what: string, text: string): void {
-  for (const leak of LEAKS) assert.ok(!text.includes(leak), `${what}: the token leaked: …${text.slice(Math.max(0, text.indexOf(leak) - 80), text.indexOf(leak) + 40)}…`);
+  for (const leak of LEAKS)
+    assert.ok(
+      !text.includes(leak),
+      `${what}: the token leaked: …${text.slice(Math.max(0, text.indexOf(leak) - 80), text.indexOf(leak) + 40)}…`,
+    );
 }
 
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runTs('electron/cli/main.ts', args, { XDG_DATA_HOME: path.join(dir, 'xdg'), ...env });
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runTs('electron/cli/main.ts', args, { XDG_DATA_HOME: path.join(dir, 'xdg'), ...env });
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const p = cli(args, env);
@@ -65,7 +70,14 @@ async function echoingHttpError(status: number) {
   const http = createServer((req, res) => res.writeHead(status, { 'x-echo': req.url ?? '' }).end(`error for ${req.url}`));
   http.on('upgrade', (req, socket) => socket.end(`HTTP/1.1 ${status} Nope\r\nX-Echo: ${req.url}\r\nContent-Length: 0\r\n\r\n`));
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
-  return { url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws/chat/`, close: () => new Promise<void>((r) => (http.closeAllConnections(), http.close(() => r()))) };
+  return {
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws/chat/`,
+    close: () =>
+      new Promise<void>((r) => {
+        http.closeAllConnections();
+        http.close(() => r());
+      }),
+  };
 }
 
 /** A WebSocket server that closes with the request URL (token included) as the close reason, or sends it in frames. */
@@ -79,7 +91,14 @@ async function echoingWs(mode: 'close-reason' | 'error-frame') {
       ws.send(`not json ${req.url}`);
     }
   });
-  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws/chat/`, close: () => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))) };
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws/chat/`,
+    close: () =>
+      new Promise<void>((r) => {
+        wss.clients.forEach((c) => c.terminate());
+        wss.close(() => r());
+      }),
+  };
 }
 
 test('CLI: send, listen and doctor (text and --json) never print the token, whatever fails', async () => {
@@ -97,12 +116,29 @@ test('CLI: send, listen and doctor (text and --json) never print the token, what
       ['tls wrong scheme', url.replace('ws://', 'wss://')],
     ];
     for (const [name, target] of targets) {
-      outputs.push([`send ${name}`, await run(['send', '--server', target, '--token', TOKEN, '--data-dir', path.join(dir, `d-${outputs.length}`), '--timeout', '3', 'hi'])]);
+      outputs.push([
+        `send ${name}`,
+        await run([
+          'send',
+          '--server',
+          target,
+          '--token',
+          TOKEN,
+          '--data-dir',
+          path.join(dir, `d-${outputs.length}`),
+          '--timeout',
+          '3',
+          'hi',
+        ]),
+      ]);
       outputs.push([`doctor ${name}`, await run(['doctor', '--server', target, '--token', TOKEN, '--timeout', '3'])]);
       outputs.push([`doctor --json ${name}`, await run(['doctor', '--server', target, '--token', TOKEN, '--json', '--timeout', '3'])]);
     }
     // The token from the environment and inside the URL itself.
-    outputs.push(['send env token', await run(['send', '--server', url, '--data-dir', path.join(dir, 'env'), '--timeout', '3', 'hi'], { UOS_CHAT_TOKEN: TOKEN })]);
+    outputs.push([
+      'send env token',
+      await run(['send', '--server', url, '--data-dir', path.join(dir, 'env'), '--timeout', '3', 'hi'], { UOS_CHAT_TOKEN: TOKEN }),
+    ]);
     outputs.push(['doctor token in url', await run(['doctor', '--server', `${url}?token=${TOKEN}`, '--json', '--timeout', '3'])]);
     outputs.push(['listen bad token', await run(['listen', '--server', url, '--token', TOKEN, '--count', '1', '--timeout', '3'])]);
     // Success paths too.
@@ -113,7 +149,9 @@ test('CLI: send, listen and doctor (text and --json) never print the token, what
     // The runs did fail for the reasons intended (so the check above saw real error output).
     assert.match(outputs.find(([n]) => n === 'send bad token')![1], /^exit 3/);
     assert.match(outputs.find(([n]) => n === 'send unreachable')![1], /^exit 5/);
-    process.stdout.write(`# redaction: ${outputs.length} CLI runs, ${outputs.reduce((a, [, t]) => a + t.length, 0)} characters of output checked\n`);
+    process.stdout.write(
+      `# redaction: ${outputs.length} CLI runs, ${outputs.reduce((a, [, t]) => a + t.length, 0)} characters of output checked\n`,
+    );
   } finally {
     await http500.close();
     await http401.close();
@@ -148,7 +186,12 @@ test('core: log lines, statuses, problems and diagnostics never carry the token'
       client.on('problem', (p) => seen.push(JSON.stringify(p)));
       await client.start();
       // Each case must reach its outcome (the failure it is about, with its log lines), or the check below saw nothing.
-      await until(client, () => seen.some((l) => /connection closed|"kind":"(auth-failed|connected)"/.test(l)), 10_000, `${name}: an outcome`);
+      await until(
+        client,
+        () => seen.some((l) => /connection closed|"kind":"(auth-failed|connected)"/.test(l)),
+        10_000,
+        `${name}: an outcome`,
+      );
       if (name === 'frames echo the URL') await until(client, () => seen.some((l) => /BAD_FRAME/.test(l)), 5_000, 'the echoed frames');
       seen.push(JSON.stringify(client.diagnostics()), JSON.stringify(client.snapshot()));
       await client.stop();

@@ -17,10 +17,15 @@ function open(url: string, options: WebSocket.ClientOptions = {}) {
   const frames: any[] = [];
   ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
   ws.on('error', () => undefined);
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+  );
   const outcome = new Promise<'open' | number>((r) => {
     ws.once('open', () => r('open'));
-    ws.once('unexpected-response', (req, res) => (r(res.statusCode ?? 0), req.destroy()));
+    ws.once('unexpected-response', (req, res) => {
+      r(res.statusCode ?? 0);
+      req.destroy();
+    });
   });
   const next = (pred: (f: any) => boolean, ms = 5000) =>
     withTimeout(
@@ -50,7 +55,13 @@ test('max connections per token: the cap holds per token, failed auth does not c
   await bob.hello(); // another token is not affected
   alice[0]!.ws.close();
   await alice[0]!.closed;
-  await withTimeout((async () => { while (srv.server.connections() !== 3) await new Promise((r) => setTimeout(r, 5)); })(), 5000, 'the slot to be released');
+  await withTimeout(
+    (async () => {
+      while (srv.server.connections() !== 3) await new Promise((r) => setTimeout(r, 5));
+    })(),
+    5000,
+    'the slot to be released',
+  );
   const again = open(u('token-alice'));
   await again.hello();
   assert.equal(srv.server.connections(), 4);

@@ -49,7 +49,11 @@ async function peer(srv: TestServer, query: string, token = 'token-alice', perMe
     waitFor: (check, what) =>
       withTimeout(
         new Promise<void>((resolve) => {
-          const w = () => check(flat()) && (waiters.delete(w), resolve());
+          const w = () => {
+            if (!check(flat())) return;
+            waiters.delete(w);
+            resolve();
+          };
           waiters.add(w);
           w();
         }),
@@ -72,21 +76,50 @@ test('a client batch is handled like single frames: acks in order, a duplicate a
   const plain = await peer(srv, '', 'token-alice', true);
   const sender = await peer(srv, '&features=batch', 'token-bob');
   t.after(() => [batcher, plain, sender].forEach((p) => p.ws.terminate()));
-  sender.ws.send(batch(chat('m1', 'one'), chat('m2', 'two'), { type: 'chat_message', id: 'bad', message: 42 }, chat('m1', 'one again'), chat('m3', 'three')));
+  sender.ws.send(
+    batch(
+      chat('m1', 'one'),
+      chat('m2', 'two'),
+      { type: 'chat_message', id: 'bad', message: 42 },
+      chat('m1', 'one again'),
+      chat('m3', 'three'),
+    ),
+  );
   await sender.waitFor((f) => f.filter((x) => x.type === 'ack').length === 4 && f.some((x) => x.type === 'error'), 'acks and the error');
   const acks = sender.flat().filter((x) => x.type === 'ack');
-  assert.deepEqual(acks.map((a) => [a.id, a.seq]), [['m1', 1], ['m2', 2], ['m1', 1], ['m3', 3]]);
+  assert.deepEqual(
+    acks.map((a) => [a.id, a.seq]),
+    [
+      ['m1', 1],
+      ['m2', 2],
+      ['m1', 1],
+      ['m3', 3],
+    ],
+  );
   const err = sender.flat().find((x) => x.type === 'error')!;
   assert.equal(err.id, 'bad');
   assert.equal(err.code, 'bad_frame');
   // The answers to one batch come back as one batch to a client that announced it.
-  assert.ok(sender.frames.some((f) => f.type === 'batch'), 'the sender got a batch');
+  assert.ok(
+    sender.frames.some((f) => f.type === 'batch'),
+    'the sender got a batch',
+  );
   for (const p of [batcher, plain]) await p.waitFor((f) => f.filter((x) => x.type === 'chat_message').length >= 3, 'three messages');
-  const texts = (p: Peer) => p.flat().filter((x) => x.type === 'chat_message').map((x) => x.message);
+  const texts = (p: Peer) =>
+    p
+      .flat()
+      .filter((x) => x.type === 'chat_message')
+      .map((x) => x.message);
   assert.deepEqual(texts(batcher), ['one', 'two', 'three']);
   assert.deepEqual(texts(plain), ['one', 'two', 'three']);
-  assert.ok(batcher.frames.some((f) => f.type === 'batch'), 'the batching member got a batch');
-  assert.ok(plain.frames.every((f) => f.type !== 'batch'), 'a client that did not announce batch never gets one');
+  assert.ok(
+    batcher.frames.some((f) => f.type === 'batch'),
+    'the batching member got a batch',
+  );
+  assert.ok(
+    plain.frames.every((f) => f.type !== 'batch'),
+    'a client that did not announce batch never gets one',
+  );
   assert.match(plain.ws.extensions, /permessage-deflate/);
 });
 
@@ -101,9 +134,21 @@ test('a malformed batch gets a clear error, the connection stays, and the next m
   await c.waitFor((f) => f.some((x) => x.type === 'ack' && x.id === 'after'), 'the next message acked');
   const errors = c.flat().filter((x) => x.type === 'error');
   assert.match(String(errors[0]?.message), /batch needs a "messages" list/);
-  assert.ok(errors.some((e) => /batch inside a batch/.test(String(e.message))), 'nested batch refused');
-  assert.ok(errors.some((e) => /not a JSON object/.test(String(e.message))), 'non-object refused');
-  assert.deepEqual(c.flat().filter((x) => x.type === 'ack').map((a) => a.id), ['n1', 'after']);
+  assert.ok(
+    errors.some((e) => /batch inside a batch/.test(String(e.message))),
+    'nested batch refused',
+  );
+  assert.ok(
+    errors.some((e) => /not a JSON object/.test(String(e.message))),
+    'non-object refused',
+  );
+  assert.deepEqual(
+    c
+      .flat()
+      .filter((x) => x.type === 'ack')
+      .map((a) => a.id),
+    ['n1', 'after'],
+  );
 });
 
 test('limits apply inside a batch: the per-message size, the decompressed frame size, the rate limit per message', async (t) => {
@@ -118,7 +163,13 @@ test('limits apply inside a batch: the per-message size, the decompressed frame 
   // Three frames counted so far; the fourth message is the last the limit allows, the fifth closes 4008.
   c.ws.send(batch(chat('r1', 'a'), chat('r2', 'b')));
   assert.equal(await withTimeout(c.closed, 5000, '4008'), 4008);
-  assert.deepEqual(c.flat().filter((x) => x.type === 'ack').map((a) => a.id), ['s1', 's2', 'r1']);
+  assert.deepEqual(
+    c
+      .flat()
+      .filter((x) => x.type === 'ack')
+      .map((a) => a.id),
+    ['s1', 's2', 'r1'],
+  );
 
   const z = await peer(srv, '&features=batch', 'token-bob');
   const messages = Array.from({ length: 8 }, (_, i) => chat(`z${i}`, 'y'.repeat(9000)));
@@ -159,7 +210,14 @@ test('batches to a permessage-deflate client that announced batch are zlib binar
   const texts = ['一', '二', '三'].map((c) => c.repeat(400));
   sender.ws.send(batch(chat('p1', texts[0]!), chat('p2', texts[1]!), chat('p3', texts[2]!)));
   for (const p of [withDict, noDict]) await p.waitFor((f) => f.filter((x) => x.type === 'chat_message').length === 3, 'three messages');
-  for (const p of [withDict, noDict]) assert.deepEqual(p.flat().filter((x) => x.type === 'chat_message').map((x) => x.message), texts);
+  for (const p of [withDict, noDict])
+    assert.deepEqual(
+      p
+        .flat()
+        .filter((x) => x.type === 'chat_message')
+        .map((x) => x.message),
+      texts,
+    );
   assert.deepEqual(withDict.dictFlags, [true], 'one zlib batch, with the dictionary');
   assert.deepEqual(noDict.dictFlags, [false], 'one zlib batch, plain zlib');
   sender.ws.send(JSON.stringify(chat('p4', 'alone')));

@@ -11,7 +11,15 @@ import { startRedis } from '../scale/scale-kit';
 import { testServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
 
-type Frame = { type: string; seq?: number; message?: string; messages?: Array<{ seq: number; message: string }>; has_older?: boolean; features?: string[]; replay?: boolean };
+type Frame = {
+  type: string;
+  seq?: number;
+  message?: string;
+  messages?: Array<{ seq: number; message: string }>;
+  has_older?: boolean;
+  features?: string[];
+  replay?: boolean;
+};
 
 /** A raw connection: its frames, and a way to wait for the next one of a type. */
 async function connect(url: string, query: string): Promise<{ ws: WebSocket; frames: Frame[]; next(type: string): Promise<Frame> }> {
@@ -24,12 +32,34 @@ async function connect(url: string, query: string): Promise<{ ws: WebSocket; fra
     const w = waiters.findIndex((x) => x.type === f.type);
     if (w >= 0) waiters.splice(w, 1)[0]!.resolve(f);
   });
-  await withTimeout(new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject))), 5_000, 'open');
+  await withTimeout(
+    new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    }),
+    5_000,
+    'open',
+  );
   const used = new Set<Frame>();
   const next = (type: string): Promise<Frame> => {
     const ready = frames.find((f) => f.type === type && !used.has(f));
-    if (ready) return Promise.resolve((used.add(ready), ready));
-    return withTimeout(new Promise<Frame>((resolve) => waiters.push({ type, resolve: (f) => (used.add(f), resolve(f)) })), 5_000, type);
+    if (ready) {
+      used.add(ready);
+      return Promise.resolve(ready);
+    }
+    return withTimeout(
+      new Promise<Frame>((resolve) =>
+        waiters.push({
+          type,
+          resolve: (f) => {
+            used.add(f);
+            return resolve(f);
+          },
+        }),
+      ),
+      5_000,
+      type,
+    );
   };
   return { ws, frames, next };
 }
@@ -62,16 +92,26 @@ async function historyWorks(options: Partial<ServerOptions>): Promise<void> {
     first.ws.send(JSON.stringify({ type: 'ping' }));
     await first.next('pong');
     const replayed = first.frames.filter((f) => f.type === 'chat_message');
-    assert.deepEqual(replayed.map((f) => f.seq), Array.from({ length: 30 }, (_, i) => 91 + i), 'the newest 30, oldest first');
+    assert.deepEqual(
+      replayed.map((f) => f.seq),
+      Array.from({ length: 30 }, (_, i) => 91 + i),
+      'the newest 30, oldest first',
+    );
     assert.ok(replayed.every((f) => f.replay === true));
 
     first.ws.send(JSON.stringify({ type: 'history', before: 91, limit: 50 }));
     const page = await first.next('history_page');
-    assert.deepEqual(page.messages!.map((m) => m.seq), Array.from({ length: 50 }, (_, i) => 41 + i));
+    assert.deepEqual(
+      page.messages!.map((m) => m.seq),
+      Array.from({ length: 50 }, (_, i) => 41 + i),
+    );
     assert.equal(page.has_older, true);
     first.ws.send(JSON.stringify({ type: 'history', before: 41, limit: 50 }));
     const last = await first.next('history_page');
-    assert.deepEqual(last.messages!.map((m) => m.message), Array.from({ length: 40 }, (_, i) => `message ${i + 1}`));
+    assert.deepEqual(
+      last.messages!.map((m) => m.message),
+      Array.from({ length: 40 }, (_, i) => `message ${i + 1}`),
+    );
     assert.equal(last.has_older, false);
     first.ws.send(JSON.stringify({ type: 'history', before: 'x', limit: 5 }));
     assert.equal((await first.next('error')).type, 'error');

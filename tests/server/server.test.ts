@@ -25,11 +25,24 @@ async function peer(url: string, headers: Record<string, string> = {}): Promise<
   ws.on('message', (d) => {
     const f = JSON.parse(d.toString());
     frames.push(f);
-    for (const w of [...waiters]) if (w.pred(f)) (waiters.delete(w), w.resolve(f));
+    for (const w of [...waiters])
+      if (w.pred(f)) {
+        waiters.delete(w);
+        w.resolve(f);
+      }
   });
-  const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((r) =>
+    ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+  );
   ws.on('error', () => undefined);
-  await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 5000, 'open');
+  await withTimeout(
+    new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    }),
+    5000,
+    'open',
+  );
   return {
     ws,
     frames,
@@ -42,12 +55,25 @@ async function peer(url: string, headers: Record<string, string> = {}): Promise<
   };
 }
 
-const chat = (id: string | undefined, message: string) => JSON.stringify({ type: 'chat_message', ...(id ? { id } : {}), message, timestamp: new Date().toISOString() });
+const chat = (id: string | undefined, message: string) =>
+  JSON.stringify({ type: 'chat_message', ...(id ? { id } : {}), message, timestamp: new Date().toISOString() });
 
 test('token files: JSON or lines; env pairs; clear errors', () => {
   assert.deepEqual([...parseTokens('{"a":"alice"}', 'f')], [['a', 'alice']]);
-  assert.deepEqual([...parseTokens('# c\na alice\nb bob\n', 'f')], [['a', 'alice'], ['b', 'bob']]);
-  assert.deepEqual([...parseTokenEnv('a:alice,b:bob')], [['a', 'alice'], ['b', 'bob']]);
+  assert.deepEqual(
+    [...parseTokens('# c\na alice\nb bob\n', 'f')],
+    [
+      ['a', 'alice'],
+      ['b', 'bob'],
+    ],
+  );
+  assert.deepEqual(
+    [...parseTokenEnv('a:alice,b:bob')],
+    [
+      ['a', 'alice'],
+      ['b', 'bob'],
+    ],
+  );
   assert.throws(() => parseTokens('{bad', 'tokens.json'), /tokens.json: not valid JSON/);
   assert.throws(() => parseTokens('lonely\n', 'tokens.txt'), /tokens.txt:1: expected "token user"/);
 });
@@ -83,7 +109,13 @@ test('acks with seq, broadcasts to others, and a resent id is acked again but ne
   assert.equal(acks.length, 2);
   assert.equal(acks[1].seq, ack1.seq);
   const got = b.frames.filter((f) => f.type === 'chat_message');
-  assert.deepEqual(got.map((f) => [f.id, f.user, f.message]), [['m1', 'alice', 'hello'], ['m2', 'alice', 'second']]);
+  assert.deepEqual(
+    got.map((f) => [f.id, f.user, f.message]),
+    [
+      ['m1', 'alice', 'hello'],
+      ['m2', 'alice', 'second'],
+    ],
+  );
   assert.ok(!a.frames.some((f) => f.type === 'chat_message'), 'the sender does not get its own broadcast');
 });
 
@@ -108,7 +140,12 @@ test('bad input gets an error frame and the connection stays usable', async (t) 
 });
 
 test('limits: rate (4008), frame size (1009), connections per token, origin', async (t) => {
-  const srv = await testServer({ rateLimit: { messages: 3, windowMs: 60_000 }, maxFrameBytes: 1024, maxConnectionsPerToken: 2, allowedOrigins: ['app://uos-chat'] });
+  const srv = await testServer({
+    rateLimit: { messages: 3, windowMs: 60_000 },
+    maxFrameBytes: 1024,
+    maxConnectionsPerToken: 2,
+    allowedOrigins: ['app://uos-chat'],
+  });
   t.after(() => srv.stop());
   const a = await peer(`${srv.url}?token=token-alice`);
   for (let i = 0; i < 4; i++) a.ws.send(chat(`r${i}`, 'x'));
@@ -132,7 +169,11 @@ test('limits: rate (4008), frame size (1009), connections per token, origin', as
   await allowed.next((f) => f.type === 'connection_status');
   allowed.ws.close();
   const evil = new WebSocket(`${srv.url}?token=token-alice`, { headers: { Origin: 'https://evil.example' } });
-  const status = await withTimeout(new Promise<number>((r) => evil.on('unexpected-response', (_q, res) => r(res.statusCode ?? 0))), 5000, 'refusal');
+  const status = await withTimeout(
+    new Promise<number>((r) => evil.on('unexpected-response', (_q, res) => r(res.statusCode ?? 0))),
+    5000,
+    'refusal',
+  );
   assert.equal(status, 403);
 });
 
@@ -153,7 +194,14 @@ test('with a data dir, a restarted server keeps seq, history and dedup', async (
   const hello = await b.next((f) => f.type === 'connection_status');
   assert.equal(hello.seq, 12);
   await b.next((f) => f.type === 'chat_message' && f.seq === 12);
-  assert.deepEqual(b.frames.filter((f) => f.type === 'chat_message').map((f) => [f.seq, f.replay]), [[10, true], [11, true], [12, true]]);
+  assert.deepEqual(
+    b.frames.filter((f) => f.type === 'chat_message').map((f) => [f.seq, f.replay]),
+    [
+      [10, true],
+      [11, true],
+      [12, true],
+    ],
+  );
 
   const a2 = await peer(`${srv.url}?token=token-alice`);
   a2.ws.send(chat('p3', 'persisted 3')); // acked long ago, before the restart and beyond the history

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { ChatClient } from '../../electron/core/connection/client';
 import { rawServer } from '../helpers/raw-server';
-import { runTs, startServerProcess, type Proc } from '../helpers/proc';
+import { runTs, startServerProcess } from '../helpers/proc';
 import { testServer } from '../helpers/server';
 import { stateIs, until, withTimeout } from '../helpers/wait';
 
@@ -36,10 +36,18 @@ for (const mode of ['deflate', 'zlib', 'off'] as const) {
       await server.exited;
       rmSync(dir, { recursive: true, force: true });
     });
-    const listen = runTs('electron/cli/main.ts', ['listen', '--server', url, '--token', 'tok-b', '--compression', mode, '--count', '1', '--timeout', '20'], NO_DBUS);
+    const listen = runTs(
+      'electron/cli/main.ts',
+      ['listen', '--server', url, '--token', 'tok-b', '--compression', mode, '--count', '1', '--timeout', '20'],
+      NO_DBUS,
+    );
     await listen.line((l) => JSON.parse(l).state === 'connected', 15_000, 'listen connected');
     const text = `${mode}: ${'压缩测试 compression '.repeat(20)}`;
-    const send = runTs('electron/cli/main.ts', ['send', '--server', url, '--token', 'tok-a', '--compression', mode, '--data-dir', dir, text], NO_DBUS);
+    const send = runTs(
+      'electron/cli/main.ts',
+      ['send', '--server', url, '--token', 'tok-a', '--compression', mode, '--data-dir', dir, text],
+      NO_DBUS,
+    );
     assert.equal((await withTimeout(send.exited, 20_000, 'send')).code, 0, send.stderr.join('\n'));
     assert.equal((await withTimeout(listen.exited, 20_000, 'listen')).code, 0);
     const got = listen.stdout.map((l) => JSON.parse(l)).find((l) => l.event === 'message');
@@ -64,7 +72,7 @@ test('diagnostics show what was negotiated; zlib mode really sends binary zlib f
     ws.send(deflateSync(JSON.stringify({ type: 'connection_status', status: 'connected', features: ['ack'] })), { binary: true });
     ws.on('message', (data, isBinary) => {
       kinds.push(isBinary);
-      const f = JSON.parse(require('node:zlib').inflateSync(data as Buffer).toString());
+      const f = JSON.parse(inflateSync(data as Buffer).toString());
       if (f.type === 'chat_message') ws.send(deflateSync(JSON.stringify({ type: 'ack', id: f.id, seq: 1 })), { binary: true });
     });
   });
@@ -127,7 +135,10 @@ test('server under zip bombs (zlib frame and permessage-deflate): closed with 10
   const open = async (perMessageDeflate: boolean) => {
     const ws = new WebSocket(`${url}?token=tok-a`, { perMessageDeflate });
     await withTimeout(new Promise((r) => ws.once('message', r)), 5000, 'hello');
-    return { ws, closed: withTimeout(new Promise<[number, string]>((r) => ws.once('close', (c, why) => r([c, why.toString()]))), 15_000, 'close') };
+    return {
+      ws,
+      closed: withTimeout(new Promise<[number, string]>((r) => ws.once('close', (c, why) => r([c, why.toString()]))), 15_000, 'close'),
+    };
   };
   const zlibBomb = deflateSync(Buffer.alloc(BOMB_BYTES));
   const plainBomb = Buffer.alloc(BOMB_BYTES, 0x61).toString();

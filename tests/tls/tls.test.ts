@@ -52,7 +52,10 @@ test('a custom CA bundle → connected, and the chain is visible for diagnostics
   await stateIs(c, 'connected');
   const tls = c.diagnostics().tls!;
   assert.match(tls.protocol ?? '', /TLSv1\.[23]/);
-  assert.deepEqual(tls.chain.map((x) => x.subject), ['good', 'UOS Chat Test CA']);
+  assert.deepEqual(
+    tls.chain.map((x) => x.subject),
+    ['good', 'UOS Chat Test CA'],
+  );
   assert.equal(ca.origin.get(tls.chain[1]!.fingerprint256), 'user');
 });
 
@@ -113,9 +116,17 @@ test('CLI: --ca connects over wss; without it exit 4 with the words; doctor show
   const srv = await tlsServer(t, pki.good);
   const env = { DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/nonexistent', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' };
   const exit = (p: Proc) => withTimeout(p.exited, 20_000, `cli exit: ${p.stderr.join(' | ')} ${p.stdout.slice(-2).join(' | ')}`);
-  const ok = runTs('electron/cli/main.ts', ['send', '--server', srv.url, '--token', 'token-alice', '--ca', pki.ca.certFile, '--data-dir', path.join(pki.dir, 'a'), 'over TLS'], env);
+  const ok = runTs(
+    'electron/cli/main.ts',
+    ['send', '--server', srv.url, '--token', 'token-alice', '--ca', pki.ca.certFile, '--data-dir', path.join(pki.dir, 'a'), 'over TLS'],
+    env,
+  );
   assert.equal((await exit(ok)).code, 0, ok.stderr.join('\n'));
-  const bad = runTs('electron/cli/main.ts', ['send', '--server', srv.url, '--token', 'token-alice', '--data-dir', path.join(pki.dir, 'b'), '--timeout', '3', 'no trust'], env);
+  const bad = runTs(
+    'electron/cli/main.ts',
+    ['send', '--server', srv.url, '--token', 'token-alice', '--data-dir', path.join(pki.dir, 'b'), '--timeout', '3', 'no trust'],
+    env,
+  );
   assert.equal((await exit(bad)).code, 4);
   assert.match(bad.stderr.join('\n'), /certificate from an unknown authority/);
   const doc = runTs('electron/cli/main.ts', ['doctor', '--server', srv.url, '--token', 'token-alice', '--ca', pki.ca.certFile], env);

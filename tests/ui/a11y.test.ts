@@ -26,8 +26,22 @@ interface Found {
 async function axe(page: Page, selector?: string): Promise<{ bad: Found[]; passes: number }> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (sel) => {
-    const a = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]; passes: unknown[] }> } }).axe;
-    const r = await a.run(sel ? { include: [sel] } : document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const a = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: unknown,
+            opts: unknown,
+          ) => Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+            passes: unknown[];
+          }>;
+        };
+      }
+    ).axe;
+    const r = await a.run(sel ? { include: [sel] } : document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
     const bad = r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
@@ -51,7 +65,17 @@ for (const locale of ['zh-CN', 'en'] as const) {
     await page.evaluate(() => {
       const push = (window as unknown as { __uosChatPush: (c: string, p: unknown) => void }).__uosChatPush;
       push('chat:entries', [
-        { kind: 'message', key: 'c-failed', order: 1e9, user: 'alice', text: 'This one failed', timestamp: new Date().toISOString(), own: true, delivery: 'failed', failure: { code: 'CONNECTION_LOST' } },
+        {
+          kind: 'message',
+          key: 'c-failed',
+          order: 1e9,
+          user: 'alice',
+          text: 'This one failed',
+          timestamp: new Date().toISOString(),
+          own: true,
+          delivery: 'failed',
+          failure: { code: 'CONNECTION_LOST' },
+        },
       ]);
     });
     await waitForMessage(page, 'This one failed', 'failed');
@@ -65,7 +89,10 @@ for (const locale of ['zh-CN', 'en'] as const) {
     // The check can fail: the old grey (4.39:1 on the log background) is caught.
     await page.evaluate(() => document.documentElement.style.setProperty('--muted', '#6b7385'));
     const old = await axe(page);
-    assert.ok(old.bad.some((v) => v.id === 'color-contrast'), `the old --muted fails color-contrast: ${JSON.stringify(old.bad.map((v) => v.id))}`);
+    assert.ok(
+      old.bad.some((v) => v.id === 'color-contrast'),
+      `the old --muted fails color-contrast: ${JSON.stringify(old.bad.map((v) => v.id))}`,
+    );
     await page.evaluate(() => document.documentElement.style.removeProperty('--muted'));
 
     // The search panel, open with results and one chosen (Ctrl+F, then ↓).

@@ -156,6 +156,11 @@ test('a message sent from this window reaches the other client', async (t) => {
   const bob = await host.peer();
   await page.getByTestId('input').fill('ping from the window');
   await page.getByTestId('send').click();
-  await until(bob, () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'ping from the window' && e.user === 'alice'), 5000, 'bob sees it');
+  await until(
+    bob,
+    () => bob.snapshot().entries.some((e) => e.kind === 'message' && e.text === 'ping from the window' && e.user === 'alice'),
+    5000,
+    'bob sees it',
+  );
   assert.equal(await message(page, 'ping from the window').count(), 1, 'shown once (no duplicate from the echo)');
 });

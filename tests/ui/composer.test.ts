@@ -27,10 +27,13 @@ test('Enter sends; Shift+Enter makes a new line', async (t) => {
   await waitForMessage(page, 'line one\nline two', 'sent');
   assert.equal(await input.inputValue(), '');
   // Shown on two lines, as typed.
-  const height = await page.getByTestId('message-text').first().evaluate((e) => {
-    const lh = parseFloat(getComputedStyle(e).lineHeight);
-    return e.getBoundingClientRect().height / lh;
-  });
+  const height = await page
+    .getByTestId('message-text')
+    .first()
+    .evaluate((e) => {
+      const lh = parseFloat(getComputedStyle(e).lineHeight);
+      return e.getBoundingClientRect().height / lh;
+    });
   assert.ok(height > 1.5, `two lines tall (got ${height.toFixed(2)} lines)`);
   assert.deepEqual(await messageTexts(page), ['line one\nline two']);
 });

@@ -12,7 +12,10 @@ type Rgba = [number, number, number, number];
 export function parseColour(css: string): Rgba {
   const m = /^rgba?\(\s*([^)]+)\)$/.exec(css.trim());
   if (!m) throw new Error(`a colour this check does not read: ${css}`);
-  const parts = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+  const parts = m[1]!
+    .split(/[\s,/]+/)
+    .filter(Boolean)
+    .map(Number);
   if (parts.length < 3 || parts.some((n) => Number.isNaN(n))) throw new Error(`a colour this check does not read: ${css}`);
   return [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1];
 }
@@ -84,7 +87,8 @@ function effectiveBackground(raw: Raw): Rgba {
   const stack: Rgba[] = [];
   for (const layer of raw.layers) {
     // A gradient or a translucent ancestor would need real compositing; none exists, and if one is added this says so.
-    if (layer.image !== 'none') throw new Error(`${raw.field}: <${layer.tag}> has a background image (${layer.image}); measure it another way`);
+    if (layer.image !== 'none')
+      throw new Error(`${raw.field}: <${layer.tag}> has a background image (${layer.image}); measure it another way`);
     if (layer.opacity !== '1') throw new Error(`${raw.field}: <${layer.tag}> has opacity ${layer.opacity}; measure it another way`);
     const c = parseColour(layer.background);
     stack.push(c);
@@ -112,7 +116,9 @@ export async function measureAllStates(page: Page, scope: string): Promise<Place
   for (const attr of ['readonly', 'disabled'] as const) {
     const added = await page.evaluate(
       ([sel, a]) => {
-        const els = [...document.querySelectorAll<HTMLElement>(`${sel} input[placeholder], ${sel} textarea[placeholder]`)].filter((el) => !el.hasAttribute(a));
+        const els = [...document.querySelectorAll<HTMLElement>(`${sel} input[placeholder], ${sel} textarea[placeholder]`)].filter(
+          (el) => !el.hasAttribute(a),
+        );
         els.forEach((el) => el.setAttribute(a, ''));
         return els.map((el) => el.dataset.testid ?? el.id);
       },

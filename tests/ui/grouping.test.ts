@@ -76,7 +76,11 @@ for (const locale of ['zh-CN', 'en'] as const) {
     assert.deepEqual(await page.getByTestId('day-separator').allTextContents(), WORDS[locale].days);
     // The separator sits above the first message of its day.
     for (const text of ['Morning, the build is green', 'Are you still up?', 'And it is Monday already']) {
-      assert.equal(await message(page, text).evaluate((el) => el.previousElementSibling?.getAttribute('data-testid')), 'day-separator', text);
+      assert.equal(
+        await message(page, text).evaluate((el) => el.previousElementSibling?.getAttribute('data-testid')),
+        'day-separator',
+        text,
+      );
     }
 
     // A continued message: no avatar, the name still there for screen readers, the time hidden until hover or focus.
@@ -98,10 +102,14 @@ for (const locale of ['zh-CN', 'en'] as const) {
     assert.equal(await message(page, 'Tomorrow, going to bed').getByTestId('failure-reason').textContent(), WORDS[locale].failed);
 
     // Still following the bottom.
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="log"]')!;
-      return el.scrollHeight - el.scrollTop - el.clientHeight <= 32;
-    }, undefined, { timeout: T });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="log"]')!;
+        return el.scrollHeight - el.scrollTop - el.clientHeight <= 32;
+      },
+      undefined,
+      { timeout: T },
+    );
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await message(page, 'The release notes need one more line').hover();
     await host.screenshot(`chat-grouping-${locale}.png`);

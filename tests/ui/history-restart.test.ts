@@ -35,41 +35,54 @@ async function converse(host: UiHost, lines: Array<[string, string]>): Promise<v
   for (const [token, text] of lines) {
     if (token === 'token-bob') await bob.send(text);
     else await host.client.send(text);
-    await until(host.client, () => host.client.snapshot().entries.some((e) => e.kind === 'message' && e.text === text && e.delivery === 'sent'), T, `"${text}" in the log`);
+    await until(
+      host.client,
+      () => host.client.snapshot().entries.some((e) => e.kind === 'message' && e.text === text && e.delivery === 'sent'),
+      T,
+      `"${text}" in the log`,
+    );
   }
 }
 
 for (const locale of ['en', 'zh-CN'] as const) {
-  test(`restart with history (${locale}): the stored conversation paints, a gap marker, then what came after`, { timeout: 90_000 }, async (t) => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-ui-restart-'));
-    t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-    const first = await startUiHost({ locale, dataDir });
-    let firstClosed = false;
-    t.after(() => (firstClosed ? undefined : first.close()));
-    await statusIs(first.page, 'connected');
-    await converse(first, BEFORE[locale]);
-    const port = first.server.port;
-    await first.close();
-    firstClosed = true;
+  test(
+    `restart with history (${locale}): the stored conversation paints, a gap marker, then what came after`,
+    { timeout: 90_000 },
+    async (t) => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-ui-restart-'));
+      t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+      const first = await startUiHost({ locale, dataDir });
+      let firstClosed = false;
+      t.after(() => (firstClosed ? undefined : first.close()));
+      await statusIs(first.page, 'connected');
+      await converse(first, BEFORE[locale]);
+      const port = first.server.port;
+      await first.close();
+      firstClosed = true;
 
-    // Same server address (so the same account), but a server that kept nothing: the resume point is one it never issued.
-    const second = await startUiHost({ locale, dataDir, server: { port } });
-    t.after(() => second.close());
-    const texts = BEFORE[locale].map(([, text]) => text);
-    for (const text of texts) await waitForMessage(second.page, text);
-    await second.page.getByTestId('gap').waitFor({ timeout: T });
-    await statusIs(second.page, 'connected');
-    const bob = await second.peer('token-bob');
-    await bob.send(AFTER[locale]);
-    await waitForMessage(second.page, AFTER[locale]);
+      // Same server address (so the same account), but a server that kept nothing: the resume point is one it never issued.
+      const second = await startUiHost({ locale, dataDir, server: { port } });
+      t.after(() => second.close());
+      const texts = BEFORE[locale].map(([, text]) => text);
+      for (const text of texts) await waitForMessage(second.page, text);
+      await second.page.getByTestId('gap').waitFor({ timeout: T });
+      await statusIs(second.page, 'connected');
+      const bob = await second.peer('token-bob');
+      await bob.send(AFTER[locale]);
+      await waitForMessage(second.page, AFTER[locale]);
 
-    assert.deepEqual(await messageTexts(second.page), [...texts, AFTER[locale]], 'the stored conversation, then the new message, each once');
-    const order = await second.page.evaluate(() => {
-      const rows = [...document.querySelectorAll('[data-testid="message"], [data-testid="gap"]')];
-      return rows.map((r) => (r.getAttribute('data-testid') === 'gap' ? 'gap' : 'message'));
-    });
-    assert.deepEqual(order, ['message', 'message', 'message', 'gap', 'message'], 'the gap sits between the stored and the new');
-    assert.equal(await second.page.getByTestId('gap').textContent(), GAP[locale]);
-    await second.screenshot(`chat-restart-history-gap-${locale}.png`);
-  });
+      assert.deepEqual(
+        await messageTexts(second.page),
+        [...texts, AFTER[locale]],
+        'the stored conversation, then the new message, each once',
+      );
+      const order = await second.page.evaluate(() => {
+        const rows = [...document.querySelectorAll('[data-testid="message"], [data-testid="gap"]')];
+        return rows.map((r) => (r.getAttribute('data-testid') === 'gap' ? 'gap' : 'message'));
+      });
+      assert.deepEqual(order, ['message', 'message', 'message', 'gap', 'message'], 'the gap sits between the stored and the new');
+      assert.equal(await second.page.getByTestId('gap').textContent(), GAP[locale]);
+      await second.screenshot(`chat-restart-history-gap-${locale}.png`);
+    },
+  );
 }

@@ -42,7 +42,10 @@ for (const [locale, title, body, button] of [
     await notice.waitFor({ state: 'visible', timeout: T });
     assert.equal(await notice.getAttribute('role'), 'status', 'announced politely');
     assert.match(await notice.innerText(), new RegExp(`${title}[\\s\\S]*${body}`));
-    assert.match(logged.join('\n'), /notice sandbox-off shown: this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply/);
+    assert.match(
+      logged.join('\n'),
+      /notice sandbox-off shown: this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply/,
+    );
     const shot = await first.screenshot(`launch-notice-sandbox-${locale}.png`);
     assert.ok(statSync(shot).size > 1000);
 
@@ -53,7 +56,11 @@ for (const [locale, title, body, button] of [
     await first.close();
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')).dismissed, ['sandbox-off']);
 
-    const next = await startUiHost({ locale, settings: { language: locale }, notices: await openNotices(file, noticesFor(FALLBACK), (l) => logged.push(l)) });
+    const next = await startUiHost({
+      locale,
+      settings: { language: locale },
+      notices: await openNotices(file, noticesFor(FALLBACK), (l) => logged.push(l)),
+    });
     t.after(() => next.close());
     await statusIs(next.page, 'connected');
     assert.deepEqual(await next.page.evaluate(() => window.chat.getNotices()), [], 'main has nothing more to tell');

@@ -88,8 +88,13 @@ async function axe(page: Page, selector: string): Promise<{ bad: string[]; passe
   return page.evaluate(async (sel) => {
     type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[]; passes: unknown[] };
     const a = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<Result> } }).axe;
-    const r = await a.run({ include: [sel] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const r = await a.run(
+      { include: [sel] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
+    );
+    const bad = r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     return { bad, passes: r.passes.length };
   }, selector);
 }
@@ -104,38 +109,54 @@ const leftovers = (host: UiHost) => host.service.handle('chat:get-leftovers', nu
 const texts = (c: ChatClient) => c.snapshot().entries.flatMap((e) => (e.kind === 'message' ? [e.text] : []));
 
 for (const locale of ['en', 'zh-CN'] as const) {
-  test(`leftovers (${locale}): the banner names the old server, B never gets them, Send there later keeps them for A`, { timeout: 90_000 }, async (t) => {
-    const { a, host, hostA } = await leftBehind(t, locale, tempDir(t));
-    const { page } = host;
-    const row = page.getByTestId('leftover');
-    await row.waitFor({ timeout: T });
-    assert.equal(await page.getByTestId('leftover-text').textContent(), WAITING[locale](2, hostA));
-    // The log is the new account's: the old one's pending rows went with it.
-    for (const text of SECRETS[locale]) await message(page, text).waitFor({ state: 'detached', timeout: T });
-    const file = await host.screenshot(`leftovers-banner-${locale}.png`);
-    assert.ok(statSync(file).size > 1000);
-    await assertAccessible(page, '[data-testid="leftovers"]');
+  test(
+    `leftovers (${locale}): the banner names the old server, B never gets them, Send there later keeps them for A`,
+    { timeout: 90_000 },
+    async (t) => {
+      const { a, host, hostA } = await leftBehind(t, locale, tempDir(t));
+      const { page } = host;
+      const row = page.getByTestId('leftover');
+      await row.waitFor({ timeout: T });
+      assert.equal(await page.getByTestId('leftover-text').textContent(), WAITING[locale](2, hostA));
+      // The log is the new account's: the old one's pending rows went with it.
+      for (const text of SECRETS[locale]) await message(page, text).waitFor({ state: 'detached', timeout: T });
+      const file = await host.screenshot(`leftovers-banner-${locale}.png`);
+      assert.ok(statSync(file).size > 1000);
+      await assertAccessible(page, '[data-testid="leftovers"]');
 
-    // B gets what is written for B, and never A's messages.
-    const bob = await host.peer('token-bob');
-    await sendFromWindow(page, locale === 'en' ? 'Hello B' : '你好 B', 'sent');
-    await until(bob, () => texts(bob).includes(locale === 'en' ? 'Hello B' : '你好 B'), T, 'bob gets the message for B');
-    assert.deepEqual((await roomOf(host.server.url)).filter((x) => SECRETS[locale].includes(x)), [], 'nothing for A reached B');
+      // B gets what is written for B, and never A's messages.
+      const bob = await host.peer('token-bob');
+      await sendFromWindow(page, locale === 'en' ? 'Hello B' : '你好 B', 'sent');
+      await until(bob, () => texts(bob).includes(locale === 'en' ? 'Hello B' : '你好 B'), T, 'bob gets the message for B');
+      assert.deepEqual(
+        (await roomOf(host.server.url)).filter((x) => SECRETS[locale].includes(x)),
+        [],
+        'nothing for A reached B',
+      );
 
-    await page.getByTestId('leftover-later').click();
-    await row.waitFor({ state: 'detached', timeout: T });
-    assert.deepEqual((await leftovers(host)).map((l) => l.count), [2], 'kept for A');
+      await page.getByTestId('leftover-later').click();
+      await row.waitFor({ state: 'detached', timeout: T });
+      assert.deepEqual(
+        (await leftovers(host)).map((l) => l.count),
+        [2],
+        'kept for A',
+      );
 
-    // A is back and used again: they go out there, and nothing waits any more.
-    const aBack = await testServer({ port: a.port });
-    t.after(() => aBack.stop());
-    await changeServer(host, a.url);
-    for (const text of SECRETS[locale]) await waitForMessage(page, text, 'sent');
-    await until(host.client, () => host.client.pendingCount() === 0, T, 'A acked them');
-    assert.deepEqual(await leftovers(host), []);
-    assert.deepEqual(await roomOf(a.url), SECRETS[locale], 'A has them, once each, in order');
-    assert.deepEqual((await roomOf(host.server.url)).filter((x) => SECRETS[locale].includes(x)), [], 'still nothing for A at B');
-  });
+      // A is back and used again: they go out there, and nothing waits any more.
+      const aBack = await testServer({ port: a.port });
+      t.after(() => aBack.stop());
+      await changeServer(host, a.url);
+      for (const text of SECRETS[locale]) await waitForMessage(page, text, 'sent');
+      await until(host.client, () => host.client.pendingCount() === 0, T, 'A acked them');
+      assert.deepEqual(await leftovers(host), []);
+      assert.deepEqual(await roomOf(a.url), SECRETS[locale], 'A has them, once each, in order');
+      assert.deepEqual(
+        (await roomOf(host.server.url)).filter((x) => SECRETS[locale].includes(x)),
+        [],
+        'still nothing for A at B',
+      );
+    },
+  );
 }
 
 test('discard asks first, then deletes them: none on disk, also after a restart', { timeout: 90_000 }, async (t) => {
@@ -144,11 +165,17 @@ test('discard asks first, then deletes them: none on disk, also after a restart'
   const { page } = host;
   await page.getByTestId('leftover').waitFor({ timeout: T });
   await page.getByTestId('leftover-discard').click();
-  assert.equal(await page.getByTestId('leftover-text').textContent(), `Discard 2 messages for ${hostA}? They were never sent and cannot be recovered.`);
+  assert.equal(
+    await page.getByTestId('leftover-text').textContent(),
+    `Discard 2 messages for ${hostA}? They were never sent and cannot be recovered.`,
+  );
   await assertAccessible(page, '[data-testid="leftovers"]');
   await page.getByTestId('leftover-keep').click();
   assert.equal(await page.getByTestId('leftover-text').textContent(), WAITING.en(2, hostA), 'Keep: nothing deleted');
-  assert.deepEqual((await leftovers(host)).map((l) => l.count), [2]);
+  assert.deepEqual(
+    (await leftovers(host)).map((l) => l.count),
+    [2],
+  );
 
   await page.getByTestId('leftover-discard').click();
   await page.getByTestId('leftover-discard-yes').click();
@@ -203,7 +230,11 @@ test('Clear history: asks first, the log keeps only what waits, and stays cleare
   const again = await startUiHost({ dataDir, server: { port } });
   t.after(() => again.close());
   await waitForMessage(again.page, 'Still waiting to be sent', 'sent');
-  assert.deepEqual(await roomOf(again.server.url), ['Still waiting to be sent'], 'the waiting message reached the server (which kept nothing from before)');
+  assert.deepEqual(
+    await roomOf(again.server.url),
+    ['Still waiting to be sent'],
+    'the waiting message reached the server (which kept nothing from before)',
+  );
   assert.deepEqual(await messageTexts(again.page), ['Still waiting to be sent'], 'the cleared history does not come back');
   assert.equal(again.client.search('before the clear', 10).length, 0);
 });

@@ -14,7 +14,9 @@ import { message, statusIs, T, waitForMessage } from './helpers';
 const N = 3_000;
 
 const held = (page: import('playwright-core').Page) =>
-  page.getByTestId('log').evaluate((el) => ({ held: Number(el.getAttribute('data-held')), hasOlder: el.getAttribute('data-has-older') === 'true' }));
+  page
+    .getByTestId('log')
+    .evaluate((el) => ({ held: Number(el.getAttribute('data-held')), hasOlder: el.getAttribute('data-has-older') === 'true' }));
 
 test('a long history: the window gets a page, pages older ones in up to the first, stays bounded while following; "new messages ↓" when scrolled up', async (t) => {
   const host = await startUiHost({ server: { rateLimit: { messages: 100_000, windowMs: 60_000 } } });
@@ -48,7 +50,9 @@ test('a long history: the window gets a page, pages older ones in up to the firs
     await log.evaluate((el) => (el.scrollTop = 0));
     if ((await message(page, 'history 1').count()) > 0) break;
     if (!before.hasOlder) continue; // the last page is in; the row above needs a frame to show
-    await page.waitForFunction((b) => Number(document.querySelector('[data-testid="log"]')!.getAttribute('data-held')) > b, before.held, { timeout: T });
+    await page.waitForFunction((b) => Number(document.querySelector('[data-testid="log"]')!.getAttribute('data-held')) > b, before.held, {
+      timeout: T,
+    });
     pages++;
     const rows = await page.locator('[data-testid="log"] .row').count();
     assert.ok(rows > 0 && rows < 80, `virtualized: ${rows} rows in the DOM`);
@@ -61,7 +65,10 @@ test('a long history: the window gets a page, pages older ones in up to the firs
   const texts = await page.getByTestId('message-text').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
   const nums = texts.map((x) => Number(/^history (\d+)$/.exec(x)?.[1]));
   assert.equal(nums[0], 1);
-  assert.ok(nums.every((n, i) => i === 0 || n === nums[i - 1]! + 1), `in order: ${nums.join(',')}`);
+  assert.ok(
+    nums.every((n, i) => i === 0 || n === nums[i - 1]! + 1),
+    `in order: ${nums.join(',')}`,
+  );
 
   // Scrolled up: a new live message does not yank the view; a button offers it (pages do not count).
   assert.ok((await bob.send('live while you read')).ok);
@@ -98,7 +105,16 @@ test('a long history: the window gets a page, pages older ones in up to the firs
     const push = (window as unknown as { __uosChatPush: (c: string, p: unknown) => void }).__uosChatPush;
     push('chat:entries', [
       { ...e, text: 'and another (edited)' },
-      { kind: 'message', key: 'seq:1', order: 1, user: 'bob', text: 'history 1 (outside the window)', timestamp: e.timestamp, own: false, delivery: 'sent' },
+      {
+        kind: 'message',
+        key: 'seq:1',
+        order: 1,
+        user: 'bob',
+        text: 'history 1 (outside the window)',
+        timestamp: e.timestamp,
+        own: false,
+        delivery: 'sent',
+      },
     ]);
   }, last);
   await waitForMessage(page, 'and another (edited)');

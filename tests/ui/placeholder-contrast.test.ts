@@ -63,7 +63,8 @@ async function measureEverywhere(page: Page): Promise<PlaceholderSample[]> {
   return samples;
 }
 
-const line = (s: PlaceholderSample) => `${s.field} (${s.state}): ${s.colour} on ${s.background} = ${s.ratio.toFixed(2)}:1 “${s.placeholder}”`;
+const line = (s: PlaceholderSample) =>
+  `${s.field} (${s.state}): ${s.colour} on ${s.background} = ${s.ratio.toFixed(2)}:1 “${s.placeholder}”`;
 
 for (const locale of ['en', 'zh-CN'] as const) {
   test(`${locale}: every placeholder in the composer, the search panel and the settings dialog has at least ${AA}:1 on every background it sits on`, async (t) => {
@@ -76,9 +77,16 @@ for (const locale of ['en', 'zh-CN'] as const) {
     for (const s of samples) t.diagnostic(line(s));
 
     const expected = PLACEHOLDERS[locale];
-    assert.deepEqual([...new Set(samples.map((s) => s.field))].sort(), Object.keys(expected).sort(), 'every field with a placeholder was measured');
+    assert.deepEqual(
+      [...new Set(samples.map((s) => s.field))].sort(),
+      Object.keys(expected).sort(),
+      'every field with a placeholder was measured',
+    );
     for (const s of samples) assert.equal(s.placeholder, expected[s.field], `${s.field}: the ${locale} placeholder`);
-    assert.ok(new Set(samples.map((s) => s.background)).size >= 3, 'the fields were seen on white, on the page grey and on the read-only grey');
+    assert.ok(
+      new Set(samples.map((s) => s.background)).size >= 3,
+      'the fields were seen on white, on the page grey and on the read-only grey',
+    );
     assert.deepEqual(samples.filter((s) => s.ratio < AA).map(line), [], `every placeholder reaches ${AA}:1`);
 
     // The check can fail: the old grey is caught on every field and background (2.25–2.60:1).

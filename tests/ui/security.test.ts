@@ -91,14 +91,38 @@ test('window.chat, as the real built preload exposes it: read-only, frozen, only
   assert.equal(Reflect.set(s.mainWorld, 'chat', {}), false, 'window.chat cannot be replaced');
   const chat = d.value as Record<string, unknown>;
   assert.ok(Object.isFrozen(chat));
-  assert.deepEqual(Object.keys(chat).sort(), ['chooseCaBundle', 'clearHistory', 'copyDiagnostics', 'discardLeftovers', 'dismissNotice', 'getLeftovers', 'getNotices', 'getOlder', 'getSettings', 'getSnapshot', 'onAccount', 'onEntries', 'onStatus', 'reconnectNow', 'retry', 'saveSettings', 'search', 'send', 'showLogFolder']);
+  assert.deepEqual(Object.keys(chat).sort(), [
+    'chooseCaBundle',
+    'clearHistory',
+    'copyDiagnostics',
+    'discardLeftovers',
+    'dismissNotice',
+    'getLeftovers',
+    'getNotices',
+    'getOlder',
+    'getSettings',
+    'getSnapshot',
+    'onAccount',
+    'onEntries',
+    'onStatus',
+    'reconnectNow',
+    'retry',
+    'saveSettings',
+    'search',
+    'send',
+    'showLogFolder',
+  ]);
   for (const [name, fn] of Object.entries(chat)) assert.equal(typeof fn, 'function', name);
-  assert.equal(Reflect.set(chat, 'send', () => undefined), false, 'its methods cannot be swapped');
+  assert.equal(
+    Reflect.set(chat, 'send', () => undefined),
+    false,
+    'its methods cannot be swapped',
+  );
   // Nothing generic: no invoke, no ipcRenderer, no require.
   for (const generic of ['invoke', 'ipcRenderer', 'require', 'send_', 'on']) assert.equal(chat[generic], undefined, generic);
   // Main validates what comes through.
   await assert.rejects((chat.send as (x: unknown) => Promise<unknown>)(42), /send needs a string/);
-  const snap = (await (chat.getSnapshot as () => Promise<{ status: { connection: { kind: string } } }>)());
+  const snap = await (chat.getSnapshot as () => Promise<{ status: { connection: { kind: string } } }>)();
   assert.equal(snap.status.connection.kind, 'connected');
 });
 
@@ -117,7 +141,8 @@ test('renderer source rules: type-only imports of contract/state, no HTML inject
     for (const m of src.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'([^']+)'/gm)) {
       const from = m[2]!;
       if (/electron\/common\/(contract|state|errors)$/.test(from)) assert.ok(m[1], `${rel}: import type only from ${from}`);
-      else if (from.includes('electron/')) assert.match(from, /electron\/common\/words$/, `${rel}: only words.ts is imported as a value (${from})`);
+      else if (from.includes('electron/'))
+        assert.match(from, /electron\/common\/words$/, `${rel}: only words.ts is imported as a value (${from})`);
     }
     assert.doesNotMatch(src, /dangerouslySetInnerHTML|innerHTML\s*=/, `${rel}: no HTML injection`);
     assert.doesNotMatch(src, /\bstyle=\{/, `${rel}: no React style props (CSP style-src 'self')`);

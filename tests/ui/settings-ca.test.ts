@@ -67,7 +67,11 @@ for (const locale of ['zh-CN', 'en'] as const) {
     // A good file: into the field, the problem gone; saved, it is the setting.
     answers.push({ ok: true, path: pki.ca.certFile, certificates: 1 });
     await choose.click();
-    await page.waitForFunction((v) => (document.querySelector('[data-testid="settings-caFile"]') as HTMLInputElement).value === v, pki.ca.certFile, { timeout: T });
+    await page.waitForFunction(
+      (v) => (document.querySelector('[data-testid="settings-caFile"]') as HTMLInputElement).value === v,
+      pki.ca.certFile,
+      { timeout: T },
+    );
     assert.equal(await problem.count(), 0);
     await page.getByTestId('settings-save').click();
     await page.getByTestId('settings-dialog').waitFor({ state: 'detached', timeout: T });

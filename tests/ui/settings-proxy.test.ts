@@ -24,7 +24,10 @@ test('Proxy: manual URL with user:password connects through tinyproxy; reopened,
   const url = page.getByTestId('settings-proxy-url');
   await url.fill('ftp://proxy:21');
   await page.getByTestId('settings-save').click();
-  await page.getByTestId('settings-problem').getByText('The proxy must be an http://, https://, socks5:// or socks5h:// address with a host (and port).').waitFor({ timeout: T });
+  await page
+    .getByTestId('settings-problem')
+    .getByText('The proxy must be an http://, https://, socks5:// or socks5h:// address with a host (and port).')
+    .waitFor({ timeout: T });
   assert.equal(await url.getAttribute('aria-invalid'), 'true');
 
   const connectsBefore = (tiny.log().match(/CONNECT 127\.0\.0\.1:/g) ?? []).length;
@@ -32,11 +35,17 @@ test('Proxy: manual URL with user:password connects through tinyproxy; reopened,
   await page.getByTestId('settings-save').click();
   await page.getByTestId('settings-dialog').waitFor({ state: 'detached', timeout: T });
   await statusIs(page, 'connected').catch((err) => {
-    throw new Error(`${(err as Error).message}: ${JSON.stringify(host.client.status().connection)} ${JSON.stringify(host.client.diagnostics().proxy)}`);
+    throw new Error(
+      `${(err as Error).message}: ${JSON.stringify(host.client.status().connection)} ${JSON.stringify(host.client.diagnostics().proxy)}`,
+    );
   });
   assert.ok((tiny.log().match(/CONNECT 127\.0\.0\.1:/g) ?? []).length > connectsBefore, 'the new connection went through tinyproxy');
   assert.equal(host.client.diagnostics().proxy?.used, `http://127.0.0.1:${tiny.port}`);
-  assert.equal(JSON.parse(readFileSync(host.settingsFile, 'utf8')).proxy, tiny.url({ user: 'user', pass: 'pa55word' }), 'saved (no keyring here: the 0600 file)');
+  assert.equal(
+    JSON.parse(readFileSync(host.settingsFile, 'utf8')).proxy,
+    tiny.url({ user: 'user', pass: 'pa55word' }),
+    'saved (no keyring here: the 0600 file)',
+  );
 
   // Reopened: the URL without its password, a note that one is kept; the password is nowhere in the page.
   await page.getByTestId('settings-open').click();
@@ -46,7 +55,10 @@ test('Proxy: manual URL with user:password connects through tinyproxy; reopened,
   // Said in words that describe the address field (read with it by a screen reader), not by a placeholder.
   const kept = 'A password is saved for this proxy; it is never shown and stays unless you type a new one.';
   assert.equal(await page.getByTestId('settings-proxy-password-kept').textContent(), kept);
-  assert.ok((await accessibleText(page, '[data-testid="settings-proxy-url"]')).description.startsWith(kept), 'the note describes the address field');
+  assert.ok(
+    (await accessibleText(page, '[data-testid="settings-proxy-url"]')).description.startsWith(kept),
+    'the note describes the address field',
+  );
   assert.equal(await page.evaluate(() => document.documentElement.outerHTML.includes('pa55word')), false);
   await host.screenshot('settings-proxy-en.png');
   await page.keyboard.press('Escape');
@@ -56,7 +68,10 @@ test('Proxy: manual URL with user:password connects through tinyproxy; reopened,
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN', undefined, { timeout: T });
   await page.getByTestId('settings-open').click();
   await page.getByTestId('settings-proxy-password-kept').getByText('已保存此代理的密码', { exact: false }).waitFor({ timeout: T });
-  assert.ok((await accessibleText(page, '[data-testid="settings-proxy-url"]')).description.startsWith('已保存此代理的密码'), 'described in Chinese too');
+  assert.ok(
+    (await accessibleText(page, '[data-testid="settings-proxy-url"]')).description.startsWith('已保存此代理的密码'),
+    'described in Chinese too',
+  );
   await host.screenshot('settings-proxy-zh-CN.png');
   // Saving other fields leaves the saved proxy (and its password) as it was.
   assert.equal(JSON.parse(readFileSync(host.settingsFile, 'utf8')).proxy, tiny.url({ user: 'user', pass: 'pa55word' }));

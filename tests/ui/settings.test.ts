@@ -63,7 +63,11 @@ test('the dialog: opens from the gear, labelled and modal, focus on the first fi
   assert.ok(labelledBy);
   assert.equal(await page.locator(`[id="${labelledBy}"]`).textContent(), 'Settings');
   assert.equal(await page.getByRole('dialog', { name: 'Settings' }).count(), 1, 'found by role and name');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'settings-serverUrl', 'focus on the first field');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'settings-serverUrl',
+    'focus on the first field',
+  );
 
   // What the person sees: the saved values, never the token.
   assert.equal(await page.getByTestId('settings-serverUrl').inputValue(), host.server.url);
@@ -84,7 +88,9 @@ test('the dialog: opens from the gear, labelled and modal, focus on the first fi
   // Modal: Tab never leaves the dialog.
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press('Tab');
-    const inside = await page.evaluate(() => document.querySelector('[data-testid="settings-dialog"]')?.contains(document.activeElement) ?? false);
+    const inside = await page.evaluate(
+      () => document.querySelector('[data-testid="settings-dialog"]')?.contains(document.activeElement) ?? false,
+    );
     assert.ok(inside, `focus stays in the dialog (Tab ${i + 1})`);
   }
 
@@ -244,7 +250,11 @@ test('refused settings: an invalid server URL or a CA file that does not exist i
   assert.equal(await dialog(page).isVisible(), true, 'the dialog stays open');
   assert.equal(await url.inputValue(), 'http://x', "the person's input is kept");
   assert.equal(await url.getAttribute('aria-invalid'), 'true');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'settings-serverUrl', 'focus on the field to fix');
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    'settings-serverUrl',
+    'focus on the field to fix',
+  );
   assert.equal(await page.getByTestId('settings-language').inputValue(), 'en');
   assert.equal(readFileSync(host.settingsFile, 'utf8'), before, 'nothing saved');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN', 'nothing applied');
@@ -289,7 +299,10 @@ test('fields set by the environment or a flag are read-only with a note; the res
   assert.equal(await page.getByTestId('settings-serverUrl-locked').count(), 0);
   assert.equal(await page.getByTestId('settings-serverUrl').isEditable(), true);
   const describedBy = (await ca.getAttribute('aria-describedby')) ?? '';
-  assert.ok(describedBy.split(' ').includes((await page.getByTestId('settings-caFile-locked').getAttribute('id')) ?? '-'), 'the note describes the field');
+  assert.ok(
+    describedBy.split(' ').includes((await page.getByTestId('settings-caFile-locked').getAttribute('id')) ?? '-'),
+    'the note describes the field',
+  );
   assertShot(await host.screenshot('settings-overridden.png'));
 
   // Saving the other fields works and sends nothing for the locked ones.
@@ -321,7 +334,10 @@ test('TLS problem: without the CA the label says so with "Open settings"; settin
   assert.equal(await label.getAttribute('data-reason'), 'TLS_UNKNOWN_CA');
   assert.equal(await label.getAttribute('aria-live'), 'polite');
   assert.equal(await page.getByTestId('status-text').textContent(), 'TLS problem');
-  assert.equal(await page.getByTestId('status-detail').textContent(), 'certificate from an unknown authority — add your CA bundle in settings');
+  assert.equal(
+    await page.getByTestId('status-detail').textContent(),
+    'certificate from an unknown authority — add your CA bundle in settings',
+  );
   assert.ok((await label.locator('svg').count()) > 0, 'an icon beside the text');
   const colour = await label.evaluate((e) => getComputedStyle(e).color);
   await page.getByTestId('status-open-settings').waitFor({ timeout: T });
@@ -362,7 +378,13 @@ test('server error (SERVER_ERROR): its own heading, the attempt, countdown and r
   const status = host.client.status();
   await host.push('chat:status', {
     ...status,
-    connection: { kind: 'reconnecting', attempt: 2, retryAt: Date.now() + 20_000, delayMs: 20_000, reason: { code: 'SERVER_ERROR', detail: 'close 1011' } },
+    connection: {
+      kind: 'reconnecting',
+      attempt: 2,
+      retryAt: Date.now() + 20_000,
+      delayMs: 20_000,
+      reason: { code: 'SERVER_ERROR', detail: 'close 1011' },
+    },
   });
   await page.locator('[data-testid="status"][data-problem="server-error"]').waitFor({ timeout: T });
   assert.equal(await page.getByTestId('status-text').textContent(), 'Server error');

@@ -102,7 +102,8 @@ test('the smallest window (480 × 360, the app minimum) has no horizontal overfl
   const { page } = host;
   await statusIs(page, 'connected');
   const bob = await host.peer();
-  const long = '这是一条比较长的消息，用来看看在窄窗口里换行是否好看。A_very_long_unbroken_token_that_must_wrap_instead_of_overflowing_the_window_0123456789';
+  const long =
+    '这是一条比较长的消息，用来看看在窄窗口里换行是否好看。A_very_long_unbroken_token_that_must_wrap_instead_of_overflowing_the_window_0123456789';
   assert.ok((await bob.send(long)).ok);
   await waitForMessage(page, long);
   await host.server.stop();
@@ -118,10 +119,14 @@ test('the smallest window (480 × 360, the app minimum) has no horizontal overfl
   });
   assert.deepEqual(layout, { overflow: 0, sendInView: true, bubbleInView: true });
   // The header grew a line (countdown, reconnect now): the log still shows its newest line in full.
-  await page.waitForFunction(() => {
-    const log = document.querySelector('[data-testid="log"]')!.getBoundingClientRect();
-    const last = [...document.querySelectorAll('[data-testid="message-text"]')].pop()!.getBoundingClientRect();
-    return last.bottom <= log.bottom + 1;
-  }, undefined, { timeout: 5000 });
+  await page.waitForFunction(
+    () => {
+      const log = document.querySelector('[data-testid="log"]')!.getBoundingClientRect();
+      const last = [...document.querySelectorAll('[data-testid="message-text"]')].pop()!.getBoundingClientRect();
+      return last.bottom <= log.bottom + 1;
+    },
+    undefined,
+    { timeout: 5000 },
+  );
   await host.screenshot('chat-narrow-zh-CN.png');
 });

@@ -25,11 +25,15 @@ const LONG_WORDS = [
 ];
 const CORPUS = [...fixture, ...LONG_WORDS];
 /** Elements a payload might inject; the app's own (the composer form, its input) are in the baseline. */
-const HOSTILE = 'iframe, object, embed, form, input, textarea, base, meta[http-equiv="refresh"], img, video, audio, source, marquee, template, details, math, svg script, noscript';
+const HOSTILE =
+  'iframe, object, embed, form, input, textarea, base, meta[http-equiv="refresh"], img, video, audio, source, marquee, template, details, math, svg script, noscript';
 
 test('the XSS corpus has at least 40 payloads', () => {
   assert.ok(fixture.length >= 40, `fixture has ${fixture.length}`);
-  assert.ok(CORPUS.every((p) => Buffer.byteLength(p) <= 10 * 1024), 'every payload fits the message limit');
+  assert.ok(
+    CORPUS.every((p) => Buffer.byteLength(p) <= 10 * 1024),
+    'every payload fits the message limit',
+  );
   process.stdout.write(`# xss corpus: ${CORPUS.length} payloads (${fixture.length} from the fixture, ${LONG_WORDS.length} long words)\n`);
 });
 
@@ -39,12 +43,15 @@ test('every payload from another user renders as plain text, with nothing inject
   const { page } = host;
   await statusIs(page, 'connected');
   const startUrl = page.url();
-  const baseline = await page.evaluate((HOSTILE) => ({
-    scripts: document.scripts.length,
-    links: document.querySelectorAll('link').length,
-    styles: document.querySelectorAll('style').length,
-    hostile: document.querySelectorAll(HOSTILE).length,
-  }), HOSTILE);
+  const baseline = await page.evaluate(
+    (HOSTILE) => ({
+      scripts: document.scripts.length,
+      links: document.querySelectorAll('link').length,
+      styles: document.querySelectorAll('style').length,
+      hostile: document.querySelectorAll(HOSTILE).length,
+    }),
+    HOSTILE,
+  );
   const bob = await host.peer();
 
   for (const [i, payload] of CORPUS.entries()) {
@@ -62,18 +69,29 @@ test('every payload from another user renders as plain text, with nothing inject
     assert.equal(await row.locator('[data-testid="message-sender"]').textContent(), 'bob', `payload ${i}: the sender line is untouched`);
 
     // Nothing anywhere in the document came from a payload.
-    const dom = await page.evaluate((sel) => ({
-      scripts: document.scripts.length,
-      links: document.querySelectorAll('link').length,
-      styles: document.querySelectorAll('style').length,
-      anchors: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
-      hostile: document.querySelectorAll(sel).length,
-      handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`)),
-      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-      polluted: ({} as Record<string, unknown>).polluted,
-    }), HOSTILE);
+    const dom = await page.evaluate(
+      (sel) => ({
+        scripts: document.scripts.length,
+        links: document.querySelectorAll('link').length,
+        styles: document.querySelectorAll('style').length,
+        anchors: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+        hostile: document.querySelectorAll(sel).length,
+        handlers: [...document.querySelectorAll('*')].flatMap((el) =>
+          [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName}.${a.name}`),
+        ),
+        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+        polluted: ({} as Record<string, unknown>).polluted,
+      }),
+      HOSTILE,
+    );
     assert.deepEqual(
-      { ...dom, scripts: dom.scripts - baseline.scripts, links: dom.links - baseline.links, styles: dom.styles - baseline.styles, hostile: dom.hostile - baseline.hostile },
+      {
+        ...dom,
+        scripts: dom.scripts - baseline.scripts,
+        links: dom.links - baseline.links,
+        styles: dom.styles - baseline.styles,
+        hostile: dom.hostile - baseline.hostile,
+      },
       { scripts: 0, links: 0, styles: 0, anchors: [], hostile: 0, handlers: [], pwned: undefined, polluted: undefined },
       `payload ${i}: nothing injected`,
     );
@@ -81,7 +99,8 @@ test('every payload from another user renders as plain text, with nothing inject
     if (LONG_WORDS.includes(payload)) {
       const overflow = await page.evaluate(() => {
         const doc = document.documentElement;
-        const log = document.querySelector('[data-testid="message-text"]')?.closest('[class*="scroll"], [data-testid="log"]') ?? document.body;
+        const log =
+          document.querySelector('[data-testid="message-text"]')?.closest('[class*="scroll"], [data-testid="log"]') ?? document.body;
         const texts = [...document.querySelectorAll('[data-testid="message-text"]')].map((e) => e.getBoundingClientRect().right);
         return {
           page: doc.scrollWidth - doc.clientWidth,
@@ -91,7 +110,10 @@ test('every payload from another user renders as plain text, with nothing inject
           width: window.innerWidth,
         };
       });
-      assert.ok(overflow.page <= 0 && overflow.body <= 0 && overflow.log <= 0, `payload ${i}: no horizontal overflow ${JSON.stringify(overflow)}`);
+      assert.ok(
+        overflow.page <= 0 && overflow.body <= 0 && overflow.log <= 0,
+        `payload ${i}: no horizontal overflow ${JSON.stringify(overflow)}`,
+      );
       assert.ok(overflow.rightmost <= overflow.width, `payload ${i}: text stays inside the window ${JSON.stringify(overflow)}`);
     }
   }
@@ -112,14 +134,20 @@ test('own messages with payloads (typed into the composer) render as text too', 
   for (const payload of fixture.slice(0, 12)) {
     await page.getByTestId('input').fill(payload);
     await page.getByTestId('input').press('Enter');
-    const text = page.locator('[data-testid="message"][data-own="true"] [data-testid="message-text"]').filter({ hasText: payload.slice(0, 20) }).last();
+    const text = page
+      .locator('[data-testid="message"][data-own="true"] [data-testid="message-text"]')
+      .filter({ hasText: payload.slice(0, 20) })
+      .last();
     await text.waitFor({ timeout: T });
   }
-  const texts = await page.locator('[data-testid="message"][data-own="true"] [data-testid="message-text"]').evaluateAll((els) =>
-    els.map((e) => ({ text: e.textContent, children: e.children.length })),
-  );
+  const texts = await page
+    .locator('[data-testid="message"][data-own="true"] [data-testid="message-text"]')
+    .evaluateAll((els) => els.map((e) => ({ text: e.textContent, children: e.children.length })));
   for (const payload of fixture.slice(0, 12)) {
-    assert.ok(texts.some((x) => x.text === payload && x.children === 0), `own payload renders as text: ${payload}`);
+    assert.ok(
+      texts.some((x) => x.text === payload && x.children === 0),
+      `own payload renders as text: ${payload}`,
+    );
   }
   assert.deepEqual(host.dialogs, []);
   assert.deepEqual(await host.cspViolations(), []);
@@ -145,12 +173,18 @@ test('the CSP blocks inline script and inline event handlers (violations are rep
     script.textContent = 'window.__inline = true';
     document.body.append(script);
     const box = document.createElement('div');
-    box.innerHTML = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onload="window.__handler = true" onerror="window.__handler = true">';
+    box.innerHTML =
+      '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onload="window.__handler = true" onerror="window.__handler = true">';
     document.body.append(box);
     await seen;
     box.remove();
     script.remove();
-    return { inline: w.__inline === true, handler: w.__handler === true, directives: got.sort(), csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '' };
+    return {
+      inline: w.__inline === true,
+      handler: w.__handler === true,
+      directives: got.sort(),
+      csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+    };
   });
   assert.equal(result.inline, false, 'inline script did not run');
   assert.equal(result.handler, false, 'inline handler did not run');

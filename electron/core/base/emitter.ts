@@ -32,7 +32,11 @@ export class Emitter<Events extends Record<string, unknown>> {
         list[i]!(value);
       } catch (err) {
         // A broken listener (a closed window, a CLI pipe) must not break the connection.
-        if (event !== 'log') this.emit('log' as K, { level: 'error', message: `listener for ${String(event)} threw: ${(err as Error)?.message}` } as Events[K]);
+        if (event !== 'log')
+          this.emit(
+            'log' as K,
+            { level: 'error', message: `listener for ${String(event)} threw: ${(err as Error)?.message}` } as Events[K],
+          );
       }
     }
   }

@@ -28,12 +28,7 @@ export const defaultBackoff: BackoffPolicy = {
   tlsMs: 120_000,
 };
 
-export function backoffDelay(
-  attempt: number,
-  code: ReasonCode,
-  policy: BackoffPolicy,
-  random: () => number,
-): number {
+export function backoffDelay(attempt: number, code: ReasonCode, policy: BackoffPolicy, random: () => number): number {
   const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   const jittered = Math.floor(random() * exp);
   if (code === 'RATE_LIMITED') return policy.rateLimitedMs + jittered;

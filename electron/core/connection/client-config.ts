@@ -77,7 +77,10 @@ export interface ClientDiagnostics {
   features: string[];
   lastSeq: number | undefined;
   tls?: TlsInfo;
-  /** The proxy decision of the last connection attempt: where it came from, the route used, the proxy's answer, the time (no credentials). */
+  /**
+   * The proxy decision of the last connection attempt: where it came from, the route used,
+   * the proxy's answer, the time (no credentials).
+   */
   proxy?: ProxyReport;
 }
 
@@ -134,7 +137,10 @@ export function transportOptions(c: ClientConfig): TransportOptions {
   };
 }
 
-/** The connection URL: token, resume point (or the first contact's history), the zlib request and our receivable extensions are query parameters. */
+/**
+ * The connection URL: token, resume point (or the first contact's history), the zlib request
+ * and our receivable extensions are query parameters.
+ */
 export function connectUrl(c: ClientConfig, lastSeq: number | undefined, history: 'stored' | 'memory'): string {
   const u = new URL(c.url);
   if (c.token) u.searchParams.set('token', c.token);

@@ -7,26 +7,42 @@
  * - transport.ts: the socket, the hello, decoding, heartbeat and ping, the close paths;
  * - delivery.ts: the outbox, pacing, the in-flight window, acks and refusals;
  * - timeline.ts: the message log and its store, the resume point, incoming chat, the gap marker.
- * What stays here: the lifecycle, the account (client-account.ts), what the machine says
+ * client-parts.ts builds and wires them. What stays here: the lifecycle, the account (client-account.ts), what the machine says
  * (network, power, sleep), the backoff, and the connection state.
  */
-import { randomUUID } from 'node:crypto';
 import type { MessageEntry, OlderEntries, SendResult, Snapshot } from '../../common/contract';
 import { reason, type Reason } from '../../common/errors';
-import { CloseCodes, Features, MAX_HISTORY_PAGE, refusalReason, WireErrorCodes, type ConnectionStatus, type ServerFrame } from '../../../protocol';
+import {
+  CloseCodes,
+  Features,
+  MAX_HISTORY_PAGE,
+  refusalReason,
+  WireErrorCodes,
+  type ConnectionStatus,
+  type ServerFrame,
+} from '../../../protocol';
 import { State, type ConnectionState, type MachineState, type Status } from '../../common/state';
 import { backoffDelay } from './backoff';
-import { AccountSession } from './client-account';
-import { connectUrl, defaultClientConfig, transportOptions, type ClientConfig, type ClientDiagnostics, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
+import type { AccountSession } from './client-account';
+import {
+  connectUrl,
+  defaultClientConfig,
+  transportOptions,
+  type ClientConfig,
+  type ClientDiagnostics,
+  type ClientDeps,
+  type ClientEvents,
+  type LogLine,
+} from './client-config';
 import { systemClock, type Clock, type TimerHandle } from '../base/clock';
-import { Delivery } from './delivery';
+import { createClientParts, routeFrame, type ClientParts } from './client-parts';
+import type { Delivery } from './delivery';
 import { Emitter } from '../base/emitter';
-import { HistoryPager } from './history-pager';
-import { MemoryOutboxStore } from '../store/outbox';
+import type { HistoryPager } from './history-pager';
 import { redactUrl } from './socket-errors';
 import { maskSecret } from '../support/redact';
-import { Timeline } from './timeline';
-import { Transport, wsSocketFactory } from './transport';
+import type { Timeline } from './timeline';
+import type { Transport } from './transport';
 
 export { defaultClientConfig, type ClientConfig, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
 export { PER_MESSAGE_DEFLATE } from '../../../protocol/framing';
@@ -40,6 +56,7 @@ export class ChatClient extends Emitter<ClientEvents> {
   private readonly delivery: Delivery;
   private readonly timeline: Timeline;
   private readonly pager: HistoryPager;
+  private readonly parts: ClientParts;
   /** Per-account outbox and history (without stores: one outbox, memory only); `leftovers()`, `discard(key)`: the other accounts'. */
   readonly account: AccountSession;
 
@@ -56,55 +73,21 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.config = { ...defaultClientConfig, ...deps.config };
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? Math.random;
-    this.timeline = new Timeline({
-      clock: this.clock,
-      logLimit: this.config.logLimit,
-      user: this.config.user ?? 'me',
-      onEntries: (entries) => this.emit('entries', entries),
-      onProblem: (why) => this.problem(why),
+    this.parts = createClientParts(this.config, deps, this.clock, {
+      emit: (event, value) => this.emit(event, value),
+      problem: (why) => this.problem(why),
+      log: (level, message) => this.emitLog(level, message),
+      ready: (hello) => this.onReady(hello),
+      frame: (frame) => this.onFrame(frame),
+      closed: (why, wasReady) => this.onClosed(why, wasReady),
     });
-    this.account = new AccountSession(deps.accounts, {
-      release: () => this.delivery.persist().catch((err) => this.emitLog('error', `outbox write failed: ${(err as Error).message}`)).then(() => this.timeline.closeHistory()),
-      useHistory: (opened) => {
-        this.timeline.useHistory(opened.store);
-        if (opened.problem) this.problem(opened.problem);
-      },
-      useOutbox: async (store) => {
-        const { items, problem } = store ? await this.delivery.useOutbox(store) : await this.delivery.load();
-        if (problem) this.problem(problem);
-        this.timeline.showPending(items);
-      },
-      announce: (view) => this.emit('account', view),
-    });
-    this.pager = new HistoryPager(this.clock);
-    this.delivery = new Delivery({
-      clock: this.clock,
-      store: deps.outboxStore ?? new MemoryOutboxStore(),
-      maxOutbox: this.config.maxOutbox,
-      sendWindow: this.config.sendWindow,
-      newId: deps.newId ?? randomUUID,
-      report: {
-        queued: (item) => ({ ok: true, entry: this.timeline.showPending([item])[0]! }),
-        delivered: (id, seq) => this.timeline.delivered(id, seq),
-        refused: (id, why) => this.timeline.failed(id, why),
-        outboxSize: (size) => this.emit('outbox', size),
-        log: (level, message) => this.emitLog(level, message),
-      },
-    });
-    this.transport = new Transport({
-      clock: this.clock,
-      socketFactory: deps.socketFactory ?? wsSocketFactory,
-      options: transportOptions(this.config),
-      host: {
-        ready: (hello) => this.onReady(hello),
-        frame: (frame) => {
-          this.timeline.batchFrames();
-          this.onFrame(frame);
-        },
-        closed: (why, wasReady) => this.onClosed(why, wasReady),
-        problem: (why) => this.problem(why),
-      },
-    });
+    ({
+      timeline: this.timeline,
+      account: this.account,
+      delivery: this.delivery,
+      transport: this.transport,
+      pager: this.pager,
+    } = this.parts);
   }
 
   // ---- lifecycle ------------------------------------------------------------
@@ -224,14 +207,23 @@ export class ChatClient extends Emitter<ClientEvents> {
   // ---- read side ----------------------------------------------------------------
 
   status(): Status {
-    return { connection: this.state, machine: this.machine, heartbeatMs: this.transport.heartbeatMs, maxMessageBytes: this.delivery.maxMessageBytes };
+    return {
+      connection: this.state,
+      machine: this.machine,
+      heartbeatMs: this.transport.heartbeatMs,
+      maxMessageBytes: this.delivery.maxMessageBytes,
+    };
   }
 
   /** The status and the log: all of it, or the newest `limit` entries (a window's first page). */
   snapshot(limit?: number): Snapshot {
     const page = this.timeline.page(limit);
     // Where the store ends the server may keep more: a window pages on, and olderEntries asks it.
-    return { status: this.status(), ...page, hasOlder: page.hasOlder || (limit !== undefined && this.timeline.serverPageBefore() !== undefined) };
+    return {
+      status: this.status(),
+      ...page,
+      hasOlder: page.hasOlder || (limit !== undefined && this.timeline.serverPageBefore() !== undefined),
+    };
   }
 
   /**
@@ -244,7 +236,11 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (seq === undefined) return local;
     if (local.entries.length >= limit) return { ...local, hasOlder: true };
     if (!this.transport.isReady || !this.transport.info().features.includes(Features.history)) return local;
-    const page = await this.pager.request((text) => this.transport.write(text), seq, Math.min(MAX_HISTORY_PAGE, limit - local.entries.length));
+    const page = await this.pager.request(
+      (text) => this.transport.write(text),
+      seq,
+      Math.min(MAX_HISTORY_PAGE, limit - local.entries.length),
+    );
     if (!page) return local;
     const older = this.timeline.addOlderPage(page);
     return { entries: [...older.entries, ...local.entries], hasOlder: older.hasOlder };
@@ -260,7 +256,6 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.timeline.clear();
     this.timeline.showPending(this.delivery.waiting());
   }
-
 
   /** Application-level ping (the design notes' `ping` → `pong`); resolves with the round trip in ms. */
   ping(timeoutMs = 5_000): Promise<number> {
@@ -279,7 +274,12 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   /** Diagnostics: negotiated extensions and server features of the current connection. */
   diagnostics(): ClientDiagnostics {
-    return { url: redactUrl(this.config.url), compression: this.config.compression, ...this.transport.info(), lastSeq: this.timeline.lastSeq };
+    return {
+      url: redactUrl(this.config.url),
+      compression: this.config.compression,
+      ...this.transport.info(),
+      lastSeq: this.timeline.lastSeq,
+    };
   }
 
   // ---- connection machinery -------------------------------------------------------
@@ -304,7 +304,14 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (hello) this.timeline.onHello(hello);
     else this.emitLog('warn', 'no connection_status from the server: treating it as a server without acks');
     const info = this.transport.info();
-    this.delivery.attach({ acked: info.features.includes(Features.ack), isOpen: this.transport.stillCurrent(), write: (text, done) => this.transport.write(text, done) }, hello);
+    this.delivery.attach(
+      {
+        acked: info.features.includes(Features.ack),
+        isOpen: this.transport.stillCurrent(),
+        write: (text, done) => this.transport.write(text, done),
+      },
+      hello,
+    );
     this.connectedSince = this.clock.now();
     this.setState(State.connected(info.features, this.connectedSince));
     this.delivery.flush();
@@ -312,29 +319,7 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   private onFrame(frame: ServerFrame): void {
     this.emit('frame', frame);
-    switch (frame.type) {
-      case 'chat_message': {
-        const confirmed = this.timeline.onChat(frame);
-        // Our own message coming back (another device of ours, or a replay): it was delivered.
-        if (confirmed !== undefined) this.delivery.confirmed(confirmed, frame.seq);
-        break;
-      }
-      case 'chat_response':
-        this.timeline.onResponse(frame);
-        break;
-      case 'ack':
-        this.delivery.acked(frame.id, frame.seq);
-        break;
-      case 'error':
-        this.onServerError(frame.message, frame.code, frame.id);
-        break;
-      case 'history_page':
-        this.pager.onPage(frame);
-        break;
-      case 'connection_status': // the transport reports it as ready()
-      case 'pong':
-        break;
-    }
+    routeFrame(frame, this.parts, (error) => this.onServerError(error.message, error.code, error.id));
   }
 
   private onServerError(message: string, code: string | undefined, id: string | undefined): void {

@@ -12,7 +12,12 @@ const TLS_CODES: Record<string, Reason['code']> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS_HOSTNAME',
 };
 
-const PROXY_CODES = new Set<string>(['PROXY_UNREACHABLE', 'PROXY_AUTH_REQUIRED', 'PROXY_REFUSED', 'PROXY_DNS_FAILED'] satisfies Reason['code'][]);
+const PROXY_CODES = new Set<string>([
+  'PROXY_UNREACHABLE',
+  'PROXY_AUTH_REQUIRED',
+  'PROXY_REFUSED',
+  'PROXY_DNS_FAILED',
+] satisfies Reason['code'][]);
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EADDRNOTAVAIL']);
 

@@ -75,7 +75,8 @@ export class Timeline {
     const resume = history?.resume() ?? { lastSeq: undefined, epoch: 0 };
     this.lastSeqSeen = resume.lastSeq;
     this.seqEpoch = resume.epoch;
-    if (history) this.log.restore(history.newest(Math.min(this.deps.logLimit, RESTORED_ENTRIES)).entries, history.lastOrder() ?? FIRST_ORDER - 1);
+    if (history)
+      this.log.restore(history.newest(Math.min(this.deps.logLimit, RESTORED_ENTRIES)).entries, history.lastOrder() ?? FIRST_ORDER - 1);
   }
 
   /** The client stopped: the store is closed, the log stays in memory. */
@@ -206,7 +207,8 @@ export class Timeline {
     if (existing) return undefined;
     // Neither memory nor the store has it (just looked): straight in, without asking both again.
     this.log.append(entry);
-    if (this.batch) this.batch.push(entry); // the usual case (inside a socket read): no list per message
+    if (this.batch)
+      this.batch.push(entry); // the usual case (inside a socket read): no list per message
     else this.publish([entry]);
     return undefined;
   }
@@ -214,7 +216,15 @@ export class Timeline {
   /** A message of the room as an entry (not yet in the log). */
   private incoming(frame: ServerChatMessage): MessageEntry {
     const key = frame.id ?? (frame.seq !== undefined ? `seq:${this.seqEpoch}:${frame.seq}` : this.log.nextServerKey());
-    const entry: MessageEntry = { kind: 'message', key, user: frame.user ?? 'server', text: frame.message, timestamp: frame.timestamp ?? this.nowIso(), own: false, delivery: 'sent' };
+    const entry: MessageEntry = {
+      kind: 'message',
+      key,
+      user: frame.user ?? 'server',
+      text: frame.message,
+      timestamp: frame.timestamp ?? this.nowIso(),
+      own: false,
+      delivery: 'sent',
+    };
     if (frame.id !== undefined) entry.id = frame.id;
     if (frame.seq !== undefined) entry.seq = frame.seq;
     return entry;
@@ -315,7 +325,16 @@ export class Timeline {
   }
 
   private pendingEntry(item: PendingMessage): MessageEntry {
-    return { kind: 'message', key: item.id, id: item.id, user: this.me, text: item.text, timestamp: item.createdAt, own: true, delivery: 'pending' };
+    return {
+      kind: 'message',
+      key: item.id,
+      id: item.id,
+      user: this.me,
+      text: item.text,
+      timestamp: item.createdAt,
+      own: true,
+      delivery: 'pending',
+    };
   }
 
   private nowIso(): string {

@@ -15,7 +15,15 @@ import { reason, reasonForClose, type Reason } from '../../common/errors';
 import { decodeServerFrames, encodeFrame, type ConnectionStatus, type ServerFrame } from '../../../protocol/codec';
 import { Features } from '../../../protocol/features';
 import type { Clock, TimerHandle } from '../base/clock';
-import { FrameBatcher, frameEncoder, inboundText, outboundFrame, PER_MESSAGE_DEFLATE, type OutboundFrame, type RawFrameData } from '../../../protocol/framing';
+import {
+  FrameBatcher,
+  frameEncoder,
+  inboundText,
+  outboundFrame,
+  PER_MESSAGE_DEFLATE,
+  type OutboundFrame,
+  type RawFrameData,
+} from '../../../protocol/framing';
 import { Heartbeat } from './heartbeat';
 import { ProxyChainAgent, type ProxyReport } from '../network/proxy-agent';
 import type { ProxyResolver } from '../network/proxy-decision';
@@ -274,7 +282,8 @@ export class Transport {
     frame?.features.forEach((f) => conn.features.add(f));
     // We announced both in the URL (client-config.ts); the server's word makes them usable.
     conn.zdict = this.options.compression !== 'off' && conn.features.has(Features.zdict1);
-    if (conn.features.has(Features.batch)) conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), frameEncoder(this.options.compression, conn.zdict));
+    if (conn.features.has(Features.batch))
+      conn.batcher = new FrameBatcher((out, done) => sendFrame(conn.ws, out, done), frameEncoder(this.options.compression, conn.zdict));
     this.host.ready(frame);
   }
 

@@ -13,7 +13,10 @@
  */
 export const LAUNCH_ENV = 'UOS_CHAT_LAUNCH';
 
-/** How the display backend was chosen: the person's --ozone-platform, --wayland/UOS_CHAT_WAYLAND=1, X11 for a deepin/UOS Wayland session, or left to Electron. */
+/**
+ * How the display backend was chosen: the person's --ozone-platform, --wayland/UOS_CHAT_WAYLAND=1,
+ * X11 for a deepin/UOS Wayland session, or left to Electron.
+ */
 export type OzoneBy = 'flag' | 'opt-in' | 'deepin-wayland' | 'electron';
 /** namespace: user namespaces; setuid: root-owned setuid chrome-sandbox (plain deb); none: --no-sandbox. */
 export type SandboxMode = 'namespace' | 'setuid' | 'none';

@@ -12,7 +12,8 @@ import { sandboxFallback, type LaunchInfo } from './launch-flags';
 
 /** Why, in English, for the log (the window says it in the person's language). */
 export const NOTICE_REASONS: Record<NoticeId, string> = {
-  'sandbox-off': 'this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply',
+  'sandbox-off':
+    'this system disables user namespaces; the renderer runs without the OS sandbox; context isolation, the CSP and IPC checks still apply',
 };
 
 /** The notices this start calls for, before dismissals. */
@@ -46,7 +47,9 @@ export async function openNotices(file: string, wanted: NoticeId[], log: (line: 
       dismissed.add(id);
       const body = `${JSON.stringify({ version: 1, dismissed: [...dismissed] }, null, 2)}\n`;
       // Not written: hidden for this run, shown again next start. Said in the log, never thrown at the window.
-      writing = writing.then(() => writeFileAtomic(file, body)).catch((err: Error) => log(`notice ${id}: dismissal not saved: ${err.message}`));
+      writing = writing
+        .then(() => writeFileAtomic(file, body))
+        .catch((err: Error) => log(`notice ${id}: dismissal not saved: ${err.message}`));
       return writing;
     },
   };

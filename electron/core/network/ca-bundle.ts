@@ -77,16 +77,27 @@ export function parseCaBytes(bytes: Buffer): { certs: X509Certificate[]; pems: s
 }
 
 /** Whether a file chosen as the CA bundle reads and holds certificates (the settings' "Choose…"). */
-export function inspectCaFile(file: string): { ok: true; certificates: number } | { ok: false; code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES'; detail: string } {
+export function inspectCaFile(
+  file: string,
+): { ok: true; certificates: number } | { ok: false; code: 'CA_UNREADABLE' | 'CA_NO_CERTIFICATES'; detail: string } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { ok: false, code: 'CA_UNREADABLE', detail: e.code === 'ENOENT' ? 'file not found' : e.code === 'EACCES' ? 'permission denied' : e.message };
+    return {
+      ok: false,
+      code: 'CA_UNREADABLE',
+      detail: e.code === 'ENOENT' ? 'file not found' : e.code === 'EACCES' ? 'permission denied' : e.message,
+    };
   }
   const { pems, rejected } = parseCaBytes(bytes);
-  if (pems.length === 0) return { ok: false, code: 'CA_NO_CERTIFICATES', detail: rejected > 0 ? `${rejected} certificate(s) could not be parsed` : 'no PEM or DER certificate found' };
+  if (pems.length === 0)
+    return {
+      ok: false,
+      code: 'CA_NO_CERTIFICATES',
+      detail: rejected > 0 ? `${rejected} certificate(s) could not be parsed` : 'no PEM or DER certificate found',
+    };
   return { ok: true, certificates: pems.length };
 }
 

@@ -70,7 +70,12 @@ export class ProxyChainAgent extends Agent {
     const secureEndpoint = this.chain.serverUrl.startsWith('wss:');
     const connectOpts = { ...opts, secureEndpoint } as AgentConnectOpts;
     const decision = await this.chain.resolve(this.chain.serverUrl);
-    const report: ProxyReport = { source: decision.source, routes: decision.routes.map(describeRoute), ...(decision.note ? { note: decision.note } : {}), failures: [] };
+    const report: ProxyReport = {
+      source: decision.source,
+      routes: decision.routes.map(describeRoute),
+      ...(decision.note ? { note: decision.note } : {}),
+      failures: [],
+    };
     let first: Error | undefined;
     for (const route of decision.routes) {
       const started = performance.now();
@@ -92,7 +97,11 @@ export class ProxyChainAgent extends Agent {
     throw new ProxyError(first.code, rest.length > 0 ? `${first.message}; then ${rest.join('; ')}` : first.message);
   }
 
-  private async tryRoute(route: ProxyRoute, req: http.ClientRequest, opts: AgentConnectOpts): Promise<{ socket: net.Socket; answer: string }> {
+  private async tryRoute(
+    route: ProxyRoute,
+    req: http.ClientRequest,
+    opts: AgentConnectOpts,
+  ): Promise<{ socket: net.Socket; answer: string }> {
     if (route.kind === 'direct') return { socket: await directSocket(opts, this.chain.timeoutMs), answer: 'DIRECT' };
     const name = describeProxy(route.url);
     const scheme = new URL(route.url).protocol;
@@ -135,10 +144,21 @@ export class ProxyChainAgent extends Agent {
 /** A route of its own: DIRECT still needs the request's TLS options (CA bundle, server name). */
 function directSocket(opts: AgentConnectOpts, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = opts.secureEndpoint ? tls.connect({ ...opts, servername: opts.servername ?? serverName(opts.host) }) : net.connect(opts as net.NetConnectOpts);
-    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no connection within ${timeoutMs} ms`))), timeoutMs);
-    socket.once(opts.secureEndpoint ? 'secureConnect' : 'connect', () => (clearTimeout(timer), resolve(socket)));
-    socket.once('error', (err) => (clearTimeout(timer), reject(err)));
+    const socket = opts.secureEndpoint
+      ? tls.connect({ ...opts, servername: opts.servername ?? serverName(opts.host) })
+      : net.connect(opts as net.NetConnectOpts);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once(opts.secureEndpoint ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 
@@ -152,10 +172,21 @@ function withTimeout(ms: number, name: string) {
   return <T>(p: Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       let late = false;
-      const timer = setTimeout(() => ((late = true), reject(new ProxyError('PROXY_UNREACHABLE', `${name}: no answer within ${ms} ms`))), ms);
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new ProxyError('PROXY_UNREACHABLE', `${name}: no answer within ${ms} ms`));
+      }, ms);
       p.then(
-        (v) => (clearTimeout(timer), late ? (v as { destroy?: () => void }).destroy?.() : resolve(v)),
-        (err) => (clearTimeout(timer), reject(err)),
+        (v) => {
+          clearTimeout(timer);
+          // Too late: the caller has given up on it, so nothing else would close it.
+          if (late) (v as { destroy?: () => void }).destroy?.();
+          else resolve(v);
+        },
+        (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
       );
     });
 }
@@ -164,16 +195,24 @@ function withTimeout(ms: number, name: string) {
  * The proxy answered CONNECT with something other than 200. Proxies say "could not resolve"
  * differently: squid with `X-Squid-Error: ERR_DNS_FAIL`, others in the status text.
  */
-function connectFailure(name: string, url: string, answer: { statusCode: number; statusText: string; headers: http.IncomingHttpHeaders } | undefined): ProxyError {
+function connectFailure(
+  name: string,
+  url: string,
+  answer: { statusCode: number; statusText: string; headers: http.IncomingHttpHeaders } | undefined,
+): ProxyError {
   if (!answer) return new ProxyError('PROXY_UNREACHABLE', `${name}: no answer to CONNECT`);
   const status = `${name} answered CONNECT with HTTP ${answer.statusCode} ${answer.statusText}`.trim();
   // 407 is the standard answer; tinyproxy 1.11 answers wrong credentials on CONNECT with 401.
   if (answer.statusCode === 407 || answer.statusCode === 401) {
     const given = new URL(url).username !== '';
-    return new ProxyError('PROXY_AUTH_REQUIRED', `${status}${given ? ' (the user name or password was not accepted)' : ' (no user name or password set)'}`);
+    return new ProxyError(
+      'PROXY_AUTH_REQUIRED',
+      `${status}${given ? ' (the user name or password was not accepted)' : ' (no user name or password set)'}`,
+    );
   }
   const squid = String(answer.headers['x-squid-error'] ?? '');
-  if (/DNS/i.test(squid) || /resolve|DNS|unknown host|name or service/i.test(answer.statusText)) return new ProxyError('PROXY_DNS_FAILED', status);
+  if (/DNS/i.test(squid) || /resolve|DNS|unknown host|name or service/i.test(answer.statusText))
+    return new ProxyError('PROXY_DNS_FAILED', status);
   return new ProxyError('PROXY_REFUSED', status);
 }
 
@@ -187,7 +226,10 @@ function socksFailure(name: string, err: Error, destinationIsName: boolean): Pro
   if (err instanceof ProxyError) return err;
   const message = `${name}: ${err.message}`;
   if (/Authentication failed|no accepted authentication/i.test(err.message)) return new ProxyError('PROXY_AUTH_REQUIRED', message);
-  if (/HostUnreachable|AddressNotSupported/.test(err.message) || (destinationIsName && /rejected connection - Failure$/.test(err.message))) {
+  if (
+    /HostUnreachable|AddressNotSupported/.test(err.message) ||
+    (destinationIsName && /rejected connection - Failure$/.test(err.message))
+  ) {
     return new ProxyError('PROXY_DNS_FAILED', message);
   }
   if (/rejected connection/i.test(err.message)) return new ProxyError('PROXY_REFUSED', message);

@@ -69,13 +69,21 @@ export function describeRoute(route: ProxyRoute): string {
  * are skipped; nothing usable means DIRECT.
  */
 export function parsePacAnswer(answer: string): ProxyRoute[] {
-  const schemes: Record<string, string> = { PROXY: 'http', HTTP: 'http', HTTPS: 'https', SOCKS5: 'socks5h', SOCKS: 'socks4a', SOCKS4: 'socks4a' };
+  const schemes: Record<string, string> = {
+    PROXY: 'http',
+    HTTP: 'http',
+    HTTPS: 'https',
+    SOCKS5: 'socks5h',
+    SOCKS: 'socks4a',
+    SOCKS4: 'socks4a',
+  };
   const routes: ProxyRoute[] = [];
   for (const entry of answer.split(';').slice(0, 32)) {
     const [kind = '', hostPort] = entry.trim().split(/\s+/);
     const upper = kind.toUpperCase();
     if (upper === 'DIRECT') routes.push(DIRECT);
-    else if (schemes[upper] && hostPort && URL.canParse(`${schemes[upper]}://${hostPort}`)) routes.push({ kind: 'proxy', url: `${schemes[upper]}://${hostPort}` });
+    else if (schemes[upper] && hostPort && URL.canParse(`${schemes[upper]}://${hostPort}`))
+      routes.push({ kind: 'proxy', url: `${schemes[upper]}://${hostPort}` });
   }
   return routes.length > 0 ? routes : [DIRECT];
 }
@@ -98,7 +106,9 @@ export function environmentProxy(serverUrl: string): ProxyDecision | undefined {
   if (!u.port) u.port = serverUrl.startsWith('wss:') ? '443' : '80';
   const proxy = getProxyForUrl(u.toString());
   if (proxy) return { source: 'env', routes: [{ kind: 'proxy', url: proxy }] };
-  const forScheme = ['all_proxy', u.protocol === 'https:' ? 'https_proxy' : 'http_proxy'].some((name) => env[name] || env[name.toUpperCase()]);
+  const forScheme = ['all_proxy', u.protocol === 'https:' ? 'https_proxy' : 'http_proxy'].some(
+    (name) => env[name] || env[name.toUpperCase()],
+  );
   // A variable for this scheme is set but NO_PROXY excludes the host: the environment says "direct".
   return forScheme ? { source: 'env', routes: [DIRECT], note: 'NO_PROXY matches the server' } : undefined;
 }

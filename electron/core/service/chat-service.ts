@@ -143,8 +143,8 @@ export class ChatService implements Handlers {
   private async run<K extends InvokeKey>(key: K, arg: unknown): Promise<InvokeResults[K]> {
     const checked = CHECKS[key].check(arg);
     if (!checked.ok) throw new InvalidCallError(checked.error);
-    const handlers: Handlers = this;
-    const handler: Handlers[K] = handlers[key];
+    // Typed through `Handlers`: the class implements it, so every channel has its method.
+    const handler: Handlers[K] = (this as Handlers)[key];
     return handler.call(this, checked.value);
   }
 

@@ -71,13 +71,18 @@ export class SettingsStore {
         problems.push(reason('BAD_CONFIG', `${file}: version ${String(raw.version)} is not supported (expected ${SETTINGS_VERSION})`));
       } else {
         const { tokenSealed, proxySealed, ...rest } = raw;
-        for (const [field, sealed] of [['token', tokenSealed], ['proxy', proxySealed]] as const) {
+        for (const [field, sealed] of [
+          ['token', tokenSealed],
+          ['proxy', proxySealed],
+        ] as const) {
           if (typeof sealed !== 'string') continue;
           try {
             if (!this.options.secrets?.available()) throw new Error('no secret storage on this system');
             rest[field] = this.options.secrets.decrypt(sealed);
           } catch (err) {
-            problems.push(reason('BAD_CONFIG', `${file}: the saved ${field} could not be decrypted (${(err as Error).message}); please enter it again`));
+            problems.push(
+              reason('BAD_CONFIG', `${file}: the saved ${field} could not be decrypted (${(err as Error).message}); please enter it again`),
+            );
           }
         }
         const checked = checkSettings(rest, file);
@@ -114,8 +119,14 @@ export class SettingsStore {
     const raw: Record<string, unknown> = { ...patch };
     // Empty strings clear optional fields.
     const clear = new Set<keyof SettingsPatch>();
-    if (raw.token === '') (delete raw.token, clear.add('token'));
-    if (raw.caFile === '') (delete raw.caFile, clear.add('caFile'));
+    if (raw.token === '') {
+      delete raw.token;
+      clear.add('token');
+    }
+    if (raw.caFile === '') {
+      delete raw.caFile;
+      clear.add('caFile');
+    }
     const checked = checkSettings(raw, 'settings');
     // Where the values came from is for logs; the renderer knows it sent them.
     if (checked.problems.length > 0) return { ok: false, problems: checked.problems.map(({ source: _, ...p }): SettingsProblem => p) };
@@ -139,9 +150,10 @@ export class SettingsStore {
     this.effective = mergeSettings(this.fromFile, this.options.overrides);
     const changed = SETTINGS_KEYS.filter((f) => before[f] !== this.effective[f]);
     const view = this.view();
-    const warnings = SETTINGS_KEYS.filter((f) => f in patch && view.overridden.includes(f)).map(
-      (field): SettingsProblem => ({ field, code: 'OVERRIDDEN' }),
-    );
+    const warnings = SETTINGS_KEYS.filter((f) => f in patch && view.overridden.includes(f)).map((field): SettingsProblem => ({
+      field,
+      code: 'OVERRIDDEN',
+    }));
     if (changed.length > 0) this.didChange.fire({ settings: this.effective, changed });
     return { ok: true, settings: view, warnings };
   }

@@ -38,7 +38,9 @@ export const DEFAULT_SERVER_URL = SETTINGS_FIELDS.serverUrl.default;
 /** Each field's default from the table; the fields without one are unset. */
 export const defaultSettings: Settings = {
   version: SETTINGS_VERSION,
-  ...(Object.fromEntries(SETTINGS_KEYS.flatMap((k) => (FIELD_SPECS[k].default === undefined ? [] : [[k, FIELD_SPECS[k].default]]))) as SettingsValues),
+  ...(Object.fromEntries(
+    SETTINGS_KEYS.flatMap((k) => (FIELD_SPECS[k].default === undefined ? [] : [[k, FIELD_SPECS[k].default]])),
+  ) as SettingsValues),
 };
 
 export type SettingsPatch = SettingsPatchValues;
@@ -64,10 +66,16 @@ export function checkServerUrl(v: unknown): string | undefined {
 /** Each kind of check in the table: the value to keep (normalized), or undefined, refused with `code`. */
 const CHECKS: Record<FieldCheck, { accept: (v: unknown, spec: SettingsFieldSpec) => string | undefined; code: BadValueCode }> = {
   'ws-url': { accept: checkServerUrl, code: 'BAD_URL' },
-  token: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength && !/[\s]/.test(v) ? v : undefined), code: 'BAD_TOKEN' },
+  token: {
+    accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength && !/[\s]/.test(v) ? v : undefined),
+    code: 'BAD_TOKEN',
+  },
   path: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength ? v : undefined), code: 'NOT_A_PATH' },
   choice: { accept: (v, spec) => (typeof v === 'string' && spec.values?.includes(v) ? v : undefined), code: 'NOT_ALLOWED' },
-  proxy: { accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength ? checkProxySetting(v) : undefined), code: 'BAD_PROXY' },
+  proxy: {
+    accept: (v, spec) => (typeof v === 'string' && v.length <= spec.maxLength ? checkProxySetting(v) : undefined),
+    code: 'BAD_PROXY',
+  },
 };
 
 /** Validates untrusted values (file, env, flags, renderer). `source` names where they came from. */

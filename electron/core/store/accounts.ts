@@ -95,7 +95,14 @@ export class AccountDirectory implements AccountStores {
     const identity = user !== undefined ? `user:${user}` : `token:${tokenHash.slice(0, 16)}`;
     const dirOf = (who: string) => path.join(this.root, sha256(`${server}\n${who}\n${room}`).slice(0, 24));
     const dir = dirOf(identity);
-    return { key: path.basename(dir), server, identity, room, dir, ...(user !== undefined ? { tokenDir: dirOf(`token:${tokenHash.slice(0, 16)}`) } : {}) };
+    return {
+      key: path.basename(dir),
+      server,
+      identity,
+      room,
+      dir,
+      ...(user !== undefined ? { tokenDir: dirOf(`token:${tokenHash.slice(0, 16)}`) } : {}),
+    };
   }
 
   async open(account: Account): Promise<{ outbox: OutboxStore; history: OpenedHistory }> {
@@ -103,7 +110,10 @@ export class AccountDirectory implements AccountStores {
     // already (another token of theirs); then it stays, and its waiting messages are among the leftovers.
     if (account.tokenDir && existsSync(account.tokenDir) && !existsSync(account.dir)) renameSync(account.tokenDir, account.dir);
     mkdirSync(account.dir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path.join(account.dir, 'account.json'), JSON.stringify({ server: account.server, identity: account.identity, room: account.room }) + '\n');
+    await writeFileAtomic(
+      path.join(account.dir, 'account.json'),
+      JSON.stringify({ server: account.server, identity: account.identity, room: account.room }) + '\n',
+    );
     const outbox = new FileOutboxStore(path.join(account.dir, 'outbox.jsonl'), this.options.now);
     await this.adoptLegacyOutbox(outbox);
     const history = openHistory(path.join(account.dir, 'history.sqlite'), {
@@ -132,7 +142,13 @@ export class AccountDirectory implements AccountStores {
       if (items.length === 0) continue;
       const info = readJson(path.join(this.root, key, 'account.json')) as { server?: string; identity?: string; room?: string } | undefined;
       const user = info?.identity?.startsWith('user:') ? info.identity.slice(5) : undefined;
-      out.push({ key, server: info?.server ?? '?', ...(user !== undefined ? { user } : {}), room: info?.room ?? 'lobby', count: items.length });
+      out.push({
+        key,
+        server: info?.server ?? '?',
+        ...(user !== undefined ? { user } : {}),
+        room: info?.room ?? 'lobby',
+        count: items.length,
+      });
     }
     return out;
   }

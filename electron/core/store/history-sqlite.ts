@@ -144,10 +144,14 @@ export class SqliteHistory implements HistoryStore {
     const rows =
       [...text].length >= 3
         ? this.db
-            .prepare('SELECT e.pos, e.body FROM entries_fts f JOIN entries e ON e.pos = f.rowid WHERE entries_fts MATCH ? ORDER BY e.pos DESC LIMIT ?')
+            .prepare(
+              'SELECT e.pos, e.body FROM entries_fts f JOIN entries e ON e.pos = f.rowid WHERE entries_fts MATCH ? ORDER BY e.pos DESC LIMIT ?',
+            )
             .all(`"${text.replaceAll('"', '""')}"`, limit)
         : // Trigrams need three characters: '会议' or 'hi' are found by a scan.
-          this.db.prepare("SELECT pos, body FROM entries WHERE text LIKE ? ESCAPE '\\' ORDER BY pos DESC LIMIT ?").all(`%${text.replace(/[\\%_]/g, '\\$&')}%`, limit);
+          this.db
+            .prepare("SELECT pos, body FROM entries WHERE text LIKE ? ESCAPE '\\' ORDER BY pos DESC LIMIT ?")
+            .all(`%${text.replace(/[\\%_]/g, '\\$&')}%`, limit);
     return (rows as unknown as Row[]).map(entryOf).filter((e): e is MessageEntry => e.kind === 'message');
   }
 
@@ -212,11 +216,18 @@ export class SqliteHistory implements HistoryStore {
   private enforceBounds(): void {
     const { n } = this.db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number };
     let drop = n > this.bounds.maxMessages ? n - this.bounds.maxMessages + Math.ceil(this.bounds.maxMessages / 10) : 0;
-    const pages = this.db.prepare('SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS used, (SELECT page_size FROM pragma_page_size()) AS size').get() as { used: number; size: number };
+    const pages = this.db
+      .prepare(
+        'SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()) AS used, (SELECT page_size FROM pragma_page_size()) AS size',
+      )
+      .get() as { used: number; size: number };
     if (pages.used * pages.size > this.bounds.maxBytes) drop = Math.max(drop, Math.ceil(n / 10));
     if (drop <= 0) return;
     this.transaction(() => {
-      const edge = this.db.prepare('SELECT pos, seq FROM entries ORDER BY pos LIMIT 1 OFFSET ?').get(Math.min(drop, n) - 1) as { pos: number; seq: number | null };
+      const edge = this.db.prepare('SELECT pos, seq FROM entries ORDER BY pos LIMIT 1 OFFSET ?').get(Math.min(drop, n) - 1) as {
+        pos: number;
+        seq: number | null;
+      };
       const top = this.db.prepare('SELECT max(seq) AS seq FROM entries WHERE pos <= ?').get(edge.pos) as { seq: number | null };
       this.db.prepare('DELETE FROM entries WHERE pos <= ?').run(edge.pos);
       if (top.seq !== null) this.stmts.setMeta.run('floor_seq', String(Math.max(this.floorSeq(), top.seq + 1)));

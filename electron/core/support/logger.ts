@@ -73,8 +73,10 @@ export function defaultLogDir(env: NodeJS.ProcessEnv, home: string): string {
 
 /** Control characters (a hostile server's close reason with terminal escapes) are shown, not obeyed. */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/\r?\n/g, '\n    ').replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const clean = text
+    .replace(/\r?\n/g, '\n    ')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > MAX_LINE_CHARS ? `${clean.slice(0, MAX_LINE_CHARS)}… (${clean.length - MAX_LINE_CHARS} more characters)` : clean;
 }
 
@@ -132,7 +134,8 @@ export class Logger {
     if (this.queue.length === 0 && this.dropped === 0) return;
     const lines = this.queue;
     this.queue = [];
-    if (this.dropped > 0) lines.unshift(`${new Date(this.now()).toISOString()} WARN  [main] ${this.dropped} log lines dropped: the disk was too slow\n`);
+    if (this.dropped > 0)
+      lines.unshift(`${new Date(this.now()).toISOString()} WARN  [main] ${this.dropped} log lines dropped: the disk was too slow\n`);
     this.dropped = 0;
     this.writeLines(lines);
   }
@@ -146,7 +149,10 @@ export class Logger {
 
   private enqueue(line: string): void {
     this.queue.push(line);
-    if (this.queue.length > MAX_QUEUED_LINES) (this.queue.shift(), (this.dropped += 1));
+    if (this.queue.length > MAX_QUEUED_LINES) {
+      this.queue.shift();
+      this.dropped += 1;
+    }
     if (this.scheduled) return;
     this.scheduled = true;
     this.schedule(() => this.flush());
@@ -165,7 +171,8 @@ export class Logger {
         // Rotate before the line that would pass the cap (a file holds at least one line).
         if (this.size + batchBytes + bytes > this.maxBytes && this.size + batchBytes > 0) {
           this.append(batch);
-          (batch = ''), (batchBytes = 0);
+          batch = '';
+          batchBytes = 0;
           this.rotate();
         }
         batch += line;
@@ -232,7 +239,10 @@ export class Logger {
     const first = this.failedAt === undefined;
     this.failedAt = this.now();
     const report = this.options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
-    if (first) report(`[uos-chat] the log file ${this.file} cannot be written (${err.code ?? ''} ${err.message}); logging to standard error only, trying again in a minute`);
+    if (first)
+      report(
+        `[uos-chat] the log file ${this.file} cannot be written (${err.code ?? ''} ${err.message}); logging to standard error only, trying again in a minute`,
+      );
   }
 
   private closeFile(): void {

@@ -11,7 +11,12 @@ const MASK = '***';
 
 /** The forms a secret takes on its way out: as typed, in a URL, in a form body, in Basic auth. */
 export function secretForms(secret: string): string[] {
-  const forms = [secret, encodeURIComponent(secret), new URLSearchParams({ t: secret }).toString().slice(2), Buffer.from(secret).toString('base64')];
+  const forms = [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ t: secret }).toString().slice(2),
+    Buffer.from(secret).toString('base64'),
+  ];
   return [...new Set(forms)].filter((f) => f.length > 0);
 }
 

@@ -185,7 +185,10 @@ export class Bus extends Emitter<BusEvents> {
   /** A low-level method call; resolves with the reply body. Bounded by the call timeout. */
   call(destination: string, objectPath: string, iface: string, member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
     const msg = new dbus.Message({ destination, path: objectPath, interface: iface, member, signature, body });
-    return this.bounded(this.mb.call(msg).then((reply) => reply?.body ?? []), `${iface}.${member} on ${destination}`);
+    return this.bounded(
+      this.mb.call(msg).then((reply) => reply?.body ?? []),
+      `${iface}.${member} on ${destination}`,
+    );
   }
 
   /** Current owner (unique name) of `name`, or null. */
@@ -243,7 +246,13 @@ export class Bus extends Emitter<BusEvents> {
   }
 
   private onMessage(msg: dbus.Message): void {
-    if (msg.type !== dbus.MessageType.SIGNAL || msg.sender !== DBUS_NAME || msg.interface !== DBUS_NAME || msg.member !== 'NameOwnerChanged') return;
+    if (
+      msg.type !== dbus.MessageType.SIGNAL ||
+      msg.sender !== DBUS_NAME ||
+      msg.interface !== DBUS_NAME ||
+      msg.member !== 'NameOwnerChanged'
+    )
+      return;
     const [name, , newOwner] = msg.body as [string, string, string];
     const set = this.nameWatchers.get(name);
     if (!set) return;
@@ -369,7 +378,8 @@ export function asNumber(v: unknown): number | undefined {
 
 /** Reads a property from an a{sv} dict as dbus-next delivers it ({ [k]: Variant }). */
 export function variantProp(dict: unknown, key: string): { found: boolean; value: unknown } {
-  if (typeof dict !== 'object' || dict === null || !Object.prototype.hasOwnProperty.call(dict, key)) return { found: false, value: undefined };
+  if (typeof dict !== 'object' || dict === null || !Object.prototype.hasOwnProperty.call(dict, key))
+    return { found: false, value: undefined };
   const v = (dict as Record<string, unknown>)[key];
   return { found: true, value: v instanceof dbus.Variant ? v.value : v };
 }

@@ -14,7 +14,11 @@ import { Emitter } from '../../base/emitter';
 import { asBool, Bus, describeError, resolveBusAddress, type Remote, type SignalDecl } from './bus';
 import { ServiceSource } from './source';
 
-export const SNI_WATCHER = { name: 'org.kde.StatusNotifierWatcher', path: '/StatusNotifierWatcher', iface: 'org.kde.StatusNotifierWatcher' } as const;
+export const SNI_WATCHER = {
+  name: 'org.kde.StatusNotifierWatcher',
+  path: '/StatusNotifierWatcher',
+  iface: 'org.kde.StatusNotifierWatcher',
+} as const;
 
 class WatcherSource extends ServiceSource<boolean> {
   constructor() {
