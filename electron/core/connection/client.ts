@@ -19,6 +19,7 @@ import {
   refusalReason,
   WireErrorCodes,
   type ConnectionStatus,
+  type ErrorFrame,
   type ServerFrame,
 } from '../../../protocol';
 import { State, type ConnectionState, type MachineState, type Status } from '../../common/state';
@@ -319,8 +320,11 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   private onFrame(frame: ServerFrame): void {
     this.emit('frame', frame);
-    routeFrame(frame, this.parts, (error) => this.onServerError(error.message, error.code, error.id));
+    routeFrame(frame, this.parts, this.onErrorFrame);
   }
+
+  /** Made once: routeFrame runs for every frame, and a closure per call would be garbage per frame. */
+  private readonly onErrorFrame = (error: ErrorFrame) => this.onServerError(error.message, error.code, error.id);
 
   private onServerError(message: string, code: string | undefined, id: string | undefined): void {
     this.emitLog('warn', `server error: ${message}`);
