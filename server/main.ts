@@ -1,18 +1,21 @@
 /**
  * `npm run server -- --port N --tokens FILE [--data-dir DIR | --redis URL] [--echo] …`
  * Prints one line `listening on ws://…` on stdout when ready; logs go to stderr.
+ * `npm run -s server -- users add|list|revoke …` manages the users file (server/users-cli.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startChatServer, type ServerOptions } from './server';
-import { loadTokens } from './tokens';
+import { runUsers } from './users-cli';
+import { loadUsers } from './users';
 
 const HELP = `UOS Chat reference server
 
   --host H            listen address (default 127.0.0.1)
   --port N            port (default 8765; 0 picks a free one)
-  --tokens FILE       token file: JSON {"token":"user"} or lines "token user"
-                      (also: env UOS_CHAT_TOKENS=token:user,token:user)
+  --tokens FILE       users file (written by "users add", tokens kept as SHA-256
+                      hashes) or an old plain token file: JSON {"token":"user"} or
+                      lines "token user" (also: env UOS_CHAT_TOKENS=token:user,…)
   --data-dir DIR      keep rooms (seq, history, dedup) on disk across restarts
   --redis URL         keep rooms in Redis instead, shared by every server started
                       with the same URL (redis://[:password@]host:port[/db] or
@@ -26,6 +29,15 @@ const HELP = `UOS Chat reference server
                       frames to every client) | off
   --tls-cert FILE     serve wss:// with this certificate (PEM) …
   --tls-key FILE      … and this key
+
+users add NAME --tokens FILE [--display "名字"]
+                      add a user (or another token for one); prints the new token
+                      once, alone on the last line of stdout (use npm run -s)
+users list --tokens FILE
+                      users with display names and token counts (no secrets)
+users revoke NAME --tokens FILE
+                      remove every token of NAME
+                      (the server reads the file at start: restart it to apply)
 `;
 
 const FLAGS = {
@@ -52,6 +64,10 @@ function parseFlags() {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'users') {
+    process.exitCode = runUsers(process.argv.slice(3));
+    return;
+  }
   const values = parseFlags();
   if (values.help) {
     process.stdout.write(HELP);
@@ -68,8 +84,8 @@ async function main(): Promise<void> {
 
 /** The flags as server options; a bad value throws with words for the command line. */
 function serverOptions(values: Flags): Partial<ServerOptions> {
-  const tokens = loadTokens(values.tokens, process.env.UOS_CHAT_TOKENS);
-  if (tokens.size === 0) throw new Error('no tokens: give --tokens FILE or UOS_CHAT_TOKENS=token:user');
+  const { tokens, users } = loadUsers(values.tokens, process.env.UOS_CHAT_TOKENS);
+  if (tokens.size === 0) throw new Error('no tokens: give --tokens FILE (see "users add") or UOS_CHAT_TOKENS=token:user');
   const int = (name: string, v: string | undefined, fallback: number) => {
     if (v === undefined) return fallback;
     if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got ${JSON.stringify(v)}`);
@@ -91,6 +107,7 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
     host: values.host,
     port: int('port', values.port, 8765),
     tokens,
+    users,
     rateLimit,
     historyLimit: int('history', values.history, 1000),
     maxConnectionsPerToken: int('max-connections', values['max-connections'], 20),

@@ -2,11 +2,20 @@
 import { MAX_MESSAGE_BYTES } from '../protocol/codec';
 import type { Compression } from '../protocol/features';
 import type { TokenTable } from './tokens';
+import type { UserDirectory } from './users';
+
+export { directoryFromTokens } from './users';
 
 export interface ServerOptions {
   host: string;
   port: number;
   tokens: TokenTable;
+  /**
+   * The user directory: who exists, with display names (for DMs, invites, @mentions); main.ts
+   * loads it with the tokens (users.ts loadUsers). When absent the server derives one from the
+   * user names the tokens map to (directoryFromTokens), without display names.
+   */
+  users?: UserDirectory;
   /** Messages per window per connection; the next one gets 4008. */
   rateLimit: { messages: number; windowMs: number };
   maxMessageBytes: number;
