@@ -6,6 +6,8 @@ export const CloseCodes = {
   internalError: 1011,
   serverError: 4000,
   unauthenticated: 4001,
+  /** Ext: the room in the URL is a private room or DM this user is not in (or does not exist): no retry helps. */
+  forbidden: 4003,
   rateLimited: 4008,
 } as const;
 

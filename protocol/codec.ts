@@ -10,6 +10,16 @@
  * `ClientFrame`s, the server `ServerFrame`s.
  */
 
+import {
+  conversationEventOf,
+  conversationRequestOf,
+  isConversationEventType,
+  isConversationRequestType,
+  MAX_NAME_ID,
+  type ConversationEvent,
+  type ConversationRequest,
+} from './conversations';
+
 /** 10 KB of text per message (the design notes' limit), counted in UTF-8 bytes. */
 export const MAX_MESSAGE_BYTES = 10 * 1024;
 /** Inbound text frames above this are refused before JSON.parse. */
@@ -23,6 +33,8 @@ export interface ClientChatMessage {
   id: string;
   message: string;
   timestamp: string;
+  /** Feature `conversations`: the conversation it is for. */
+  conv?: string;
 }
 export interface ClientPing {
   type: 'ping';
@@ -33,8 +45,11 @@ export interface HistoryRequest {
   type: 'history';
   before: number;
   limit: number;
+  /** Feature `conversations`: the conversation to page, and a ref the answer carries back. */
+  conv?: string;
+  ref?: string;
 }
-export type ClientFrame = ClientChatMessage | ClientPing | HistoryRequest;
+export type ClientFrame = ClientChatMessage | ClientPing | HistoryRequest | ConversationRequest;
 
 /** Largest page a `history` request gets (and `history=N` on the URL). */
 export const MAX_HISTORY_PAGE = 500;
@@ -65,6 +80,9 @@ export interface ServerChatMessage {
   timestamp?: string;
   /** Sent as part of a resume replay, before live traffic. */
   replay?: boolean;
+  /** Feature `conversations`: the conversation it belongs to, and the user ids it @mentions. */
+  conv?: string;
+  mentions?: string[];
 }
 export interface ChatResponse {
   type: 'chat_response';
@@ -75,15 +93,19 @@ export interface Ack {
   type: 'ack';
   id: string;
   seq?: number;
+  conv?: string;
   timestamp?: string;
 }
 export interface ErrorFrame {
   type: 'error';
   message: string;
-  /** Our extension: a stable code (`too_large`, `rate_limited`, `bad_frame`, …). */
+  /** Our extension: a stable code (`too_large`, `rate_limited`, `bad_frame`, `forbidden`, …). */
   code?: string;
   /** Our extension: the client id of the message this error is about. */
   id?: string;
+  /** Feature `conversations`: the conversation, and the request's `ref`, this error is about. */
+  conv?: string;
+  ref?: string;
   timestamp?: string;
 }
 export interface Pong {
@@ -95,9 +117,11 @@ export interface HistoryPage {
   type: 'history_page';
   messages: ServerChatMessage[];
   has_older: boolean;
+  conv?: string;
+  ref?: string;
   timestamp?: string;
 }
-export type ServerFrame = ConnectionStatus | ServerChatMessage | ChatResponse | Ack | ErrorFrame | Pong | HistoryPage;
+export type ServerFrame = ConnectionStatus | ServerChatMessage | ChatResponse | Ack | ErrorFrame | Pong | HistoryPage | ConversationEvent;
 
 export type DecodeResult<T> = { ok: true; frame: T } | { ok: false; error: DecodeError };
 
@@ -137,6 +161,8 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isOptStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isOptSeq = (v: unknown): boolean => v === undefined || isSeq(v);
+/** A conversation id, user id or request ref (feature `conversations`). */
+const isConv = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_ID;
 /** Dates reach ±8.64e15 ms; beyond that toISOString() throws a RangeError, so such numbers are ignored. */
 const timestampOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && Math.abs(v) <= 8.64e15 ? new Date(v).toISOString() : undefined;
@@ -225,20 +251,8 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
   const timestamp = timestampOf(o.timestamp);
   switch (o.type) {
     case 'connection_status': {
-      if (!isStr(o.status)) return bad('connection_status without status');
-      const features = Array.isArray(o.features) ? o.features.filter(isStr).slice(0, 32) : [];
-      if (!isOptSeq(o.seq)) return bad('connection_status with a bad seq');
-      const frame: ConnectionStatus = { type: 'connection_status', status: o.status, features };
-      if (isStr(o.user_id)) frame.user_id = o.user_id;
-      else if (typeof o.user_id === 'number') frame.user_id = String(o.user_id);
-      if (isSeq(o.seq)) frame.seq = o.seq;
-      if (o.gap === true) frame.gap = true;
-      const rl = o.rate_limit as Record<string, unknown> | undefined;
-      if (rl && typeof rl === 'object' && isSeq(rl.messages) && rl.messages > 0 && typeof rl.window_s === 'number' && rl.window_s > 0) {
-        frame.rate_limit = { messages: rl.messages, window_s: rl.window_s };
-      }
-      if (isSeq(o.max_message_bytes) && o.max_message_bytes > 0) frame.max_message_bytes = o.max_message_bytes;
-      return { ok: true, frame };
+      const frame = connectionStatusIn(o);
+      return typeof frame === 'string' ? bad(frame) : { ok: true, frame };
     }
     case 'chat_message': {
       const frame = chatMessageIn(o);
@@ -259,23 +273,52 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
       if (!isStr(o.id) || !isOptSeq(o.seq)) return bad('ack without an id');
       const frame: Ack = { type: 'ack', id: o.id };
       if (isSeq(o.seq)) frame.seq = o.seq;
+      if (isConv(o.conv)) frame.conv = o.conv;
       if (timestamp) frame.timestamp = timestamp;
       return { ok: true, frame };
     }
-    case 'error': {
-      const frame: ErrorFrame = { type: 'error', message: isStr(o.message) ? o.message : 'unknown error' };
-      if (isStr(o.code)) frame.code = o.code;
-      if (isStr(o.id)) frame.id = o.id;
-      return { ok: true, frame };
-    }
+    case 'error':
+      return { ok: true, frame: errorIn(o) };
     case 'pong':
       return { ok: true, frame: timestamp ? { type: 'pong', timestamp } : { type: 'pong' } };
     default:
+      if (isConversationEventType(o.type)) {
+        const event = conversationEventOf(o);
+        return event.ok ? { ok: true, frame: timestamp ? { ...event.frame, timestamp } : event.frame } : bad(event.detail);
+      }
       return {
         ok: false,
         error: { code: 'UNKNOWN_TYPE', detail: `unknown frame type ${typeLabel(o.type)}` },
       };
   }
+}
+
+/** A `connection_status` frame, or what is wrong with it. */
+function connectionStatusIn(o: Record<string, unknown>): ConnectionStatus | string {
+  if (!isStr(o.status)) return 'connection_status without status';
+  const features = Array.isArray(o.features) ? o.features.filter(isStr).slice(0, 32) : [];
+  if (!isOptSeq(o.seq)) return 'connection_status with a bad seq';
+  const frame: ConnectionStatus = { type: 'connection_status', status: o.status, features };
+  if (isStr(o.user_id)) frame.user_id = o.user_id;
+  else if (typeof o.user_id === 'number') frame.user_id = String(o.user_id);
+  if (isSeq(o.seq)) frame.seq = o.seq;
+  if (o.gap === true) frame.gap = true;
+  const rl = o.rate_limit as Record<string, unknown> | undefined;
+  if (rl && typeof rl === 'object' && isSeq(rl.messages) && rl.messages > 0 && typeof rl.window_s === 'number' && rl.window_s > 0) {
+    frame.rate_limit = { messages: rl.messages, window_s: rl.window_s };
+  }
+  if (isSeq(o.max_message_bytes) && o.max_message_bytes > 0) frame.max_message_bytes = o.max_message_bytes;
+  return frame;
+}
+
+/** An `error` frame: never refused, since the words matter more than the shape. */
+function errorIn(o: Record<string, unknown>): ErrorFrame {
+  const frame: ErrorFrame = { type: 'error', message: isStr(o.message) ? o.message : 'unknown error' };
+  if (isStr(o.code)) frame.code = o.code;
+  if (isStr(o.id)) frame.id = o.id;
+  if (isConv(o.conv)) frame.conv = o.conv;
+  if (isConv(o.ref)) frame.ref = o.ref;
+  return frame;
 }
 
 /** A `chat_message` object (alone or in a history page), or what is wrong with it. */
@@ -289,6 +332,8 @@ function chatMessageIn(o: Record<string, unknown>): ServerChatMessage | string {
   if (isSeq(o.seq)) frame.seq = o.seq;
   if (timestamp) frame.timestamp = timestamp;
   if (o.replay === true) frame.replay = true;
+  if (isConv(o.conv)) frame.conv = o.conv;
+  if (Array.isArray(o.mentions)) frame.mentions = o.mentions.filter(isConv).slice(0, 200);
   return frame;
 }
 
@@ -302,7 +347,8 @@ function historyPageIn(o: Record<string, unknown>): HistoryPage | string {
       return `history_page message: ${typeof frame === 'string' ? frame : 'no seq'}`;
     messages.push(frame);
   }
-  return { type: 'history_page', messages, has_older: o.has_older === true };
+  const about = { ...(isConv(o.conv) ? { conv: o.conv } : {}), ...(isConv(o.ref) ? { ref: o.ref } : {}) };
+  return { type: 'history_page', messages, has_older: o.has_older === true, ...about };
 }
 
 /** Decode a frame a client sent (used by the reference server). Never throws. */
@@ -320,15 +366,23 @@ function clientFrameOf(o: Record<string, unknown>): DecodeResult<ClientFrame> {
       if (o.id !== undefined && (!isStr(o.id) || o.id.length === 0 || o.id.length > MAX_ID_LENGTH)) {
         return bad(`chat_message "id" must be a string of 1..${MAX_ID_LENGTH} characters`);
       }
-      return { ok: true, frame: { type: 'chat_message', id: isStr(o.id) ? o.id : '', message: o.message, timestamp } };
+      if (o.conv !== undefined && !isConv(o.conv)) return bad('chat_message "conv" must be a conversation id');
+      const conv = isConv(o.conv) ? { conv: o.conv } : {};
+      return { ok: true, frame: { type: 'chat_message', id: isStr(o.id) ? o.id : '', message: o.message, timestamp, ...conv } };
     }
     case 'ping':
       return { ok: true, frame: { type: 'ping', timestamp } };
     case 'history': {
       if (!isSeq(o.before) || !isSeq(o.limit) || o.limit < 1) return bad('history needs a seq "before" and a "limit" ≥ 1');
-      return { ok: true, frame: { type: 'history', before: o.before, limit: Math.min(o.limit, MAX_HISTORY_PAGE) } };
+      if (o.conv !== undefined && !isConv(o.conv)) return bad('history "conv" must be a conversation id');
+      const conv = { ...(isConv(o.conv) ? { conv: o.conv } : {}), ...(isConv(o.ref) ? { ref: o.ref } : {}) };
+      return { ok: true, frame: { type: 'history', before: o.before, limit: Math.min(o.limit, MAX_HISTORY_PAGE), ...conv } };
     }
     default:
+      if (isConversationRequestType(o.type)) {
+        const request = conversationRequestOf(o);
+        return request.ok ? { ok: true, frame: request.frame } : bad(request.detail);
+      }
       return {
         ok: false,
         error: { code: 'UNKNOWN_TYPE', detail: `Unsupported message type: ${typeLabel(o.type)}` },

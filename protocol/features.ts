@@ -18,6 +18,8 @@ export const Features = {
   batch: 'batch',
   /** zlib frames may use our preset dictionary. */
   zdict1: 'zdict1',
+  /** One connection carries all of a user's rooms and DMs (protocol/conversations.ts); asked for in `?features=`. */
+  conversations: 'conversations',
 } as const;
 
 export type Feature = (typeof Features)[keyof typeof Features];

@@ -5,6 +5,7 @@
  */
 export * from './close-codes';
 export * from './codec';
+export * from './conversations';
 export * from './features';
 export * from './framing';
 export * from './wire-errors';

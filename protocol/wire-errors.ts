@@ -11,6 +11,10 @@ export const WireErrorCodes = {
   badFrame: 'bad_frame',
   unsupported: 'unsupported',
   serverError: 'server_error',
+  /** Not a member of that conversation, or no such conversation: the same words for both, so nothing leaks. */
+  forbidden: 'forbidden',
+  /** A `create`, `invite` or `open_dm` named a user the server does not know. */
+  unknownUser: 'unknown_user',
 } as const;
 
 export type WireErrorCode = (typeof WireErrorCodes)[keyof typeof WireErrorCodes];

@@ -47,3 +47,8 @@ export class SerialQueue {
     });
   }
 }
+
+/** Every value, in order: at once when all are here, else once the last Promise resolves. */
+export function allOf<T>(values: ReadonlyArray<Awaitable<T>>): Awaitable<T[]> {
+  return values.some(isPromiseLike) ? Promise.all(values) : (values as T[]);
+}

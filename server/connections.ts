@@ -1,8 +1,10 @@
 /**
  * Connections: the upgrade (origin check), then token auth (4001), the room name's
- * length, the connections-per-token cap (through the ConnectionCounter), joining the
- * room's fan-out, the greeting with any replay, and the per-connection rate limiter
- * and frame queue. Frames go to frames.ts, in order.
+ * length, the connections-per-token cap (through the ConnectionCounter), the greeting,
+ * and the per-connection rate limiter and frame queue. Frames go to frames.ts, in order.
+ * A connection with the conversations feature is greeted with the user's conversation
+ * list and subscribes by frame; one without it gets the URL's room (members only for a
+ * private room or DM: 4003 otherwise), joined with its replay, as the design notes have it.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -14,11 +16,17 @@ import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, isPromiseLike, SerialQueue, type Awaitable } from './awaitable';
 import type { ConnectionLease } from './connection-counter';
 import { FrameBatcher, frameEncoder, type OutboundFrame } from '../protocol/framing';
-import { now, sendTo, type Client, type ServerContext } from './context';
-import { handleFrame } from './frames';
-import { firstContactReplay, historyFeatures } from './history';
-import { FixedWindowLimiter } from './rate-limit';
+import { now, reply, sendTo, type Client, type ServerContext } from './context';
+import type { ConversationMeta } from './conversation-store';
 import type { RoomHandle } from './room-store';
+import { refuse, urlRoom } from './conversation-access';
+import { closeForbidden } from './conversation-events';
+import { listFor } from './conversation-info';
+import { DEFAULT_ROOM } from './conversation-store';
+import { handleFrame } from './frames';
+import { historyFeatures, historyParam } from './history';
+import { FixedWindowLimiter } from './rate-limit';
+import { sendReplay, subscribe, unsubscribeAll } from './subscriptions';
 
 /** A connection that passed auth and the limits, not yet in a room. */
 interface Admitted {
@@ -27,6 +35,8 @@ interface Admitted {
   token: string;
   roomName: string;
   query: URLSearchParams;
+  /** What the client announced it can receive (`features=`). */
+  announced: Set<string>;
   peer: string;
 }
 
@@ -72,7 +82,7 @@ function onConnection(ctx: ServerContext, ws: WebSocket, req: IncomingMessage): 
     conn.closed = true;
     if (conn.client) {
       ctx.clients.delete(conn.client);
-      ctx.fanOut.leave(conn.client);
+      unsubscribeAll(ctx, conn.client);
     }
     conn.lease?.release();
     ctx.options.log(`user ${admitted.user} disconnected (${code})`);
@@ -98,10 +108,20 @@ function join(ctx: ServerContext, admitted: Admitted, conn: Connection): Awaitab
     }
     if (conn.closed) return lease.release();
     conn.lease = lease;
-    return andThen(ctx.store.room(admitted.roomName), (room) => {
+    if (admitted.announced.has(Features.conversations)) {
+      conn.client = newClient(ctx, admitted, true);
+      return greetAll(ctx, conn.client, admitted);
+    }
+    return andThen(urlRoom(ctx, admitted.user, admitted.roomName), (meta) => {
       if (conn.closed) return;
-      conn.client = newClient(ctx, admitted, room);
-      return greet(ctx, conn.client, admitted);
+      conn.client = newClient(ctx, admitted, false);
+      if (!meta) {
+        o.log(`user ${admitted.user}: refused room ${JSON.stringify(admitted.roomName).slice(0, 80)} (not a member)`);
+        refuse(conn.client, admitted.roomName);
+        return closeForbidden(conn.client);
+      }
+      const client = conn.client;
+      return andThen(ctx.store.room(meta.id), (room) => greet(ctx, client, admitted, room, meta));
     });
   });
 }
@@ -129,17 +149,18 @@ function admit(ctx: ServerContext, ws: WebSocket, req: IncomingMessage): Admitte
     ws.close(CloseCodes.unauthenticated, 'authentication failed');
     return undefined;
   }
-  const roomName = query.get('room') || 'lobby';
+  const roomName = query.get('room') || DEFAULT_ROOM;
   // With a data dir the room is a file `<encoded name>.jsonl`: a name too long for one crashed the server on append.
   if (encodeURIComponent(roomName).length > 200) {
     o.log(`user ${user}: room name too long from ${peer}`);
     ws.close(1008, 'room name too long');
     return undefined;
   }
-  return { ws, user, token, roomName, query, peer };
+  const announced = new Set((query.get('features') ?? '').split(',').slice(0, 16));
+  return { ws, user, token, roomName, query, announced, peer };
 }
 
-function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Client {
+function newClient(ctx: ServerContext, admitted: Admitted, multi: boolean): Client {
   const zlib = ctx.options.compression === 'zlib' || admitted.query.get('compression') === 'zlib';
   return {
     id: ctx.connectionId(),
@@ -148,7 +169,8 @@ function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Cl
     ...clientExtensions(admitted, zlib),
     user: admitted.user,
     token: admitted.token,
-    room,
+    multi,
+    subs: new Map(),
     limiter: new FixedWindowLimiter(ctx.options.rateLimit.messages, ctx.options.rateLimit.windowMs),
     alive: true,
   };
@@ -160,7 +182,7 @@ function newClient(ctx: ServerContext, admitted: Admitted, room: RoomHandle): Cl
  * negotiated) go as zlib binary frames (framing.ts frameEncoder).
  */
 function clientExtensions(admitted: Admitted, zlib: boolean): Pick<Client, 'zdict' | 'out'> {
-  const announced = new Set((admitted.query.get('features') ?? '').split(',').slice(0, 16));
+  const announced = admitted.announced;
   const ws = admitted.ws;
   const mode = zlib ? 'zlib' : /permessage-deflate/.test(ws.extensions) ? 'deflate' : 'off';
   const zdict = mode !== 'off' && announced.has(Features.zdict1);
@@ -171,51 +193,62 @@ function clientExtensions(admitted: Admitted, zlib: boolean): Pick<Client, 'zdic
 }
 
 /**
- * connection_status, then the missed messages in order, and only then live traffic.
- * The client joins the room's fan-out before the replay is read, its live messages
- * held back meanwhile, so a message stored while a slower store answers is sent
- * once, after the replay.
+ * connection_status, then the missed messages in order, and only then live traffic
+ * (subscriptions.ts: the replay is read after joining the room's fan-out).
  */
-function greet(ctx: ServerContext, client: Client, admitted: Admitted): Awaitable<void> {
+function greet(ctx: ServerContext, client: Client, admitted: Admitted, room: RoomHandle, meta: ConversationMeta): Awaitable<void> {
   const sinceParam = admitted.query.get('since');
   const since = sinceParam !== null && /^\d{1,15}$/.test(sinceParam) ? Number(sinceParam) : undefined;
-  client.heldBack = [];
   ctx.clients.add(client);
-  const replayAndSeq = () =>
-    andThen(since === undefined ? firstContactReplay(client.room, admitted.query) : client.room.since(since), (replay) =>
-      andThen(client.room.seq(), (seq) => ({ replay, seq })),
-    );
-  return andThen(andThen(ctx.fanOut.join(client), replayAndSeq), ({ replay, seq }) => {
-    const heldBack = client.heldBack ?? [];
-    delete client.heldBack;
+  const cursor = { history: historyParam(admitted.query), ...(since !== undefined ? { since } : {}) };
+  return andThen(subscribe(ctx, client, room, meta, cursor), (opened) => {
     // Closed while the store answered (close() terminates joining clients too): nothing to greet.
     if (client.ws.readyState !== WebSocket.OPEN) return;
-    sendTo(client, encodeFrame(connectionStatus(ctx, client, seq, replay.gap)));
-    for (const m of replay.messages) sendTo(client, encodeFrame({ ...m, replay: true }));
-    const replayedUpTo = replay.messages.at(-1)?.seq ?? -Infinity;
-    for (const m of heldBack) if (m.seq > replayedUpTo) sendTo(client, m.wire);
+    const features = [...historyFeatures(room), Features.conversations];
+    sendTo(client, encodeFrame(connectionStatus(ctx, features, client, { seq: opened.seq, gap: opened.replay.gap })));
+    sendReplay(opened);
+    const { replay } = opened;
     const resume = since !== undefined ? `, resume after ${since}: ${replay.messages.length} replayed${replay.gap ? ', gap' : ''}` : '';
-    ctx.options.log(`user ${client.user} connected from ${admitted.peer} (room ${client.room.name}${resume})`);
+    ctx.options.log(`user ${client.user} connected from ${admitted.peer} (room ${room.name}${resume})`);
   });
 }
 
-function connectionStatus(ctx: ServerContext, client: Client, seq: number, gap: boolean): ConnectionStatus & { features: Feature[] } {
+/**
+ * A connection with the conversations feature: connection_status, then the user's
+ * conversation list; the client subscribes to each with its cursor. A user who is in no
+ * conversation yet is made a member of the default room first, as everyone was before.
+ */
+function greetAll(ctx: ServerContext, client: Client, admitted: Admitted): Awaitable<void> {
+  ctx.clients.add(client);
+  const start = andThen(ctx.conversations.ofUser(client.user), (mine) =>
+    mine.length > 0 ? undefined : urlRoom(ctx, client.user, DEFAULT_ROOM),
+  );
+  return andThen(start, () =>
+    andThen(listFor(ctx, client.user), (conversations) => {
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+      return andThen(ctx.store.room(DEFAULT_ROOM), (room) => {
+        sendTo(client, encodeFrame(connectionStatus(ctx, [...historyFeatures(room), Features.conversations], client)));
+        reply(client, { type: 'conversation_list', conversations });
+        ctx.options.log(`user ${client.user} connected from ${admitted.peer} (${conversations.length} conversations)`);
+      });
+    }),
+  );
+}
+
+function connectionStatus(
+  ctx: ServerContext,
+  extra: Feature[],
+  client: Client,
+  position?: { seq: number; gap: boolean },
+): ConnectionStatus & { features: Feature[] } {
   const o = ctx.options;
   return {
     type: 'connection_status',
     status: 'connected',
     user_id: client.user,
-    features: [
-      Features.ack,
-      Features.seq,
-      Features.resume,
-      Features.dedup,
-      ...historyFeatures(client.room),
-      Features.batch,
-      Features.zdict1,
-    ],
-    seq,
-    ...(gap ? { gap: true } : {}),
+    features: [Features.ack, Features.seq, Features.resume, Features.dedup, ...extra, Features.batch, Features.zdict1],
+    ...(position ? { seq: position.seq } : {}),
+    ...(position?.gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },
     max_message_bytes: o.maxMessageBytes,
     timestamp: now(),

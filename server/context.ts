@@ -1,16 +1,32 @@
 /**
- * What the parts of one running server share: its settings, its room store and
- * connection counter (the interfaces only), the fan-out, the connected clients, and
- * how to send to one of them.
+ * What the parts of one running server share: its settings, its room and conversation
+ * stores and connection counter (the interfaces only), the fan-out, the connected
+ * clients, and how to send to one of them.
  */
 import { WebSocket } from 'ws';
 import { encodeFrame, type ServerFrame } from '../protocol/codec';
 import { outboundFrame, type FrameBatcher } from '../protocol/framing';
 import type { ConnectionCounter } from './connection-counter';
+import type { ConversationMeta, ConversationStore } from './conversation-store';
 import type { FanOut } from './fan-out';
 import type { ServerOptions } from './options';
 import type { FixedWindowLimiter } from './rate-limit';
 import type { RoomHandle, RoomStore } from './room-store';
+import type { UserDirectory } from './users';
+
+/** One client's place in one conversation's fan-out: made only after the server checked it is a member. */
+export interface Subscription {
+  readonly client: Client;
+  readonly room: RoomHandle;
+  /** The conversation as last heard of (members change): whom a message @mentions, and who is still in. */
+  meta: ConversationMeta;
+  /**
+   * Set while the replay is read: live messages are held here and sent after it (those the
+   * replay already has are dropped), so none is missed between reading the replay and
+   * joining, and none overtakes the replay.
+   */
+  heldBack?: Array<{ seq: number; wire: string }>;
+}
 
 export interface Client {
   /** This connection, unique among every process sharing the room store (fan-out skips a message's sender by it). */
@@ -24,16 +40,16 @@ export interface Client {
   out?: FrameBatcher;
   user: string;
   token: string;
-  room: RoomHandle;
+  /**
+   * Feature `conversations`: this connection carries all of the user's conversations, each
+   * subscribed by a frame. Without it, the one room named in the URL (the design notes' way).
+   */
+  multi: boolean;
+  /** The conversations this connection receives, by id (one, the URL's room, without `multi`). */
+  subs: Map<string, Subscription>;
   limiter: FixedWindowLimiter;
   /** Cleared at each liveness ping, set again by any pong or frame. */
   alive: boolean;
-  /**
-   * Set while the greeting waits for the store: live messages are held here and sent
-   * after the replay (those the replay already has are dropped), so none is missed
-   * between reading the replay and joining, and none overtakes the replay.
-   */
-  heldBack?: Array<{ seq: number; wire: string }>;
   /**
    * Set when the store could not take a message with this id: later messages are refused
    * too until this one comes again (clients resend in order), so none overtakes it.
@@ -44,6 +60,8 @@ export interface Client {
 export interface ServerContext {
   readonly options: ServerOptions;
   readonly store: RoomStore;
+  readonly conversations: ConversationStore;
+  readonly users: UserDirectory;
   readonly counter: ConnectionCounter;
   readonly fanOut: FanOut;
   /** A new connection id (see Client.id). */
@@ -73,10 +91,10 @@ export function flushOut(client: Client): void {
   client.out?.flush();
 }
 
-/** A message of the client's room, as it happens (held back while the client is still being greeted). */
-export function sendLive(client: Client, seq: number, wire: string, zlibbed?: Buffer): void {
-  if (client.heldBack) client.heldBack.push({ seq, wire });
-  else sendTo(client, wire, zlibbed);
+/** A message of a subscribed conversation, as it happens (held back while its replay is read). */
+export function sendLive(sub: Subscription, seq: number, wire: string, zlibbed?: Buffer): void {
+  if (sub.heldBack) sub.heldBack.push({ seq, wire });
+  else sendTo(sub.client, wire, zlibbed);
 }
 
 export function reply(client: Client, frame: ServerFrame): void {

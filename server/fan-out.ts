@@ -1,21 +1,22 @@
 /**
- * Fan-out in this process: which local clients are in which room, one store watch per
- * room while anyone here is in it, and each message the watch reports sent to every
- * local member of the room except the connection that sent it. Messages appended by
+ * Fan-out in this process: which local subscriptions are in which room (a conversation's
+ * messages are the room named by its id), one store watch per room while anyone here is
+ * subscribed, and each message the watch reports sent to every local subscriber of the room
+ * except the connection that sent it. Messages appended by
  * other processes sharing the store arrive the same way as this process's own, so
  * connections.ts and frames.ts never need to know which store runs.
  */
 import { encodeFrame } from '../protocol/codec';
 import { zlibFrame } from '../protocol/framing';
 import { isPromiseLike, type Awaitable } from './awaitable';
-import { flushOut, sendLive, type Client } from './context';
+import { flushOut, sendLive, type Subscription } from './context';
 import type { RoomHandle, RoomWatch, StoredMessage } from './room-store';
 
 /** Close code for clients of a room whose store started over: reconnect and resume (they then see the gap). */
 export const STORE_RESET_CLOSE = 1012;
 
 interface Membership {
-  members: Set<Client>;
+  members: Set<Subscription>;
   watch: RoomWatch;
 }
 
@@ -25,38 +26,43 @@ export class FanOut {
   constructor(private readonly log: (line: string) => void) {}
 
   /**
-   * Makes the client a member of its room here. Settles once the room's watch is ready:
-   * every message stored after that reaches the client, and a replay read after it has
-   * everything before. Rejects when the store cannot watch now (the client should go).
+   * Adds the subscription to its room here. Settles once the room's watch is ready: every
+   * message stored after that reaches the client, and a replay read after it has everything
+   * before. Rejects when the store cannot watch now (the subscription should go).
    */
-  join(client: Client): Awaitable<void> {
-    const name = client.room.name;
+  join(sub: Subscription): Awaitable<void> {
+    const name = sub.room.name;
     let membership = this.rooms.get(name);
     if (!membership) {
-      membership = this.watch(client.room);
+      membership = this.watch(sub.room);
       this.rooms.set(name, membership);
     }
-    membership.members.add(client);
+    membership.members.add(sub);
     return membership.watch.ready;
   }
 
-  leave(client: Client): void {
-    const name = client.room.name;
+  leave(sub: Subscription): void {
+    const name = sub.room.name;
     const membership = this.rooms.get(name);
-    if (!membership?.members.delete(client) || membership.members.size > 0) return;
+    if (!membership?.members.delete(sub) || membership.members.size > 0) return;
     membership.watch.close();
     this.rooms.delete(name);
   }
 
+  /** Local subscriptions to this room (events about the conversation reach them). */
+  subscribers(room: string): ReadonlySet<Subscription> {
+    return this.rooms.get(room)?.members ?? NO_SUBSCRIBERS;
+  }
+
   private watch(room: RoomHandle): Membership {
-    const members = new Set<Client>();
+    const members = new Set<Subscription>();
     const watch = room.watch({
       message: (stored, origin) => deliver(members, stored, origin),
       reset: () => {
         this.log(`room ${room.name}: the store started over; asking ${members.size} client(s) to resume`);
-        for (const c of members) {
-          flushOut(c); // what the room said before the reset reaches the client before the close
-          c.ws.close(STORE_RESET_CLOSE, 'room store restarted');
+        for (const { client } of members) {
+          flushOut(client); // what the room said before the reset reaches the client before the close
+          client.ws.close(STORE_RESET_CLOSE, 'room store restarted');
         }
       },
     });
@@ -73,15 +79,18 @@ export class FanOut {
   }
 }
 
+const NO_SUBSCRIBERS: ReadonlySet<Subscription> = new Set();
+
 /** One encode (and at most one deflate of each kind) per message, then to every member but its sender. */
-function deliver(members: Set<Client>, stored: StoredMessage, origin: string | undefined): void {
+function deliver(members: Set<Subscription>, stored: StoredMessage, origin: string | undefined): void {
   const wire = encodeFrame(stored);
   const zlibbed: { plain?: Buffer; dict?: Buffer } = {};
-  for (const other of members) {
+  for (const sub of members) {
+    const other = sub.client;
     if (other.id === origin) continue;
     // A batching client compresses its whole batch (context.ts): no per-message deflate for it.
     const zipped =
       !other.zlib || other.out ? undefined : other.zdict ? (zlibbed.dict ??= zlibFrame(wire, true)) : (zlibbed.plain ??= zlibFrame(wire));
-    sendLive(other, stored.seq, wire, zipped);
+    sendLive(sub, stored.seq, wire, zipped);
   }
 }

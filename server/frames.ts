@@ -6,11 +6,15 @@
  */
 import { CloseCodes } from '../protocol/close-codes';
 import { decodeClientFrames, utf8Length, type ClientChatMessage, type ClientFrame, type HistoryRequest } from '../protocol/codec';
+import type { ConversationRequest } from '../protocol/conversations';
 import { inboundText, type RawFrameData } from '../protocol/framing';
 import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, isPromiseLike, type Awaitable } from './awaitable';
-import { flushOut, now, reply, type Client, type ServerContext } from './context';
+import { flushOut, now, reply, type Client, type ServerContext, type Subscription } from './context';
+import { refuse } from './conversation-access';
+import { handleConversationRequest } from './conversation-frames';
 import { answerHistory } from './history';
+import { mentionsIn } from './mentions';
 import type { Appended, NewMessage } from './room-store';
 
 /**
@@ -48,24 +52,48 @@ function inOrder<T>(items: readonly T[], each: (item: T, i: number) => Awaitable
 function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awaitable<void> {
   const chat = acceptChat(ctx, client, frame);
   if (!chat) return;
-  if (chat.type === 'history') return answerHistory(client, chat);
-  const id = chat.id || undefined;
+  if (chat.type !== 'chat_message' && chat.type !== 'history') return handleConversationRequest(ctx, client, chat);
+  const id = chat.type === 'chat_message' ? chat.id || undefined : undefined;
+  const sub = subscriptionFor(client, chat.conv);
+  if (!sub) return refuse(client, chat.conv, id ? { id } : chat.type === 'history' && chat.ref !== undefined ? { ref: chat.ref } : {});
+  if (chat.type === 'history') return answerHistory(sub, chat);
   if (client.refusingUntil !== undefined) {
     if (id !== client.refusingUntil) return notStored(client, id, 'an earlier message was not stored; send it first');
     delete client.refusingUntil;
   }
-  const message: NewMessage = { type: 'chat_message', ...(id ? { id } : {}), user: client.user, message: chat.message, timestamp: now() };
-  return andThen(appendOrReport(ctx, client, message), (appended) => {
+  const conv = sub.room.name;
+  const mentions = mentionsIn(chat.message, sub.meta.members, ctx.users, client.user);
+  const message: NewMessage = {
+    type: 'chat_message',
+    ...(id ? { id } : {}),
+    user: client.user,
+    message: chat.message,
+    timestamp: now(),
+    conv,
+    ...(mentions.length > 0 ? { mentions } : {}),
+  };
+  const acked = client.multi ? { conv } : {};
+  return andThen(appendOrReport(ctx, sub, message), (appended) => {
     if (!appended) return;
     if ('duplicateOf' in appended) {
       // A resend (only a message with an id can be one): ack again, broadcast nothing.
-      if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.duplicateOf });
+      if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.duplicateOf, ...acked });
       return;
     }
     // The room's other members already have it: the store's watch fans out before append answers.
-    if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.stored.seq });
+    if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.stored.seq, ...acked });
     if (ctx.options.echo) reply(client, { type: 'chat_response', message: chat.message });
   });
+}
+
+/**
+ * The subscription a chat or history frame is for: the one named by `conv` (a connection with
+ * the conversations feature must name it), or the URL's room. Undefined: not subscribed, so
+ * refused, which is also how a conversation the user is not in is refused.
+ */
+function subscriptionFor(client: Client, conv: string | undefined): Subscription | undefined {
+  if (conv !== undefined) return client.subs.get(conv);
+  return client.multi ? undefined : client.subs.values().next().value;
 }
 
 /** False after closing the connection with 4008: the client sends faster than the limit. */
@@ -79,12 +107,16 @@ function withinRate(ctx: ServerContext, client: Client): boolean {
 }
 
 /** The chat message or history request in this frame, or undefined when the frame was answered (pong, error). */
-function acceptChat(ctx: ServerContext, client: Client, frame: ClientFrame): ClientChatMessage | HistoryRequest | undefined {
+function acceptChat(
+  ctx: ServerContext,
+  client: Client,
+  frame: ClientFrame,
+): ClientChatMessage | HistoryRequest | ConversationRequest | undefined {
   if (frame.type === 'ping') {
     reply(client, { type: 'pong' });
     return undefined;
   }
-  if (frame.type === 'history') return frame;
+  if (frame.type !== 'chat_message') return frame;
   if (utf8Length(frame.message) > ctx.options.maxMessageBytes) {
     const id = frame.id || undefined;
     reply(client, { type: 'error', message: 'Message too large', code: WireErrorCodes.tooLarge, ...(id ? { id } : {}) });
@@ -108,16 +140,17 @@ function frameText(ctx: ServerContext, client: Client, data: RawFrameData, isBin
 }
 
 /** What the room made of the message, or undefined after telling the sender it was not stored. */
-function appendOrReport(ctx: ServerContext, client: Client, message: NewMessage): Awaitable<Appended | undefined> {
+function appendOrReport(ctx: ServerContext, sub: Subscription, message: NewMessage): Awaitable<Appended | undefined> {
+  const client = sub.client;
   // A failed write (disk full, permissions, a store gone away) must not take the whole server down.
   const report = (err: unknown): undefined => {
-    ctx.options.log(`room ${client.room.name}: append failed: ${(err as Error).message}`);
+    ctx.options.log(`room ${sub.room.name}: append failed: ${(err as Error).message}`);
     if (message.id !== undefined) client.refusingUntil = message.id;
     notStored(client, message.id, 'Message not stored');
     return undefined;
   };
   try {
-    const stored = client.room.append(message, client.id);
+    const stored = sub.room.append(message, client.id);
     return isPromiseLike(stored) ? Promise.resolve(stored).catch(report) : stored;
   } catch (err) {
     return report(err);

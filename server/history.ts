@@ -10,7 +10,7 @@ import { MAX_HISTORY_PAGE, type HistoryRequest } from '../protocol/codec';
 import { Features, type Feature } from '../protocol/features';
 import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, type Awaitable } from './awaitable';
-import { reply, type Client } from './context';
+import { reply, type Subscription } from './context';
 import type { Replay, RoomHandle } from './room-store';
 
 /** The extra feature names this room supports. */
@@ -18,21 +18,32 @@ export function historyFeatures(room: RoomHandle): Feature[] {
   return room.page ? [Features.history] : [];
 }
 
-/** What a connection without `since` is replayed: the newest `history=N` messages, or nothing. */
-export function firstContactReplay(room: RoomHandle, query: URLSearchParams): Awaitable<Replay> {
+/** What a first connection asks to be replayed with `history=N` (0: nothing). */
+export function historyParam(query: URLSearchParams): number {
   const asked = query.get('history');
-  const limit = asked !== null && /^\d{1,6}$/.test(asked) ? Math.min(Number(asked), MAX_HISTORY_PAGE) : 0;
-  if (!room.page || limit === 0) return { messages: [], gap: false };
-  return andThen(room.page(Number.MAX_SAFE_INTEGER, limit), (page) => ({ messages: page.messages, gap: false }));
+  return asked !== null && /^\d{1,6}$/.test(asked) ? Number(asked) : 0;
 }
 
-/** Answers one `history` frame (an `unsupported` error when the store keeps no pages). */
-export function answerHistory(client: Client, frame: HistoryRequest): Awaitable<void> {
-  const room = client.room;
-  if (!room.page) return reply(client, { type: 'error', message: 'history is not supported here', code: WireErrorCodes.unsupported });
+/** The newest `limit` messages (at most a page), as a replay; nothing when the store keeps no pages. */
+export function newestMessages(room: RoomHandle, limit: number): Awaitable<Replay> {
+  if (!room.page || limit <= 0) return { messages: [], gap: false };
+  return andThen(room.page(Number.MAX_SAFE_INTEGER, Math.min(limit, MAX_HISTORY_PAGE)), (page) => ({
+    messages: page.messages,
+    gap: false,
+  }));
+}
+
+/** Answers one `history` frame for a subscribed conversation (an `unsupported` error when the store keeps no pages). */
+export function answerHistory(sub: Subscription, frame: HistoryRequest): Awaitable<void> {
+  const { client, room } = sub;
+  const ref = frame.ref !== undefined ? { ref: frame.ref } : {};
+  if (!room.page)
+    return reply(client, { type: 'error', message: 'history is not supported here', code: WireErrorCodes.unsupported, ...ref });
   return andThen(room.page(frame.before, frame.limit), (page) => {
-    const messages = newestWithin(page.messages, PAGE_BYTES);
-    reply(client, { type: 'history_page', messages, has_older: page.hasOlder || messages.length < page.messages.length });
+    const kept = newestWithin(page.messages, PAGE_BYTES);
+    const conv = client.multi ? { conv: room.name, ...ref } : {};
+    const messages = client.multi ? kept.map((m) => ({ ...m, conv: room.name })) : kept;
+    reply(client, { type: 'history_page', messages, has_older: page.hasOlder || kept.length < page.messages.length, ...conv });
   });
 }
 

@@ -14,6 +14,10 @@ export interface StoredMessage {
   message: string;
   seq: number;
   timestamp: string;
+  /** The conversation (room) it was sent to; absent in rooms stored before conversations. */
+  conv?: string;
+  /** The user ids it @mentions (server/mentions.ts). */
+  mentions?: string[];
 }
 
 /** A message as the server accepts it; the room gives it its seq. */

@@ -16,14 +16,19 @@ import { PER_MESSAGE_DEFLATE } from '../protocol/framing';
 import { LocalConnectionCounter, type ConnectionCounter } from './connection-counter';
 import { acceptConnections } from './connections';
 import type { ServerContext } from './context';
+import { watchChanges } from './conversation-events';
+import type { ConversationStore } from './conversation-store';
 import { FanOut } from './fan-out';
 import { startLiveness } from './liveness';
+import { MemoryConversationStore } from './memory-conversation-store';
 import { MemoryRoomStore } from './memory-room-store';
 import { defaultServerOptions, type ServerOptions } from './options';
 import { RedisConnectionCounter } from './redis-connection-counter';
 import { redactUrl, redisConnector } from './redis-link';
+import { RedisConversationStore } from './redis-conversation-store';
 import { RedisRoomStore } from './redis-room-store';
 import type { RoomStore } from './room-store';
+import { directoryFromTokens } from './users';
 
 export { defaultServerOptions, type ServerOptions } from './options';
 
@@ -39,23 +44,30 @@ export interface ChatServer {
 /** How long a Redis-counted connection counts without its node refreshing it (a dead node's count goes after this). */
 const CONNECTION_LEASE_MS = 30_000;
 
-/** The one place that chooses where rooms live, and with them where connections are counted. */
-async function createStores(o: ServerOptions, nodeId: string): Promise<{ store: RoomStore; counter: ConnectionCounter }> {
+interface Stores {
+  store: RoomStore;
+  conversations: ConversationStore;
+  counter: ConnectionCounter;
+}
+
+/** The one place that chooses where rooms and conversations live, and with them where connections are counted. */
+async function createStores(o: ServerOptions, nodeId: string): Promise<Stores> {
   if (!o.redisUrl) {
     const store = new MemoryRoomStore({
       historyLimit: o.historyLimit,
       dedupLimit: o.dedupLimit,
       ...(o.dataDir ? { dataDir: o.dataDir } : {}),
     });
-    return { store, counter: new LocalConnectionCounter() };
+    return { store, conversations: new MemoryConversationStore(o.dataDir), counter: new LocalConnectionCounter() };
   }
   o.log(`rooms in redis at ${redactUrl(o.redisUrl)} (node ${nodeId})`);
   const connect = redisConnector(o.redisUrl, o.log);
   const store = new RedisRoomStore({ connect, historyLimit: o.historyLimit, dedupLimit: o.dedupLimit, log: o.log });
   const counter = new RedisConnectionCounter({ connect, nodeId, leaseMs: CONNECTION_LEASE_MS, log: o.log });
   // A node started beside Redis serves its first client at once; one started without it still starts (and retries).
-  await Promise.all([store.connected(5_000), counter.connected(5_000)]);
-  return { store, counter };
+  const conversations = new RedisConversationStore(connect);
+  await Promise.all([store.connected(5_000), counter.connected(5_000), conversations.connected(5_000)]);
+  return { store, conversations, counter };
 }
 
 export async function startChatServer(partial: Partial<ServerOptions> = {}): Promise<ChatServer> {
@@ -66,6 +78,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
   const ctx: ServerContext = {
     options: o,
     ...(await createStores(o, nodeId)),
+    users: o.users ?? directoryFromTokens(o.tokens),
     fanOut: new FanOut(o.log),
     connectionId: () => `${nodeId}/${++connections}`,
     clients: new Set(),
@@ -82,6 +95,9 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     maxPayload: o.maxFrameBytes,
     perMessageDeflate: o.compression === 'deflate' ? { ...PER_MESSAGE_DEFLATE } : false,
   });
+  // Before the first connection, so no change to a conversation can pass this node by.
+  const changes = await watchChanges(ctx);
+  await changes.ready;
   acceptConnections(ctx, http, wss);
   const stopLiveness = startLiveness(ctx);
 
@@ -103,7 +119,9 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await closed;
+      changes.close();
       await ctx.counter.close();
+      await ctx.conversations.close();
       await ctx.store.close();
     },
   };

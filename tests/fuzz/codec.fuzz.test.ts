@@ -19,6 +19,7 @@ import {
   type ServerFrame,
   type ClientFrame,
 } from '../../protocol/codec';
+import { MAX_CREATE_MEMBERS, MAX_NAME_ID, MAX_SEARCH_RESULTS, MAX_SUBSCRIBE, type ConversationRequest } from '../../protocol/conversations';
 import {
   check,
   deepJson,
@@ -100,6 +101,19 @@ function wellFormedServer(r: DecodeResult<ServerFrame>): void {
   }
 }
 
+/** A decoded conversations frame holds only ids of the allowed length, and bounded lists. */
+function wellFormedConversationRequest(f: ConversationRequest): void {
+  const id = (v: unknown) => assert.ok(typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME_ID, `id ${String(v)}`);
+  if ('conv' in f && f.conv !== undefined) id(f.conv);
+  if ('user' in f) id(f.user);
+  if (f.type === 'subscribe') {
+    assert.ok(f.conversations.length <= MAX_SUBSCRIBE);
+    for (const e of f.conversations) id(e.conv);
+  }
+  if (f.type === 'create') assert.ok(f.members.length <= MAX_CREATE_MEMBERS && f.name.length >= 1);
+  if (f.type === 'search') assert.ok(f.limit >= 1 && f.limit <= MAX_SEARCH_RESULTS);
+}
+
 function wellFormedClient(r: DecodeResult<ClientFrame>): void {
   wellFormedError(r);
   if (!r.ok) return;
@@ -107,6 +121,10 @@ function wellFormedClient(r: DecodeResult<ClientFrame>): void {
   assert.ok((KNOWN_CLIENT_TYPES as readonly string[]).includes(f.type));
   if (f.type === 'history') {
     assert.ok(Number.isSafeInteger(f.before) && f.before >= 0 && f.limit >= 1 && f.limit <= MAX_HISTORY_PAGE);
+    return;
+  }
+  if (f.type !== 'chat_message' && f.type !== 'ping') {
+    wellFormedConversationRequest(f);
     return;
   }
   assert.equal(typeof f.timestamp, 'string');

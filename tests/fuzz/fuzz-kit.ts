@@ -97,8 +97,38 @@ export function installTraps(): Traps {
 
 // ---- hostile text ----------------------------------------------------------------------
 
-export const KNOWN_SERVER_TYPES = ['connection_status', 'chat_message', 'chat_response', 'ack', 'error', 'pong', 'history_page'] as const;
-export const KNOWN_CLIENT_TYPES = ['chat_message', 'ping', 'history'] as const;
+export const CONVERSATION_SERVER_TYPES = [
+  'conversation_list',
+  'conversation',
+  'left',
+  'subscribed',
+  'read_marker',
+  'user_list',
+  'search_results',
+] as const;
+export const CONVERSATION_CLIENT_TYPES = [
+  'subscribe',
+  'list',
+  'create',
+  'open_dm',
+  'join',
+  'leave',
+  'invite',
+  'read',
+  'users',
+  'search',
+] as const;
+export const KNOWN_SERVER_TYPES = [
+  'connection_status',
+  'chat_message',
+  'chat_response',
+  'ack',
+  'error',
+  'pong',
+  'history_page',
+  ...CONVERSATION_SERVER_TYPES,
+] as const;
+export const KNOWN_CLIENT_TYPES = ['chat_message', 'ping', 'history', ...CONVERSATION_CLIENT_TYPES] as const;
 
 /** Strings that are not UTF-8: random bytes decoded the way ws / Buffer do (U+FFFD for bad sequences). */
 export const invalidUtf8Bytes = fc.oneof(
