@@ -19,7 +19,7 @@ export const WireErrorCodes = {
 
 export type WireErrorCode = (typeof WireErrorCodes)[keyof typeof WireErrorCodes];
 
-export type RefusalReason = 'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED';
+export type RefusalReason = 'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED' | 'FORBIDDEN';
 
 /**
  * Why the server refused a message. Without a code (an old server), only the words can tell a
@@ -28,6 +28,7 @@ export type RefusalReason = 'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED';
 export function refusalReason(code: string | undefined, message: string): RefusalReason {
   if (code === WireErrorCodes.tooLarge) return 'TOO_LARGE';
   if (code === WireErrorCodes.rateLimited) return 'RATE_LIMITED';
+  if (code === WireErrorCodes.forbidden) return 'FORBIDDEN';
   if (code === undefined && /too large/i.test(message)) return 'TOO_LARGE';
   return 'REJECTED';
 }

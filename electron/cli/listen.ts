@@ -8,7 +8,17 @@ import { describeReason } from '../common/words';
 import { AccountDirectory, MemoryOutboxStore } from '../core/store';
 import { ChatClient } from '../core/connection';
 import type { MachineMonitor } from '../core/desktop';
-import { commonOptions, followMachine, messageLine, optionSpec, reasonLine, statusLine, UsageError, type CliIo } from './common';
+import {
+  commonOptions,
+  exitCodeFor,
+  followMachine,
+  messageLine,
+  optionSpec,
+  reasonLine,
+  statusLine,
+  UsageError,
+  type CliIo,
+} from './common';
 
 export async function listen(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
@@ -36,7 +46,7 @@ export async function listen(argv: string[], io: CliIo): Promise<number> {
       timer = setTimeout(() => finish(5, `uos-chat: timed out after ${timeoutMs / 1000} s with ${seen} message(s)`), timeoutMs);
     client.on('status', (s) => {
       io.out(JSON.stringify(statusLine(s)));
-      if (s.connection.kind === 'auth-failed') finish(3, `uos-chat: ${reasonLine(s.connection.reason)}`);
+      if (s.connection.kind === 'auth-failed') finish(exitCodeFor(s.connection.reason), `uos-chat: ${reasonLine(s.connection.reason)}`);
     });
     client.on('entries', (entries) => {
       for (const e of entries) {

@@ -54,7 +54,7 @@ class DeliveryTally {
 
   /** The verdict once the run is over; undefined while it goes on. */
   verdict(state: ConnectionState, inputDone: boolean, pending: number): Verdict | undefined {
-    if (state.kind === 'auth-failed') return { code: 3, line: `uos-chat: ${reasonLine(state.reason)}` };
+    if (state.kind === 'auth-failed') return { code: exitCodeFor(state.reason), line: `uos-chat: ${reasonLine(state.reason)}` };
     // A TLS failure waits minutes before the next try: a script is better told now.
     if (state.kind === 'reconnecting' && state.reason.code.startsWith('TLS_'))
       return { code: 4, line: `uos-chat: ${reasonLine(state.reason)}` };

@@ -16,6 +16,7 @@ export const ReasonCodes = [
   'CLOCK_JUMP', // wall clock jumped (suspend) — the socket is stale
   'TOO_LARGE', // a message above the size limit
   'REJECTED', // the server refused a message (error frame)
+  'FORBIDDEN', // not a member of that conversation (or no such conversation): close 4003 or error `forbidden`
   'BAD_FRAME', // the server sent something we cannot read
   'FRAME_TOO_LARGE', // inbound frame over the cap (close 1009)
   'TLS_UNKNOWN_CA',
@@ -61,6 +62,8 @@ export function reasonForClose(code: number, text: string): Reason {
   switch (code) {
     case CloseCodes.unauthenticated:
       return reason('AUTH_FAILED', detail);
+    case CloseCodes.forbidden:
+      return reason('FORBIDDEN', detail);
     case CloseCodes.rateLimited:
       return reason('RATE_LIMITED', detail);
     case CloseCodes.serverError:

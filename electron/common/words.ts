@@ -16,6 +16,10 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   CLOCK_JUMP: { en: 'the computer was asleep — reconnecting', 'zh-CN': '电脑刚从休眠中恢复——正在重新连接' },
   TOO_LARGE: { en: 'message too large', 'zh-CN': '消息过长' },
   REJECTED: { en: 'rejected by the server', 'zh-CN': '被服务器拒绝' },
+  FORBIDDEN: {
+    en: 'forbidden: not a member of this conversation (or it does not exist)',
+    'zh-CN': '无权访问：你不是此会话的成员（或会话不存在）',
+  },
   BAD_FRAME: { en: 'the server sent data that could not be read', 'zh-CN': '服务器发送了无法识别的数据' },
   FRAME_TOO_LARGE: { en: 'the server sent an oversized frame', 'zh-CN': '服务器发送的数据过大' },
   TLS_UNKNOWN_CA: {

@@ -343,8 +343,8 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (!this.started) return;
     if (this.suspended) return this.setState(State.disconnected(reason('SUSPENDED')));
     if (this.machine.network === 'offline') return this.setState(State.offline(reason('NETWORK_DOWN')));
-    // A bad token will not get better by retrying: one attempt, then wait for the person.
-    if (why.code === 'AUTH_FAILED') return this.setState(State.authFailed(why));
+    // A bad token, or a conversation we are not in, will not get better by retrying: one attempt, then wait for the person.
+    if (why.code === 'AUTH_FAILED' || why.code === 'FORBIDDEN') return this.setState(State.authFailed(why));
     this.scheduleReconnect(why);
   }
 

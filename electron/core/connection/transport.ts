@@ -335,6 +335,9 @@ export class Transport {
  * socket error; our own receiver's verdict (ws: frame too large, bad UTF-8) outranks the echo of it.
  */
 function closeReason(conn: Conn, code: number, buf: Buffer): Reason {
+  // A channel of a shared connection (core/conversations/channel-socket.ts) ends for the shared socket's reason.
+  const shared = (conn.ws as { endedBecause?: Reason }).endedBecause;
+  if (shared) return shared;
   const byCode = reasonForClose(code, buf.toString('utf8').slice(0, 200));
   const ours = conn.error && (conn.error.code === 'FRAME_TOO_LARGE' || conn.error.code === 'BAD_FRAME');
   return ours ? conn.error! : byCode.code !== 'CONNECTION_LOST' ? byCode : (conn.error ?? byCode);

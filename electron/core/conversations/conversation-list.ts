@@ -1,0 +1,75 @@
+/**
+ * The user's conversations as the sidebar and `rooms` show them: the server's list
+ * (unread and mention counts after the user's read marker, the last message), kept up
+ * to date by conversation events and by live messages. Sorted by last activity.
+ */
+import type { ConversationEvent, ConversationInfo, ServerChatMessage } from '../../../protocol';
+
+export class ConversationList {
+  private readonly byId = new Map<string, ConversationInfo>();
+
+  get(id: string): ConversationInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Newest activity first; conversations without a message by name. */
+  all(): ConversationInfo[] {
+    return [...this.byId.values()].sort(byActivity);
+  }
+
+  /** Applies an event; true when the list changed. */
+  apply(event: ConversationEvent): boolean {
+    switch (event.type) {
+      case 'conversation_list':
+        this.byId.clear();
+        for (const c of event.conversations) this.byId.set(c.id, c);
+        return true;
+      case 'conversation':
+        this.byId.set(event.conversation.id, event.conversation);
+        return true;
+      case 'left':
+        return this.byId.delete(event.conv);
+      case 'read_marker':
+        return this.read(event.conv, event.seq);
+      case 'subscribed':
+      case 'user_list':
+      case 'search_results':
+        return false;
+    }
+  }
+
+  /**
+   * A live or replayed message: counted once, only when newer than what the list already
+   * counted (a replay after the greeting is in the greeting's counts), and never our own.
+   */
+  onMessage(conv: string, m: ServerChatMessage, me: string | undefined): boolean {
+    const c = this.byId.get(conv);
+    if (!c || m.seq === undefined || m.seq <= c.seq) return false;
+    const own = me !== undefined && m.user === me;
+    const unread = !own && m.seq > c.read;
+    this.byId.set(conv, {
+      ...c,
+      seq: m.seq,
+      unread: c.unread + (unread ? 1 : 0),
+      mentions: c.mentions + (unread && me !== undefined && m.mentions?.includes(me) ? 1 : 0),
+      last: { user: m.user ?? '', message: m.message, seq: m.seq, timestamp: m.timestamp ?? new Date(0).toISOString() },
+    });
+    return true;
+  }
+
+  private read(conv: string, seq: number): boolean {
+    const c = this.byId.get(conv);
+    if (!c || seq <= c.read) return false;
+    // Read to the end: nothing waits. Read to the middle: the server's next list has the exact counts.
+    const all = seq >= c.seq;
+    this.byId.set(conv, { ...c, read: seq, unread: all ? 0 : c.unread, mentions: all ? 0 : c.mentions });
+    return true;
+  }
+}
+
+function byActivity(a: ConversationInfo, b: ConversationInfo): number {
+  const ta = a.last?.timestamp ?? '';
+  const tb = b.last?.timestamp ?? '';
+  if (ta !== tb) return ta < tb ? 1 : -1;
+  return a.name.localeCompare(b.name, 'zh-CN');
+}

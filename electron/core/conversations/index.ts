@@ -1,0 +1,8 @@
+/**
+ * Conversations: many rooms and DMs over one connection (feature `conversations`): the
+ * shared link, its channels, the conversation list, and a ChatClient per conversation.
+ * The area's public surface: main/, cli/ and bench/ import only this file.
+ */
+export { ConversationClients, roomOf, roomUrl, type ConversationClientsDeps } from './conversation-clients';
+export { ConversationLink, type LinkDeps } from './conversation-link';
+export { ConversationList } from './conversation-list';
