@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Reason } from '../common/errors';
 import { FIELD_SPECS } from '../common/settings-fields';
 import { CLI_FIELDS, commonOptions, exitCodeFor, optionSpec, UsageError, type CliIo } from './common';
+import { CONVERSATION_VERBS } from './conversation-verbs';
 import { formatDoctor, runDoctor } from './doctor';
 import { history } from './history';
 import { listen } from './listen';
@@ -26,9 +27,16 @@ export const USAGE = `usage:
   uos-chat listen --server URL [--token T] [--data-dir DIR] [--count N] [--timeout S]   (with DIR: resumes, prints only what is new)
   uos-chat history --server URL [--token T] [--data-dir DIR] [--search TEXT] [--limit N]   (stored messages)
   uos-chat doctor --server URL [--token T] [--json] [--timeout S]
+Conversations (servers with the "conversations" feature; without --room or --to: lobby, as before):
+  uos-chat send   … --room ID TEXT | --to USER TEXT      (--to: the DM with USER, made if there is none)
+  uos-chat listen … --room ID | --to USER | --all        (every message line names its "room")
+  uos-chat history … --room ID | --to USER
+  uos-chat rooms  --server URL [--token T] [--json]      (one line per conversation: id, name, kind, unread, mentions, last)
+  uos-chat join ROOM | leave ROOM | invite ROOM USER | read --room ID
+  uos-chat create-room NAME [--private] [--members a,b]
 Common options: ${settingsHelp}
 Environment: ${CLI_FIELDS.map((field) => FIELD_SPECS[field].env).join(', ')}. Output: one JSON object per line.
-Exit codes: 0 ok, 1 usage, 2 message refused, 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
+Exit codes: 0 ok, 1 usage, 2 message refused or not a member (forbidden), 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
 
 /** Resolves with the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -38,6 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'listen') return await listen(rest, io);
     if (command === 'history') return await history(rest, io);
     if (command === 'doctor') return await doctor(rest, io);
+    const verb = command !== undefined && Object.hasOwn(CONVERSATION_VERBS, command) ? CONVERSATION_VERBS[command] : undefined;
+    if (verb) return await verb(rest, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
       return command === undefined ? 1 : 0;

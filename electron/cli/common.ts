@@ -9,9 +9,10 @@ import type { Reason, ReasonCode } from '../common/errors';
 import { FIELD_SPECS, SETTINGS_KEYS } from '../common/settings-fields';
 import type { ConnectionState, Status } from '../common/state';
 import { describeReason } from '../common/words';
-import { type ChatClient, type ClientConfig, settingsToClientConfig } from '../core/connection';
+import { type ClientConfig, settingsToClientConfig } from '../core/connection';
 import { loadCaBundle, type CaBundle } from '../core/network';
-import { MachineMonitor } from '../core/desktop';
+import { roomUrl } from '../core/conversations';
+import { MachineMonitor, type MachineTarget } from '../core/desktop';
 import { formatSettingsProblem, mergeSettings, settingsFromArgs, settingsFromEnv } from '../core/settings';
 
 export interface CliIo {
@@ -102,9 +103,11 @@ export function statusLine(status: Status): Record<string, unknown> {
   };
 }
 
-export function messageLine(m: MessageEntry): Record<string, unknown> {
+/** A message as a JSON line; `room` names its conversation (always, with --room, --to or --all). */
+export function messageLine(m: MessageEntry, room?: string): Record<string, unknown> {
   return {
     event: 'message',
+    ...(room !== undefined ? { room } : {}),
     user: m.user,
     text: m.text,
     timestamp: m.timestamp,
@@ -139,8 +142,13 @@ export function commonOptions(
   for (const p of ca.problems) errLine(`uos-chat: warning: ${p.detail}`);
   // The CLI's proxy: --proxy, else UOS_CHAT_PROXY, else HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY, else direct (no desktop here).
   const proxySource = fromArgs.patch.proxy ? 'flag' : fromEnv.patch.proxy ? 'env' : 'settings';
+  const config = settingsToClientConfig(settings, ca, { settingSource: proxySource });
+  if (typeof values.room === 'string') {
+    if (!values.room.trim()) throw new UsageError('--room needs a conversation id');
+    config.url = roomUrl(config.url, values.room);
+  }
   return {
-    config: settingsToClientConfig(settings, ca, { settingSource: proxySource }),
+    config,
     timeoutMs: timeout * 1000,
     ca,
   };
@@ -158,11 +166,17 @@ export const optionSpec = {
   limit: { type: 'string' },
   json: { type: 'boolean' },
   stdin: { type: 'boolean' },
+  // Conversations: which one (a room id, or the user of a DM), all of them, and create-room's options.
+  room: { type: 'string' },
+  to: { type: 'string' },
+  all: { type: 'boolean' },
+  private: { type: 'boolean' },
+  members: { type: 'string' },
 } as const;
 
 /** D-Bus network/power/sleep drive the CLI's core too; never fatal without a bus. */
-export async function followMachine(client: ChatClient): Promise<MachineMonitor> {
-  const machine = new MachineMonitor({ target: client, busRetry: false, connectTimeoutMs: 2000 });
+export async function followMachine(target: MachineTarget): Promise<MachineMonitor> {
+  const machine = new MachineMonitor({ target, busRetry: false, connectTimeoutMs: 2000 });
   await machine.start();
   return machine;
 }

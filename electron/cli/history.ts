@@ -3,26 +3,35 @@
  * name, in --data-dir), as JSON lines, oldest first; with --search TEXT only those that
  * contain it (Chinese or Latin substrings), newest first. Reads the store; connects nowhere.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MessageEntry } from '../common/contract';
 import { AccountDirectory, openHistory } from '../core/store';
+import { roomOf } from '../core/conversations';
+import { withDm } from './conversation-verbs';
 import { commonOptions, defaultDataDir, messageLine, optionSpec, reasonLine, UsageError, type CliIo } from './common';
 
 export async function history(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: optionSpec, allowPositionals: false });
-  const { config } = commonOptions(values, io.env, argv, io.err);
+  const common = commonOptions(values, io.env, argv, io.err);
+  // `--to USER` asks the server which conversation is the DM with that user; the rest reads the store only.
+  const config = await withDm(common.config, values.to, common.timeoutMs, io);
+  if (typeof config === 'number') return config;
+  const room = values.room !== undefined || values.to !== undefined ? roomOf(config.url) : undefined;
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive whole number');
   const account = new AccountDirectory({ base: values['data-dir'] ?? defaultDataDir(io.env) }).resolve(config);
-  const { store, problem } = openHistory(path.join(account.dir, 'history.sqlite'));
+  // Until a client opens the account again, what it kept before the server said who the token is stays under the token's directory.
+  const dir = account.tokenDir && !existsSync(account.dir) && existsSync(account.tokenDir) ? account.tokenDir : account.dir;
+  const { store, problem } = openHistory(path.join(dir, 'history.sqlite'));
   try {
     if (problem) io.err(`uos-chat: warning: ${reasonLine(problem)}`);
     const messages: MessageEntry[] =
       values.search !== undefined
         ? store.search(values.search, limit)
         : store.newest(limit).entries.filter((e): e is MessageEntry => e.kind === 'message');
-    for (const m of messages) io.out(JSON.stringify({ ...messageLine(m), own: m.own, delivery: m.delivery }));
+    for (const m of messages) io.out(JSON.stringify({ ...messageLine(m, room), own: m.own, delivery: m.delivery }));
     return 0;
   } finally {
     store.close();

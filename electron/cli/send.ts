@@ -24,6 +24,7 @@ import {
   UsageError,
   type CliIo,
 } from './common';
+import { withDm } from './conversation-verbs';
 
 /** How the run ends: an exit code and, for a failure, one line of words. */
 interface Verdict {
@@ -82,7 +83,7 @@ function sendOptions(argv: string[], io: CliIo) {
   const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
   // One outbox per account (server, who we are there, room); the single file of older versions moves into the first one used.
   const accounts = new AccountDirectory({ base: dataDir, legacyOutbox: path.join(dataDir, 'cli-outbox.jsonl') });
-  return { text, fromStdin, config, timeoutMs, accounts };
+  return { text, fromStdin, config, timeoutMs, accounts, to: values.to };
 }
 
 /** Queues the text, or each line of standard input, reporting each line queued (or refused) with --stdin. */
@@ -106,7 +107,10 @@ async function queueInput(client: ChatClient, tally: DeliveryTally, text: string
 }
 
 export async function send(argv: string[], io: CliIo): Promise<number> {
-  const { text, config, timeoutMs, accounts } = sendOptions(argv, io);
+  const { text, config: configured, timeoutMs, accounts, to } = sendOptions(argv, io);
+  // `--to USER`: the DM with that user, as if named with --room.
+  const config = await withDm(configured, to, timeoutMs, io);
+  if (typeof config === 'number') return config;
   const client = new ChatClient({ config: { ...config, firstContactHistory: 0 }, accounts });
   const outboxFile = path.join(accounts.resolve(config).dir, 'outbox.jsonl');
   client.on('frame', (f) => io.out(JSON.stringify(f)));

@@ -9,6 +9,6 @@ export { TrayHostMonitor } from './dbus/tray-host';
 export { MAIN_PROCESS_V8_FLAGS, tuneHeapForLongRunning } from './heap-tuning';
 export { describeLaunch, type LaunchInfo, readLaunchInfo } from './launch-flags';
 export { loadFileUrl } from './load-file-url';
-export { MachineMonitor, type MachineSnapshot } from './machine-monitor';
+export { MachineMonitor, type MachineSnapshot, type MachineTarget } from './machine-monitor';
 export { noticesFor, openNotices } from './notices';
 export { loadWindowState, saveWindowState, type WindowState } from './window-state';
