@@ -17,6 +17,7 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     onStatus: (cb) => transport.subscribe(PushChannels.status, cb),
     onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
     onAccount: (cb) => transport.subscribe(PushChannels.account, cb),
+    onConversations: (cb) => transport.subscribe(PushChannels.conversations, cb),
   } as ChatApi;
   return Object.freeze(api);
 }

@@ -6,6 +6,8 @@
  */
 import {
   checkAccountKey,
+  checkConversationId,
+  checkSendTo,
   checkMessageKey,
   checkNoticeId,
   checkOlderQuery,
@@ -18,6 +20,7 @@ import {
 import type {
   AccountInfo,
   ChooseCaBundleResult,
+  ConversationsView,
   CopyDiagnosticsResult,
   LeftoverView,
   LogEntry,
@@ -86,6 +89,14 @@ export const INVOKE_TABLE = {
   discardLeftovers: channel<number>()('chat:discard-leftovers', checkAccountKey, (key: string) => key),
   /** Forgets this account's stored history on this computer; messages still waiting stay. */
   clearHistory: channel<null>()('chat:clear-history', noArg('chat:clear-history'), none),
+  /** The sidebar: the user's conversations and which one the window shows. */
+  getConversations: channel<ConversationsView>()('chat:get-conversations', noArg('chat:get-conversations'), none),
+  /** Shows another conversation (one of the list): the log is replaced (a chat:account push follows). */
+  openConversation: channel<ConversationsView>()('chat:open-conversation', checkConversationId, (id: string) => id),
+  /** The person has seen the conversation to its newest message: its read marker moves (every device of theirs sees it). */
+  markRead: channel<null>()('chat:mark-read', checkConversationId, (id: string) => id),
+  /** A message for the named conversation (not whichever is shown when it arrives in main). */
+  sendTo: channel<SendResult>()('chat:send-to', checkSendTo, (conv: string, text: string) => ({ conv, text })),
 } as const;
 
 type Table = typeof INVOKE_TABLE;
@@ -118,6 +129,7 @@ export const PushChannels = {
   status: 'chat:status',
   entries: 'chat:entries',
   account: 'chat:account',
+  conversations: 'chat:conversations',
 } as const;
 
 export interface PushMap {
@@ -130,6 +142,8 @@ export interface PushMap {
    * its snapshot (and the leftovers) again.
    */
   'chat:account': AccountInfo;
+  /** The conversation list or the current conversation changed (at most once per frame). */
+  'chat:conversations': ConversationsView;
 }
 
 export type PushChannel = keyof PushMap;
@@ -140,6 +154,7 @@ export type ChatApi = { readonly [K in InvokeKey]: (...params: ParamsOf<Table[K]
   onEntries(cb: (entries: LogEntry[]) => void): () => void;
   /** The log was replaced (another account, or history cleared): fetch the snapshot and leftovers again. */
   onAccount(cb: (account: AccountInfo) => void): () => void;
+  onConversations(cb: (view: ConversationsView) => void): () => void;
 };
 
 /** How a ChatApi reaches its host: ipcRenderer in preload, a Playwright binding in the test host. */

@@ -10,8 +10,10 @@ import {
   type NoticeId,
   type OlderQuery,
   type SearchQuery,
+  type SendToArg,
   type SettingsPatchIn,
 } from './ipc-types';
+import { MAX_NAME_ID } from '../../protocol/conversations';
 import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../protocol/codec';
 import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
@@ -23,6 +25,9 @@ const MAX_SEND_CHARS = MAX_MESSAGE_BYTES * 4;
 
 /** An account's key as get-leftovers gives it (core/accounts.ts: 24 hex digits; a little room to spare). */
 const ACCOUNT_KEY = /^[0-9a-f]{1,64}$/;
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what an id must not hold
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const refuse = (error: string): { ok: false; error: string } => ({ ok: false, error });
@@ -36,6 +41,23 @@ export const checkSendText: ArgCheck<string> = (arg) => {
   if (typeof arg !== 'string') return refuse('send needs a string');
   if (arg.length > MAX_SEND_CHARS) return refuse(`send text over ${MAX_SEND_CHARS} characters`);
   return ok(arg);
+};
+
+/** A conversation id as the server gives them (protocol/conversations.ts MAX_NAME_ID): printable, 1…64 characters. */
+export const checkConversationId: ArgCheck<string> = (arg) =>
+  typeof arg === 'string' && arg.length > 0 && arg.length <= MAX_NAME_ID && !CONTROL.test(arg)
+    ? ok(arg)
+    : refuse('needs a conversation id (1…64 printable characters)');
+
+export const checkSendTo: ArgCheck<SendToArg> = (arg) => {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return refuse('send-to needs { conv, text }');
+  const keys = Object.keys(arg);
+  if (keys.length !== 2 || !keys.includes('conv') || !keys.includes('text')) return refuse('send-to needs exactly { conv, text }');
+  const { conv, text } = arg as Record<string, unknown>;
+  const c = checkConversationId(conv);
+  if (!c.ok) return refuse(`send-to: ${c.error}`);
+  const t = checkSendText(text);
+  return t.ok ? ok({ conv: c.value, text: t.value }) : refuse(`send-to: ${t.error}`);
 };
 
 export const checkMessageKey: ArgCheck<string> = (arg) =>

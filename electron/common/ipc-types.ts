@@ -113,6 +113,35 @@ export interface AccountInfo {
   room: string;
 }
 
+/** One conversation in the sidebar (feature `conversations`): counts after the user's read marker. */
+export interface ConversationView {
+  id: string;
+  name: string;
+  kind: 'room' | 'private' | 'dm';
+  /** How many members it has (a DM: 2). */
+  members: number;
+  unread: number;
+  mentions: number;
+  last?: { user: string; text: string; timestamp: string };
+}
+
+/**
+ * The sidebar: `multi` false on a server without conversations (the design notes' service),
+ * where the window shows its one room and no list. `current`: the conversation the log,
+ * composer and search are about.
+ */
+export interface ConversationsView {
+  multi: boolean;
+  current: string;
+  list: ConversationView[];
+}
+
+/** A message for a named conversation: the composer says which it belongs to, so a switch cannot redirect it. */
+export interface SendToArg {
+  conv: string;
+  text: string;
+}
+
 export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
 
 /**

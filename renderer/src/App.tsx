@@ -3,16 +3,19 @@
  * feed (log and status), the message actions and the settings panel each live in their own hook.
  * Provides the language (strings, locale, time formatters) to everything under it.
  */
-import { lazy, Suspense, useEffect, useMemo, type ComponentProps } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ComponentProps } from 'react';
 import { I18nContext, type I18n } from './AppContext';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
+import { ConversationHeader } from './ConversationHeader';
 import { Header } from './Header';
 import { LaunchNotices } from './LaunchNotices';
 import { LeftoversBanner } from './LeftoversBanner';
 import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsWarnings } from './SettingsWarnings';
+import { Sidebar } from './Sidebar';
 import { useChatFeed } from './useChatFeed';
+import { useConversations } from './useConversations';
 import { useMessageActions } from './useMessageActions';
 import { useSearchToggle } from './useSearchToggle';
 import { useSettingsPanel } from './useSettingsPanel';
@@ -29,17 +32,44 @@ const SettingsDialog = (props: ComponentProps<typeof LazySettingsDialog>) => (
 export function App() {
   // First, so the snapshot is asked for before the settings (it is what the first paint waits on).
   const feed = useChatFeed();
-  const actions = useMessageActions(feed.feed);
+  const conversations = useConversations();
+  const multi = conversations.view?.multi === true;
+  const actions = useMessageActions(feed.feed, multi ? conversations.view?.current : undefined);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
   const panel = useSettingsPanel();
   const search = useSearchToggle();
   // The language is a setting kept by main; until it is read, the system's language.
   const locale: Locale = resolveLocale(panel.settings?.language);
   const i18n = useMemo<I18n>(() => ({ t: strings(locale), locale, fmt: timeFormatters(locale) }), [locale]);
 
+  const unread = conversations.totalUnread;
   useEffect(() => {
     document.documentElement.lang = locale;
-    document.title = i18n.t.appName;
-  }, [locale, i18n.t.appName]);
+    document.title = unread > 0 ? `(${unread}) ${i18n.t.appName}` : i18n.t.appName;
+  }, [locale, i18n.t.appName, unread]);
+  useSwitchKeys(conversations.step);
+
+  const log = (
+    <>
+      <main className="main">
+        <ChatLog
+          store={feed.feed.store}
+          version={feed.version}
+          loaded={feed.loaded}
+          retryErrors={actions.retryErrors}
+          onRetry={actions.onRetry}
+          stickRequest={feed.stickRequest}
+          atEndRef={feed.atEndRef}
+          fetchOlder={actions.fetchOlder}
+          onStoreChange={actions.onStoreChange}
+          jumpRef={search.jumpRef}
+        />
+      </main>
+      <footer className="footer">
+        <Composer limit={feed.limit} send={actions.send} />
+      </footer>
+    </>
+  );
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -61,24 +91,38 @@ export function App() {
           <SettingsDialog view={panel.settings} onSave={panel.saveSettings} onSaved={panel.onSaved} onClose={() => panel.closeSettings()} />
         )}
         <LeftoversBanner />
-        <main className="main">
-          <ChatLog
-            store={feed.feed.store}
-            version={feed.version}
-            loaded={feed.loaded}
-            retryErrors={actions.retryErrors}
-            onRetry={actions.onRetry}
-            stickRequest={feed.stickRequest}
-            atEndRef={feed.atEndRef}
-            fetchOlder={actions.fetchOlder}
-            onStoreChange={actions.onStoreChange}
-            jumpRef={search.jumpRef}
-          />
-        </main>
-        <footer className="footer">
-          <Composer limit={feed.limit} send={actions.send} />
-        </footer>
+        {multi && conversations.view ? (
+          <div className="workspace">
+            <Sidebar
+              view={conversations.view}
+              collapsed={!sidebarOpen}
+              onOpen={(id) => {
+                setSidebarOpen(false);
+                conversations.open(id);
+              }}
+            />
+            <div className="conversation-pane">
+              <ConversationHeader view={conversations.view} sidebarOpen={sidebarOpen} onToggleSidebar={() => setSidebarOpen((o) => !o)} />
+              {log}
+            </div>
+          </div>
+        ) : (
+          log
+        )}
       </div>
     </I18nContext.Provider>
   );
+}
+
+/** Alt+↑ / Alt+↓ anywhere in the window: the conversation above or below in the list. */
+function useSwitchKeys(step: (by: -1 | 1) => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      e.preventDefault();
+      step(e.key === 'ArrowUp' ? -1 : 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [step]);
 }

@@ -3,7 +3,7 @@
  * and page in older entries. Each answer from main goes into the feed's store.
  */
 import { useChat } from './AppContext';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { OlderEntries, SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import type { ChatFeed } from './useChatFeed';
@@ -19,20 +19,27 @@ export interface MessageActions {
   onStoreChange: () => void;
 }
 
-export function useMessageActions(feed: ChatFeed): MessageActions {
+/** `conv`: the conversation shown (feature `conversations`); a message goes to the one it was written in. */
+export function useMessageActions(feed: ChatFeed, conv?: string): MessageActions {
   const { store, publish } = feed;
   const chat = useChat();
   const [retryErrors, setRetryErrors] = useState<ReadonlyMap<string, ReasonCode>>(new Map());
+  const shown = useRef(conv);
+  useEffect(() => {
+    shown.current = conv;
+  }, [conv]);
 
   const send = useCallback(
     async (text: string): Promise<SendResult> => {
-      const result = await chat.send(text);
+      const result = conv === undefined ? await chat.send(text) : await chat.sendTo(conv, text);
+      // Another conversation is shown now: the message is in its own, not in this log.
+      if (shown.current !== conv) return result;
       // Show it at once; the push with the same key replaces it in place.
       if (result.ok && !store.has(result.entry.key)) store.upsert([result.entry]);
       if (result.ok) publish({ stick: true });
       return result;
     },
-    [chat, store, publish],
+    [chat, store, publish, conv],
   );
 
   const onRetry = useCallback(

@@ -22,6 +22,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeFileAtomic } from '../../electron/core/store/atomic-file';
 import { AccountDirectory } from '../../electron/core/store/accounts';
 import { ChatClient, type ClientConfig } from '../../electron/core/connection/client';
+import { ConversationClients, ConversationDesk } from '../../electron/core/conversations';
 import { ChatService, frameScheduler, type NoticePort, type SupportPort } from '../../electron/core/service/chat-service';
 import { noNotices } from './service-doubles';
 import { settingsToClientConfig } from '../../electron/core/connection/connection-settings';
@@ -80,6 +81,18 @@ export interface UiHostOptions {
    * Default: no accounts, one outbox in memory.
    */
   dataDir?: string;
+  /** Every conversation of the user over one socket (ConversationClients and ConversationDesk, as main does). */
+  conversations?: boolean;
+}
+
+function conversationDesk(config: Partial<ClientConfig> & { url: string }, options: UiHostOptions) {
+  const clients = new ConversationClients({
+    config,
+    ...(options.dataDir ? { accounts: new AccountDirectory({ base: options.dataDir }) } : {}),
+  });
+  const desk = new ConversationDesk(clients, 'lobby');
+  clients.followAll();
+  return { clients, desk };
 }
 
 /** The test host's "Open log folder" and "Copy diagnostics": they succeed, and count the calls. */
@@ -98,7 +111,11 @@ export function hostSupport(calls: { showLogFolder: number; copyDiagnostics: num
 
 export interface UiHost {
   server: TestServer;
+  /** The one room's client; with `conversations`, the first one shown. */
   client: ChatClient;
+  /** With `conversations`: every conversation's client, over one socket, and which one the window shows. */
+  conversations?: ConversationClients;
+  desk?: ConversationDesk;
   service: ChatService;
   settings: SettingsStore;
   /** Calls of the default support port. */
@@ -187,13 +204,17 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     cleanups.push(() => server.stop());
 
     const { settings, settingsFile } = await startSettings(server, options, cleanups);
-    const client = new ChatClient({
-      config: { ...FAST, ...settingsToClientConfig(settings.current()), ...options.client },
-      // With a data dir: the stores main uses (AccountDirectory, as electron/main/app.ts); else one outbox in memory.
-      ...(options.dataDir ? { accounts: new AccountDirectory({ base: options.dataDir }) } : { outboxStore: new MemoryOutboxStore() }),
-      random: options.random ?? (() => 0.9),
-    });
-    cleanups.push(() => client.stop());
+    const config = { ...FAST, ...settingsToClientConfig(settings.current()), ...options.client };
+    const conversations = options.conversations ? conversationDesk(config, options) : undefined;
+    const client =
+      conversations?.desk.client() ??
+      new ChatClient({
+        config,
+        // With a data dir: the stores main uses (AccountDirectory, as electron/main/app.ts); else one outbox in memory.
+        ...(options.dataDir ? { accounts: new AccountDirectory({ base: options.dataDir }) } : { outboxStore: new MemoryOutboxStore() }),
+        random: options.random ?? (() => 0.9),
+      });
+    cleanups.push(() => (conversations ? conversations.clients.stop() : client.stop()));
     const following = settings.onDidChange(({ settings: s, changed }) => {
       if (changesConnection(changed)) client.reconfigure(settingsToClientConfig(s));
     });
@@ -201,6 +222,7 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };
     const service = new ChatService({
       client,
+      ...(conversations ? { desk: conversations.desk } : {}),
       settings,
       schedule: frameScheduler,
       support: options.support ?? hostSupport(supportCalls),
@@ -211,7 +233,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     const { browser, context, page, record, push } = await openPage(options, service, script, cleanups);
     await page.goto(files.url, { waitUntil: 'load' });
     await page.locator('[data-testid="status"]').waitFor({ timeout: 10_000 });
-    await client.start();
+    if (conversations) await conversations.clients.start();
+    else await client.start();
 
     const peers: ChatClient[] = [];
     cleanups.push(async () => {
@@ -221,6 +244,7 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     return {
       server,
       client,
+      ...(conversations ? { conversations: conversations.clients, desk: conversations.desk } : {}),
       service,
       settings,
       supportCalls,

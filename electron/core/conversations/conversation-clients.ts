@@ -69,9 +69,16 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> {
     this.link.on('problem', (why) => this.emit('problem', why));
   }
 
+  /** The conversation a server without the extension gets: the configured URL's room. */
+  get fallbackRoom(): string {
+    return roomOf(this.deps.config.url);
+  }
+
   /** Connects; resolves once the server greeted (or the connection failed: rejects with why). */
   start(): Promise<{ multi: boolean }> {
     this.started = true;
+    // Clients followed before the start (the window's last conversation) open their stores now.
+    for (const client of this.clients.values()) void client.start();
     return new Promise((resolve, reject) => {
       const offs = [this.link.on('ready', (r) => done(() => resolve(r))), this.link.on('closed', (why) => done(() => reject(why)))];
       const done = (then: () => void) => {
@@ -146,6 +153,6 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> {
   private fallBack(): void {
     for (const client of this.clients.values()) void client.stop();
     this.clients.clear();
-    this.clientFor(roomOf(this.deps.config.url));
+    this.clientFor(this.fallbackRoom);
   }
 }

@@ -137,7 +137,7 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
       if (refused) {
         channel.ended(CloseCodes.goingAway, refused.detail ?? refused.code, refused);
       } else {
-        this.subscribing.set(conv, { conv, ...cursorOf(url) });
+        this.subscribing.set(conv, { conv, ...this.cursorFor(conv, url) });
         if (this.alive) this.queueSubscribe();
       }
       return channel as never;
@@ -241,6 +241,18 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
       ...(h?.rate_limit ? { rate_limit: h.rate_limit } : {}),
       ...(h?.max_message_bytes ? { max_message_bytes: h.max_message_bytes } : {}),
     };
+  }
+
+  /**
+   * Where a channel starts: its client's resume point; without one, after the user's read
+   * marker, so what came between the conversation's announcement and this subscription is
+   * not missed (a new room's first messages, a DM's opening line).
+   */
+  private cursorFor(conv: string, url: string): { since?: number; history?: number } {
+    const cursor = cursorOf(url);
+    if (cursor.since !== undefined || cursor.history !== undefined) return cursor;
+    const read = this.list.get(conv)?.read;
+    return read !== undefined ? { since: read } : cursor;
   }
 
   /** Channels opened in the same turn share one `subscribe` frame (at most MAX_SUBSCRIBE each). */

@@ -7,14 +7,18 @@ import type { ConversationEvent, ConversationInfo, ServerChatMessage } from '../
 
 export class ConversationList {
   private readonly byId = new Map<string, ConversationInfo>();
+  /** When each last message reached us, by arrival: orders messages of the same millisecond. */
+  private readonly arrived = new Map<string, number>();
+  private ticks = 0;
 
   get(id: string): ConversationInfo | undefined {
     return this.byId.get(id);
   }
 
-  /** Newest activity first; conversations without a message by name. */
+  /** Newest activity first (the later arrival first within a millisecond); conversations without a message by name. */
   all(): ConversationInfo[] {
-    return [...this.byId.values()].sort(byActivity);
+    const arrived = (c: ConversationInfo) => this.arrived.get(c.id) ?? 0;
+    return [...this.byId.values()].sort((a, b) => byActivity(a, b) || arrived(b) - arrived(a) || byName(a, b));
   }
 
   /** Applies an event; true when the list changed. */
@@ -47,6 +51,7 @@ export class ConversationList {
     if (!c || m.seq === undefined || m.seq <= c.seq) return false;
     const own = me !== undefined && m.user === me;
     const unread = !own && m.seq > c.read;
+    this.arrived.set(conv, ++this.ticks);
     this.byId.set(conv, {
       ...c,
       seq: m.seq,
@@ -70,6 +75,9 @@ export class ConversationList {
 function byActivity(a: ConversationInfo, b: ConversationInfo): number {
   const ta = a.last?.timestamp ?? '';
   const tb = b.last?.timestamp ?? '';
-  if (ta !== tb) return ta < tb ? 1 : -1;
+  return ta === tb ? 0 : ta < tb ? 1 : -1;
+}
+
+function byName(a: ConversationInfo, b: ConversationInfo): number {
   return a.name.localeCompare(b.name, 'zh-CN');
 }

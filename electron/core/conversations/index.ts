@@ -4,5 +4,6 @@
  * The area's public surface: main/, cli/ and bench/ import only this file.
  */
 export { ConversationClients, roomOf, roomUrl, type ConversationClientsDeps } from './conversation-clients';
+export { ConversationDesk, type DeskEvents } from './conversation-desk';
 export { ConversationLink, type LinkDeps } from './conversation-link';
 export { ConversationList } from './conversation-list';

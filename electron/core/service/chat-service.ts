@@ -9,6 +9,9 @@ import {
   SNAPSHOT_PAGE,
   type AccountInfo,
   type ChooseCaBundleResult,
+  type ConversationsView,
+  type SendToArg,
+  type SendResult,
   type CopyDiagnosticsResult,
   type Handlers,
   type InvokeArgs,
@@ -62,8 +65,26 @@ export interface NoticePort {
   dismiss(id: NoticeId): Promise<void>;
 }
 
+/** Many conversations (core/conversations ConversationDesk): which one the window shows, and the list. */
+export interface DeskPort {
+  readonly current: string;
+  client(): ChatClient;
+  clientOf(id: string): ChatClient | undefined;
+  view(): ConversationsView;
+  open(id: string): boolean;
+  markRead(id: string): void;
+  on<K extends keyof DeskPortEvents>(event: K, cb: (value: DeskPortEvents[K]) => void): () => void;
+}
+
+interface DeskPortEvents {
+  switched: ChatClient;
+  changed: ConversationsView;
+}
+
 export interface ChatServiceDeps {
+  /** The one room's client; with `desk`, the current conversation's client at start. */
   client: ChatClient;
+  desk?: DeskPort;
   settings: SettingsPort;
   support: SupportPort;
   notices: NoticePort;
@@ -84,7 +105,10 @@ export class InvalidCallError extends Error {
 }
 
 export class ChatService implements Handlers {
-  private readonly client: ChatClient;
+  private client: ChatClient;
+  private readonly desk: DeskPort | undefined;
+  private pendingConversations: ConversationsView | undefined;
+  private clientOffs: Array<() => void> = [];
   private readonly settings: SettingsPort;
   private readonly support: SupportPort;
   private readonly notices: NoticePort;
@@ -101,8 +125,31 @@ export class ChatService implements Handlers {
 
   constructor(deps: ChatServiceDeps) {
     ({ client: this.client, settings: this.settings, support: this.support, notices: this.notices, schedule: this.schedule } = deps);
-    const client = this.client;
-    this.offs.push(
+    this.desk = deps.desk;
+    this.bind(this.desk?.client() ?? this.client);
+    if (this.desk) {
+      this.offs.push(
+        this.desk.on('switched', (client) => {
+          // What the previous conversation had not pushed yet is not this window's any more.
+          this.pendingEntries = new Map();
+          this.bind(client);
+          this.pendingStatus = client.status();
+          this.pendingAccount = { server: this.account?.server ?? client.diagnostics().url, room: this.desk!.current };
+          this.kick();
+        }),
+        this.desk.on('changed', (view) => {
+          this.pendingConversations = view;
+          this.kick();
+        }),
+      );
+    }
+  }
+
+  /** Follows `client`'s status, entries and account: the window shows this one. */
+  private bind(client: ChatClient): void {
+    this.clientOffs.forEach((off) => off());
+    this.client = client;
+    this.clientOffs = [
       client.on('status', (status) => {
         this.pendingStatus = status;
         this.kick();
@@ -120,7 +167,7 @@ export class ChatService implements Handlers {
         this.pendingAccount = this.account;
         this.kick();
       }),
-    );
+    ];
   }
 
   attach(sink: PushSink): () => void {
@@ -130,6 +177,7 @@ export class ChatService implements Handlers {
 
   dispose(): void {
     this.offs.forEach((off) => off());
+    this.clientOffs.forEach((off) => off());
     this.sinks.clear();
   }
 
@@ -223,6 +271,29 @@ export class ChatService implements Handlers {
     return null;
   }
 
+  getConversations(): ConversationsView {
+    return this.desk?.view() ?? { multi: false, current: this.account?.room ?? 'lobby', list: [] };
+  }
+
+  openConversation(id: string): ConversationsView {
+    if (this.desk ? !this.desk.open(id) : id !== this.getConversations().current) {
+      throw new InvalidCallError('open-conversation: not one of your conversations');
+    }
+    return this.getConversations();
+  }
+
+  markRead(id: string): null {
+    this.desk?.markRead(id);
+    return null;
+  }
+
+  /** Only to a conversation of the user's; never to whichever one is shown when this arrives. */
+  sendTo({ conv, text }: SendToArg): Promise<SendResult> | SendResult {
+    const client = this.desk ? this.desk.clientOf(conv) : conv === this.getConversations().current ? this.client : undefined;
+    if (!client) return { ok: false, reason: { code: 'FORBIDDEN', detail: 'not one of your conversations' } };
+    return client.send(text);
+  }
+
   private kick(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -234,6 +305,8 @@ export class ChatService implements Handlers {
     const status = this.pendingStatus;
     const entries = [...this.pendingEntries.values()];
     const account = this.pendingAccount;
+    const conversations = this.pendingConversations;
+    this.pendingConversations = undefined;
     this.pendingStatus = undefined;
     this.pendingEntries = new Map();
     this.pendingAccount = undefined;
@@ -242,6 +315,7 @@ export class ChatService implements Handlers {
         if (status) sink.push('chat:status', status);
         if (entries.length > 0) sink.push('chat:entries', entries);
         if (account) sink.push('chat:account', account);
+        if (conversations) sink.push('chat:conversations', conversations);
       } catch {
         // A window that went away; it detaches itself on close.
       }

@@ -175,6 +175,19 @@ export interface Strings {
   clearHistoryYes: string;
   historyCleared: string;
   clearHistoryFailed: string;
+  // ---- conversations (sidebar) ----
+  conversationsLabel: string;
+  /** "3 unread" (for screen readers; the badge shows the number). */
+  unreadCount: (n: number) => string;
+  /** "2 mentions" (the badge shows @2). */
+  mentionCount: (n: number) => string;
+  kindRoom: string;
+  kindPrivate: string;
+  kindDm: string;
+  membersCount: (n: number) => string;
+  noConversations: string;
+  showConversations: string;
+  hideConversations: string;
 }
 
 const table: Record<Locale, Strings> = { en, 'zh-CN': zh };
