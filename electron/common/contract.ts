@@ -92,7 +92,7 @@ export const INVOKE_TABLE = {
   /** The sidebar: the user's conversations and which one the window shows. */
   getConversations: channel<ConversationsView>()('chat:get-conversations', noArg('chat:get-conversations'), none),
   /** Shows another conversation (one of the list): the log is replaced (a chat:account push follows). */
-  openConversation: channel<ConversationsView>()('chat:open-conversation', checkConversationId, (id: string) => id),
+  openConversation: channel<ConversationsView>()('chat:select-conversation', checkConversationId, (id: string) => id),
   /** The person has seen the conversation to its newest message: its read marker moves (every device of theirs sees it). */
   markRead: channel<null>()('chat:mark-read', checkConversationId, (id: string) => id),
   /** A message for the named conversation (not whichever is shown when it arrives in main). */

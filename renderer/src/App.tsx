@@ -3,22 +3,21 @@
  * feed (log and status), the message actions and the settings panel each live in their own hook.
  * Provides the language (strings, locale, time formatters) to everything under it.
  */
-import { lazy, Suspense, useEffect, useMemo, useState, type ComponentProps } from 'react';
+import { lazy, Suspense, useEffect, useMemo, type ComponentProps } from 'react';
 import { I18nContext, type I18n } from './AppContext';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
-import { ConversationHeader } from './ConversationHeader';
 import { Header } from './Header';
 import { LaunchNotices } from './LaunchNotices';
 import { LeftoversBanner } from './LeftoversBanner';
 import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsWarnings } from './SettingsWarnings';
-import { Sidebar } from './Sidebar';
-import { useChatFeed } from './useChatFeed';
+import { useChatFeed, type ChatFeedState } from './useChatFeed';
 import { useConversations } from './useConversations';
-import { useMessageActions } from './useMessageActions';
-import { useSearchToggle } from './useSearchToggle';
+import { useMessageActions, type MessageActions } from './useMessageActions';
+import { useSearchToggle, type SearchToggle } from './useSearchToggle';
 import { useSettingsPanel } from './useSettingsPanel';
+import { Workspace } from './Workspace';
 
 // Its own chunk, loaded on first open (or when main.tsx prefetches it after the first paint):
 // not parsed before the log's first paint. Nothing shows until it is in.
@@ -35,7 +34,6 @@ export function App() {
   const conversations = useConversations();
   const multi = conversations.view?.multi === true;
   const actions = useMessageActions(feed.feed, multi ? conversations.view?.current : undefined);
-  const [sidebarOpen, setSidebarOpen] = useState(false);
   const panel = useSettingsPanel();
   const search = useSearchToggle();
   // The language is a setting kept by main; until it is read, the system's language.
@@ -47,29 +45,8 @@ export function App() {
     document.documentElement.lang = locale;
     document.title = unread > 0 ? `(${unread}) ${i18n.t.appName}` : i18n.t.appName;
   }, [locale, i18n.t.appName, unread]);
-  useSwitchKeys(conversations.step);
 
-  const log = (
-    <>
-      <main className="main">
-        <ChatLog
-          store={feed.feed.store}
-          version={feed.version}
-          loaded={feed.loaded}
-          retryErrors={actions.retryErrors}
-          onRetry={actions.onRetry}
-          stickRequest={feed.stickRequest}
-          atEndRef={feed.atEndRef}
-          fetchOlder={actions.fetchOlder}
-          onStoreChange={actions.onStoreChange}
-          jumpRef={search.jumpRef}
-        />
-      </main>
-      <footer className="footer">
-        <Composer limit={feed.limit} send={actions.send} />
-      </footer>
-    </>
-  );
+  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} />;
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -91,38 +68,33 @@ export function App() {
           <SettingsDialog view={panel.settings} onSave={panel.saveSettings} onSaved={panel.onSaved} onClose={() => panel.closeSettings()} />
         )}
         <LeftoversBanner />
-        {multi && conversations.view ? (
-          <div className="workspace">
-            <Sidebar
-              view={conversations.view}
-              collapsed={!sidebarOpen}
-              onOpen={(id) => {
-                setSidebarOpen(false);
-                conversations.open(id);
-              }}
-            />
-            <div className="conversation-pane">
-              <ConversationHeader view={conversations.view} sidebarOpen={sidebarOpen} onToggleSidebar={() => setSidebarOpen((o) => !o)} />
-              {log}
-            </div>
-          </div>
-        ) : (
-          log
-        )}
+        <Workspace conversations={conversations}>{log}</Workspace>
       </div>
     </I18nContext.Provider>
   );
 }
 
-/** Alt+↑ / Alt+↓ anywhere in the window: the conversation above or below in the list. */
-function useSwitchKeys(step: (by: -1 | 1) => void): void {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
-      e.preventDefault();
-      step(e.key === 'ArrowUp' ? -1 : 1);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [step]);
+/** The log of the conversation shown, and the composer under it. */
+function LogAndComposer({ feed, actions, jumpRef }: { feed: ChatFeedState; actions: MessageActions; jumpRef: SearchToggle['jumpRef'] }) {
+  return (
+    <>
+      <main className="main">
+        <ChatLog
+          store={feed.feed.store}
+          version={feed.version}
+          loaded={feed.loaded}
+          retryErrors={actions.retryErrors}
+          onRetry={actions.onRetry}
+          stickRequest={feed.stickRequest}
+          atEndRef={feed.atEndRef}
+          fetchOlder={actions.fetchOlder}
+          onStoreChange={actions.onStoreChange}
+          jumpRef={jumpRef}
+        />
+      </main>
+      <footer className="footer">
+        <Composer limit={feed.limit} send={actions.send} />
+      </footer>
+    </>
+  );
 }

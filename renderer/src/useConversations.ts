@@ -51,6 +51,7 @@ export function useConversations(): Conversations {
   );
 
   useMarkRead(view);
+  useSwitchKeys(step);
 
   const totalUnread = view?.list.reduce((n, c) => n + c.unread, 0) ?? 0;
   return { view, open, step, totalUnread };
@@ -71,4 +72,17 @@ function useMarkRead(view: ConversationsView | null): void {
     window.addEventListener('focus', mark);
     return () => window.removeEventListener('focus', mark);
   }, [chat, id, waiting]);
+}
+
+/** Alt+↑ / Alt+↓ anywhere in the window: the conversation above or below in the list. */
+function useSwitchKeys(step: (by: -1 | 1) => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      e.preventDefault();
+      step(e.key === 'ArrowUp' ? -1 : 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [step]);
 }

@@ -95,6 +95,33 @@ for (const store of STORES) {
   });
 }
 
+test('unread and mention counts: the same on a second device, cleared there by reading here, right after a restart', async (t) => {
+  const srv = await testServer({ tokens: THREE });
+  t.after(() => srv.stop());
+  const bob = await conversationPeer(srv.url, 'token-bob');
+  t.after(() => bob.close());
+  const room = (await bob.request({ type: 'create', name: 'ops', kind: 'private', members: ['alice'] })).conversation.id as string;
+  await bob.subscribe([{ conv: room }]);
+  await bob.say(room, 'a', 'plain');
+  await bob.say(room, 'b', '@alice look');
+  const counts = (c: ConversationClients) => [c.link.list.get(room)?.unread, c.link.list.get(room)?.mentions];
+  const { clients: laptop } = await clientsOf(t, srv.url, 'token-alice');
+  laptop.followAll(); // live messages are counted in conversations followed
+  const { clients: desktop } = await clientsOf(t, srv.url, 'token-alice');
+  assert.deepEqual(counts(laptop), [2, 1]);
+  assert.deepEqual(counts(desktop), [2, 1], 'the second device sees the same');
+
+  assert.ok(laptop.link.markRead(room, laptop.link.list.get(room)!.seq));
+  await waitFor(() => counts(desktop)[0] === 0, desktop, 'the read marker on the other device');
+  assert.deepEqual(counts(desktop), [0, 0]);
+
+  await bob.say(room, 'c', '@alice again');
+  await waitFor(() => counts(laptop)[0] === 1, laptop, 'the new message counted live');
+  await laptop.stop();
+  const { clients: restarted } = await clientsOf(t, srv.url, 'token-alice');
+  assert.deepEqual(counts(restarted), [1, 1], 'after a restart: only what came after the read marker');
+});
+
 test('the shared socket drops: every conversation resumes over one new socket, each missed message once', async (t) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-cc-'));
   const clientDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-cc-client-'));

@@ -47,7 +47,19 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:get-notices':
     case 'chat:get-leftovers':
     case 'chat:clear-history':
+    case 'chat:get-conversations':
       return arg === null || arg === undefined;
+    case 'chat:select-conversation':
+      // A one-room server: its one room is the only conversation there is to show.
+      return arg === 'lobby';
+    case 'chat:mark-read':
+      return isConversationId(arg);
+    case 'chat:send-to': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'conv,text') return false;
+      const { conv, text } = arg as { conv: unknown; text: unknown };
+      return isConversationId(conv) && typeof text === 'string' && text.length <= MAX_SEND_CHARS;
+    }
     case 'chat:discard-leftovers':
       // Only a key among the current leftovers; the stand-in's account has none (checked below).
       return false;
@@ -103,8 +115,14 @@ function isValid(channel: string, arg: unknown): boolean {
   }
 }
 
+/** What the server's conversation ids may be: 1…64 characters, none of them a control character. */
+function isConversationId(v: unknown): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what an id must not hold
+  return typeof v === 'string' && v.length >= 1 && v.length <= 64 && !/[\u0000-\u001f\u007f]/.test(v);
+}
+
 const CLEAR_ERROR =
-  /takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)/;
+  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({
@@ -140,6 +158,12 @@ const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 100 }),
   fc.integer({ min: MAX_SEND_CHARS - 2, max: MAX_SEND_CHARS + 2 }).map((n) => '字'.repeat(n)),
   fc.record({ toString: fc.constant(() => 'hi'), length: fc.nat() }),
+  // Conversation ids (the one room, shapes that pass and ones that do not) and chat:send-to's shape.
+  fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', 'x'.repeat(64), 'x'.repeat(65), 'a\u0000b', 'tab\there'),
+  fc.record({
+    conv: fc.oneof(fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', '', 'x'.repeat(65), 'a\nb'), fc.integer()),
+    text: fc.oneof(fc.string({ maxLength: 20 }), fc.constant('x'.repeat(MAX_SEND_CHARS + 1)), fc.constant(null)),
+  }),
   // chat:get-older's shape, with values in and out of range.
   fc.record({
     before: fc.oneof(
@@ -225,7 +249,9 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:get-notices') assert.deepEqual(v, [], 'not launched through the launcher: nothing to tell');
         else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
         else if (channel === 'chat:get-leftovers') assert.deepEqual(v, [], 'one account only: nothing waits for another');
-        else if (channel === 'chat:clear-history') assert.equal(v, null);
+        else if (channel === 'chat:clear-history' || channel === 'chat:mark-read') assert.equal(v, null);
+        else if (channel === 'chat:get-conversations' || channel === 'chat:select-conversation')
+          assert.ok(v.multi === false && v.current === 'lobby' && Array.isArray(v.list), JSON.stringify(v).slice(0, 200));
         else if (channel === 'chat:choose-ca-bundle')
           assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, "the stand-in's person cancels the dialog");
         else if (channel === 'chat:copy-diagnostics')
@@ -308,7 +334,11 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                     ? 'sandbox-off'
                     : channel === 'chat:discard-leftovers'
                       ? '0'.repeat(24)
-                      : null;
+                      : channel === 'chat:send-to'
+                        ? { conv: 'lobby', text: 'from a frame' }
+                        : channel === 'chat:select-conversation' || channel === 'chat:mark-read'
+                          ? 'lobby'
+                          : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
       if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);

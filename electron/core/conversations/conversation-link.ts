@@ -68,6 +68,8 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
   private hello: ConnectionStatus | undefined;
   private greeted = false;
   readonly list = new ConversationList();
+  /** Conversations announced after the greeting (made, joined, invited to): a first subscription starts at the read marker. */
+  private readonly announced = new Set<string>();
   /** Set once a server said it has no conversations: channels are refused, callers fall back. */
   legacy = false;
 
@@ -201,6 +203,7 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
     if ('ref' in event && event.ref !== undefined) this.requests.answer(event.ref, event);
     if (event.type === 'subscribed') return this.channels.get(event.conv)?.opened(encodeFrame(this.channelHello(event)));
     if (event.type === 'left') this.channels.get(event.conv)?.ended(CloseCodes.forbidden, 'left the conversation');
+    if (event.type === 'conversation' && this.greeted && !this.list.get(event.conversation.id)) this.announced.add(event.conversation.id);
     const changed = this.list.apply(event);
     this.emit('event', event);
     if (event.type === 'conversation_list' && !this.greeted) {
@@ -244,14 +247,15 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
   }
 
   /**
-   * Where a channel starts: its client's resume point; without one, after the user's read
-   * marker, so what came between the conversation's announcement and this subscription is
-   * not missed (a new room's first messages, a DM's opening line).
+   * Where a channel starts: its client's resume point. A conversation announced since the
+   * greeting starts after the user's read marker, so what came between its announcement and
+   * this subscription is not missed (a new room's first messages, a DM's opening line); one
+   * from the greeting without a resume point starts as its client asks (`history`, or now).
    */
   private cursorFor(conv: string, url: string): { since?: number; history?: number } {
     const cursor = cursorOf(url);
     if (cursor.since !== undefined || cursor.history !== undefined) return cursor;
-    const read = this.list.get(conv)?.read;
+    const read = this.announced.has(conv) ? this.list.get(conv)?.read : undefined;
     return read !== undefined ? { since: read } : cursor;
   }
 

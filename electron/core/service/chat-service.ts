@@ -277,7 +277,7 @@ export class ChatService implements Handlers {
 
   openConversation(id: string): ConversationsView {
     if (this.desk ? !this.desk.open(id) : id !== this.getConversations().current) {
-      throw new InvalidCallError('open-conversation: not one of your conversations');
+      throw new InvalidCallError('select-conversation: not one of your conversations');
     }
     return this.getConversations();
   }
