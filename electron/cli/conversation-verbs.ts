@@ -64,19 +64,39 @@ export async function dmWith(link: ConversationLink, user: string): Promise<stri
 }
 
 function greeted(link: ConversationLink, timeoutMs: number): Promise<void> {
+  return untilLink(link, `no greeting within ${timeoutMs / 1000} s`, timeoutMs, (done) => {
+    const off = link.on('ready', ({ multi }) => done(multi ? undefined : new Refused(NO_CONVERSATIONS)));
+    const refused = link.open();
+    if (refused) done(refused);
+    return off;
+  });
+}
+
+/**
+ * Waits on the link until `listen` calls `done` (with nothing: resolved; with a reason: rejected), the
+ * connection ends (rejected with why), or `timeoutMs` passes (TIMEOUT, in `late`'s words).
+ */
+function untilLink(
+  link: ConversationLink,
+  late: string,
+  timeoutMs: number,
+  listen: (done: (failure?: unknown) => void) => () => void,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(reason('TIMEOUT', `no greeting within ${timeoutMs / 1000} s`))), timeoutMs);
-    const offs = [
-      link.on('ready', ({ multi }) => finish(() => (multi ? resolve() : reject(new Refused(NO_CONVERSATIONS))))),
-      link.on('closed', (why) => finish(() => reject(why))),
-    ];
-    const finish = (then: () => void) => {
+    const offs: Array<() => void> = [];
+    let over = false;
+    const done = (failure?: unknown) => {
+      if (over) return;
+      over = true;
       clearTimeout(timer);
       offs.forEach((off) => off());
-      then();
+      if (failure === undefined) resolve();
+      else reject(failure);
     };
-    const refused = link.open();
-    if (refused) finish(() => reject(refused));
+    const timer = setTimeout(() => done(reason('TIMEOUT', late)), timeoutMs);
+    offs.push(link.on('closed', (why) => done(why)));
+    offs.push(listen(done));
+    if (over) offs.forEach((off) => off());
   });
 }
 
@@ -172,13 +192,7 @@ async function markRead(link: ConversationLink, values: Values, io: CliIo, timeo
 
 /** The first conversation event that satisfies `check`; rejects when the connection ends or time is up. */
 function nextEvent(link: ConversationLink, check: (e: ConversationEvent) => boolean, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(reason('TIMEOUT', `no confirmation within ${timeoutMs / 1000} s`))), timeoutMs);
-    const offs = [link.on('event', (e) => (check(e) ? finish(resolve) : undefined)), link.on('closed', (why) => finish(() => reject(why)))];
-    const finish = (then: () => void) => {
-      clearTimeout(timer);
-      offs.forEach((off) => off());
-      then();
-    };
-  });
+  return untilLink(link, `no confirmation within ${timeoutMs / 1000} s`, timeoutMs, (done) =>
+    link.on('event', (e) => (check(e) ? done() : undefined)),
+  );
 }

@@ -3,7 +3,6 @@
  * name, in --data-dir), as JSON lines, oldest first; with --search TEXT only those that
  * contain it (Chinese or Latin substrings), newest first. Reads the store; connects nowhere.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MessageEntry } from '../common/contract';
@@ -21,10 +20,8 @@ export async function history(argv: string[], io: CliIo): Promise<number> {
   const room = values.room !== undefined || values.to !== undefined ? roomOf(config.url) : undefined;
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive whole number');
-  const account = new AccountDirectory({ base: values['data-dir'] ?? defaultDataDir(io.env) }).resolve(config);
-  // Until a client opens the account again, what it kept before the server said who the token is stays under the token's directory.
-  const dir = account.tokenDir && !existsSync(account.dir) && existsSync(account.tokenDir) ? account.tokenDir : account.dir;
-  const { store, problem } = openHistory(path.join(dir, 'history.sqlite'));
+  const accounts = new AccountDirectory({ base: values['data-dir'] ?? defaultDataDir(io.env) });
+  const { store, problem } = openHistory(path.join(accounts.filesOf(accounts.resolve(config)), 'history.sqlite'));
   try {
     if (problem) io.err(`uos-chat: warning: ${reasonLine(problem)}`);
     const messages: MessageEntry[] =

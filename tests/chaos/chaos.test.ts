@@ -12,6 +12,7 @@ import { ChatClient } from '../../electron/core/connection/client';
 import { FileOutboxStore } from '../../electron/core/store/outbox-file';
 import type { LogEntry, MessageEntry } from '../../electron/common/contract';
 import { faultProxy } from '../helpers/fault-proxy';
+import { seededRandom } from '../helpers/seeded-random';
 import { testServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
 
@@ -25,24 +26,12 @@ const CUT_MIN = 8_000;
 const CUT_MAX = 40_000;
 const MAX_CUTS = 200;
 
-/** A small seeded PRNG, so a failing run can be replayed with CHAOS_SEED. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test(
   `chaos: ${2 * PER_CLIENT} messages, random cuts, two server restarts — zero lost, zero duplicated, order kept`,
   { timeout: 150_000 },
   async (t) => {
     const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-chaos-'));
     const srv = await testServer({
       dataDir: path.join(dir, 'server'),

@@ -15,6 +15,7 @@ import { AccountDirectory } from '../../electron/core/store';
 import { conversationPeer } from '../helpers/conversation-peer';
 import { THREE } from '../helpers/conversation-stores';
 import { faultProxy } from '../helpers/fault-proxy';
+import { seededRandom } from '../helpers/seeded-random';
 import { testServer } from '../helpers/server';
 import { stateIs, withTimeout } from '../helpers/wait';
 
@@ -24,17 +25,6 @@ const CUT_MIN = 6_000;
 const CUT_MAX = 30_000;
 const MAX_CUTS = 150;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Who = 'alice' | 'bob';
 
 test(
@@ -42,7 +32,7 @@ test(
   { timeout: 150_000 },
   async (t) => {
     const seed = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-conv-chaos-'));
     const srv = await testServer({
       tokens: THREE,

@@ -105,10 +105,18 @@ export class AccountDirectory implements AccountStores {
     };
   }
 
+  /**
+   * Where the account's files are now: its own directory, or, until a client opens it again, the token's
+   * directory it will adopt (what was kept before the server said who the token is). For readers that move nothing.
+   */
+  filesOf(account: Account): string {
+    return this.adopts(account) ? account.tokenDir! : account.dir;
+  }
+
   async open(account: Account): Promise<{ outbox: OutboxStore; history: OpenedHistory }> {
     // The server has said who this token is: its directory becomes the user's, unless the user has one
     // already (another token of theirs); then it stays, and its waiting messages are among the leftovers.
-    if (account.tokenDir && existsSync(account.tokenDir) && !existsSync(account.dir)) renameSync(account.tokenDir, account.dir);
+    if (this.adopts(account)) renameSync(account.tokenDir!, account.dir);
     mkdirSync(account.dir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(
       path.join(account.dir, 'account.json'),
@@ -121,6 +129,11 @@ export class AccountDirectory implements AccountStores {
       ...(this.options.now ? { now: this.options.now } : {}),
     });
     return { outbox, history };
+  }
+
+  /** The server has said who this token is, and the user has no directory of their own yet. */
+  private adopts(account: Account): boolean {
+    return account.tokenDir !== undefined && existsSync(account.tokenDir) && !existsSync(account.dir);
   }
 
   identified(ref: AccountRef, user: string): void {
