@@ -163,11 +163,16 @@ function useLogVirtualizer(store: EntryStore, scrollRef: RefObject<HTMLDivElemen
 function useAtEnd(scrollRef: RefObject<HTMLDivElement | null>, atEndRef: MutableRefObject<boolean>) {
   const [atEnd, setAtEnd] = useState(true);
   const [unseen, setUnseen] = useState(0);
+  const lastTop = useRef(0);
   // On a scroll, and after a jump (which may not have had to scroll, so no event says where it is).
   const syncAtEnd = useCallback(() => {
     const el = scrollRef.current;
     if (!el) return;
-    const end = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD;
+    // Only moving up leaves the bottom: rows laid out below between the follow and this event
+    // (a flood) must not count as the person scrolling away (the window would stop being bounded).
+    const movedUp = el.scrollTop < lastTop.current;
+    lastTop.current = el.scrollTop;
+    const end = el.scrollHeight - el.scrollTop - el.clientHeight <= END_THRESHOLD || (atEndRef.current && !movedUp);
     atEndRef.current = end;
     setAtEnd(end);
     if (end) setUnseen(0);
