@@ -118,7 +118,7 @@ async function afterReady(electron: ElectronModule, early: Early, argv: readonly
     client: () => desk.client(),
     machine: () => machine,
     settings: () => settings.current(),
-    proxy: () => describeProxyReport(desk.client().diagnostics().proxy), // the last connection's way to the server
+    proxy: () => describeProxyReport(clients.link.proxy ?? desk.client().diagnostics().proxy), // the last connection's way to the server
   };
   // A one-time notice in the window when the launcher had to turn the sandbox off (dismissals kept in notices.json).
   const notices = await openNotices(path.join(userData, 'notices.json'), noticesFor(early.launchInfo), logger.for('main').warn);

@@ -11,6 +11,7 @@
  */
 import type { Reason } from '../../common/errors';
 import { reason } from '../../common/errors';
+import type { ProxyReport } from '../network/proxy-agent';
 import {
   CloseCodes,
   encodeFrame,
@@ -97,6 +98,11 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
   /** Greeted by a server with the extension, and still connected. */
   get alive(): boolean {
     return this.greeted && this.transport.isReady;
+  }
+
+  /** How the shared socket's last connection went through the proxy decision (the channels make none). */
+  get proxy(): ProxyReport | undefined {
+    return this.transport.info().proxy;
   }
 
   /** The user id the server greeted us as. */
