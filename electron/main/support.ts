@@ -58,8 +58,7 @@ export interface AppFacts {
   launch: DiagnosticsFacts['launch'];
   logFolder: string;
   logger: Logger;
-  /** The client of the conversation the window shows. */
-  client: () => ChatClient;
+  client: ChatClient;
   machine: () => MachineMonitor;
   settings: () => Settings;
   /** How the server is reached, in words, once something decides it. */
@@ -99,8 +98,8 @@ function bugReportSupport(electron: AppElectron, a: AppFacts): SupportPort {
       launch: a.launch,
       proxy: a.proxy?.(),
       logFolder: a.logFolder,
-      status: a.client().status(),
-      connection: a.client().diagnostics(),
+      status: a.client.status(),
+      connection: a.client.diagnostics(),
       machine: a.machine().snapshot(),
       secrets: [a.env.UOS_CHAT_TOKEN, ...secretsOf({ ...a.settings() })],
     }),

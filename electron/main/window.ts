@@ -1,7 +1,7 @@
 /**
  * The chat window: secure preferences, remembered size and position, pushes
- * from the core, and attention while it is in the background (the unread total in
- * the title, a notification that opens its conversation and focuses the window when clicked).
+ * from the core, and attention while it is in the background (unread count in
+ * the title, a notification that focuses the window when clicked).
  *
  * Electron holds main-process notifications only weakly (electron/electron#16922): one
  * nobody references is collected and its click reaches nobody. So the latest one is kept
@@ -9,15 +9,9 @@
  * clicked any more).
  */
 import type * as Electron from 'electron';
-import type { WindowState } from '../core/desktop';
+import { Attention, type WindowState } from '../core/desktop';
 import type { ChatService } from '../core/service';
-import {
-  DeskAttention,
-  type ConversationClients,
-  type ConversationDesk,
-  type DeskNotification,
-  type DeskTotals,
-} from '../core/conversations';
+import type { ChatClient } from '../core/connection';
 import { systemClock } from '../core/base';
 import type { MainPaths } from './app';
 import { hardenContents, secureWebPreferences } from './security';
@@ -27,8 +21,7 @@ export const APP_TITLE = 'UOS Chat';
 export interface ChatWindowOptions {
   paths: MainPaths;
   service: ChatService;
-  desk: ConversationDesk;
-  clients: ConversationClients;
+  client: ChatClient;
   state: WindowState;
   saveState: (state: WindowState) => Promise<void>;
   log: (line: string) => void;
@@ -36,8 +29,8 @@ export interface ChatWindowOptions {
   hidden?: boolean;
   /** Asked on the window's 'close': true keeps the app running, the window only hidden (keep-running.ts). */
   keepOnClose?: () => boolean;
-  /** What waits changed: the unread total and the mentions (the tray shows it). */
-  onUnread?: (totals: DeskTotals) => void;
+  /** The unread count changed (the tray shows it). */
+  onUnread?: (unread: number) => void;
   /** The window was shown or hidden. */
   onVisibility?: () => void;
 }
@@ -63,7 +56,7 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
     win.show();
     win.focus();
   };
-  const attention = windowAttention(electron.Notification, o, () => win, focus);
+  const attention = windowAttention(electron.Notification, o.client, () => win, focus, o.onUnread);
   if (o.hidden) attention.setFocused(false); // nobody sees it: count unread and notify
 
   const w = secureChatWindow(electron.BrowserWindow, o);
@@ -115,38 +108,40 @@ function secureChatWindow(BrowserWindow: typeof Electron.BrowserWindow, o: ChatW
   return w;
 }
 
-/** The unread total in the title, and a notification while the window is in the background; a click opens its conversation. */
+/** Unread count in the title and a notification while the window is in the background; a click focuses it. */
 function windowAttention(
   Notification: typeof Electron.Notification,
-  o: Pick<ChatWindowOptions, 'desk' | 'clients' | 'onUnread'>,
+  client: ChatClient,
   win: () => Electron.BrowserWindow | undefined,
   focus: () => void,
+  onUnread?: (unread: number) => void,
 ): { setFocused(focused: boolean): void; dispose(): void } {
-  const notifications = heldNotifications(Notification, (conv) => {
-    o.desk.open(conv); // false when it is gone from the list: the window still comes forward
-    focus();
-  });
-  const attention = new DeskAttention({
-    desk: o.desk,
-    clients: o.clients,
-    sink: { setTitle: (title) => win()?.setTitle(title), notify: notifications.show, totals: (t) => o.onUnread?.(t) },
-    baseTitle: APP_TITLE,
-    clock: systemClock,
-  });
+  const notifications = heldNotifications(Notification, focus);
+  const attention = new Attention(
+    {
+      setTitle: (title) => {
+        win()?.setTitle(title);
+        onUnread?.(attention.unreadCount);
+      },
+      notify: notifications.show,
+    },
+    { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
+  );
+  const offEntries = client.on('entries', (entries) => attention.onEntries(entries));
   return {
     setFocused: (focused) => attention.setFocused(focused),
     dispose() {
-      attention.dispose();
+      offEntries();
       notifications.dismiss();
     },
   };
 }
 
 /** One notification at a time, referenced until it is clicked, closed or replaced (electron#16922). */
-function heldNotifications(Notification: typeof Electron.Notification, onClick: (conv: string) => void) {
+function heldNotifications(Notification: typeof Electron.Notification, onClick: () => void) {
   let current: Electron.Notification | undefined;
   return {
-    show({ title, body, conv }: DeskNotification) {
+    show(title: string, body: string) {
       if (!Notification.isSupported()) return;
       current?.close();
       const n = new Notification({ title, body, silent: false });
@@ -156,7 +151,7 @@ function heldNotifications(Notification: typeof Electron.Notification, onClick: 
       };
       n.on('click', () => {
         release();
-        onClick(conv);
+        onClick();
       });
       n.on('close', release);
       n.show();

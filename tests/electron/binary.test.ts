@@ -104,8 +104,6 @@ test(
       'search',
       'send',
       'sendTo',
-      'setDraft',
-      'setNotify',
       'showLogFolder',
     ]);
     assert.equal(await page.evaluate(() => typeof (window as any).require), 'undefined');
