@@ -8,6 +8,8 @@ import {
   checkAccountKey,
   checkConversationId,
   checkSendTo,
+  checkSetDraft,
+  checkSetNotify,
   checkMessageKey,
   checkNoticeId,
   checkOlderQuery,
@@ -25,6 +27,7 @@ import type {
   LeftoverView,
   LogEntry,
   NoticeId,
+  NotifyLevel,
   OlderEntries,
   SaveSettingsResult,
   SearchResult,
@@ -97,6 +100,10 @@ export const INVOKE_TABLE = {
   markRead: channel<null>()('chat:mark-read', checkConversationId, (id: string) => id),
   /** A message for the named conversation (not whichever is shown when it arrives in main). */
   sendTo: channel<SendResult>()('chat:send-to', checkSendTo, (conv: string, text: string) => ({ conv, text })),
+  /** Which messages of a conversation notify: all, only @mentions, or muted (a dot, no count; mentions still notify). */
+  setNotify: channel<ConversationsView>()('chat:set-notify', checkSetNotify, (conv: string, level: NotifyLevel) => ({ conv, level })),
+  /** Keeps what is typed in a conversation's composer (main remembers it across restarts). */
+  setDraft: channel<null>()('chat:set-draft', checkSetDraft, (conv: string, text: string) => ({ conv, text })),
 } as const;
 
 type Table = typeof INVOKE_TABLE;

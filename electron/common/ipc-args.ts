@@ -11,6 +11,8 @@ import {
   type OlderQuery,
   type SearchQuery,
   type SendToArg,
+  type SetDraftArg,
+  type SetNotifyArg,
   type SettingsPatchIn,
 } from './ipc-types';
 import { MAX_NAME_ID } from '../../protocol/conversations';
@@ -58,6 +60,37 @@ export const checkSendTo: ArgCheck<SendToArg> = (arg) => {
   if (!c.ok) return refuse(`send-to: ${c.error}`);
   const t = checkSendText(text);
   return t.ok ? ok({ conv: c.value, text: t.value }) : refuse(`send-to: ${t.error}`);
+};
+
+/** A draft is kept up to this many characters (desk-memory.ts keeps the same). */
+export const MAX_DRAFT_CHARS = 64 * 1024;
+const NOTIFY_LEVELS: readonly string[] = ['all', 'mentions', 'muted'];
+
+/** An object with exactly these keys, or why not. */
+function exactly(arg: unknown, keys: string[], what: string): Record<string, unknown> | string {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return `${what} needs { ${keys.join(', ')} }`;
+  const got = Object.keys(arg).sort().join();
+  return got === [...keys].sort().join() ? (arg as Record<string, unknown>) : `${what} needs exactly { ${keys.join(', ')} }`;
+}
+
+export const checkSetNotify: ArgCheck<SetNotifyArg> = (arg) => {
+  const o = exactly(arg, ['conv', 'level'], 'set-notify');
+  if (typeof o === 'string') return refuse(o);
+  const c = checkConversationId(o.conv);
+  if (!c.ok) return refuse(`set-notify: ${c.error}`);
+  return typeof o.level === 'string' && NOTIFY_LEVELS.includes(o.level)
+    ? ok({ conv: c.value, level: o.level as SetNotifyArg['level'] })
+    : refuse("set-notify: level is 'all', 'mentions' or 'muted'");
+};
+
+export const checkSetDraft: ArgCheck<SetDraftArg> = (arg) => {
+  const o = exactly(arg, ['conv', 'text'], 'set-draft');
+  if (typeof o === 'string') return refuse(o);
+  const c = checkConversationId(o.conv);
+  if (!c.ok) return refuse(`set-draft: ${c.error}`);
+  return typeof o.text === 'string' && o.text.length <= MAX_DRAFT_CHARS
+    ? ok({ conv: c.value, text: o.text })
+    : refuse(`set-draft: text is a string of at most ${MAX_DRAFT_CHARS} characters`);
 };
 
 export const checkMessageKey: ArgCheck<string> = (arg) =>

@@ -113,6 +113,9 @@ export interface AccountInfo {
   room: string;
 }
 
+/** Which messages of a conversation notify: every one, only @mentions, or none but @mentions (muted: a dot, no count). */
+export type NotifyLevel = 'all' | 'mentions' | 'muted';
+
 /** One conversation in the sidebar (feature `conversations`): counts after the user's read marker. */
 export interface ConversationView {
   id: string;
@@ -123,6 +126,9 @@ export interface ConversationView {
   unread: number;
   mentions: number;
   last?: { user: string; text: string; timestamp: string };
+  notify: NotifyLevel;
+  /** What was typed and not sent, kept across switches and restarts. */
+  draft?: string;
 }
 
 /**
@@ -134,6 +140,18 @@ export interface ConversationsView {
   multi: boolean;
   current: string;
   list: ConversationView[];
+}
+
+/** How much of a conversation notifies (the header's bell). */
+export interface SetNotifyArg {
+  conv: string;
+  level: NotifyLevel;
+}
+
+/** The unsent text of a conversation, kept across switches and restarts. */
+export interface SetDraftArg {
+  conv: string;
+  text: string;
 }
 
 /** A message for a named conversation: the composer says which it belongs to, so a switch cannot redirect it. */

@@ -5,7 +5,7 @@
 import type { ConnectionKind } from './state';
 import type { Locale } from './words';
 
-export type TrayLook = 'normal' | 'unread' | 'offline';
+export type TrayLook = 'normal' | 'unread' | 'mention' | 'offline';
 
 interface TrayText {
   app: string;
@@ -17,6 +17,7 @@ interface TrayText {
   quit: string;
   status: Record<ConnectionKind, string>;
   unread: (n: number) => string;
+  mentions: (n: number) => string;
   keepsRunning: string;
   keepsRunningBody: string;
 }
@@ -38,6 +39,7 @@ export const trayText: Record<Locale, TrayText> = {
       disconnected: 'disconnected',
     },
     unread: (n) => `${n} unread`,
+    mentions: (n) => (n === 1 ? '1 mention' : `${n} mentions`),
     keepsRunning: 'UOS Chat keeps running in the tray',
     keepsRunningBody: 'New messages still arrive. To quit, choose Quit in the tray menu or press Ctrl+Q.',
   },
@@ -57,21 +59,25 @@ export const trayText: Record<Locale, TrayText> = {
       disconnected: '已断开',
     },
     unread: (n) => `${n} 条未读`,
+    mentions: (n) => `${n} 条@我`,
     keepsRunning: 'UOS Chat 在托盘中继续运行',
     keepsRunningBody: '仍会收到新消息。要退出，请在托盘菜单中选择“退出”，或按 Ctrl+Q。',
   },
 };
 
-/** "UOS Chat: connected · 3 unread" / "UOS Chat：已连接 · 3 条未读". */
-export function trayTooltip(locale: Locale, kind: ConnectionKind, unread: number): string {
+/** "UOS Chat: connected · 3 unread · 1 mention" / "UOS Chat：已连接 · 3 条未读 · 1 条@我". */
+export function trayTooltip(locale: Locale, kind: ConnectionKind, unread: number, mentions = 0): string {
   const t = trayText[locale];
-  const status = `${t.app}${t.colon}${t.status[kind]}`;
-  return unread > 0 ? `${status} · ${t.unread(unread)}` : status;
+  const parts = [`${t.app}${t.colon}${t.status[kind]}`];
+  if (unread > 0) parts.push(t.unread(unread));
+  if (mentions > 0) parts.push(t.mentions(mentions));
+  return parts.join(' · ');
 }
 
-/** Offline or failing wins over unread: a person must know messages may not be arriving. */
-export function trayLook(kind: ConnectionKind, unread: number): TrayLook {
+/** Offline or failing wins over unread: a person must know messages may not be arriving. A mention wins over plain unread. */
+export function trayLook(kind: ConnectionKind, unread: number, mentions = 0): TrayLook {
   if (kind !== 'connected' && kind !== 'connecting') return 'offline';
+  if (mentions > 0) return 'mention';
   return unread > 0 ? 'unread' : 'normal';
 }
 

@@ -1,13 +1,13 @@
 /**
  * The composition root of the desktop app, in named phases: before ready (the log, heap, launch
- * facts, the single-instance lock), after ready (settings, the client, the machine monitor, the
+ * facts, the single-instance lock), after ready (settings, the conversations, the machine monitor, the
  * service), the window (tray, IPC, the chat window), then the monitors and the first connection.
  * Everything here is glue; the behaviour lives in the core.
  */
 import type * as Electron from 'electron';
 import * as path from 'node:path';
 import { DisposableStore } from '../core/base';
-import type { ChatClient } from '../core/connection';
+import type { ConversationClients, ConversationDesk } from '../core/conversations';
 import { ChatService, frameScheduler } from '../core/service';
 import {
   tuneHeapForLongRunning,
@@ -29,7 +29,7 @@ import { registerIpc } from './ipc';
 import { watchLifecycle } from './lifecycle';
 import { hardenContents, hardenSession } from './security';
 import { appSupport } from './support';
-import { openKeepRunning, type KeepRunning } from './keep-running';
+import { deskConnection, openKeepRunning, type KeepRunning } from './keep-running';
 import { openChatWindow, type ChatWindowHandle, type ChatWindowOptions } from './window';
 import { openSettingsAndCore, type SettingsAndCore } from './settings-core';
 
@@ -46,7 +46,8 @@ export function mainPaths(dir: string): MainPaths {
 }
 
 export interface MainHandle {
-  client: ChatClient;
+  clients: ConversationClients;
+  desk: ConversationDesk;
   service: ChatService;
   machine: MachineMonitor;
   settings: SettingsStore;
@@ -67,7 +68,14 @@ export async function runMain(
   const core = await afterReady(electron, early, argv, env);
   const chatWindow = await windowPhase(electron, paths, early, core, argv, env);
   await startMonitors(early, core);
-  return { client: core.client, service: core.service, machine: core.machine, settings: core.settings, window: () => chatWindow.window() };
+  return {
+    clients: core.clients,
+    desk: core.desk,
+    service: core.service,
+    machine: core.machine,
+    settings: core.settings,
+    window: () => chatWindow.window(),
+  };
 }
 
 type Early = ReturnType<typeof watchEarly>;
@@ -93,27 +101,36 @@ function watchEarly(app: Electron.App, logger: Logger, launchInfo: LaunchInfo, l
 
 type Core = SettingsAndCore & { machine: MachineMonitor; service: ChatService; userData: string };
 
-/** After ready: settings and the client they configure, the machine monitor, notices and the IPC service. */
+/** After ready: settings and the conversations they configure, the machine monitor, notices and the IPC service. */
 async function afterReady(electron: ElectronModule, early: Early, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Core> {
   const { logger } = early;
   const userData = electron.app.getPath('userData');
-  const { settings, client } = await openSettingsAndCore(electron, { userData, argv, env, logger, disposables: early.disposables });
-  // Network, power save and sleep from D-Bus. Never fatal: without a bus the network is 'unknown'.
-  const machine = new MachineMonitor({ target: client, log: logger.for('monitor').info });
+  const opened = await openSettingsAndCore(electron, { userData, argv, env, logger, disposables: early.disposables });
+  const { settings, clients, desk } = opened;
+  // Network, power save and sleep from D-Bus, to every conversation and the shared socket.
+  // Never fatal: without a bus the network is 'unknown'.
+  const machine = new MachineMonitor({ target: clients, log: logger.for('monitor').info });
   const facts = {
     env,
     launch: early.launch,
     logFolder: logFolder(userData),
     logger,
-    client,
+    client: () => desk.client(),
     machine: () => machine,
     settings: () => settings.current(),
-    proxy: () => describeProxyReport(client.diagnostics().proxy), // the last connection's way to the server
+    proxy: () => describeProxyReport(clients.link.proxy ?? desk.client().diagnostics().proxy), // the last connection's way to the server
   };
   // A one-time notice in the window when the launcher had to turn the sandbox off (dismissals kept in notices.json).
   const notices = await openNotices(path.join(userData, 'notices.json'), noticesFor(early.launchInfo), logger.for('main').warn);
-  const service = new ChatService({ client, settings, schedule: frameScheduler, support: appSupport(electron, facts), notices });
-  return { settings, client, machine, service, userData };
+  const service = new ChatService({
+    client: desk.client(),
+    desk,
+    settings,
+    schedule: frameScheduler,
+    support: appSupport(electron, facts),
+    notices,
+  });
+  return { ...opened, machine, service, userData };
 }
 
 /** The window: the tray, closing into it, --hidden and autostart (keep-running.ts), IPC, and the chat window. */
@@ -126,12 +143,12 @@ async function windowPhase(
   env: NodeJS.ProcessEnv,
 ): Promise<ChatWindowHandle> {
   const { lifecycle, logger, disposables } = early;
-  const { settings, client, machine, service, userData } = core;
+  const { settings, clients, desk, memory, machine, service, userData } = core;
   const iconDir = path.join(path.dirname(paths.preload), 'tray');
   const log = logger.for('main').info;
   const shell = await openKeepRunning(electron, {
     settings: () => settings.current(),
-    client,
+    connection: deskConnection(desk, clients),
     quitting: lifecycle.quitting,
     userData,
     env,
@@ -139,30 +156,41 @@ async function windowPhase(
     log,
   });
   disposables.add(settings.onDidChange(({ settings: s, changed }) => shell.settingsChanged(s, changed)));
-  const chatWindow = await openSecuredWindow(electron, paths, { service, client, userData, logger }, shellWindowOptions(shell, argv));
+  const chatWindow = await openSecuredWindow(
+    electron,
+    paths,
+    { service, desk, clients, userData, logger },
+    shellWindowOptions(shell, argv),
+  );
   shell.attachWindow(chatWindow);
   // Single instance; quitting first finishes the core, outbox, settings and window state
   // (lifecycle.ts); quitting always goes through app.quit().
   lifecycle.windowOpened(() => chatWindow.focus());
   lifecycle.beforeExit(() => {
     disposables.dispose();
-    return [machine.stop(), client.stop(), chatWindow.saveForExit(), settings.settled(), shell.stop()];
+    const core = clients.stop().then(() => memory.settled()); // the last list, levels and drafts once nothing moves them
+    return [machine.stop(), core, chatWindow.saveForExit(), settings.settled(), shell.stop()];
   });
   return chatWindow;
 }
 
-/** The monitor first, so the first connection attempt already knows if the machine is offline. */
+/**
+ * The monitor first, so the first connection attempt already knows if the machine is offline. The
+ * shown conversation's store is open when this resolves; the greeting (or a failure, said by the
+ * client's status) comes when it comes.
+ */
 async function startMonitors(early: Early, core: Core): Promise<void> {
   await core.machine.start();
   for (const problem of core.machine.snapshot().problems) early.logger.for('monitor').warn(problem);
-  await core.client.start();
+  void core.clients.start().catch(() => undefined); // why it failed is the status the window shows
+  await core.desk.client().start();
 }
 
 /** The session and every web contents hardened, the IPC channels registered, then the chat window with its remembered bounds. */
 async function openSecuredWindow(
   electron: ElectronModule,
   paths: MainPaths,
-  o: { service: ChatService; client: ChatClient; userData: string; logger: Logger },
+  o: { service: ChatService; desk: ConversationDesk; clients: ConversationClients; userData: string; logger: Logger },
   shell: Pick<ChatWindowOptions, 'hidden' | 'keepOnClose' | 'onUnread' | 'onVisibility'> = {},
 ): Promise<ChatWindowHandle> {
   const { app, ipcMain, session } = electron;
@@ -176,7 +204,8 @@ async function openSecuredWindow(
   return openChatWindow(electron, {
     paths,
     service: o.service,
-    client: o.client,
+    desk: o.desk,
+    clients: o.clients,
     state: await loadWindowState(windowStateFile),
     saveState: (state) => saveWindowState(windowStateFile, state),
     log: o.logger.for('main').info,

@@ -17,14 +17,42 @@ import type { SettingsKey } from '../common/settings-fields';
 import { localeFor, trayText } from '../common/tray-words';
 import { writeFileAtomic } from '../core/store';
 import { applyAutostart, autostartFile, launcherPath, TrayHostMonitor } from '../core/desktop';
-import type { ChatClient } from '../core/connection';
+import type { ConnectionKind } from '../common/state';
+import type { ConversationClients, ConversationDesk, DeskTotals } from '../core/conversations';
 import type { Settings } from '../core/settings';
 import { openTray, type TrayHandle } from './tray';
 import type { ChatWindowHandle } from './window';
 
+/** The connection the tray speaks of: the shown conversation's (they share one socket), and reconnecting all. */
+export interface ConnectionPort {
+  kind(): ConnectionKind;
+  onChange(cb: () => void): () => void;
+  reconnect(): void;
+}
+
+/** The desk's current conversation's connection, followed across switches. */
+export function deskConnection(desk: ConversationDesk, clients: ConversationClients): ConnectionPort {
+  return {
+    kind: () => desk.client().status().connection.kind,
+    onChange(cb) {
+      let offStatus = desk.client().on('status', cb);
+      const offSwitched = desk.on('switched', (client) => {
+        offStatus();
+        offStatus = client.on('status', cb);
+        cb();
+      });
+      return () => {
+        offStatus();
+        offSwitched();
+      };
+    },
+    reconnect: () => clients.reconnectNow(),
+  };
+}
+
 export interface KeepRunningOptions {
   settings: () => Settings;
-  client: ChatClient;
+  connection: ConnectionPort;
   quitting: () => boolean;
   userData: string;
   env: NodeJS.ProcessEnv;
@@ -38,7 +66,8 @@ export interface KeepRunning {
   keepOnClose(): boolean;
   /** Whether a --hidden start may stay hidden (a tray host shows the way back). */
   mayStartHidden(): boolean;
-  setUnread(n: number): void;
+  /** What waits: the tray's tooltip and icon say the unread total and whether a mention waits. */
+  setUnread(t: DeskTotals): void;
   /** The window was shown or hidden (the menu says Show or Hide). */
   visibilityChanged(): void;
   attachWindow(w: ChatWindowHandle): void;
@@ -55,7 +84,7 @@ export async function openKeepRunning(electron: typeof Electron, o: KeepRunningO
     `tray: ${hostNow ? 'a StatusNotifier host is registered' : `no tray host (${host.problem ?? 'none registered'}); closing the window quits`}`,
   );
   let win: ChatWindowHandle | undefined;
-  let unread = 0;
+  let unread: DeskTotals = { unread: 0, mentions: 0 };
   const locale = () => localeFor(o.settings().language, electron.app.getLocale());
   const tray: TrayHandle = openTray(electron, {
     iconDir: o.iconDir,
@@ -63,11 +92,11 @@ export async function openKeepRunning(electron: typeof Electron, o: KeepRunningO
     windowVisible: () => win?.visible() ?? false,
     showWindow: () => win?.focus(),
     hideWindow: () => win?.hide(),
-    reconnect: () => o.client.reconnectNow(),
+    reconnect: () => o.connection.reconnect(),
     quit: () => electron.app.quit(),
   });
-  const update = () => tray.update(o.client.status().connection.kind, unread);
-  const offStatus = o.client.on('status', update);
+  const update = () => tray.update(o.connection.kind(), unread);
+  const offStatus = o.connection.onChange(update);
   update();
   host.on('change', (present) => {
     o.log(`tray: ${present ? 'a tray host appeared' : 'the tray host went away'}`);
@@ -88,8 +117,8 @@ export async function openKeepRunning(electron: typeof Electron, o: KeepRunningO
       return keep;
     },
     mayStartHidden: () => host.present(),
-    setUnread(n) {
-      unread = n;
+    setUnread(t) {
+      unread = t;
       update();
     },
     visibilityChanged: () => tray.refresh(),

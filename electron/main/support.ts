@@ -58,7 +58,8 @@ export interface AppFacts {
   launch: DiagnosticsFacts['launch'];
   logFolder: string;
   logger: Logger;
-  client: ChatClient;
+  /** The client of the conversation the window shows. */
+  client: () => ChatClient;
   machine: () => MachineMonitor;
   settings: () => Settings;
   /** How the server is reached, in words, once something decides it. */
@@ -98,8 +99,8 @@ function bugReportSupport(electron: AppElectron, a: AppFacts): SupportPort {
       launch: a.launch,
       proxy: a.proxy?.(),
       logFolder: a.logFolder,
-      status: a.client.status(),
-      connection: a.client.diagnostics(),
+      status: a.client().status(),
+      connection: a.client().diagnostics(),
       machine: a.machine().snapshot(),
       secrets: [a.env.UOS_CHAT_TOKEN, ...secretsOf({ ...a.settings() })],
     }),

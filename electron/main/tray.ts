@@ -1,6 +1,7 @@
 /**
- * The tray icon: its look follows unread messages and the connection (normal, a red dot, greys when
- * offline or failing), its tooltip says both ("UOS Chat: connected · 3 unread"), and its menu shows or
+ * The tray icon: its look follows unread messages, mentions and the connection (normal, a red dot,
+ * an orange ring for a waiting @mention, greys when offline or failing), its tooltip says them
+ * ("UOS Chat: connected · 3 unread · 1 mention"), and its menu shows or
  * hides the window, says the status in words, reconnects now, and quits through app.quit() (the one
  * save-everything way out, lifecycle.ts).
  *
@@ -12,11 +13,12 @@
 import type * as Electron from 'electron';
 import * as path from 'node:path';
 import type { ConnectionKind } from '../common/state';
+import type { DeskTotals } from '../core/conversations';
 import { trayLook, trayText, trayTooltip, type TrayLook } from '../common/tray-words';
 import type { Locale } from '../common/words';
 
 export interface TrayOptions {
-  /** dist/electron/tray: normal.png, unread.png, offline.png (build/tray-icons.mjs). */
+  /** dist/electron/tray: normal.png, unread.png, mention.png, offline.png (build/tray-icons.mjs). */
   iconDir: string;
   locale: () => Locale;
   windowVisible: () => boolean;
@@ -27,7 +29,7 @@ export interface TrayOptions {
 }
 
 export interface TrayHandle {
-  update(kind: ConnectionKind, unread: number): void;
+  update(kind: ConnectionKind, waiting: DeskTotals): void;
   /** The words again (the language setting changed). */
   refresh(): void;
   destroy(): void;
@@ -37,15 +39,16 @@ export function openTray(electron: Pick<typeof Electron, 'Tray' | 'Menu' | 'nati
   const image = (look: TrayLook) => electron.nativeImage.createFromPath(path.join(o.iconDir, `${look}.png`));
   let kind: ConnectionKind = 'connecting';
   let unread = 0;
+  let mentions = 0;
   let look: TrayLook = 'normal';
   let tray: Electron.Tray | undefined = new electron.Tray(image(look));
 
   const render = () => {
     if (!tray) return;
     const t = trayText[o.locale()];
-    const nextLook = trayLook(kind, unread);
+    const nextLook = trayLook(kind, unread, mentions);
     if (nextLook !== look) tray.setImage(image((look = nextLook)));
-    tray.setToolTip(trayTooltip(o.locale(), kind, unread));
+    tray.setToolTip(trayTooltip(o.locale(), kind, unread, mentions));
     const visible = o.windowVisible();
     tray.setContextMenu(
       electron.Menu.buildFromTemplate([
@@ -61,10 +64,10 @@ export function openTray(electron: Pick<typeof Electron, 'Tray' | 'Menu' | 'nati
   render();
 
   return {
-    update(nextKind, nextUnread) {
-      if (nextKind === kind && nextUnread === unread) return;
+    update(nextKind, waiting) {
+      if (nextKind === kind && waiting.unread === unread && waiting.mentions === mentions) return;
       kind = nextKind;
-      unread = nextUnread;
+      ({ unread, mentions } = waiting);
       render();
     },
     refresh: render,

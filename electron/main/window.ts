@@ -1,7 +1,7 @@
 /**
  * The chat window: secure preferences, remembered size and position, pushes
- * from the core, and attention while it is in the background (unread count in
- * the title, a notification that focuses the window when clicked).
+ * from the core, and attention while it is in the background (the unread total in
+ * the title, a notification that opens its conversation and focuses the window when clicked).
  *
  * Electron holds main-process notifications only weakly (electron/electron#16922): one
  * nobody references is collected and its click reaches nobody. So the latest one is kept
@@ -9,9 +9,15 @@
  * clicked any more).
  */
 import type * as Electron from 'electron';
-import { Attention, type WindowState } from '../core/desktop';
+import type { WindowState } from '../core/desktop';
 import type { ChatService } from '../core/service';
-import type { ChatClient } from '../core/connection';
+import {
+  DeskAttention,
+  type ConversationClients,
+  type ConversationDesk,
+  type DeskNotification,
+  type DeskTotals,
+} from '../core/conversations';
 import { systemClock } from '../core/base';
 import type { MainPaths } from './app';
 import { hardenContents, secureWebPreferences } from './security';
@@ -21,7 +27,8 @@ export const APP_TITLE = 'UOS Chat';
 export interface ChatWindowOptions {
   paths: MainPaths;
   service: ChatService;
-  client: ChatClient;
+  desk: ConversationDesk;
+  clients: ConversationClients;
   state: WindowState;
   saveState: (state: WindowState) => Promise<void>;
   log: (line: string) => void;
@@ -29,8 +36,8 @@ export interface ChatWindowOptions {
   hidden?: boolean;
   /** Asked on the window's 'close': true keeps the app running, the window only hidden (keep-running.ts). */
   keepOnClose?: () => boolean;
-  /** The unread count changed (the tray shows it). */
-  onUnread?: (unread: number) => void;
+  /** What waits changed: the unread total and the mentions (the tray shows it). */
+  onUnread?: (totals: DeskTotals) => void;
   /** The window was shown or hidden. */
   onVisibility?: () => void;
 }
@@ -56,7 +63,7 @@ export async function openChatWindow(electron: typeof Electron, o: ChatWindowOpt
     win.show();
     win.focus();
   };
-  const attention = windowAttention(electron.Notification, o.client, () => win, focus, o.onUnread);
+  const attention = windowAttention(electron.Notification, o, () => win, focus);
   if (o.hidden) attention.setFocused(false); // nobody sees it: count unread and notify
 
   const w = secureChatWindow(electron.BrowserWindow, o);
@@ -108,40 +115,38 @@ function secureChatWindow(BrowserWindow: typeof Electron.BrowserWindow, o: ChatW
   return w;
 }
 
-/** Unread count in the title and a notification while the window is in the background; a click focuses it. */
+/** The unread total in the title, and a notification while the window is in the background; a click opens its conversation. */
 function windowAttention(
   Notification: typeof Electron.Notification,
-  client: ChatClient,
+  o: Pick<ChatWindowOptions, 'desk' | 'clients' | 'onUnread'>,
   win: () => Electron.BrowserWindow | undefined,
   focus: () => void,
-  onUnread?: (unread: number) => void,
 ): { setFocused(focused: boolean): void; dispose(): void } {
-  const notifications = heldNotifications(Notification, focus);
-  const attention = new Attention(
-    {
-      setTitle: (title) => {
-        win()?.setTitle(title);
-        onUnread?.(attention.unreadCount);
-      },
-      notify: notifications.show,
-    },
-    { baseTitle: APP_TITLE, from: (user, fromServer) => (fromServer ? APP_TITLE : user), clock: systemClock },
-  );
-  const offEntries = client.on('entries', (entries) => attention.onEntries(entries));
+  const notifications = heldNotifications(Notification, (conv) => {
+    o.desk.open(conv); // false when it is gone from the list: the window still comes forward
+    focus();
+  });
+  const attention = new DeskAttention({
+    desk: o.desk,
+    clients: o.clients,
+    sink: { setTitle: (title) => win()?.setTitle(title), notify: notifications.show, totals: (t) => o.onUnread?.(t) },
+    baseTitle: APP_TITLE,
+    clock: systemClock,
+  });
   return {
     setFocused: (focused) => attention.setFocused(focused),
     dispose() {
-      offEntries();
+      attention.dispose();
       notifications.dismiss();
     },
   };
 }
 
 /** One notification at a time, referenced until it is clicked, closed or replaced (electron#16922). */
-function heldNotifications(Notification: typeof Electron.Notification, onClick: () => void) {
+function heldNotifications(Notification: typeof Electron.Notification, onClick: (conv: string) => void) {
   let current: Electron.Notification | undefined;
   return {
-    show(title: string, body: string) {
+    show({ title, body, conv }: DeskNotification) {
       if (!Notification.isSupported()) return;
       current?.close();
       const n = new Notification({ title, body, silent: false });
@@ -151,7 +156,7 @@ function heldNotifications(Notification: typeof Electron.Notification, onClick: 
       };
       n.on('click', () => {
         release();
-        onClick();
+        onClick(conv);
       });
       n.on('close', release);
       n.show();

@@ -9,6 +9,9 @@ test('tooltip in English and Chinese (Chinese punctuation), with the unread coun
   assert.equal(trayTooltip('en', 'offline', 0), 'UOS Chat: offline');
   assert.equal(trayTooltip('zh-CN', 'connected', 3), 'UOS Chat：已连接 · 3 条未读');
   assert.equal(trayTooltip('zh-CN', 'reconnecting', 0), 'UOS Chat：正在重新连接');
+  assert.equal(trayTooltip('en', 'connected', 3, 1), 'UOS Chat: connected · 3 unread · 1 mention');
+  assert.equal(trayTooltip('en', 'connected', 0, 2), 'UOS Chat: connected · 2 mentions', 'a muted conversation: its mentions only');
+  assert.equal(trayTooltip('zh-CN', 'connected', 3, 1), 'UOS Chat：已连接 · 3 条未读 · 1 条@我');
   for (const words of Object.values(trayText['zh-CN']))
     if (typeof words === 'string' && words !== ': ') assert.doesNotMatch(words, /[:,;!?]\s/, words);
 });
@@ -16,6 +19,8 @@ test('tooltip in English and Chinese (Chinese punctuation), with the unread coun
 test('the icon: offline or failing wins over unread', () => {
   assert.equal(trayLook('connected', 0), 'normal');
   assert.equal(trayLook('connected', 2), 'unread');
+  assert.equal(trayLook('connected', 2, 1), 'mention', 'a waiting mention wins over plain unread');
+  assert.equal(trayLook('offline', 2, 1), 'offline');
   for (const kind of ['reconnecting', 'offline', 'auth-failed', 'disconnected'] as const) assert.equal(trayLook(kind, 2), 'offline');
 });
 

@@ -104,6 +104,8 @@ test(
       'search',
       'send',
       'sendTo',
+      'setDraft',
+      'setNotify',
       'showLogFolder',
     ]);
     assert.equal(await page.evaluate(() => typeof (window as any).require), 'undefined');

@@ -149,7 +149,7 @@ test('a notification survives garbage collection: clicking it later still brings
   await app.request('blur');
   await fx.bob.send('are you there? 在吗');
   const shown = await app.waitFor((e) => e.ev === 'notification', 'a notification');
-  assert.deepEqual(shown.options, { title: 'bob', body: 'are you there? 在吗', silent: false });
+  assert.deepEqual(shown.options, { title: 'lobby', body: 'bob: are you there? 在吗', silent: false });
   const focusedBefore = (await app.request('state')).windows[0].focused;
   await app.request('gc');
   assert.equal(await app.request('click', shown.index), true, 'the click reached the notification object');

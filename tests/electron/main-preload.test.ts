@@ -112,6 +112,8 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
     'search',
     'send',
     'sendTo',
+    'setDraft',
+    'setNotify',
     'showLogFolder',
   ]);
   for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
@@ -136,6 +138,8 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
     'chat:select-conversation',
     'chat:send',
     'chat:send-to',
+    'chat:set-draft',
+    'chat:set-notify',
     'chat:show-log-folder',
   ]);
 });

@@ -237,11 +237,16 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
       .split(path.delimiter)
       .filter((dir) => !dir.endsWith(path.join('node_modules', '.bin')))
       .join(path.delimiter);
-    const r = spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], {
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...process.env, PATH: systemPath },
-    });
+    const scan = () =>
+      spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], {
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, PATH: systemPath },
+      });
+    let r = scan();
+    // The same crash of the scanner's own offline download can still happen (seen in CI): it says nothing of
+    // dist/, so the scan runs once more; a second crash, or any other failure, fails the test.
+    if (r.status !== 0 && r.stderr.includes('The `onCancel` handler was attached after the promise settled')) r = scan();
     assert.equal(r.status, 0, r.stderr);
     const rows = csvRecords(readFileSync(csv, 'utf8'))
       .slice(1)

@@ -37,6 +37,7 @@ const fake = createFakeElectron(config.userData, {
 fake.app.on('web-contents-created', (_e: unknown, wc: FakeWebContents) => {
   wc.on('test:sent', (channel: string, payload: any) => {
     if (channel === 'chat:status') out({ ev: 'status', kind: payload.connection?.kind });
+    if (channel === 'chat:conversations') out({ ev: 'conversations', view: payload });
     // What the window is told, in push order (a test reads the log as the renderer would get it).
     if (channel === 'chat:entries') out({ ev: 'entries', entries: (payload as LogEntry[]).map(brief) });
   });

@@ -225,6 +225,7 @@ test('app.asar holds main, preload, the built renderer and only runtime dependen
       // The tray icon's looks (build/tray-icons.mjs), loaded from beside main.js.
       'dist/electron/tray/normal.png',
       'dist/electron/tray/unread.png',
+      'dist/electron/tray/mention.png',
       'dist/electron/tray/offline.png',
       'node_modules/ws/package.json',
       'node_modules/dbus-next/package.json',

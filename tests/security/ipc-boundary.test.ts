@@ -50,10 +50,22 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:get-conversations':
       return arg === null || arg === undefined;
     case 'chat:select-conversation':
-      // A one-room server: its one room is the only conversation there is to show.
+      // alice's one conversation on the reference server: the public lobby.
       return arg === 'lobby';
     case 'chat:mark-read':
       return isConversationId(arg);
+    case 'chat:set-notify': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'conv,level') return false;
+      const { conv, level } = arg as { conv: unknown; level: unknown };
+      return conv === 'lobby' && (level === 'all' || level === 'mentions' || level === 'muted');
+    }
+    case 'chat:set-draft': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'conv,text') return false;
+      const { conv, text } = arg as { conv: unknown; text: unknown };
+      return conv === 'lobby' && typeof text === 'string' && text.length <= 64 * 1024;
+    }
     case 'chat:send-to': {
       if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
       if (Object.keys(arg).sort().join() !== 'conv,text') return false;
@@ -122,7 +134,7 @@ function isConversationId(v: unknown): boolean {
 }
 
 const CLEAR_ERROR =
-  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)/;
+  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({
@@ -164,6 +176,12 @@ const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
     conv: fc.oneof(fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', '', 'x'.repeat(65), 'a\nb'), fc.integer()),
     text: fc.oneof(fc.string({ maxLength: 20 }), fc.constant('x'.repeat(MAX_SEND_CHARS + 1)), fc.constant(null)),
   }),
+  // chat:set-notify's shape: levels that exist and ones that do not.
+  fc.record({
+    conv: fc.oneof(fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', '', 'a\nb'), fc.integer()),
+    level: fc.oneof(fc.constantFrom('all', 'mentions', 'muted', 'loud', ''), fc.constant(null)),
+  }),
+  fc.record({ conv: fc.constant('lobby'), text: fc.constant('x'.repeat(64 * 1024 + 1)) }),
   // chat:get-older's shape, with values in and out of range.
   fc.record({
     before: fc.oneof(
@@ -249,9 +267,15 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:get-notices') assert.deepEqual(v, [], 'not launched through the launcher: nothing to tell');
         else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
         else if (channel === 'chat:get-leftovers') assert.deepEqual(v, [], 'one account only: nothing waits for another');
-        else if (channel === 'chat:clear-history' || channel === 'chat:mark-read') assert.equal(v, null);
+        else if (channel === 'chat:clear-history' || channel === 'chat:mark-read' || channel === 'chat:set-draft') assert.equal(v, null);
+        else if (channel === 'chat:set-notify')
+          assert.equal(v.list.find((c: { id: string }) => c.id === 'lobby')?.notify, (arg as { level: string }).level, 'the level is kept');
         else if (channel === 'chat:get-conversations' || channel === 'chat:select-conversation')
-          assert.ok(v.multi === false && v.current === 'lobby' && Array.isArray(v.list), JSON.stringify(v).slice(0, 200));
+          // The reference server has conversations: alice's list is the public lobby, shown.
+          assert.ok(
+            v.multi === true && v.current === 'lobby' && v.list.some((c: { id: string }) => c.id === 'lobby'),
+            JSON.stringify(v).slice(0, 200),
+          );
         else if (channel === 'chat:choose-ca-bundle')
           assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, "the stand-in's person cancels the dialog");
         else if (channel === 'chat:copy-diagnostics')
@@ -334,11 +358,13 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                     ? 'sandbox-off'
                     : channel === 'chat:discard-leftovers'
                       ? '0'.repeat(24)
-                      : channel === 'chat:send-to'
+                      : channel === 'chat:send-to' || channel === 'chat:set-draft'
                         ? { conv: 'lobby', text: 'from a frame' }
-                        : channel === 'chat:select-conversation' || channel === 'chat:mark-read'
-                          ? 'lobby'
-                          : null;
+                        : channel === 'chat:set-notify'
+                          ? { conv: 'lobby', level: 'muted' }
+                          : channel === 'chat:select-conversation' || channel === 'chat:mark-read'
+                            ? 'lobby'
+                            : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
       if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);

@@ -115,6 +115,8 @@ test('window.chat, as the real built preload exposes it: read-only, frozen, only
     'search',
     'send',
     'sendTo',
+    'setDraft',
+    'setNotify',
     'showLogFolder',
   ]);
   for (const [name, fn] of Object.entries(chat)) assert.equal(typeof fn, 'function', name);

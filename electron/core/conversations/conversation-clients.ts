@@ -13,6 +13,8 @@ import { Emitter } from '../base/emitter';
 import type { Clock } from '../base/clock';
 import { ChatClient, type ClientConfig } from '../connection/client';
 import type { SocketFactory } from '../connection/transport';
+import type { MachineTarget } from '../desktop/machine-monitor';
+import type { MachineState } from '../../common/state';
 import type { AccountStores } from '../store/accounts';
 import { ConversationLink } from './conversation-link';
 
@@ -30,10 +32,13 @@ export interface ConversationClientsEvents extends Record<string, unknown> {
   ready: { multi: boolean };
   list: readonly ConversationInfo[];
   problem: Reason;
+  /** Reconfigured: every client was replaced (the window shows the new one of its conversation). */
+  reset: undefined;
 }
 
-/** The URL of one conversation: the configured server with `room=` naming it. */
+/** The URL of one conversation: the configured server with `room=` naming it (as configured when it already does). */
 export function roomUrl(url: string, conv: string): string {
+  if (roomOf(url) === conv) return url;
   const u = new URL(url);
   u.searchParams.set('room', conv);
   return u.toString();
@@ -44,14 +49,22 @@ export function roomOf(url: string): string {
   return new URL(url).searchParams.get('room') || 'lobby';
 }
 
-export class ConversationClients extends Emitter<ConversationClientsEvents> {
+/**
+ * The machine's word (D-Bus: network, power save, sleep) goes to every client, and to each one made
+ * later, and the shared socket follows: closed while offline or asleep, its heartbeat slower in
+ * power save. So ConversationClients is the MachineMonitor's target, as one ChatClient was.
+ */
+export class ConversationClients extends Emitter<ConversationClientsEvents> implements MachineTarget {
   readonly link: ConversationLink;
   private readonly clients = new Map<string, ChatClient>();
   private following: 'all' | Set<string> = new Set();
   private started = false;
+  private config: Partial<ClientConfig> & { url: string };
+  private machine: { network?: MachineState['network']; powerSave: boolean; asleep: boolean } = { powerSave: false, asleep: false };
 
   constructor(private readonly deps: ConversationClientsDeps) {
     super();
+    this.config = deps.config;
     this.link = new ConversationLink({
       config: deps.config,
       ...(deps.clock ? { clock: deps.clock } : {}),
@@ -71,7 +84,7 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> {
 
   /** The conversation a server without the extension gets: the configured URL's room. */
   get fallbackRoom(): string {
-    return roomOf(this.deps.config.url);
+    return roomOf(this.config.url);
   }
 
   /** Connects; resolves once the server greeted (or the connection failed: rejects with why). */
@@ -110,6 +123,52 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> {
     return this.clients;
   }
 
+  setNetwork(network: MachineState['network']): void {
+    this.machine.network = network;
+    for (const c of this.clients.values()) c.setNetwork(network);
+    if (network === 'offline') this.link.close();
+  }
+
+  setPowerSave(on: boolean): void {
+    this.machine.powerSave = on;
+    for (const c of this.clients.values()) c.setPowerSave(on);
+    this.link.setPowerSave(on);
+  }
+
+  suspend(): void {
+    this.machine.asleep = true;
+    for (const c of this.clients.values()) c.suspend();
+    this.link.close(); // cleanly, so the server is not left holding a socket that sleeps
+  }
+
+  resume(): void {
+    this.machine.asleep = false;
+    for (const c of this.clients.values()) c.resume(); // each reconnects, and the first reopens the link
+  }
+
+  /**
+   * Another server, token or network path: every client is replaced (each account has its own
+   * stores: another server or token is another account), the list is the new server's.
+   */
+  async reconfigure(config: Partial<ClientConfig> & { url: string }): Promise<void> {
+    this.config = config;
+    const old = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(old.map((c) => c.stop()));
+    this.link.reconfigure(config);
+    this.emit('reset', undefined);
+    if (!this.started) return;
+    if (this.following !== 'all') for (const conv of this.following) this.clientFor(conv);
+    const refused = this.link.open();
+    if (refused) this.emit('problem', refused);
+  }
+
+  /** Reconnects now (the tray's "Reconnect now"): every client, at once. */
+  reconnectNow(): void {
+    for (const c of this.clients.values()) c.reconnectNow();
+    if (this.clients.size === 0 && this.started) this.link.open();
+  }
+
   async stop(): Promise<void> {
     this.started = false;
     const clients = [...this.clients.values()];
@@ -138,15 +197,24 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> {
     // The fallback client has a socket of its own, as before; the others are channels of the link.
     const socketFactory = legacy ? this.deps.socketFactory : this.link.channelFactory(conv);
     client = new ChatClient({
-      config: { ...this.deps.config, url: roomUrl(this.deps.config.url, conv), ...(legacy ? {} : { compression: 'off' as const }) },
+      config: { ...this.config, url: roomUrl(this.config.url, conv), ...(legacy ? {} : { compression: 'off' as const }) },
       ...(this.deps.accounts ? { accounts: this.deps.accounts } : {}),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
       ...(socketFactory ? { socketFactory } : {}),
     });
     this.clients.set(conv, client);
+    this.tellMachine(client);
     this.deps.onClient?.(conv, client);
     if (this.started) void client.start();
     return client;
+  }
+
+  /** A client made now hears what the machine said so far. */
+  private tellMachine(client: ChatClient): void {
+    const { network, powerSave, asleep } = this.machine;
+    if (network !== undefined) client.setNetwork(network);
+    if (powerSave) client.setPowerSave(true);
+    if (asleep) client.suspend();
   }
 
   /** One room per connection: the configured room's client, on its own socket. */

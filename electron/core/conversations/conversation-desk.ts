@@ -3,12 +3,17 @@
  * window's log, composer and search talk to the current conversation's ChatClient; the
  * sidebar is the list with its counts. Switching only changes which client the window
  * is shown: every followed conversation keeps receiving (and counting) meanwhile.
+ *
+ * With a memory (desk-memory.ts) the desk starts where the person left: the last
+ * conversation, and the list as last seen until the server greets, so the sidebar paints
+ * before any network. Notification levels and drafts are kept there too.
  */
 import type { ConversationInfo } from '../../../protocol';
-import type { ConversationView, ConversationsView } from '../../common/ipc-types';
+import type { ConversationView, ConversationsView, NotifyLevel } from '../../common/ipc-types';
 import { Emitter } from '../base/emitter';
 import type { ChatClient } from '../connection/client';
 import type { ConversationClients } from './conversation-clients';
+import type { DeskMemoryPort, DeskRecord } from './desk-memory';
 
 export interface DeskEvents extends Record<string, unknown> {
   /** The list or the current conversation changed. */
@@ -17,26 +22,53 @@ export interface DeskEvents extends Record<string, unknown> {
   switched: ChatClient;
 }
 
+/** What waits: unread messages outside muted conversations, and @mentions anywhere (a muted one's too). */
+export interface DeskTotals {
+  unread: number;
+  mentions: number;
+}
+
+/** Without a desk.json (tests, the test host): remembered for this run only. */
+function runMemory(): () => DeskMemoryPort {
+  let record: DeskRecord = {};
+  const port: DeskMemoryPort = { get: () => record, update: (patch) => void (record = { ...record, ...patch }) };
+  return () => port;
+}
+
 export class ConversationDesk extends Emitter<DeskEvents> {
   private currentId: string;
   private multi = false;
+  private greeted = false;
 
+  /** `memory`: the account's record; asked again after a reconfigure (another account). */
   constructor(
     private readonly clients: ConversationClients,
     initial: string,
+    private readonly memory: () => DeskMemoryPort = runMemory(),
   ) {
     super();
-    this.currentId = initial;
+    this.currentId = memory().get().current ?? initial;
     // Shown at once, from its local store, before any network.
-    clients.follow(initial);
+    clients.follow(this.currentId);
     clients.on('ready', ({ multi }) => {
       this.multi = multi;
+      this.greeted = true;
       if (!multi) this.switchTo(this.clients.fallbackRoom);
       else this.keepCurrent();
+      this.remember();
       this.emit('changed', this.view());
     });
     clients.on('list', () => {
+      if (!this.greeted) return; // a reconfigure's empty list: the cached one stays until the greeting
       this.keepCurrent();
+      this.remember();
+      this.emit('changed', this.view());
+    });
+    clients.on('reset', () => {
+      this.greeted = false;
+      this.multi = false;
+      this.currentId = this.memory().get().current ?? this.currentId;
+      this.emit('switched', this.client());
       this.emit('changed', this.view());
     });
   }
@@ -57,8 +89,35 @@ export class ConversationDesk extends Emitter<DeskEvents> {
   }
 
   view(): ConversationsView {
-    const me = this.clients.link.user;
-    return { multi: this.multi, current: this.currentId, list: this.clients.link.list.all().map((c) => viewOf(c, me)) };
+    const record = this.memory().get();
+    const live = this.greeted;
+    // Before the greeting: the list as last seen (a server without conversations had none).
+    const list = live ? this.clients.link.list.all() : (record.list ?? []);
+    const me = (live ? this.clients.link.user : undefined) ?? record.user;
+    return {
+      multi: live ? this.multi : list.length > 0,
+      current: this.currentId,
+      list: list.map((c) => viewOf(c, me, record)),
+    };
+  }
+
+  totals(): DeskTotals {
+    let unread = 0;
+    let mentions = 0;
+    for (const c of this.view().list) {
+      if (c.notify !== 'muted') unread += c.unread;
+      mentions += c.mentions;
+    }
+    return { unread, mentions };
+  }
+
+  levelOf(id: string): NotifyLevel {
+    return this.memory().get().notify?.[id] ?? 'all';
+  }
+
+  /** The name the window shows for `id` (a DM: the other member). */
+  nameOf(id: string): string | undefined {
+    return this.view().list.find((c) => c.id === id)?.name;
   }
 
   /** Shows `id`; false when it is not one of the user's conversations. */
@@ -66,6 +125,7 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     if (!this.isListed(id)) return false;
     if (id !== this.currentId) {
       this.switchTo(id);
+      this.memory().update({ current: id });
       this.emit('changed', this.view());
     }
     return true;
@@ -77,7 +137,24 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     if (c && c.read < c.seq) this.clients.link.markRead(id, c.seq);
   }
 
+  setNotify(id: string, level: NotifyLevel): boolean {
+    if (!this.isListed(id)) return false;
+    const notify = { ...this.memory().get().notify, [id]: level };
+    if (level === 'all') delete notify[id];
+    this.memory().update({ notify });
+    this.emit('changed', this.view());
+    return true;
+  }
+
+  /** Keeps the unsent text of `id` (no push: the window has it; it is read back on a restart). */
+  setDraft(id: string, text: string): boolean {
+    if (!this.isListed(id)) return false;
+    this.memory().update({ drafts: { ...this.memory().get().drafts, [id]: text } });
+    return true;
+  }
+
   private isListed(id: string): boolean {
+    if (!this.greeted) return id === this.currentId || (this.memory().get().list ?? []).some((c) => c.id === id);
     return this.multi ? this.clients.link.list.get(id) !== undefined : id === this.currentId;
   }
 
@@ -92,11 +169,21 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     this.currentId = id;
     this.emit('switched', this.client());
   }
+
+  private remember(): void {
+    const user = this.clients.link.user;
+    this.memory().update({
+      current: this.currentId,
+      list: this.multi ? this.clients.link.list.all() : [],
+      ...(user ? { user } : {}),
+    });
+  }
 }
 
 /** A DM is named by the other person (the server's name for it is both users'). */
-function viewOf(c: ConversationInfo, me: string | undefined): ConversationView {
+function viewOf(c: ConversationInfo, me: string | undefined, record: DeskRecord): ConversationView {
   const other = c.kind === 'dm' ? c.members.find((m) => m !== me) : undefined;
+  const draft = record.drafts?.[c.id];
   return {
     id: c.id,
     name: other ?? c.name,
@@ -105,5 +192,7 @@ function viewOf(c: ConversationInfo, me: string | undefined): ConversationView {
     unread: c.unread,
     mentions: c.mentions,
     ...(c.last ? { last: { user: c.last.user, text: c.last.message, timestamp: c.last.timestamp } } : {}),
+    notify: record.notify?.[c.id] ?? 'all',
+    ...(draft ? { draft } : {}),
   };
 }

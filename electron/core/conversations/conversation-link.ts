@@ -11,6 +11,7 @@
  */
 import type { Reason } from '../../common/errors';
 import { reason } from '../../common/errors';
+import type { ProxyReport } from '../network/proxy-agent';
 import {
   CloseCodes,
   encodeFrame,
@@ -20,6 +21,7 @@ import {
   type ConversationInfo,
   type ConversationRequest,
   type ErrorFrame,
+  type ServerChatMessage,
   type ServerFrame,
   type SubscribeEntry,
 } from '../../../protocol';
@@ -39,6 +41,8 @@ export interface LinkEvents extends Record<string, unknown> {
   list: readonly ConversationInfo[];
   /** Every conversation event, as it came. */
   event: ConversationEvent;
+  /** A message newer than any counted in its conversation (live or caught up): notifications follow these. */
+  message: { conv: string; message: ServerChatMessage; own: boolean; mention: boolean };
   /** The shared socket ended. */
   closed: Reason;
   problem: Reason;
@@ -56,7 +60,7 @@ export interface LinkDeps {
 const CHANNEL_HIDDEN: ReadonlySet<string> = new Set([Features.batch, Features.zdict1, Features.conversations]);
 
 export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost {
-  private readonly config: ClientConfig;
+  private config: ClientConfig;
   private readonly transport: Transport;
   private readonly channels = new Map<string, ChannelSocket>();
   /** Channels waiting to be named in the next `subscribe` frame. */
@@ -96,6 +100,11 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
     return this.greeted && this.transport.isReady;
   }
 
+  /** How the shared socket's last connection went through the proxy decision (the channels make none). */
+  get proxy(): ProxyReport | undefined {
+    return this.transport.info().proxy;
+  }
+
   /** The user id the server greeted us as. */
   get user(): string | undefined {
     return this.hello?.user_id;
@@ -112,6 +121,22 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
     this.transport.close(CloseCodes.normal, 'client stopped');
     this.transport.stopHeartbeat();
     this.endAll(reason('STOPPED'));
+  }
+
+  /** Another server or token: closed, the list forgotten; the next channel opens the new one. */
+  reconfigure(config: Partial<ClientConfig> & { url: string }): void {
+    this.close();
+    this.config = { ...defaultClientConfig, ...config };
+    this.transport.configure(transportOptions(this.config));
+    this.legacy = false;
+    this.hello = undefined;
+    this.announced.clear();
+    if (this.list.apply({ type: 'conversation_list', conversations: [] })) this.emit('list', this.list.all());
+  }
+
+  /** Power save: the shared socket's heartbeat is the one that keeps it alive. */
+  setPowerSave(on: boolean): void {
+    this.transport.setHeartbeatInterval(on ? this.config.powerSaveHeartbeatMs : this.config.heartbeatMs);
   }
 
   /** Sends a request and resolves with its answer; rejects with the server's refusal (a Reason) or a timeout. */
@@ -181,8 +206,7 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
   private onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case 'chat_message':
-        if (frame.conv !== undefined && frame.seq !== undefined && this.list.onMessage(frame.conv, frame, this.user))
-          this.emit('list', this.list.all());
+        if (frame.conv !== undefined) this.counted(frame.conv, frame);
         return this.toChannel(frame.conv, frame);
       case 'history_page':
         return this.toChannel(frame.conv, frame);
@@ -212,6 +236,15 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
       if (this.subscribing.size > 0) this.queueSubscribe();
     }
     if (changed) this.emit('list', this.list.all());
+  }
+
+  /** A message counted in the list (newer than what it had) is news: the list changed, and who may want to know hears it. */
+  private counted(conv: string, message: ServerChatMessage): void {
+    if (message.seq === undefined || !this.list.onMessage(conv, message, this.user)) return;
+    const me = this.user;
+    const own = me !== undefined && message.user === me;
+    this.emit('list', this.list.all());
+    this.emit('message', { conv, message, own, mention: !own && me !== undefined && (message.mentions?.includes(me) ?? false) });
   }
 
   private onError(error: ErrorFrame): void {

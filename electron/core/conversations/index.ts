@@ -7,3 +7,6 @@ export { ConversationClients, roomOf, roomUrl, type ConversationClientsDeps } fr
 export { ConversationDesk, type DeskEvents } from './conversation-desk';
 export { ConversationLink, type LinkDeps } from './conversation-link';
 export { ConversationList } from './conversation-list';
+export { DeskMemory, type DeskMemoryPort, type DeskRecord } from './desk-memory';
+export type { DeskTotals } from './conversation-desk';
+export { DeskAttention, type DeskAttentionSink, type DeskNotification } from './desk-attention';

@@ -11,6 +11,9 @@ import {
   type ChooseCaBundleResult,
   type ConversationsView,
   type SendToArg,
+  type SetDraftArg,
+  type SetNotifyArg,
+  type NotifyLevel,
   type SendResult,
   type CopyDiagnosticsResult,
   type Handlers,
@@ -73,6 +76,8 @@ export interface DeskPort {
   view(): ConversationsView;
   open(id: string): boolean;
   markRead(id: string): void;
+  setNotify(id: string, level: NotifyLevel): boolean;
+  setDraft(id: string, text: string): boolean;
   on<K extends keyof DeskPortEvents>(event: K, cb: (value: DeskPortEvents[K]) => void): () => void;
 }
 
@@ -288,6 +293,17 @@ export class ChatService implements Handlers {
   }
 
   /** Only to a conversation of the user's; never to whichever one is shown when this arrives. */
+  setNotify({ conv, level }: SetNotifyArg): ConversationsView {
+    if (!this.desk?.setNotify(conv, level)) throw new InvalidCallError('set-notify: not one of your conversations');
+    return this.getConversations();
+  }
+
+  setDraft({ conv, text }: SetDraftArg): null {
+    // A one-room server: the window keeps its draft itself for this run (nothing to name it by across accounts).
+    if (this.desk && !this.desk.setDraft(conv, text)) throw new InvalidCallError('set-draft: not one of your conversations');
+    return null;
+  }
+
   sendTo({ conv, text }: SendToArg): Promise<SendResult> | SendResult {
     const client = this.desk ? this.desk.clientOf(conv) : conv === this.getConversations().current ? this.client : undefined;
     if (!client) return { ok: false, reason: { code: 'FORBIDDEN', detail: 'not one of your conversations' } };
