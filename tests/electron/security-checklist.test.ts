@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -231,22 +231,16 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
   const out = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-eneg-'));
   try {
     const csv = path.join(out, 'findings.csv');
-    // On the system Node (npm ci's), not node_modules/.bin's Node 24: offline, its translation download's
-    // retry throws inside got/p-cancelable on Node 24 ("onCancel handler was attached after the promise settled").
-    const systemPath = (process.env.PATH ?? '')
-      .split(path.delimiter)
-      .filter((dir) => !dir.endsWith(path.join('node_modules', '.bin')))
-      .join(path.delimiter);
-    const scan = () =>
-      spawnSync(bin, ['-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv], {
-        encoding: 'utf8',
-        timeout: 120_000,
-        env: { ...process.env, PATH: systemPath },
-      });
-    let r = scan();
-    // The same crash of the scanner's own offline download can still happen (seen in CI): it says nothing of
-    // dist/, so the scan runs once more; a second crash, or any other failure, fails the test.
-    if (r.status !== 0 && r.stderr.includes('The `onCancel` handler was attached after the promise settled')) r = scan();
+    // The scanner's own translation download is stubbed to fail at once (see the helper): it reaches the
+    // internet, and offline it can crash the scanner in got/p-cancelable before it reads dist/.
+    const offline = path.join(ROOT, 'tests/helpers/electronegativity-offline.cjs');
+    const r = spawnSync(
+      process.execPath,
+      ['--require', offline, realpathSync(bin), '-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LANG: 'en-US' } },
+    );
+    // The stub was the one answering: no request left this machine.
+    assert.match(r.stdout, /Could not retrieve updated translations/, 'the scanner took the offline fallback');
     assert.equal(r.status, 0, r.stderr);
     const rows = csvRecords(readFileSync(csv, 'utf8'))
       .slice(1)
