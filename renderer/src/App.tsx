@@ -14,6 +14,7 @@ import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsWarnings } from './SettingsWarnings';
 import { useChatFeed, type ChatFeedState } from './useChatFeed';
 import { useConversations } from './useConversations';
+import { useDrafts, type Draft } from './useDrafts';
 import { useMessageActions, type MessageActions } from './useMessageActions';
 import { useSearchToggle, type SearchToggle } from './useSearchToggle';
 import { useSettingsPanel } from './useSettingsPanel';
@@ -33,6 +34,7 @@ export function App() {
   const feed = useChatFeed();
   const conversations = useConversations();
   const multi = conversations.view?.multi === true;
+  const draft = useDrafts(conversations.view);
   const actions = useMessageActions(feed.feed, multi ? conversations.view?.current : undefined);
   const panel = useSettingsPanel();
   const search = useSearchToggle();
@@ -46,7 +48,7 @@ export function App() {
     document.title = unread > 0 ? `(${unread}) ${i18n.t.appName}` : i18n.t.appName;
   }, [locale, i18n.t.appName, unread]);
 
-  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} />;
+  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} draft={draft} />;
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -75,7 +77,17 @@ export function App() {
 }
 
 /** The log of the conversation shown, and the composer under it. */
-function LogAndComposer({ feed, actions, jumpRef }: { feed: ChatFeedState; actions: MessageActions; jumpRef: SearchToggle['jumpRef'] }) {
+function LogAndComposer({
+  feed,
+  actions,
+  jumpRef,
+  draft,
+}: {
+  feed: ChatFeedState;
+  actions: MessageActions;
+  jumpRef: SearchToggle['jumpRef'];
+  draft: Draft | undefined;
+}) {
   return (
     <>
       <main className="main">
@@ -93,7 +105,8 @@ function LogAndComposer({ feed, actions, jumpRef }: { feed: ChatFeedState; actio
         />
       </main>
       <footer className="footer">
-        <Composer limit={feed.limit} send={actions.send} />
+        {/* One composer per conversation (its own draft); a one-room server keeps one for the run. */}
+        <Composer key={draft?.conv} limit={feed.limit} send={actions.send} initialText={draft?.initial} onTextChange={draft?.onChange} />
       </footer>
     </>
   );

@@ -4,7 +4,17 @@
  * Shows the UTF-8 byte count against the server's limit before sending.
  * A refused send keeps the text and says why; an accepted one clears the box.
  */
-import { memo, useRef, useState, type Dispatch, type FormEvent, type KeyboardEvent, type RefObject, type SetStateAction } from 'react';
+import {
+  memo,
+  useEffect,
+  useRef,
+  useState,
+  type Dispatch,
+  type FormEvent,
+  type KeyboardEvent,
+  type RefObject,
+  type SetStateAction,
+} from 'react';
 import type { SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n } from './AppContext';
@@ -18,11 +28,16 @@ export interface ComposerProps {
   /** The server's message limit in UTF-8 bytes. */
   limit: number;
   send: (text: string) => Promise<SendResult>;
+  /** The conversation's unsent text, to start with (its draft). */
+  initialText?: string;
+  /** Every change of the box's text (the draft is kept from it). */
+  onTextChange?: (text: string) => void;
 }
 
-export const Composer = memo(function Composer({ limit, send }: ComposerProps) {
+export const Composer = memo(function Composer({ limit, send, initialText, onTextChange }: ComposerProps) {
   const { t } = useI18n();
-  const [text, setText] = useState('');
+  const [text, setText] = useState(initialText ?? '');
+  useEffect(() => onTextChange?.(text), [text, onTextChange]);
   const input = useRef<HTMLTextAreaElement>(null);
   const { problem, setProblem, sending, submit } = useSubmit(send, limit, input, text, setText);
 

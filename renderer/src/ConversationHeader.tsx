@@ -1,20 +1,27 @@
 /**
- * Above the log of a conversation: its name, what it is and how many members it has; in a
- * narrow window, the button that shows the conversation list.
+ * Above the log of a conversation: its name, what it is and how many members it has, and how
+ * much of it notifies (all, only @mentions, muted); in a narrow window, the button that shows
+ * the conversation list.
  */
-import type { ConversationsView } from '../../electron/common/contract';
+import { useId } from 'react';
+import type { ConversationsView, NotifyLevel } from '../../electron/common/contract';
 import { useI18n } from './AppContext';
 
 export interface ConversationHeaderProps {
   view: ConversationsView;
   sidebarOpen: boolean;
   onToggleSidebar: () => void;
+  onSetNotify: (id: string, level: NotifyLevel) => void;
 }
 
-export function ConversationHeader({ view, sidebarOpen, onToggleSidebar }: ConversationHeaderProps) {
+const LEVELS: readonly NotifyLevel[] = ['all', 'mentions', 'muted'];
+
+export function ConversationHeader({ view, sidebarOpen, onToggleSidebar, onSetNotify }: ConversationHeaderProps) {
   const { t } = useI18n();
+  const notifyId = useId();
   const c = view.list.find((x) => x.id === view.current);
   const waiting = view.list.reduce((n, x) => n + (x.id === view.current ? 0 : x.unread), 0);
+  const levelText: Record<NotifyLevel, string> = { all: t.notifyAll, mentions: t.notifyMentions, muted: t.notifyMuted };
   return (
     <div className="conversation-header">
       <button
@@ -30,6 +37,27 @@ export function ConversationHeader({ view, sidebarOpen, onToggleSidebar }: Conve
       </button>
       <h2 className="conversation-title">{c?.name ?? view.current}</h2>
       {c && <span className="conversation-members">{t.membersCount(c.members)}</span>}
+      {c && (
+        <>
+          <label className="sr-only" htmlFor={notifyId}>
+            {t.notifyLabel}
+          </label>
+          <select
+            id={notifyId}
+            className="conversation-notify"
+            data-testid="notify-level"
+            title={t.notifyLabel}
+            value={c.notify}
+            onChange={(e) => onSetNotify(c.id, e.target.value as NotifyLevel)}
+          >
+            {LEVELS.map((level) => (
+              <option key={level} value={level}>
+                {levelText[level]}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@
  * The conversation sidebar: rooms and DMs, newest activity first, each with its unread
  * badge and a distinct mention badge (@n). A listbox: ↑/↓, Home and End move through it
  * and open what they land on; the badges are part of each option's name for screen readers.
+ * A muted conversation shows a dot instead of its count.
  */
 import { useRef, type KeyboardEvent } from 'react';
 import type { ConversationView, ConversationsView } from '../../electron/common/contract';
@@ -73,6 +74,8 @@ function ConversationOption({
   t: Strings;
 }) {
   const unread = c.unread > 0 && !selected;
+  // Muted: a dot says something is new, without a count that asks for attention (mentions still count).
+  const muted = c.notify === 'muted';
   return (
     <li
       id={optionId(c.id)}
@@ -89,7 +92,7 @@ function ConversationOption({
         <span className="conversation-name">{c.name}</span>
         <span className="sr-only">
           {`, ${kindLabel(t, c.kind)}`}
-          {c.unread > 0 ? `, ${t.unreadCount(c.unread)}` : ''}
+          {c.unread > 0 ? `, ${muted ? t.mutedUnread : t.unreadCount(c.unread)}` : ''}
           {c.mentions > 0 ? `, ${t.mentionCount(c.mentions)}` : ''}
         </span>
         {c.last && <span className="conversation-last" aria-hidden="true">{`${c.last.user}: ${c.last.text}`}</span>}
@@ -99,7 +102,8 @@ function ConversationOption({
           @{c.mentions}
         </span>
       )}
-      {c.unread > 0 && (
+      {c.unread > 0 && muted && <span className="badge-dot" aria-hidden="true" data-testid="muted-dot" />}
+      {c.unread > 0 && !muted && (
         <span className="badge badge-unread" aria-hidden="true">
           {c.unread > 99 ? '99+' : c.unread}
         </span>

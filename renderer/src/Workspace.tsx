@@ -1,16 +1,21 @@
 /**
  * Where the log goes: with conversations (feature `conversations`), beside the sidebar and
- * under the conversation's header; on a one-room server, alone, as it always was.
+ * under the conversation's header, with the quick switcher on Ctrl+K; on a one-room server,
+ * alone, as it always was.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ConversationHeader } from './ConversationHeader';
+import { QuickSwitcher } from './QuickSwitcher';
 import { Sidebar } from './Sidebar';
 import type { Conversations } from './useConversations';
 
 export function Workspace({ conversations, children }: { conversations: Conversations; children: ReactNode }) {
   // Narrow windows only: the list is hidden until the header's button asks for it.
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [switcherOpen, setSwitcherOpen] = useState(false);
   const view = conversations.view;
+  const multi = view?.multi === true;
+  useSwitcherKey(multi, () => setSwitcherOpen(true));
   if (!view?.multi) return <>{children}</>;
   return (
     <div className="workspace">
@@ -23,9 +28,29 @@ export function Workspace({ conversations, children }: { conversations: Conversa
         }}
       />
       <div className="conversation-pane">
-        <ConversationHeader view={view} sidebarOpen={sidebarOpen} onToggleSidebar={() => setSidebarOpen((o) => !o)} />
+        <ConversationHeader
+          view={view}
+          sidebarOpen={sidebarOpen}
+          onToggleSidebar={() => setSidebarOpen((o) => !o)}
+          onSetNotify={conversations.setNotify}
+        />
         {children}
       </div>
+      {switcherOpen && <QuickSwitcher view={view} onOpen={conversations.open} onClose={() => setSwitcherOpen(false)} />}
     </div>
   );
+}
+
+/** Ctrl+K anywhere in the window (the composer too) opens the quick switcher. */
+function useSwitcherKey(enabled: boolean, open: () => void): void {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.ctrlKey || e.altKey || e.metaKey || e.shiftKey || e.key.toLowerCase() !== 'k' || e.isComposing) return;
+      e.preventDefault();
+      open();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled, open]);
 }

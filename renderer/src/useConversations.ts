@@ -5,7 +5,7 @@
  * marked read while the window has the person's attention.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { ConversationsView } from '../../electron/common/contract';
+import type { ConversationsView, NotifyLevel } from '../../electron/common/contract';
 import { useChat } from './AppContext';
 
 export interface Conversations {
@@ -13,6 +13,7 @@ export interface Conversations {
   open: (id: string) => void;
   /** The conversation before (-1) or after (+1) the shown one in the list, opened (Alt+↑/↓). */
   step: (by: -1 | 1) => void;
+  setNotify: (id: string, level: NotifyLevel) => void;
   totalUnread: number;
 }
 
@@ -50,11 +51,19 @@ export function useConversations(): Conversations {
     [view, open],
   );
 
+  const setNotify = useCallback(
+    (id: string, level: NotifyLevel) => {
+      chat.setNotify(id, level).then(setView, () => undefined);
+    },
+    [chat],
+  );
+
   useMarkRead(view);
   useSwitchKeys(step);
 
-  const totalUnread = view?.list.reduce((n, c) => n + c.unread, 0) ?? 0;
-  return { view, open, step, totalUnread };
+  // As the tray counts (DeskTotals): a muted conversation's messages do not ask for attention.
+  const totalUnread = view?.list.reduce((n, c) => n + (c.notify === 'muted' ? 0 : c.unread), 0) ?? 0;
+  return { view, open, step, setNotify, totalUnread };
 }
 
 /** The shown conversation is read while the window is visible and focused (and again when it gets focus back). */

@@ -188,6 +188,18 @@ export interface Strings {
   noConversations: string;
   showConversations: string;
   hideConversations: string;
+  /** The header's notification level control. */
+  notifyLabel: string;
+  notifyAll: string;
+  notifyMentions: string;
+  notifyMuted: string;
+  /** A muted conversation's dot, for screen readers: "muted, new messages". */
+  mutedUnread: string;
+  // ---- quick switcher (Ctrl+K) ----
+  switcherTitle: string;
+  switcherPlaceholder: string;
+  switcherNone: string;
+  switcherHint: string;
 }
 
 const table: Record<Locale, Strings> = { en, 'zh-CN': zh };
