@@ -10,6 +10,7 @@ import {
   checkSendTo,
   checkSetDraft,
   checkSetNotify,
+  checkUserId,
   checkMessageKey,
   checkNoticeId,
   checkOlderQuery,
@@ -32,6 +33,8 @@ import type {
   SaveSettingsResult,
   SearchResult,
   SendResult,
+  StartDmResult,
+  UsersResult,
   SettingsPatchIn,
   SettingsView,
   ShowLogFolderResult,
@@ -104,6 +107,10 @@ export const INVOKE_TABLE = {
   setNotify: channel<ConversationsView>()('chat:set-notify', checkSetNotify, (conv: string, level: NotifyLevel) => ({ conv, level })),
   /** Keeps what is typed in a conversation's composer (main remembers it across restarts). */
   setDraft: channel<null>()('chat:set-draft', checkSetDraft, (conv: string, text: string) => ({ conv, text })),
+  /** The server's user directory, for "New message". */
+  listUsers: channel<UsersResult>()('chat:list-users', noArg('chat:list-users'), none),
+  /** The DM with `user` (found again, or made), shown. */
+  startDm: channel<StartDmResult>()('chat:start-dm', checkUserId, (user: string) => user),
 } as const;
 
 type Table = typeof INVOKE_TABLE;

@@ -51,6 +51,12 @@ export const checkConversationId: ArgCheck<string> = (arg) =>
     ? ok(arg)
     : refuse('needs a conversation id (1…64 printable characters)');
 
+/** A user id as the server's directory gives them: the same shape as a conversation id. */
+export const checkUserId: ArgCheck<string> = (arg) =>
+  typeof arg === 'string' && arg.length > 0 && arg.length <= MAX_NAME_ID && !CONTROL.test(arg)
+    ? ok(arg)
+    : refuse('start-dm needs a user id (1…64 printable characters)');
+
 export const checkSendTo: ArgCheck<SendToArg> = (arg) => {
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return refuse('send-to needs { conv, text }');
   const keys = Object.keys(arg);

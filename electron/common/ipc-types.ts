@@ -142,6 +142,18 @@ export interface ConversationsView {
   list: ConversationView[];
 }
 
+/** Someone in the server's user directory (the "New message" dialog). */
+export interface UserView {
+  id: string;
+  display?: string;
+}
+
+/** The directory, with who this window's user is (not offered as a DM partner); or why it cannot be had now. */
+export type UsersResult = { ok: true; users: UserView[]; me?: string } | { ok: false; reason: Reason };
+
+/** A DM found or made on the server, and shown: the list with it current; or the server's refusal. */
+export type StartDmResult = { ok: true; view: ConversationsView } | { ok: false; reason: Reason };
+
 /** How much of a conversation notifies (the header's bell). */
 export interface SetNotifyArg {
   conv: string;

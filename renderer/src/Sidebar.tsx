@@ -15,6 +15,7 @@ export interface SidebarProps {
   onOpen: (id: string) => void;
   /** Narrow windows: the list is behind a button, and hidden until asked for. */
   collapsed: boolean;
+  onNewMessage: () => void;
 }
 
 const optionId = (id: string) => `conv-${id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`)}`;
@@ -23,7 +24,7 @@ function kindLabel(t: Strings, kind: ConversationView['kind']): string {
   return kind === 'dm' ? t.kindDm : kind === 'private' ? t.kindPrivate : t.kindRoom;
 }
 
-export function Sidebar({ view, onOpen, collapsed }: SidebarProps) {
+export function Sidebar({ view, onOpen, collapsed, onNewMessage }: SidebarProps) {
   const { t } = useI18n();
   const list = useRef<HTMLUListElement>(null);
   const at = view.list.findIndex((c) => c.id === view.current);
@@ -40,7 +41,12 @@ export function Sidebar({ view, onOpen, collapsed }: SidebarProps) {
 
   return (
     <nav className={`sidebar${collapsed ? ' sidebar-collapsed' : ''}`} aria-label={t.conversationsLabel} id="conversation-sidebar">
-      <h2 className="sidebar-title">{t.conversationsLabel}</h2>
+      <div className="sidebar-head">
+        <h2 className="sidebar-title">{t.conversationsLabel}</h2>
+        <button type="button" className="button sidebar-new" data-testid="new-message-button" onClick={onNewMessage}>
+          + {t.newMessage}
+        </button>
+      </div>
       {view.list.length === 0 ? (
         <p className="sidebar-empty">{t.noConversations}</p>
       ) : (

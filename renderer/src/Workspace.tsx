@@ -5,6 +5,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { ConversationHeader } from './ConversationHeader';
+import { NewMessageDialog } from './NewMessageDialog';
 import { QuickSwitcher } from './QuickSwitcher';
 import { Sidebar } from './Sidebar';
 import type { Conversations } from './useConversations';
@@ -13,6 +14,7 @@ export function Workspace({ conversations, children }: { conversations: Conversa
   // Narrow windows only: the list is hidden until the header's button asks for it.
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const [switcherOpen, setSwitcherOpen] = useState(false);
+  const [newOpen, setNewOpen] = useState(false);
   const view = conversations.view;
   const multi = view?.multi === true;
   useSwitcherKey(multi, () => setSwitcherOpen(true));
@@ -22,6 +24,7 @@ export function Workspace({ conversations, children }: { conversations: Conversa
       <Sidebar
         view={view}
         collapsed={!sidebarOpen}
+        onNewMessage={() => setNewOpen(true)}
         onOpen={(id) => {
           setSidebarOpen(false);
           conversations.open(id);
@@ -36,6 +39,16 @@ export function Workspace({ conversations, children }: { conversations: Conversa
         />
         {children}
       </div>
+      {newOpen && (
+        <NewMessageDialog
+          onClose={() => setNewOpen(false)}
+          onOpened={(v) => {
+            setNewOpen(false);
+            setSidebarOpen(false);
+            conversations.adopt(v);
+          }}
+        />
+      )}
       {switcherOpen && <QuickSwitcher view={view} onOpen={conversations.open} onClose={() => setSwitcherOpen(false)} />}
     </div>
   );

@@ -14,6 +14,8 @@ export interface Conversations {
   /** The conversation before (-1) or after (+1) the shown one in the list, opened (Alt+↑/↓). */
   step: (by: -1 | 1) => void;
   setNotify: (id: string, level: NotifyLevel) => void;
+  /** A view main answered with elsewhere (a DM just opened). */
+  adopt: (view: ConversationsView) => void;
   totalUnread: number;
 }
 
@@ -63,7 +65,7 @@ export function useConversations(): Conversations {
 
   // As the tray counts (DeskTotals): a muted conversation's messages do not ask for attention.
   const totalUnread = view?.list.reduce((n, c) => n + (c.notify === 'muted' ? 0 : c.unread), 0) ?? 0;
-  return { view, open, step, setNotify, totalUnread };
+  return { view, open, step, setNotify, adopt: setView, totalUnread };
 }
 
 /** The shown conversation is read while the window is visible and focused (and again when it gets focus back). */

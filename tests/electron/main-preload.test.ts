@@ -100,6 +100,7 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
     'getOlder',
     'getSettings',
     'getSnapshot',
+    'listUsers',
     'markRead',
     'onAccount',
     'onConversations',
@@ -115,6 +116,7 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
     'setDraft',
     'setNotify',
     'showLogFolder',
+    'startDm',
   ]);
   for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
   assert.equal((api as any).invoke, undefined);
@@ -130,6 +132,7 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
     'chat:get-older',
     'chat:get-settings',
     'chat:get-snapshot',
+    'chat:list-users',
     'chat:mark-read',
     'chat:reconnect-now',
     'chat:retry',
@@ -141,6 +144,7 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
     'chat:set-draft',
     'chat:set-notify',
     'chat:show-log-folder',
+    'chat:start-dm',
   ]);
 });
 

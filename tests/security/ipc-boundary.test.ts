@@ -48,7 +48,10 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:get-leftovers':
     case 'chat:clear-history':
     case 'chat:get-conversations':
+    case 'chat:list-users':
       return arg === null || arg === undefined;
+    case 'chat:start-dm':
+      return isConversationId(arg);
     case 'chat:select-conversation':
       // alice's one conversation on the reference server: the public lobby.
       return arg === 'lobby';
@@ -134,7 +137,7 @@ function isConversationId(v: unknown): boolean {
 }
 
 const CLEAR_ERROR =
-  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)/;
+  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({
@@ -268,6 +271,11 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:dismiss-notice') assert.equal(v, null);
         else if (channel === 'chat:get-leftovers') assert.deepEqual(v, [], 'one account only: nothing waits for another');
         else if (channel === 'chat:clear-history' || channel === 'chat:mark-read' || channel === 'chat:set-draft') assert.equal(v, null);
+        else if (channel === 'chat:list-users')
+          assert.ok(v.ok === true && Array.isArray(v.users) && v.me === 'alice', JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:start-dm')
+          // Nobody the fuzz names exists on the stand-in's server: a refusal in words, the window unchanged.
+          assert.ok(v.ok === false && (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
         else if (channel === 'chat:set-notify')
           assert.equal(v.list.find((c: { id: string }) => c.id === 'lobby')?.notify, (arg as { level: string }).level, 'the level is kept');
         else if (channel === 'chat:get-conversations' || channel === 'chat:select-conversation')
@@ -364,7 +372,9 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                           ? { conv: 'lobby', level: 'muted' }
                           : channel === 'chat:select-conversation' || channel === 'chat:mark-read'
                             ? 'lobby'
-                            : null;
+                            : channel === 'chat:start-dm'
+                              ? 'nobody-here'
+                              : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
       if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);

@@ -9,7 +9,8 @@
  * before any network. Notification levels and drafts are kept there too.
  */
 import type { ConversationInfo } from '../../../protocol';
-import type { ConversationView, ConversationsView, NotifyLevel } from '../../common/ipc-types';
+import { reason, type Reason } from '../../common/errors';
+import type { ConversationView, ConversationsView, NotifyLevel, StartDmResult, UsersResult } from '../../common/ipc-types';
 import { Emitter } from '../base/emitter';
 import type { ChatClient } from '../connection/client';
 import type { ConversationClients } from './conversation-clients';
@@ -131,6 +132,31 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     return true;
   }
 
+  /** The server's user directory; a server without conversations has none to give. */
+  async users(): Promise<UsersResult> {
+    if (!this.multi) return { ok: false, reason: reason('REJECTED', 'this server has no user directory') };
+    try {
+      const answer = await this.clients.link.request({ type: 'users' });
+      const me = this.clients.link.user;
+      return { ok: true, users: answer.users.map((u) => ({ ...u })), ...(me !== undefined ? { me } : {}) };
+    } catch (why) {
+      return { ok: false, reason: asReason(why) };
+    }
+  }
+
+  /** The DM with `user`, found again or made by the server, and shown. */
+  async startDm(user: string): Promise<StartDmResult> {
+    if (!this.multi) return { ok: false, reason: reason('REJECTED', 'this server has no direct messages') };
+    try {
+      const answer = await this.clients.link.request({ type: 'open_dm', user });
+      // The answer is in the list by now (the link applies a frame before its request's callers run).
+      if (!this.open(answer.conversation.id)) return { ok: false, reason: reason('REJECTED', 'the conversation did not arrive') };
+      return { ok: true, view: this.view() };
+    } catch (why) {
+      return { ok: false, reason: asReason(why) };
+    }
+  }
+
   /** Moves the read marker of `id` to its newest message (no-op when nothing waits). */
   markRead(id: string): void {
     const c = this.clients.link.list.get(id);
@@ -195,4 +221,9 @@ function viewOf(c: ConversationInfo, me: string | undefined, record: DeskRecord)
     notify: record.notify?.[c.id] ?? 'all',
     ...(draft ? { draft } : {}),
   };
+}
+
+/** What a request rejected with: a Reason from the link, or (never expected) anything else, in words. */
+function asReason(why: unknown): Reason {
+  return typeof why === 'object' && why !== null && 'code' in why ? (why as Reason) : reason('REJECTED', String(why));
 }

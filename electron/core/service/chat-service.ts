@@ -15,6 +15,8 @@ import {
   type SetNotifyArg,
   type NotifyLevel,
   type SendResult,
+  type StartDmResult,
+  type UsersResult,
   type CopyDiagnosticsResult,
   type Handlers,
   type InvokeArgs,
@@ -78,6 +80,8 @@ export interface DeskPort {
   markRead(id: string): void;
   setNotify(id: string, level: NotifyLevel): boolean;
   setDraft(id: string, text: string): boolean;
+  users(): Promise<UsersResult>;
+  startDm(user: string): Promise<StartDmResult>;
   on<K extends keyof DeskPortEvents>(event: K, cb: (value: DeskPortEvents[K]) => void): () => void;
 }
 
@@ -302,6 +306,14 @@ export class ChatService implements Handlers {
     // A one-room server: the window keeps its draft itself for this run (nothing to name it by across accounts).
     if (this.desk && !this.desk.setDraft(conv, text)) throw new InvalidCallError('set-draft: not one of your conversations');
     return null;
+  }
+
+  async listUsers(): Promise<UsersResult> {
+    return this.desk ? this.desk.users() : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no user directory' } };
+  }
+
+  async startDm(user: string): Promise<StartDmResult> {
+    return this.desk ? this.desk.startDm(user) : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no direct messages' } };
   }
 
   sendTo({ conv, text }: SendToArg): Promise<SendResult> | SendResult {

@@ -195,6 +195,14 @@ export interface Strings {
   notifyMuted: string;
   /** A muted conversation's dot, for screen readers: "muted, new messages". */
   mutedUnread: string;
+  // ---- new message (a DM from the user directory) ----
+  newMessage: string;
+  newMessageTitle: string;
+  newMessageSearch: string;
+  newMessageUsers: string;
+  newMessageLoading: string;
+  newMessageNone: string;
+  newMessageFailed: (why: string) => string;
   // ---- quick switcher (Ctrl+K) ----
   switcherTitle: string;
   switcherPlaceholder: string;

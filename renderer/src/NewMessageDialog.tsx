@@ -1,0 +1,135 @@
+/**
+ * "New message": the server's user directory, filtered as the person types; choosing someone
+ * opens the DM with them (the server finds the one they already have, or makes it). A refusal
+ * or a lost connection is said in words inside the dialog, which stays open.
+ */
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { ConversationsView, UserView } from '../../electron/common/contract';
+import type { ReasonCode } from '../../electron/common/errors';
+import { useChat, useI18n } from './AppContext';
+import { reasonText } from './i18n';
+import { useModalDialog } from './useModalDialog';
+
+export interface NewMessageDialogProps {
+  onOpened: (view: ConversationsView) => void;
+  onClose: () => void;
+}
+
+type Directory = { state: 'loading' } | { state: 'ready'; users: UserView[] } | { state: 'failed'; code: ReasonCode };
+
+const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase();
+
+export function NewMessageDialog({ onOpened, onClose }: NewMessageDialogProps) {
+  const { t, locale } = useI18n();
+  const ids = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const modal = useModalDialog(onClose, input);
+  const { directory, starting, problem, start } = useDirectory(onOpened);
+  const [query, setQuery] = useState('');
+  const shown = useMemo(() => {
+    if (directory.state !== 'ready') return [];
+    const q = fold(query.trim());
+    return directory.users.filter((u) => q === '' || fold(`${u.display ?? ''} ${u.id}`).includes(q));
+  }, [directory, query]);
+
+  return (
+    <dialog {...modal} className="switcher" aria-labelledby={`${ids}-title`} aria-busy={starting} data-testid="new-message">
+      <h2 id={`${ids}-title`} className="switcher-title">
+        {t.newMessageTitle}
+      </h2>
+      <input
+        ref={input}
+        className="switcher-input"
+        aria-label={t.newMessageSearch}
+        aria-controls={`${ids}-list`}
+        placeholder={t.newMessageSearch}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {directory.state === 'loading' && <p className="switcher-none">{t.newMessageLoading}</p>}
+      {directory.state === 'failed' && (
+        <p className="switcher-problem" role="alert">
+          {t.newMessageFailed(reasonText(directory.code, locale))}
+        </p>
+      )}
+      <UserChoices id={`${ids}-list`} users={shown} disabled={starting} onChoose={start} />
+      {directory.state === 'ready' && shown.length === 0 && (
+        <p className="switcher-none" role="status">
+          {t.newMessageNone}
+        </p>
+      )}
+      {problem && (
+        <p className="switcher-problem" role="alert" data-testid="new-message-error">
+          {t.newMessageFailed(reasonText(problem, locale))}
+        </p>
+      )}
+      <div className="switcher-actions">
+        <button type="button" className="button" onClick={onClose}>
+          {t.cancel}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+/** The directory (without the person themself), and opening a DM from it. */
+function useDirectory(onOpened: (view: ConversationsView) => void) {
+  const chat = useChat();
+  const [directory, setDirectory] = useState<Directory>({ state: 'loading' });
+  const [starting, setStarting] = useState(false);
+  const [problem, setProblem] = useState<ReasonCode | null>(null);
+  useEffect(() => {
+    let live = true;
+    chat.listUsers().then(
+      (r) =>
+        live &&
+        setDirectory(r.ok ? { state: 'ready', users: r.users.filter((u) => u.id !== r.me) } : { state: 'failed', code: r.reason.code }),
+      () => live && setDirectory({ state: 'failed', code: 'REJECTED' }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [chat]);
+  const start = (user: string) => {
+    setStarting(true);
+    setProblem(null);
+    chat.startDm(user).then(
+      (r) => {
+        setStarting(false);
+        if (r.ok) onOpened(r.view);
+        else setProblem(r.reason.code);
+      },
+      () => {
+        setStarting(false);
+        setProblem('REJECTED');
+      },
+    );
+  };
+  return { directory, starting, problem, start };
+}
+
+function UserChoices({
+  id,
+  users,
+  disabled,
+  onChoose,
+}: {
+  id: string;
+  users: UserView[];
+  disabled: boolean;
+  onChoose: (user: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <ul id={id} className="switcher-list" aria-label={t.newMessageUsers}>
+      {users.map((u) => (
+        <li key={u.id}>
+          <button type="button" className="user-choice" data-user={u.id} disabled={disabled} onClick={() => onChoose(u.id)}>
+            <span className="switcher-name">{u.display ?? u.id}</span>
+            {u.display !== undefined && <span className="user-id">{u.id}</span>}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
