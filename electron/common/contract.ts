@@ -34,6 +34,7 @@ import type {
   SearchResult,
   SendResult,
   StartDmResult,
+  MembersResult,
   UsersResult,
   SettingsPatchIn,
   SettingsView,
@@ -109,6 +110,8 @@ export const INVOKE_TABLE = {
   setDraft: channel<null>()('chat:set-draft', checkSetDraft, (conv: string, text: string) => ({ conv, text })),
   /** The server's user directory, for "New message". */
   listUsers: channel<UsersResult>()('chat:list-users', noArg('chat:list-users'), none),
+  /** The members of one of the user's conversations (the header's member list). */
+  getMembers: channel<MembersResult>()('chat:get-members', checkConversationId, (conv: string) => conv),
   /** The DM with `user` (found again, or made), shown. */
   startDm: channel<StartDmResult>()('chat:start-dm', checkUserId, (user: string) => user),
 } as const;

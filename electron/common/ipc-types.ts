@@ -151,6 +151,9 @@ export interface UserView {
 /** The directory, with who this window's user is (not offered as a DM partner); or why it cannot be had now. */
 export type UsersResult = { ok: true; users: UserView[]; me?: string } | { ok: false; reason: Reason };
 
+/** Who is in a conversation, with display names where the directory has them; or why not. */
+export type MembersResult = { ok: true; members: UserView[] } | { ok: false; reason: Reason };
+
 /** A DM found or made on the server, and shown: the list with it current; or the server's refusal. */
 export type StartDmResult = { ok: true; view: ConversationsView } | { ok: false; reason: Reason };
 

@@ -6,6 +6,7 @@
 import { useId } from 'react';
 import type { ConversationsView, NotifyLevel } from '../../electron/common/contract';
 import { useI18n } from './AppContext';
+import { MemberList } from './MemberList';
 
 export interface ConversationHeaderProps {
   view: ConversationsView;
@@ -36,7 +37,7 @@ export function ConversationHeader({ view, sidebarOpen, onToggleSidebar, onSetNo
         <span className="sr-only">{sidebarOpen ? t.hideConversations : t.showConversations}</span>
       </button>
       <h2 className="conversation-title">{c?.name ?? view.current}</h2>
-      {c && <span className="conversation-members">{t.membersCount(c.members)}</span>}
+      {c && <MemberList conv={c.id} count={c.members} />}
       {c && (
         <>
           <label className="sr-only" htmlFor={notifyId}>

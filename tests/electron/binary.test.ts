@@ -88,10 +88,12 @@ test(
       'dismissNotice',
       'getConversations',
       'getLeftovers',
+      'getMembers',
       'getNotices',
       'getOlder',
       'getSettings',
       'getSnapshot',
+      'listUsers',
       'markRead',
       'onAccount',
       'onConversations',
@@ -107,6 +109,7 @@ test(
       'setDraft',
       'setNotify',
       'showLogFolder',
+      'startDm',
     ]);
     assert.equal(await page.evaluate(() => typeof (window as any).require), 'undefined');
     assert.equal(await page.evaluate(() => typeof (window as any).process), 'undefined');

@@ -51,6 +51,7 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:list-users':
       return arg === null || arg === undefined;
     case 'chat:start-dm':
+    case 'chat:get-members':
       return isConversationId(arg);
     case 'chat:select-conversation':
       // alice's one conversation on the reference server: the public lobby.
@@ -273,6 +274,14 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:clear-history' || channel === 'chat:mark-read' || channel === 'chat:set-draft') assert.equal(v, null);
         else if (channel === 'chat:list-users')
           assert.ok(v.ok === true && Array.isArray(v.users) && v.me === 'alice', JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:get-members')
+          // lobby's members are listed; any other id is not one of alice's conversations.
+          assert.ok(
+            arg === 'lobby'
+              ? v.ok === true && v.members.some((m: { id: string }) => m.id === 'alice')
+              : v.ok === false && v.reason.code === 'FORBIDDEN',
+            JSON.stringify(v).slice(0, 200),
+          );
         else if (channel === 'chat:start-dm')
           // Nobody the fuzz names exists on the stand-in's server: a refusal in words, the window unchanged.
           assert.ok(v.ok === false && (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
@@ -370,7 +379,7 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                         ? { conv: 'lobby', text: 'from a frame' }
                         : channel === 'chat:set-notify'
                           ? { conv: 'lobby', level: 'muted' }
-                          : channel === 'chat:select-conversation' || channel === 'chat:mark-read'
+                          : channel === 'chat:select-conversation' || channel === 'chat:mark-read' || channel === 'chat:get-members'
                             ? 'lobby'
                             : channel === 'chat:start-dm'
                               ? 'nobody-here'

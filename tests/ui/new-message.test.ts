@@ -60,3 +60,43 @@ for (const locale of ['en', 'zh-CN'] as const) {
     assert.equal(host.desk!.current, dm);
   });
 }
+
+test('the header lists the members of the conversation shown', async (t) => {
+  const host = await startUiHost({ locale: 'en', conversations: true, server: { tokens: THREE }, viewport: { width: 1100, height: 720 } });
+  t.after(() => host.close());
+  const { page } = host;
+  await statusIs(page, 'connected');
+  const bob = await conversationPeer(host.server.url, 'token-bob');
+  t.after(() => bob.close());
+  const room = (await bob.request({ type: 'create', name: 'ops', kind: 'private', members: ['alice'] })).conversation.id as string;
+  await page.locator(`#conversation-sidebar [data-conversation="${room}"]`).click();
+  await page.locator('.conversation-title', { hasText: 'ops' }).waitFor({ timeout: T });
+  const button = page.getByTestId('members-button');
+  assert.equal(await button.textContent(), '2 members');
+  await button.click();
+  const panel = page.getByTestId('members-panel');
+  await panel.locator('[data-member="bob"]').waitFor({ timeout: T });
+  const ids = await panel.locator('[data-member]').evaluateAll((els) => els.map((e) => e.getAttribute('data-member')));
+  assert.deepEqual(ids.sort(), ['alice', 'bob'], 'exactly the members, no one else on the server (carol)');
+  assert.equal(await button.getAttribute('aria-expanded'), 'true');
+  const { bad } = await axe(page);
+  assert.deepEqual(bad, [], 'axe clean with the member list open');
+});
+
+test('with the server gone, choosing someone says why in the dialog, which stays open', async (t) => {
+  const host = await startUiHost({ locale: 'en', conversations: true, server: { tokens: THREE }, viewport: { width: 1100, height: 720 } });
+  t.after(() => host.close());
+  const { page } = host;
+  await statusIs(page, 'connected');
+  await page.getByTestId('new-message-button').click();
+  const dialog = page.getByTestId('new-message');
+  await dialog.locator('[data-user="bob"]').waitFor({ timeout: T });
+  await host.server.stop();
+  await statusIs(page, 'reconnecting');
+  await dialog.locator('[data-user="bob"]').click();
+  const error = page.getByTestId('new-message-error');
+  await error.waitFor({ timeout: T });
+  assert.match((await error.textContent()) ?? '', /^Could not start the conversation: \S/);
+  assert.equal(await dialog.isVisible(), true, 'the dialog stays, so the person can try again');
+  assert.equal(host.desk!.current, 'lobby', 'nothing opened');
+});

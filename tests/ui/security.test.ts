@@ -99,10 +99,12 @@ test('window.chat, as the real built preload exposes it: read-only, frozen, only
     'dismissNotice',
     'getConversations',
     'getLeftovers',
+    'getMembers',
     'getNotices',
     'getOlder',
     'getSettings',
     'getSnapshot',
+    'listUsers',
     'markRead',
     'onAccount',
     'onConversations',
@@ -118,6 +120,7 @@ test('window.chat, as the real built preload exposes it: read-only, frozen, only
     'setDraft',
     'setNotify',
     'showLogFolder',
+    'startDm',
   ]);
   for (const [name, fn] of Object.entries(chat)) assert.equal(typeof fn, 'function', name);
   assert.equal(

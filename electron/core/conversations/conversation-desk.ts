@@ -10,7 +10,7 @@
  */
 import type { ConversationInfo } from '../../../protocol';
 import { reason, type Reason } from '../../common/errors';
-import type { ConversationView, ConversationsView, NotifyLevel, StartDmResult, UsersResult } from '../../common/ipc-types';
+import type { ConversationView, ConversationsView, MembersResult, NotifyLevel, StartDmResult, UsersResult } from '../../common/ipc-types';
 import { Emitter } from '../base/emitter';
 import type { ChatClient } from '../connection/client';
 import type { ConversationClients } from './conversation-clients';
@@ -142,6 +142,20 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     } catch (why) {
       return { ok: false, reason: asReason(why) };
     }
+  }
+
+  /** Who is in `conv` (from the list the server keeps current), named as the directory names them. */
+  async members(conv: string): Promise<MembersResult> {
+    const info = this.multi ? this.clients.link.list.get(conv) : undefined;
+    if (!info) return { ok: false, reason: reason('FORBIDDEN', 'not one of your conversations') };
+    const directory = await this.users();
+    const display = new Map(directory.ok ? directory.users.map((u) => [u.id, u.display] as const) : []);
+    // Without the directory (a refusal, a timeout) the ids still say who is there.
+    const members = info.members.map((id) => {
+      const name = display.get(id);
+      return name !== undefined ? { id, display: name } : { id };
+    });
+    return { ok: true, members };
   }
 
   /** The DM with `user`, found again or made by the server, and shown. */

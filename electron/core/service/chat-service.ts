@@ -16,6 +16,7 @@ import {
   type NotifyLevel,
   type SendResult,
   type StartDmResult,
+  type MembersResult,
   type UsersResult,
   type CopyDiagnosticsResult,
   type Handlers,
@@ -81,6 +82,7 @@ export interface DeskPort {
   setNotify(id: string, level: NotifyLevel): boolean;
   setDraft(id: string, text: string): boolean;
   users(): Promise<UsersResult>;
+  members(conv: string): Promise<MembersResult>;
   startDm(user: string): Promise<StartDmResult>;
   on<K extends keyof DeskPortEvents>(event: K, cb: (value: DeskPortEvents[K]) => void): () => void;
 }
@@ -310,6 +312,10 @@ export class ChatService implements Handlers {
 
   async listUsers(): Promise<UsersResult> {
     return this.desk ? this.desk.users() : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no user directory' } };
+  }
+
+  async getMembers(conv: string): Promise<MembersResult> {
+    return this.desk ? this.desk.members(conv) : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no member lists' } };
   }
 
   async startDm(user: string): Promise<StartDmResult> {

@@ -193,6 +193,8 @@ export const en: Strings = {
   notifyMentions: 'Only @mentions',
   notifyMuted: 'Muted',
   mutedUnread: 'muted, new messages',
+  membersTitle: 'Members',
+  membersFailed: (why) => `Could not list the members: ${why}`,
   newMessage: 'New message',
   newMessageTitle: 'New message',
   newMessageSearch: 'Find a person…',

@@ -195,6 +195,8 @@ export interface Strings {
   notifyMuted: string;
   /** A muted conversation's dot, for screen readers: "muted, new messages". */
   mutedUnread: string;
+  membersTitle: string;
+  membersFailed: (why: string) => string;
   // ---- new message (a DM from the user directory) ----
   newMessage: string;
   newMessageTitle: string;

@@ -188,6 +188,8 @@ export const zh: Strings = {
   notifyMentions: '仅@我的消息',
   notifyMuted: '免打扰',
   mutedUnread: '免打扰，有新消息',
+  membersTitle: '成员',
+  membersFailed: (why) => `无法列出成员：${why}`,
   newMessage: '发起单聊',
   newMessageTitle: '发起单聊',
   newMessageSearch: '查找联系人…',
