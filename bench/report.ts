@@ -151,7 +151,17 @@ export function writeResults(dir: string, r: Results): { json: string; md: strin
 }
 
 /** The sections every run reports, in order. */
-export const SECTIONS = ['roundtrip', 'throughput', 'ui', 'dbus-flush', 'compression', 'memory', 'scale', 'history'] as const;
+export const SECTIONS = [
+  'roundtrip',
+  'throughput',
+  'ui',
+  'dbus-flush',
+  'compression',
+  'memory',
+  'scale',
+  'history',
+  'conversations',
+] as const;
 
 /** Figure ids every complete run has (the smoke test checks them). */
 export const REQUIRED_FIGURES = [
@@ -180,6 +190,7 @@ export const REQUIRED_FIGURES = [
   'history.search',
   'history.search-short',
   'history.write',
+  'conversations.catch-up',
 ] as const;
 
 function isStats(v: unknown): boolean {

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CHROMIUM } from '../tests/helpers/ui-host';
 import { benchCompression } from './compression';
+import { benchConversations } from './conversations';
 import { benchDbusFlush } from './dbus-flush';
 import { FULL, machineInfo, round, ROOT, TINY, withTimeout, type Ctx } from './lib';
 import { benchMemory } from './memory';
@@ -55,6 +56,7 @@ const BOUND_MS: Record<Section, number> = {
   memory: 120_000,
   scale: 120_000,
   history: 120_000,
+  conversations: 120_000,
 };
 const DEADLINE_MS = 9.5 * 60_000;
 
@@ -96,6 +98,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     memory: () => benchMemory(ctx),
     scale: () => benchScale(ctx),
     history: () => benchHistory(ctx),
+    conversations: () => benchConversations(ctx),
   };
   try {
     if (needsBrowser) {
