@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import WebSocket from 'ws';
+import { RESERVED_ROOM_PREFIX } from '../../server/conversation-store';
 import { testServer, type TestServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
 import {
@@ -170,8 +171,16 @@ test('auth and query strings: random tokens, since, room, compression never hurt
       const token = params.get('token'); // the server reads the first token parameter
       const valid = token === 'token-alice' || token === 'token-bob';
       // As the server sees it: parsed back from the wire (lone surrogates became U+FFFD).
-      const roomTooLong = encodeURIComponent(new URLSearchParams(params.toString()).get('room') || 'lobby').length > 200;
-      if (valid && roomTooLong) {
+      const room = new URLSearchParams(params.toString()).get('room') || 'lobby';
+      const roomTooLong = encodeURIComponent(room).length > 200;
+      // A '~' name is a conversation id (RESERVED_ROOM_PREFIX), and none the fuzz makes up is one of bob's or alice's:
+      // refused as any conversation the user is not in (the same words whether it exists or not), 4003.
+      const reserved = room.startsWith(RESERVED_ROOM_PREFIX);
+      if (valid && reserved && !roomTooLong) {
+        const { code } = await withTimeout(p.closed, 5000, 'the 4003 close');
+        assert.equal(code, 4003);
+        assert.ok(p.frames.some((f) => f.type === 'error' && f.code === 'forbidden'));
+      } else if (valid && roomTooLong) {
         // Refused (see the regression below): a name that long cannot be a file in the data dir.
         assert.equal((await withTimeout(p.closed, 5000, 'the 1008 close')).code, 1008);
       } else if (valid) {
