@@ -25,7 +25,11 @@ function sizes(ctx: Ctx) {
   return ctx.sizes.tiny ? { conversations: 10, missed: 5 } : { conversations: 200, missed: 50 };
 }
 
-/** A bare client speaking the conversations extension: requests by ref, messages acked. */
+/**
+ * A bare client speaking the conversations extension: requests by ref, messages acked. Not
+ * tests/helpers/conversation-peer.ts: that one keeps every frame and scans them per wait, which
+ * at 10,000 acks a flood makes the setup, not the figure, take minutes.
+ */
 async function peer(url: string, token: string) {
   const ws = new WebSocket(`${url}?token=${token}&features=conversations`, { perMessageDeflate: false });
   const waiting = new Map<string, (f: Record<string, unknown>) => void>();

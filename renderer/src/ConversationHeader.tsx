@@ -6,6 +6,7 @@
 import { useId } from 'react';
 import type { ConversationsView, NotifyLevel } from '../../electron/common/contract';
 import { useI18n } from './AppContext';
+import { countText } from './CountBadges';
 import { MemberList } from './MemberList';
 
 export interface ConversationHeaderProps {
@@ -33,11 +34,12 @@ export function ConversationHeader({ view, sidebarOpen, onToggleSidebar, onSetNo
         onClick={onToggleSidebar}
         title={sidebarOpen ? t.hideConversations : t.showConversations}
       >
-        ☰{waiting > 0 && <span className="badge badge-unread">{waiting > 99 ? '99+' : waiting}</span>}
+        ☰{waiting > 0 && <span className="badge badge-unread">{countText(waiting)}</span>}
         <span className="sr-only">{sidebarOpen ? t.hideConversations : t.showConversations}</span>
       </button>
       <h2 className="conversation-title">{c?.name ?? view.current}</h2>
-      {c && <MemberList conv={c.id} count={c.members} />}
+      {/* Keyed: another conversation starts with its list closed. */}
+      {c && <MemberList key={c.id} conv={c.id} count={c.members} />}
       {c && (
         <>
           <label className="sr-only" htmlFor={notifyId}>

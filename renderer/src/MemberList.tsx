@@ -14,8 +14,6 @@ export function MemberList({ conv, count }: { conv: string; count: number }) {
   const { t } = useI18n();
   const panelId = useId();
   const [open, setOpen] = useState(false);
-  // Another conversation: the list closes (it was about the one before).
-  useEffect(() => setOpen(false), [conv]);
   return (
     <div className="members">
       <button

@@ -8,6 +8,7 @@ import type { ConversationsView, UserView } from '../../electron/common/contract
 import type { ReasonCode } from '../../electron/common/errors';
 import { useChat, useI18n } from './AppContext';
 import { reasonText } from './i18n';
+import { fold } from './switcherMatch';
 import { useModalDialog } from './useModalDialog';
 
 export interface NewMessageDialogProps {
@@ -16,8 +17,6 @@ export interface NewMessageDialogProps {
 }
 
 type Directory = { state: 'loading' } | { state: 'ready'; users: UserView[] } | { state: 'failed'; code: ReasonCode };
-
-const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase();
 
 export function NewMessageDialog({ onOpened, onClose }: NewMessageDialogProps) {
   const { t, locale } = useI18n();

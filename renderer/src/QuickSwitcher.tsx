@@ -6,6 +6,7 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConversationView, ConversationsView } from '../../electron/common/contract';
 import { useI18n } from './AppContext';
+import { CountBadges } from './CountBadges';
 import { matchConversations } from './switcherMatch';
 import { useModalDialog } from './useModalDialog';
 
@@ -82,16 +83,7 @@ function SwitcherOption({ c, id, chosen, onOpen }: { c: ConversationView; id: st
         {c.unread > 0 ? `, ${t.unreadCount(c.unread)}` : ''}
         {c.mentions > 0 ? `, ${t.mentionCount(c.mentions)}` : ''}
       </span>
-      {c.mentions > 0 && (
-        <span className="badge badge-mention" aria-hidden="true">
-          @{c.mentions}
-        </span>
-      )}
-      {c.unread > 0 && c.notify !== 'muted' && (
-        <span className="badge badge-unread" aria-hidden="true">
-          {c.unread > 99 ? '99+' : c.unread}
-        </span>
-      )}
+      <CountBadges c={c} mutedDot={false} />
     </li>
   );
 }

@@ -8,6 +8,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import type { ConversationView, ConversationsView } from '../../electron/common/contract';
 import { useI18n } from './AppContext';
 import type { Strings } from './i18n';
+import { CountBadges } from './CountBadges';
 import { IconLock } from './Icons';
 
 export interface SidebarProps {
@@ -103,17 +104,7 @@ function ConversationOption({
         </span>
         {c.last && <span className="conversation-last" aria-hidden="true">{`${c.last.user}: ${c.last.text}`}</span>}
       </span>
-      {c.mentions > 0 && (
-        <span className="badge badge-mention" aria-hidden="true">
-          @{c.mentions}
-        </span>
-      )}
-      {c.unread > 0 && muted && <span className="badge-dot" aria-hidden="true" data-testid="muted-dot" />}
-      {c.unread > 0 && !muted && (
-        <span className="badge badge-unread" aria-hidden="true">
-          {c.unread > 99 ? '99+' : c.unread}
-        </span>
-      )}
+      <CountBadges c={c} mutedDot />
     </li>
   );
 }

@@ -5,7 +5,8 @@
  */
 import type { ConversationView } from '../../electron/common/contract';
 
-const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase();
+/** Text as the filters compare it: NFKC (width), lower case. */
+export const fold = (s: string) => s.normalize('NFKC').toLocaleLowerCase();
 
 export function matchConversations(list: readonly ConversationView[], query: string): ConversationView[] {
   const words = fold(query).split(/\s+/).filter(Boolean);
