@@ -75,7 +75,10 @@ export interface OlderQuery {
 export const SNAPSHOT_PAGE = 200;
 export const MAX_PAGE = 1_000;
 
-/** `chat:search`: stored messages of the current account containing `text` (Chinese or Latin substrings), newest first. */
+/**
+ * `chat:search`: stored messages containing `text` (Chinese or Latin substrings), newest first: of the
+ * current account on a one-room server, of every conversation of the user's on a server with them.
+ */
 export interface SearchQuery {
   /** 1…MAX_SEARCH_CHARS characters. */
   text: string;
@@ -83,8 +86,13 @@ export interface SearchQuery {
   limit: number;
 }
 
+/** A search result; `conv` names its conversation (a server with conversations: every result has one). */
+export interface SearchEntry extends MessageEntry {
+  conv?: { id: string; name: string };
+}
+
 export interface SearchResult {
-  entries: MessageEntry[];
+  entries: SearchEntry[];
 }
 
 export const MAX_SEARCH_CHARS = 200;

@@ -16,6 +16,7 @@ import { useChatFeed, type ChatFeedState } from './useChatFeed';
 import { useConversations } from './useConversations';
 import { useDrafts, type Draft } from './useDrafts';
 import { useMessageActions, type MessageActions } from './useMessageActions';
+import { useReachConversation } from './useReachConversation';
 import { useSearchToggle, type SearchToggle } from './useSearchToggle';
 import { useSettingsPanel } from './useSettingsPanel';
 import { Workspace } from './Workspace';
@@ -37,7 +38,7 @@ export function App() {
   const draft = useDrafts(conversations.view);
   const actions = useMessageActions(feed.feed, multi ? conversations.view?.current : undefined);
   const panel = useSettingsPanel();
-  const search = useSearchToggle();
+  const search = useSearchToggle(useReachConversation(feed.feed, conversations));
   // The language is a setting kept by main; until it is read, the system's language.
   const locale: Locale = resolveLocale(panel.settings?.language);
   const i18n = useMemo<I18n>(() => ({ t: strings(locale), locale, fmt: timeFormatters(locale) }), [locale]);

@@ -2,11 +2,12 @@
  * The search panel under the header (Ctrl+F or the header's button): a combobox over a
  * listbox of results, newest first, each with its date and time, sender, and the text with
  * the match marked. ↑/↓ choose, Enter or a click shows the message in the log (older pages
- * load as needed), Escape closes. Loaded on first use (SearchSlot's dynamic import), so
+ * load as needed), Escape closes. On a server with conversations every result names its
+ * conversation, and showing one in another conversation opens that one first. Loaded on first use (SearchSlot's dynamic import), so
  * none of this is in the first paint's bundle. Text is rendered as text, never as HTML.
  */
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { MessageEntry } from '../../electron/common/contract';
+import type { SearchEntry } from '../../electron/common/contract';
 import { useChat, useI18n } from './AppContext';
 import type { Strings, TimeFormatters } from './i18n';
 import { highlightPieces } from './searchText';
@@ -16,7 +17,7 @@ import { SEARCH_MAX_CHARS, useSearch, type AccountWatch, type SearchFn, type Sea
 export interface SearchPanelProps {
   /** Bumped when Ctrl+F or the button is used while the panel is open: focus the box again. */
   focusRequest: number;
-  onJump: (entry: MessageEntry) => Promise<JumpOutcome>;
+  onJump: (entry: SearchEntry) => Promise<JumpOutcome>;
   onClose: () => void;
 }
 
@@ -37,6 +38,7 @@ export default function SearchPanel({ focusRequest, onJump, onClose }: SearchPan
   const { text, setText, state } = useChatSearch();
   const entries = state.phase === 'done' ? state.entries : [];
   const nav = useResultChoice(ids, state, entries, fmt, onJump, onClose);
+  const active = Math.min(nav.active, Math.max(0, entries.length - 1));
 
   useEffect(() => {
     input.current?.focus();
@@ -57,7 +59,7 @@ export default function SearchPanel({ focusRequest, onJump, onClose }: SearchPan
           aria-expanded={entries.length > 0}
           aria-controls={listId}
           aria-autocomplete="list"
-          aria-activedescendant={entries.length > 0 ? `${ids}-r${nav.active}` : undefined}
+          aria-activedescendant={entries.length > 0 ? `${ids}-r${active}` : undefined}
           aria-describedby={`${ids}-hint`}
           placeholder={t.searchPlaceholder}
           maxLength={SEARCH_MAX_CHARS}
@@ -78,7 +80,7 @@ export default function SearchPanel({ focusRequest, onJump, onClose }: SearchPan
         ids={ids}
         entries={entries}
         query={state.phase === 'done' ? state.query : ''}
-        active={nav.active}
+        active={active}
         choose={nav.choose}
       />
     </section>
@@ -97,39 +99,44 @@ function CloseButton({ label, onClose }: { label: string; onClose: () => void })
 function useResultChoice(
   ids: string,
   state: SearchState,
-  entries: MessageEntry[],
+  entries: SearchEntry[],
   fmt: TimeFormatters,
   onJump: SearchPanelProps['onJump'],
   onClose: () => void,
 ) {
   const [active, setActive] = useState(0);
   const [jump, setJump] = useState<JumpState>(null);
-  // A new answer: the first result is the one chosen, and no jump is being reported.
+  // A new query: the first result is the one chosen, and no jump is being reported. (The same
+  // query answered again after a switch keeps both: the jump that switched is still reported.)
+  const query = state.phase === 'idle' ? '' : state.query;
   useEffect(() => {
     setActive(0);
     setJump(null);
-  }, [state]);
+  }, [query]);
   // The chosen result stays in view while the arrows move through a long list.
   useEffect(() => {
     document.getElementById(`${ids}-r${active}`)?.scrollIntoView({ block: 'nearest' });
   }, [active, ids]);
 
-  const go = (entry: MessageEntry | undefined) => {
+  const go = (entry: SearchEntry | undefined) => {
     if (!entry) return;
     const when = fmt.stamp(entry.timestamp);
-    setJump({ key: entry.key, outcome: 'loading', when });
+    const key = resultKey(entry);
+    setJump({ key, outcome: 'loading', when });
     void onJump(entry).then((outcome) => {
-      if (outcome !== 'superseded') setJump((j) => (j?.key === entry.key ? { key: entry.key, outcome, when } : j));
+      if (outcome !== 'superseded') setJump((j) => (j?.key === key ? { key, outcome, when } : j));
     });
   };
 
+  // Refreshed answers may be fewer: the arrows and Enter work from the last one still there.
+  const at = (i: number) => Math.min(i, Math.max(0, entries.length - 1));
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      if (entries.length > 0) setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : entries.length - 1)) % entries.length);
+      if (entries.length > 0) setActive((i) => (at(i) + (e.key === 'ArrowDown' ? 1 : entries.length - 1)) % entries.length);
     } else if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      go(entries[active]);
+      go(entries[at(active)]);
     }
   };
   // Anywhere in the panel (the box or its close button); not while an input method is composing.
@@ -144,13 +151,14 @@ function useResultChoice(
     setActive(i);
     go(entries[i]);
   };
+
   return { active, jump, onKeyDown, onPanelKeyDown, choose };
 }
 
 function ResultList(props: {
   id: string;
   ids: string;
-  entries: MessageEntry[];
+  entries: SearchEntry[];
   query: string;
   active: number;
   choose: (i: number) => void;
@@ -168,7 +176,7 @@ function ResultList(props: {
     >
       {entries.map((entry, i) => (
         <li
-          key={entry.key}
+          key={resultKey(entry)}
           id={`${ids}-r${i}`}
           role="option"
           aria-selected={i === active}
@@ -186,11 +194,21 @@ function ResultList(props: {
   );
 }
 
-function ResultRow({ entry, query }: { entry: MessageEntry; query: string }) {
+/** Keys are a conversation's own (`seq:N` recurs in each): across conversations they are named by both. */
+function resultKey(entry: SearchEntry): string {
+  return entry.conv ? `${entry.conv.id}\u0000${entry.key}` : entry.key;
+}
+
+function ResultRow({ entry, query }: { entry: SearchEntry; query: string }) {
   const { t, fmt } = useI18n();
   return (
     <>
       <span className="search-result-meta">
+        {entry.conv && (
+          <span className="search-result-conv" data-testid="search-result-conv" data-conv={entry.conv.id}>
+            {t.searchResultIn(entry.conv.name)}
+          </span>
+        )}
         <span className="search-result-sender" data-testid="search-result-sender">
           {entry.fromServer ? t.server : entry.user}
         </span>

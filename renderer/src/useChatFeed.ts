@@ -54,6 +54,37 @@ export class ChatFeed {
       : { version: this.store.version, status: null, loaded: false, stickRequest: 0 };
   }
   private readonly listeners = new Set<() => void>();
+  /** The conversation whose snapshot the store holds, once an account push named it (unknown before). */
+  private shownRoom: string | undefined;
+  private readonly roomWaiters = new Set<{ room: string; done: (shown: boolean) => void }>();
+
+  /** The store is being replaced: what it shows is unknown until `showing` says. */
+  replacing(): void {
+    this.shownRoom = undefined;
+  }
+
+  /** The store now holds the snapshot of `room`. */
+  showing(room: string): void {
+    this.shownRoom = room;
+    for (const w of this.roomWaiters) if (w.room === room) w.done(true);
+  }
+
+  /** Resolves true once the store holds `room`'s snapshot, false if that has not happened within `ms`. */
+  whenShowing(room: string, ms: number): Promise<boolean> {
+    if (this.shownRoom === room) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = {
+        room,
+        done: (shown: boolean) => {
+          clearTimeout(timer);
+          this.roomWaiters.delete(waiter);
+          resolve(shown);
+        },
+      };
+      const timer = setTimeout(() => waiter.done(false), ms);
+      this.roomWaiters.add(waiter);
+    });
+  }
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -202,20 +233,22 @@ function subscribe(chat: ChatApi, handlers: FeedHandlers, take: (snap: Snapshot 
  */
 function refetchOnAccount(chat: ChatApi, feed: ChatFeed, setReady: (ready: boolean) => void, live: () => boolean): () => void {
   let asked = 0;
-  const refetch = () => {
+  const refetch = (room?: string) => {
     const n = ++asked;
     setReady(false);
+    feed.replacing();
     chat.getSnapshot().then(
       (snap) => {
         if (!live() || n !== asked) return;
         feed.store.reset(snap.entries, snap.hasOlder);
         setReady(true);
         feed.publish({ status: snap.status, loaded: true, stick: true });
+        if (room !== undefined) feed.showing(room);
       },
       () => undefined,
     );
   };
-  const off = chat.onAccount(refetch);
+  const off = chat.onAccount((account) => refetch(account.room));
   if (takeAccountAfterBoot()) refetch();
   return off;
 }

@@ -3,10 +3,12 @@
  * before asking (a burst of keys is one search), and only the answer to the latest query
  * is ever shown: an older one that comes back late is dropped, so results for "会议" can
  * never replace those for "会议改" typed after it. When the account changes or its history
- * is cleared (`onAccount`), the query is asked again: results never outlive their store.
+ * is cleared (`onAccount`), the query is asked again: results never outlive their store. That
+ * refresh is quiet: the results shown stay until the new ones replace them (a search across
+ * conversations is refreshed when its result opens another conversation, and must not blink).
  */
 import { useEffect, useRef, useState } from 'react';
-import type { MessageEntry, SearchResult } from '../../electron/common/contract';
+import type { SearchEntry, SearchResult } from '../../electron/common/contract';
 
 /** Results asked for per search (the panel says when there may be more). */
 export const SEARCH_LIMIT = 100;
@@ -18,7 +20,7 @@ const DEBOUNCE_MS = 180;
 export type SearchState =
   | { phase: 'idle' }
   | { phase: 'searching'; query: string }
-  | { phase: 'done'; query: string; entries: MessageEntry[]; more: boolean }
+  | { phase: 'done'; query: string; entries: SearchEntry[]; more: boolean }
   | { phase: 'failed'; query: string };
 
 export type SearchFn = (text: string, limit: number) => Promise<SearchResult>;
@@ -35,15 +37,19 @@ export function useSearch(
   const [generation, setGeneration] = useState(0);
   /** Bumped per query: an answer is shown only if its number is still the latest. */
   const latest = useRef(0);
+  /** The query last asked: asked again (an account change), it keeps its results meanwhile. */
+  const asked = useRef('');
 
   useEffect(() => {
     const query = text.trim();
     const n = ++latest.current;
+    const again = query === asked.current;
+    asked.current = query;
     if (query === '') {
       setState({ phase: 'idle' });
       return;
     }
-    setState({ phase: 'searching', query });
+    if (!again) setState({ phase: 'searching', query });
     const timer = setTimeout(() => {
       search(query, SEARCH_LIMIT).then(
         (r) => {

@@ -5,8 +5,9 @@
  * through `jumpRef`, which the log fills in.
  */
 import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
-import type { MessageEntry } from '../../electron/common/contract';
+import type { MessageEntry, SearchEntry } from '../../electron/common/contract';
 import type { JumpOutcome } from './store';
+import type { ReachFn } from './useReachConversation';
 
 export type JumpFn = (entry: MessageEntry) => Promise<JumpOutcome>;
 
@@ -17,7 +18,8 @@ export interface SearchToggle {
   openSearch: () => void;
   closeSearch: () => void;
   jumpRef: MutableRefObject<JumpFn | null>;
-  jump: JumpFn;
+  /** Shows a result in the log: its conversation first, where it is another one (`reach`). */
+  jump: (entry: SearchEntry) => Promise<JumpOutcome>;
 }
 
 function isFindKey(e: KeyboardEvent): boolean {
@@ -25,7 +27,7 @@ function isFindKey(e: KeyboardEvent): boolean {
   return (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === 'f' || e.key === 'F' || e.code === 'KeyF');
 }
 
-export function useSearchToggle(): SearchToggle {
+export function useSearchToggle(reach?: ReachFn): SearchToggle {
   const [open, setOpen] = useState(false);
   const [focusRequest, setFocusRequest] = useState(0);
   const returnTo = useRef<Element | null>(null);
@@ -64,7 +66,13 @@ export function useSearchToggle(): SearchToggle {
     target?.focus();
   }, [open]);
 
-  const jump = useCallback<JumpFn>((entry) => jumpRef.current?.(entry) ?? Promise.resolve('failed'), []);
+  const jump = useCallback(
+    async (entry: SearchEntry): Promise<JumpOutcome> => {
+      if (reach && !(await reach(entry))) return 'failed';
+      return jumpRef.current?.(entry) ?? 'failed';
+    },
+    [reach],
+  );
 
   return { open, focusRequest, openSearch, closeSearch, jumpRef, jump };
 }

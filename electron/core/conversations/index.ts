@@ -10,3 +10,4 @@ export { ConversationList } from './conversation-list';
 export { DeskMemory, type DeskMemoryPort, type DeskRecord } from './desk-memory';
 export type { DeskTotals } from './conversation-desk';
 export { DeskAttention, type DeskAttentionSink, type DeskNotification } from './desk-attention';
+export { searchAcross, type SearchableDesk } from './search-across';

@@ -31,6 +31,7 @@ import {
   type PushMap,
   type SaveSettingsResult,
   type SearchQuery,
+  type SearchResult,
   type SettingsPatchIn,
   type SettingsView,
   type ShowLogFolderResult,
@@ -39,6 +40,7 @@ import type { ArgCheck } from '../../common/ipc-args';
 import type { Status } from '../../common/state';
 import type { Leftover } from '../store/accounts';
 import type { ChatClient } from '../connection/client';
+import { searchAcross } from '../conversations/search-across';
 
 export interface PushSink {
   push<P extends PushChannel>(channel: P, payload: PushMap[P]): void;
@@ -215,7 +217,8 @@ export class ChatService implements Handlers {
     return this.client.olderEntries(q.before, q.limit);
   }
 
-  search(q: SearchQuery) {
+  search(q: SearchQuery): SearchResult {
+    if (this.desk?.view().multi) return { entries: searchAcross(this.desk, q.text, q.limit) };
     return { entries: this.client.search(q.text, q.limit) };
   }
 

@@ -40,6 +40,7 @@ export const en: Strings = {
   searching: 'Searching…',
   searchFound: (n, more) => (more ? `The newest ${n} messages found` : n === 1 ? '1 message found' : `${n} messages found`),
   searchNone: (q) => `No messages contain “${q}”`,
+  searchResultIn: (c) => `in ${c}`,
   searchFailed: 'Search did not work. Try again in a moment.',
   searchOpening: 'Opening search…',
   searchUnavailable: 'Search could not be opened. Restart UOS Chat and try again.',

@@ -51,6 +51,8 @@ export interface Strings {
   /** `more`: the result list stops at its limit (the newest ones are shown). */
   searchFound: (count: number, more: boolean) => string;
   searchNone: (query: string) => string;
+  /** Which conversation a search result is in (a server with conversations). */
+  searchResultIn: (conversation: string) => string;
   searchFailed: string;
   /** While the search panel's code loads, and if it cannot. */
   searchOpening: string;

@@ -40,6 +40,7 @@ export const zh: Strings = {
   searching: '正在搜索…',
   searchFound: (n, more) => (more ? `显示最新的 ${n} 条结果` : `找到 ${n} 条消息`),
   searchNone: (q) => `没有包含“${q}”的消息`,
+  searchResultIn: (c) => `来自 ${c}`,
   searchFailed: '搜索没有成功，请稍后重试。',
   searchOpening: '正在打开搜索…',
   searchUnavailable: '无法打开搜索。请重启 UOS 聊天后重试。',
