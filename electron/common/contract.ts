@@ -7,6 +7,8 @@
 import {
   checkAccountKey,
   checkConversationId,
+  checkCreateRoom,
+  checkInvite,
   checkSendTo,
   checkSetDraft,
   checkSetNotify,
@@ -25,6 +27,7 @@ import type {
   ChooseCaBundleResult,
   ConversationsView,
   CopyDiagnosticsResult,
+  CreateRoomArg,
   LeftoverView,
   LogEntry,
   NoticeId,
@@ -114,6 +117,10 @@ export const INVOKE_TABLE = {
   getMembers: channel<MembersResult>()('chat:get-members', checkConversationId, (conv: string) => conv),
   /** The DM with `user` (found again, or made), shown. */
   startDm: channel<StartDmResult>()('chat:start-dm', checkUserId, (user: string) => user),
+  /** A room made by the user, with its first members, shown (the same answer as a DM's). */
+  createRoom: channel<StartDmResult>()('chat:create-room', checkCreateRoom, (room: CreateRoomArg) => room),
+  /** Adds `user` to one of the user's rooms; the answer is the new member list. */
+  invite: channel<MembersResult>()('chat:invite', checkInvite, (conv: string, user: string) => ({ conv, user })),
 } as const;
 
 type Table = typeof INVOKE_TABLE;

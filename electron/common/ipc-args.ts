@@ -9,13 +9,15 @@ import {
   NOTICE_IDS,
   type NoticeId,
   type OlderQuery,
+  type CreateRoomArg,
+  type InviteArg,
   type SearchQuery,
   type SendToArg,
   type SetDraftArg,
   type SetNotifyArg,
   type SettingsPatchIn,
 } from './ipc-types';
-import { MAX_NAME_ID } from '../../protocol/conversations';
+import { MAX_CONVERSATION_NAME, MAX_CREATE_MEMBERS, MAX_NAME_ID } from '../../protocol/conversations';
 import { MAX_ID_LENGTH, MAX_MESSAGE_BYTES } from '../../protocol/codec';
 import { FIELD_SPECS, type SettingsKey } from './settings-fields';
 
@@ -97,6 +99,31 @@ export const checkSetDraft: ArgCheck<SetDraftArg> = (arg) => {
   return typeof o.text === 'string' && o.text.length <= MAX_DRAFT_CHARS
     ? ok({ conv: c.value, text: o.text })
     : refuse(`set-draft: text is a string of at most ${MAX_DRAFT_CHARS} characters`);
+};
+
+/** The server's own bounds (protocol/conversations.ts): a name of 1…80 characters, not blank, at most 200 first members. */
+export const checkCreateRoom: ArgCheck<CreateRoomArg> = (arg) => {
+  const o = exactly(arg, ['name', 'private', 'members'], 'create-room');
+  if (typeof o === 'string') return refuse(o);
+  const { name, members } = o;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_CONVERSATION_NAME || CONTROL.test(name)) {
+    return refuse(`create-room: name is 1…${MAX_CONVERSATION_NAME} printable characters, not blank`);
+  }
+  if (typeof o.private !== 'boolean') return refuse('create-room: private is true or false');
+  if (!Array.isArray(members) || members.length > MAX_CREATE_MEMBERS || !members.every((m) => checkUserId(m).ok)) {
+    return refuse(`create-room: members is a list of at most ${MAX_CREATE_MEMBERS} user ids`);
+  }
+  return ok({ name: name.trim(), private: o.private, members: [...new Set(members as string[])] });
+};
+
+export const checkInvite: ArgCheck<InviteArg> = (arg) => {
+  const o = exactly(arg, ['conv', 'user'], 'invite');
+  if (typeof o === 'string') return refuse(o);
+  const c = checkConversationId(o.conv);
+  if (!c.ok) return refuse(`invite: ${c.error}`);
+  return checkUserId(o.user).ok
+    ? ok({ conv: c.value, user: o.user as string })
+    : refuse('invite: user is a user id (1…64 printable characters)');
 };
 
 export const checkMessageKey: ArgCheck<string> = (arg) =>

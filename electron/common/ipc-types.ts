@@ -165,6 +165,20 @@ export type MembersResult = { ok: true; members: UserView[] } | { ok: false; rea
 /** A DM found or made on the server, and shown: the list with it current; or the server's refusal. */
 export type StartDmResult = { ok: true; view: ConversationsView } | { ok: false; reason: Reason };
 
+/** `chat:create-room`: a room the user makes (public: anyone may join; private: members only), with the first members. */
+export interface CreateRoomArg {
+  name: string;
+  private: boolean;
+  /** User ids besides the user themself (the server adds them). */
+  members: string[];
+}
+
+/** `chat:invite`: someone added to a room of the user's (a DM stays two). */
+export interface InviteArg {
+  conv: string;
+  user: string;
+}
+
 /** How much of a conversation notifies (the header's bell). */
 export interface SetNotifyArg {
   conv: string;

@@ -39,7 +39,7 @@ export function ConversationHeader({ view, sidebarOpen, onToggleSidebar, onSetNo
       </button>
       <h2 className="conversation-title">{c?.name ?? view.current}</h2>
       {/* Keyed: another conversation starts with its list closed. */}
-      {c && <MemberList key={c.id} conv={c.id} count={c.members} />}
+      {c && <MemberList key={c.id} conv={c.id} count={c.members} canInvite={c.kind !== 'dm'} />}
       {c && (
         <>
           <label className="sr-only" htmlFor={notifyId}>

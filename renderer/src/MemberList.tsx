@@ -1,16 +1,18 @@
 /**
  * The header's member count, as a button: it shows who is in the conversation (asked of main
- * each time it opens, so it is current), display names first and ids beside them.
+ * each time it opens, so it is current), display names first and ids beside them. In a room
+ * (not a DM, which stays two) members add people from there (MemberInvite.tsx).
  */
 import { useEffect, useId, useState } from 'react';
 import type { UserView } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { useChat, useI18n } from './AppContext';
 import { reasonText } from './i18n';
+import { MemberInvite } from './MemberInvite';
 
 type Members = { state: 'loading' } | { state: 'ready'; members: UserView[] } | { state: 'failed'; code: ReasonCode };
 
-export function MemberList({ conv, count }: { conv: string; count: number }) {
+export function MemberList({ conv, count, canInvite }: { conv: string; count: number; canInvite: boolean }) {
   const { t } = useI18n();
   const panelId = useId();
   const [open, setOpen] = useState(false);
@@ -26,12 +28,12 @@ export function MemberList({ conv, count }: { conv: string; count: number }) {
       >
         {t.membersCount(count)}
       </button>
-      {open && <MembersPanel id={panelId} conv={conv} onClose={() => setOpen(false)} />}
+      {open && <MembersPanel id={panelId} conv={conv} canInvite={canInvite} onClose={() => setOpen(false)} />}
     </div>
   );
 }
 
-function MembersPanel({ id, conv, onClose }: { id: string; conv: string; onClose: () => void }) {
+function MembersPanel({ id, conv, canInvite, onClose }: { id: string; conv: string; canInvite: boolean; onClose: () => void }) {
   const { t, locale } = useI18n();
   const chat = useChat();
   const [members, setMembers] = useState<Members>({ state: 'loading' });
@@ -69,6 +71,9 @@ function MembersPanel({ id, conv, onClose }: { id: string; conv: string; onClose
             </li>
           ))}
         </ul>
+      )}
+      {members.state === 'ready' && canInvite && (
+        <MemberInvite conv={conv} members={members.members} onMembers={(m) => setMembers({ state: 'ready', members: m })} />
       )}
     </div>
   );

@@ -1,14 +1,17 @@
 /**
  * "New message": the server's user directory, filtered as the person types; choosing someone
  * opens the DM with them (the server finds the one they already have, or makes it). A refusal
- * or a lost connection is said in words inside the dialog, which stays open.
+ * or a lost connection is said in words inside the dialog, which stays open. "New room" turns
+ * the dialog into the room form (NewRoomForm.tsx), over the same directory.
  */
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { ConversationsView, UserView } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { useChat, useI18n } from './AppContext';
 import { reasonText } from './i18n';
-import { fold } from './switcherMatch';
+import { matchingUsers, UserLabel } from './UserLabel';
+import { useRequest } from './useRequest';
+import { NewRoomForm } from './NewRoomForm';
 import { useModalDialog } from './useModalDialog';
 
 export interface NewMessageDialogProps {
@@ -19,23 +22,58 @@ export interface NewMessageDialogProps {
 type Directory = { state: 'loading' } | { state: 'ready'; users: UserView[] } | { state: 'failed'; code: ReasonCode };
 
 export function NewMessageDialog({ onOpened, onClose }: NewMessageDialogProps) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const ids = useId();
   const input = useRef<HTMLInputElement>(null);
   const modal = useModalDialog(onClose, input);
-  const { directory, starting, problem, start } = useDirectory(onOpened);
-  const [query, setQuery] = useState('');
-  const shown = useMemo(() => {
-    if (directory.state !== 'ready') return [];
-    const q = fold(query.trim());
-    return directory.users.filter((u) => q === '' || fold(`${u.display ?? ''} ${u.id}`).includes(q));
-  }, [directory, query]);
+  const dm = useDirectory(onOpened);
+  const { directory } = dm;
+  const [making, setMaking] = useState<'dm' | 'room'>('dm');
 
   return (
-    <dialog {...modal} className="switcher" aria-labelledby={`${ids}-title`} aria-busy={starting} data-testid="new-message">
+    <dialog {...modal} className="switcher" aria-labelledby={`${ids}-title`} aria-busy={dm.starting} data-testid="new-message">
       <h2 id={`${ids}-title`} className="switcher-title">
-        {t.newMessageTitle}
+        {making === 'room' ? t.newRoomTitle : t.newMessageTitle}
       </h2>
+      {making === 'room' ? (
+        <NewRoomForm
+          users={directory.state === 'ready' ? directory.users : []}
+          onOpened={onOpened}
+          onBack={() => {
+            setMaking('dm');
+            requestAnimationFrame(() => input.current?.focus());
+          }}
+        />
+      ) : (
+        <>
+          <button type="button" className="button new-room-button" data-testid="new-room-button" onClick={() => setMaking('room')}>
+            {t.newRoom}
+          </button>
+          <DmChooser ids={ids} input={input} dm={dm} onClose={onClose} />
+        </>
+      )}
+    </dialog>
+  );
+}
+
+/** The directory filtered as the person types; choosing someone opens the DM. */
+function DmChooser({
+  ids,
+  input,
+  dm,
+  onClose,
+}: {
+  ids: string;
+  input: RefObject<HTMLInputElement | null>;
+  dm: ReturnType<typeof useDirectory>;
+  onClose: () => void;
+}) {
+  const { t, locale } = useI18n();
+  const { directory, starting, problem, start } = dm;
+  const [query, setQuery] = useState('');
+  const shown = useMemo(() => (directory.state === 'ready' ? matchingUsers(directory.users, query) : []), [directory, query]);
+  return (
+    <>
       <input
         ref={input}
         className="switcher-input"
@@ -67,7 +105,7 @@ export function NewMessageDialog({ onOpened, onClose }: NewMessageDialogProps) {
           {t.cancel}
         </button>
       </div>
-    </dialog>
+    </>
   );
 }
 
@@ -75,8 +113,7 @@ export function NewMessageDialog({ onOpened, onClose }: NewMessageDialogProps) {
 function useDirectory(onOpened: (view: ConversationsView) => void) {
   const chat = useChat();
   const [directory, setDirectory] = useState<Directory>({ state: 'loading' });
-  const [starting, setStarting] = useState(false);
-  const [problem, setProblem] = useState<ReasonCode | null>(null);
+  const { busy: starting, problem, run } = useRequest();
   useEffect(() => {
     let live = true;
     chat.listUsers().then(
@@ -89,21 +126,7 @@ function useDirectory(onOpened: (view: ConversationsView) => void) {
       live = false;
     };
   }, [chat]);
-  const start = (user: string) => {
-    setStarting(true);
-    setProblem(null);
-    chat.startDm(user).then(
-      (r) => {
-        setStarting(false);
-        if (r.ok) onOpened(r.view);
-        else setProblem(r.reason.code);
-      },
-      () => {
-        setStarting(false);
-        setProblem('REJECTED');
-      },
-    );
-  };
+  const start = (user: string) => run(chat.startDm(user), (r) => onOpened(r.view));
   return { directory, starting, problem, start };
 }
 
@@ -124,8 +147,7 @@ function UserChoices({
       {users.map((u) => (
         <li key={u.id}>
           <button type="button" className="user-choice" data-user={u.id} disabled={disabled} onClick={() => onChoose(u.id)}>
-            <span className="switcher-name">{u.display ?? u.id}</span>
-            {u.display !== undefined && <span className="user-id">{u.id}</span>}
+            <UserLabel user={u} />
           </button>
         </li>
       ))}

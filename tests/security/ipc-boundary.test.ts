@@ -76,6 +76,28 @@ function isValid(channel: string, arg: unknown): boolean {
       const { conv, text } = arg as { conv: unknown; text: unknown };
       return isConversationId(conv) && typeof text === 'string' && text.length <= MAX_SEND_CHARS;
     }
+    case 'chat:create-room': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'members,name,private') return false;
+      const { name, members } = arg as { name: unknown; members: unknown };
+      return (
+        typeof name === 'string' &&
+        name.trim() !== '' &&
+        name.length <= 80 &&
+        // eslint-disable-next-line no-control-regex -- a name must not hold control characters
+        !/[\u0000-\u001f\u007f]/.test(name) &&
+        typeof (arg as { private: unknown }).private === 'boolean' &&
+        Array.isArray(members) &&
+        members.length <= 200 &&
+        members.every(isConversationId)
+      );
+    }
+    case 'chat:invite': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'conv,user') return false;
+      const { conv, user } = arg as { conv: unknown; user: unknown };
+      return isConversationId(conv) && isConversationId(user);
+    }
     case 'chat:discard-leftovers':
       // Only a key among the current leftovers; the stand-in's account has none (checked below).
       return false;
@@ -138,7 +160,7 @@ function isConversationId(v: unknown): boolean {
 }
 
 const CLEAR_ERROR =
-  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id/;
+  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id|create-room(:| needs)|invite(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({
@@ -186,6 +208,21 @@ const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
     level: fc.oneof(fc.constantFrom('all', 'mentions', 'muted', 'loud', ''), fc.constant(null)),
   }),
   fc.record({ conv: fc.constant('lobby'), text: fc.constant('x'.repeat(64 * 1024 + 1)) }),
+  // chat:create-room's shape: names around the bounds, blank and with control characters; members good and bad.
+  fc.record({
+    name: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('项目组', '   ', 'x'.repeat(80), 'x'.repeat(81), 'a\nb'), fc.integer()),
+    private: fc.oneof(fc.boolean(), fc.constant('yes')),
+    members: fc.oneof(
+      fc.constant([]),
+      fc.array(fc.constantFrom('alice', 'nobody', '', 'a\u0000b', 'x'.repeat(65)), { maxLength: 3 }),
+      fc.constant('alice'),
+    ),
+  }),
+  // chat:invite's shape.
+  fc.record({
+    conv: fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', '', 'a\nb'),
+    user: fc.oneof(fc.constantFrom('alice', 'nobody', '', 'x'.repeat(65), 'a\tb'), fc.integer()),
+  }),
   // chat:get-older's shape, with values in and out of range.
   fc.record({
     before: fc.oneof(
@@ -285,6 +322,23 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         else if (channel === 'chat:start-dm')
           // Nobody the fuzz names exists on the stand-in's server: a refusal in words, the window unchanged.
           assert.ok(v.ok === false && (ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:create-room') {
+          // A room made and shown (then lobby again, as every other case expects), or a refusal in words.
+          if (v.ok === true) {
+            assert.ok(
+              v.view.current !== 'lobby' && v.view.list.some((c: { id: string }) => c.id === v.view.current),
+              JSON.stringify(v).slice(0, 200),
+            );
+            await s.fake.invokeAs(top(), 'chat:select-conversation', 'lobby');
+          } else assert.ok((ReasonCodes as readonly string[]).includes(v.reason.code), JSON.stringify(v).slice(0, 200));
+        } else if (channel === 'chat:invite')
+          // alice is in lobby already (the same list back); nobody else exists; any other room is not hers.
+          assert.ok(
+            v.ok === true
+              ? arg !== null && (arg as { conv: string }).conv === 'lobby' && v.members.some((m: { id: string }) => m.id === 'alice')
+              : (ReasonCodes as readonly string[]).includes(v.reason.code),
+            JSON.stringify(v).slice(0, 200),
+          );
         else if (channel === 'chat:set-notify')
           assert.equal(v.list.find((c: { id: string }) => c.id === 'lobby')?.notify, (arg as { level: string }).level, 'the level is kept');
         else if (channel === 'chat:get-conversations' || channel === 'chat:select-conversation')
@@ -307,8 +361,8 @@ test('every channel: invalid arguments are refused with a clear error, valid one
         }
         traps.assertQuiet();
       },
-      // chat:send with a valid string really queues a message: fewer of those.
-      channel === 'chat:send' ? runs(150) : runs(300),
+      // chat:send with a valid string really queues a message, and a valid create-room makes a room: fewer of those.
+      channel === 'chat:send' ? runs(150) : channel === 'chat:create-room' ? runs(100) : runs(300),
     );
   }
 });
@@ -383,7 +437,11 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                             ? 'lobby'
                             : channel === 'chat:start-dm'
                               ? 'nobody-here'
-                              : null;
+                              : channel === 'chat:create-room'
+                                ? { name: 'from a frame', private: true, members: ['nobody-here'] }
+                                : channel === 'chat:invite'
+                                  ? { conv: 'lobby', user: 'nobody-here' }
+                                  : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
       if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);

@@ -10,7 +10,15 @@
  */
 import type { ConversationInfo } from '../../../protocol';
 import { reason, type Reason } from '../../common/errors';
-import type { ConversationView, ConversationsView, MembersResult, NotifyLevel, StartDmResult, UsersResult } from '../../common/ipc-types';
+import type {
+  ConversationView,
+  ConversationsView,
+  CreateRoomArg,
+  MembersResult,
+  NotifyLevel,
+  StartDmResult,
+  UsersResult,
+} from '../../common/ipc-types';
 import { Emitter } from '../base/emitter';
 import type { ChatClient } from '../connection/client';
 import type { ConversationClients } from './conversation-clients';
@@ -159,10 +167,34 @@ export class ConversationDesk extends Emitter<DeskEvents> {
   }
 
   /** The DM with `user`, found again or made by the server, and shown. */
-  async startDm(user: string): Promise<StartDmResult> {
-    if (!this.multi) return { ok: false, reason: reason('REJECTED', 'this server has no direct messages') };
+  startDm(user: string): Promise<StartDmResult> {
+    if (!this.multi) return Promise.resolve({ ok: false, reason: reason('REJECTED', 'this server has no direct messages') });
+    return this.openAnswer(this.clients.link.request({ type: 'open_dm', user }));
+  }
+
+  /** A room made on the server with the user and `members` in it, and shown. */
+  createRoom(room: CreateRoomArg): Promise<StartDmResult> {
+    if (!this.multi) return Promise.resolve({ ok: false, reason: reason('REJECTED', 'this server has no rooms to create') });
+    const kind = room.private ? 'private' : 'room';
+    return this.openAnswer(this.clients.link.request({ type: 'create', name: room.name, kind, members: room.members }));
+  }
+
+  /** Adds `user` to `conv` (one of the user's rooms: the server refuses a DM and anyone not a member). */
+  async invite(conv: string, user: string): Promise<MembersResult> {
+    if (!this.multi || !this.clients.link.list.get(conv))
+      return { ok: false, reason: reason('FORBIDDEN', 'not one of your conversations') };
     try {
-      const answer = await this.clients.link.request({ type: 'open_dm', user });
+      await this.clients.link.request({ type: 'invite', conv, user });
+    } catch (why) {
+      return { ok: false, reason: asReason(why) };
+    }
+    return this.members(conv);
+  }
+
+  /** Shows the conversation a request answered with. */
+  private async openAnswer(asked: Promise<{ conversation: ConversationInfo }>): Promise<StartDmResult> {
+    try {
+      const answer = await asked;
       // The answer is in the list by now (the link applies a frame before its request's callers run).
       if (!this.open(answer.conversation.id)) return { ok: false, reason: reason('REJECTED', 'the conversation did not arrive') };
       return { ok: true, view: this.view() };

@@ -11,6 +11,8 @@ import {
   type ChooseCaBundleResult,
   type ConversationsView,
   type SendToArg,
+  type CreateRoomArg,
+  type InviteArg,
   type SetDraftArg,
   type SetNotifyArg,
   type NotifyLevel,
@@ -86,6 +88,8 @@ export interface DeskPort {
   users(): Promise<UsersResult>;
   members(conv: string): Promise<MembersResult>;
   startDm(user: string): Promise<StartDmResult>;
+  createRoom(room: CreateRoomArg): Promise<StartDmResult>;
+  invite(conv: string, user: string): Promise<MembersResult>;
   on<K extends keyof DeskPortEvents>(event: K, cb: (value: DeskPortEvents[K]) => void): () => void;
 }
 
@@ -323,6 +327,18 @@ export class ChatService implements Handlers {
 
   async startDm(user: string): Promise<StartDmResult> {
     return this.desk ? this.desk.startDm(user) : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no direct messages' } };
+  }
+
+  async createRoom(room: CreateRoomArg): Promise<StartDmResult> {
+    return this.desk
+      ? this.desk.createRoom(room)
+      : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no rooms to create' } };
+  }
+
+  async invite({ conv, user }: InviteArg): Promise<MembersResult> {
+    return this.desk
+      ? this.desk.invite(conv, user)
+      : { ok: false, reason: { code: 'REJECTED', detail: 'this server has no member lists' } };
   }
 
   sendTo({ conv, text }: SendToArg): Promise<SendResult> | SendResult {

@@ -207,6 +207,19 @@ export interface Strings {
   newMessageLoading: string;
   newMessageNone: string;
   newMessageFailed: (why: string) => string;
+  newRoom: string;
+  newRoomTitle: string;
+  newRoomName: string;
+  newRoomPrivate: string;
+  /** The legend over the member checkboxes, with how many are chosen. */
+  newRoomMembers: (chosen: number) => string;
+  newRoomCreate: string;
+  newRoomBack: string;
+  newRoomFailed: (why: string) => string;
+  membersInvite: string;
+  membersInviteLabel: string;
+  membersInviteNone: string;
+  membersInviteFailed: (why: string) => string;
   // ---- quick switcher (Ctrl+K) ----
   switcherTitle: string;
   switcherPlaceholder: string;
