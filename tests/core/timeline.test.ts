@@ -89,6 +89,19 @@ test('an own message: pending, confirmed by its echo, sent with its seq; a refus
   assert.deepEqual(timeline.failedOwn('own-2'), { id: 'own-2', text: 'too big', createdAt: '2026-12-06T10:01:00.000Z' });
 });
 
+test("an own message's ack does not move the resume point past others' messages still on their way", (t) => {
+  // Across nodes (Redis) our ack comes from the node that stored it, while bob's 3 and 4 are
+  // still being fanned out to ours: resuming after 5 would skip them for good.
+  const { timeline } = setup(t);
+  timeline.onChat(chat(2, 'before', 'b2'));
+  timeline.showPending([{ id: 'own-5', text: 'mine', createdAt: '2026-12-06T10:00:00.000Z' }]);
+  timeline.delivered('own-5', 5);
+  assert.equal(timeline.lastSeq, 2, 'resumes after the last message that arrived, not after our ack');
+  timeline.onChat(chat(3, 'on its way', 'b3'));
+  timeline.onChat(chat(4, 'also', 'b4'));
+  assert.equal(timeline.lastSeq, 4);
+});
+
 test('frames of one socket read are published as one list, in order, at the end of the task', async (t) => {
   const { timeline, published } = setup(t);
   timeline.batchFrames();

@@ -165,9 +165,13 @@ export class Timeline {
     return entries;
   }
 
-  /** The server has it (ack, its echo, or written to a server without acks). */
+  /**
+   * The server has it (ack, its echo, or written to a server without acks). Its seq does not move
+   * the resume point: across nodes an ack can overtake others' messages still on their way to us
+   * (fanned out from Redis, not from the node that stored ours), and resuming after our own seq
+   * would skip them. The resume point follows only the room's messages as they arrive, in order.
+   */
   delivered(id: string, seq: number | undefined): void {
-    this.advance(seq);
     const patch: Partial<MessageEntry> = { delivery: 'sent', failure: undefined };
     if (seq !== undefined) patch.seq = seq;
     this.changed(this.update(id, patch));
