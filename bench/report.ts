@@ -190,6 +190,8 @@ export const REQUIRED_FIGURES = [
   'history.search',
   'history.search-short',
   'history.write',
+  'conversations.server-memory.connection',
+  'conversations.server-memory.membership',
   'conversations.catch-up',
 ] as const;
 

@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { CHROMIUM } from '../tests/helpers/ui-host';
 import { benchCompression } from './compression';
 import { benchConversations } from './conversations';
+import { benchServerMemory } from './server-memory';
 import { benchDbusFlush } from './dbus-flush';
 import { FULL, machineInfo, round, ROOT, TINY, withTimeout, type Ctx } from './lib';
 import { benchMemory } from './memory';
@@ -56,7 +57,7 @@ const BOUND_MS: Record<Section, number> = {
   memory: 120_000,
   scale: 120_000,
   history: 120_000,
-  conversations: 120_000,
+  conversations: 240_000,
 };
 const DEADLINE_MS = 9.5 * 60_000;
 
@@ -98,7 +99,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     memory: () => benchMemory(ctx),
     scale: () => benchScale(ctx),
     history: () => benchHistory(ctx),
-    conversations: () => benchConversations(ctx),
+    conversations: async () => [...(await benchConversations(ctx)), ...(await benchServerMemory(ctx))],
   };
   try {
     if (needsBrowser) {

@@ -8,40 +8,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatClient } from '../../electron/core/connection/client';
 import { FileOutboxStore } from '../../electron/core/store/outbox-file';
 import type { LogEntry, MessageEntry } from '../../electron/common/contract';
 import { withTimeout } from '../helpers/wait';
-import { startHaproxy, startNode, startRedis, type Balancer, type ChatNode, type RedisServer } from './scale-kit';
+import { startRig, type Rig } from './scale-kit';
 
 const PER_SENDER = Number(process.env.SCALE_CHAOS_MESSAGES ?? 5_000);
 const BATCH = 50;
 const SENDERS = ['alice', 'bob'] as const;
 
-interface Rig {
-  redis: RedisServer;
-  nodes: ChatNode[];
-  balancer: Balancer;
-  dir: string;
-}
-
-async function rig(t: { after(fn: () => Promise<void>): void }, persistent: boolean): Promise<Rig> {
-  const redis = await startRedis({ persistent });
-  const nodes: ChatNode[] = [];
-  let balancer: Balancer | undefined;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-scale-chaos-'));
-  t.after(async () => {
-    await balancer?.stop();
-    await Promise.all(nodes.map((n) => n.stop()));
-    await redis.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  for (let i = 0; i < 3; i++) nodes.push(await startNode(redis.url, ['--history', String(4 * PER_SENDER)]));
-  balancer = await startHaproxy(nodes.map((n) => n.port));
-  return { redis, nodes, balancer, dir };
+function rig(t: { after(fn: () => Promise<void>): void }, persistent: boolean): Promise<Rig> {
+  return startRig(t, { persistent, nodeArgs: ['--history', String(4 * PER_SENDER)], dirPrefix: 'uos-chat-scale-chaos-' });
 }
 
 /**

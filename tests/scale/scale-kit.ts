@@ -57,6 +57,8 @@ export interface RedisServer {
   url: string;
   /** Stops it (SIGTERM: with appendonly, everything acknowledged is on disk) and waits for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL, as a machine going down: with appendfsync always, every write it acknowledged is on disk. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and directory. */
   start(): Promise<void>;
   /** redis-cli against it; stdout. */
@@ -100,6 +102,11 @@ export async function startRedis(opts: { persistent: boolean }): Promise<RedisSe
       if (!child) return;
       child.kill('SIGTERM');
       await withTimeout(exitOf(child), 10_000, 'redis-server to stop');
+    },
+    async kill() {
+      if (!child) return;
+      child.kill('SIGKILL');
+      await withTimeout(exitOf(child), 10_000, 'redis-server to die');
     },
     cli: (...a) => spawnSync('redis-cli', ['-p', String(port), ...a], { encoding: 'utf8' }).stdout,
     async dispose() {
@@ -260,4 +267,32 @@ export async function wirePeer(url: string, query: Record<string, string>): Prom
   };
   await Promise.race([peer.next((f) => f.type === 'connection_status' || f.type === 'error', 10_000, 'connection_status'), closed]);
   return peer;
+}
+
+export interface Rig {
+  redis: RedisServer;
+  nodes: ChatNode[];
+  balancer: Balancer;
+  /** A temporary directory for the clients' stores, removed with the rest. */
+  dir: string;
+}
+
+/** Redis, three nodes on it and HAProxy in front, all stopped (and the directory removed) after the test. */
+export async function startRig(
+  t: { after(fn: () => Promise<void>): void },
+  o: { persistent: boolean; nodeArgs: string[]; dirPrefix: string },
+): Promise<Rig> {
+  const redis = await startRedis({ persistent: o.persistent });
+  const nodes: ChatNode[] = [];
+  let balancer: Balancer | undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), o.dirPrefix));
+  t.after(async () => {
+    await balancer?.stop();
+    await Promise.all(nodes.map((n) => n.stop()));
+    await redis.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  for (let i = 0; i < 3; i++) nodes.push(await startNode(redis.url, o.nodeArgs));
+  balancer = await startHaproxy(nodes.map((n) => n.port));
+  return { redis, nodes, balancer, dir };
 }
