@@ -30,7 +30,7 @@ function sizes(ctx: Ctx) {
  * tests/helpers/conversation-peer.ts: that one keeps every frame and scans them per wait, which
  * at 10,000 acks a flood makes the setup, not the figure, take minutes.
  */
-async function peer(url: string, token: string) {
+export async function peer(url: string, token: string) {
   const ws = new WebSocket(`${url}?token=${token}&features=conversations`, { perMessageDeflate: false });
   const waiting = new Map<string, (f: Record<string, unknown>) => void>();
   const acks = new Set<string>();

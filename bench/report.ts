@@ -192,6 +192,7 @@ export const REQUIRED_FIGURES = [
   'history.write',
   'conversations.server-memory.connection',
   'conversations.server-memory.membership',
+  'conversations.switch',
   'conversations.catch-up',
 ] as const;
 

@@ -16,6 +16,7 @@ import { CHROMIUM } from '../tests/helpers/ui-host';
 import { benchCompression } from './compression';
 import { benchConversations } from './conversations';
 import { benchServerMemory } from './server-memory';
+import { benchSwitching } from './switching';
 import { benchDbusFlush } from './dbus-flush';
 import { FULL, machineInfo, round, ROOT, TINY, withTimeout, type Ctx } from './lib';
 import { benchMemory } from './memory';
@@ -99,7 +100,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     memory: () => benchMemory(ctx),
     scale: () => benchScale(ctx),
     history: () => benchHistory(ctx),
-    conversations: async () => [...(await benchConversations(ctx)), ...(await benchServerMemory(ctx))],
+    conversations: async () => [...(await benchConversations(ctx)), ...(await benchServerMemory(ctx)), ...(await benchSwitching(ctx))],
   };
   try {
     if (needsBrowser) {
