@@ -14,6 +14,7 @@ import { resolveLocale, strings, timeFormatters, type Locale } from './i18n';
 import { SettingsWarnings } from './SettingsWarnings';
 import { useChatFeed, type ChatFeedState } from './useChatFeed';
 import { useConversations } from './useConversations';
+import { useConversationScroll } from './useConversationScroll';
 import { useDrafts, type Draft } from './useDrafts';
 import { useMessageActions, type MessageActions } from './useMessageActions';
 import { useReachConversation } from './useReachConversation';
@@ -38,7 +39,8 @@ export function App() {
   const draft = useDrafts(conversations.view);
   const actions = useMessageActions(feed.feed, multi ? conversations.view?.current : undefined);
   const panel = useSettingsPanel();
-  const search = useSearchToggle(useReachConversation(feed.feed, conversations));
+  const scroll = useConversationScroll(feed.feed, multi ? conversations.view?.current : undefined);
+  const search = useSearchToggle(useReachConversation(feed.feed, conversations, scroll.forget));
   // The language is a setting kept by main; until it is read, the system's language.
   const locale: Locale = resolveLocale(panel.settings?.language);
   const i18n = useMemo<I18n>(() => ({ t: strings(locale), locale, fmt: timeFormatters(locale) }), [locale]);
@@ -49,7 +51,7 @@ export function App() {
     document.title = unread > 0 ? `(${unread}) ${i18n.t.appName}` : i18n.t.appName;
   }, [locale, i18n.t.appName, unread]);
 
-  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} draft={draft} />;
+  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} draft={draft} scroll={scroll} />;
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -83,11 +85,13 @@ function LogAndComposer({
   actions,
   jumpRef,
   draft,
+  scroll,
 }: {
   feed: ChatFeedState;
   actions: MessageActions;
   jumpRef: SearchToggle['jumpRef'];
   draft: Draft | undefined;
+  scroll: ReturnType<typeof useConversationScroll>;
 }) {
   return (
     <>
@@ -103,6 +107,8 @@ function LogAndComposer({
           fetchOlder={actions.fetchOlder}
           onStoreChange={actions.onStoreChange}
           jumpRef={jumpRef}
+          onPlace={scroll.onPlace}
+          restoreRef={scroll.restoreRef}
         />
       </main>
       <footer className="footer">

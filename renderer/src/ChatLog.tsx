@@ -16,6 +16,7 @@ import { rowPlace } from './grouping';
 import { DaySeparator, GapRow, MessageRow } from './LogRows';
 import { pageInUntil, type EntryStore, type JumpOutcome } from './store';
 import type { JumpFn } from './useSearchToggle';
+import { useScrollPlace, type RestoreFn, type ScrollPlace } from './useScrollPlace';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const END_THRESHOLD = 32;
@@ -45,6 +46,10 @@ export interface ChatLogProps {
   onStoreChange: () => void;
   /** Filled in by the log: shows an entry (a search result), paging in older entries as needed. */
   jumpRef?: MutableRefObject<JumpFn | null>;
+  /** Where the person is, as they scroll (the first row in view, or the bottom). */
+  onPlace?: (place: ScrollPlace) => void;
+  /** Filled in by the log: brings a place reported by `onPlace` back. */
+  restoreRef?: MutableRefObject<RestoreFn | null>;
 }
 
 export function ChatLog(props: ChatLogProps) {
@@ -58,6 +63,7 @@ export function ChatLog(props: ChatLogProps) {
   const virtualizer = useLogVirtualizer(store, scrollRef);
   const { atEnd, unseen, jumpToEnd, syncAtEnd } = useFollowEnd(props, scrollRef, virtualizer, olderFailed);
   const jumpedKey = useJump(props, virtualizer, syncAtEnd);
+  useScrollPlace({ ...props, scrollRef, virtualizer, syncAtEnd });
   const items = virtualizer.getVirtualItems();
   useOlderPages(props, scrollRef, items[0]?.index, olderFailed);
 

@@ -56,17 +56,32 @@ export class ChatFeed {
   private readonly listeners = new Set<() => void>();
   /** The conversation whose snapshot the store holds, once an account push named it (unknown before). */
   private shownRoom: string | undefined;
+  private replaced = false;
   private readonly roomWaiters = new Set<{ room: string; done: (shown: boolean) => void }>();
+  private readonly showingListeners = new Set<(room: string) => void>();
 
   /** The store is being replaced: what it shows is unknown until `showing` says. */
   replacing(): void {
     this.shownRoom = undefined;
+    this.replaced = true;
   }
 
   /** The store now holds the snapshot of `room`. */
   showing(room: string): void {
     this.shownRoom = room;
     for (const w of this.roomWaiters) if (w.room === room) w.done(true);
+    for (const cb of this.showingListeners) cb(room);
+  }
+
+  /** The conversation the store holds: `first` (the one the window opened on) until a replacement, none during one. */
+  holding(first: string | undefined): string | undefined {
+    return this.shownRoom ?? (this.replaced ? undefined : first);
+  }
+
+  /** Calls `cb` each time the store holds another conversation's snapshot; returns the way to stop. */
+  onShowing(cb: (room: string) => void): () => void {
+    this.showingListeners.add(cb);
+    return () => this.showingListeners.delete(cb);
   }
 
   /** Resolves true once the store holds `room`'s snapshot, false if that has not happened within `ms`. */

@@ -14,7 +14,7 @@ const REACH_MS = 10_000;
 
 export type ReachFn = (entry: SearchEntry) => Promise<boolean>;
 
-export function useReachConversation(feed: ChatFeed, conversations: Conversations): ReachFn {
+export function useReachConversation(feed: ChatFeed, conversations: Conversations, forgetPlace: (id: string) => void): ReachFn {
   const chat = useChat();
   const current = conversations.view?.current;
   const { adopt } = conversations;
@@ -22,6 +22,7 @@ export function useReachConversation(feed: ChatFeed, conversations: Conversation
     async (entry) => {
       const id = entry.conv?.id;
       if (id === undefined || id === current) return true;
+      forgetPlace(id);
       try {
         adopt(await chat.openConversation(id));
       } catch {
@@ -29,6 +30,6 @@ export function useReachConversation(feed: ChatFeed, conversations: Conversation
       }
       return feed.whenShowing(id, REACH_MS);
     },
-    [chat, feed, current, adopt],
+    [chat, feed, current, adopt, forgetPlace],
   );
 }

@@ -102,6 +102,18 @@ test("an own message's ack does not move the resume point past others' messages 
   assert.equal(timeline.lastSeq, 4);
 });
 
+test('a server behind a seq it acked us (restarted empty) is a gap, even for a client that only sent', (t) => {
+  const { timeline, published } = setup(t);
+  timeline.onHello({ type: 'connection_status', status: 'connected', features: [], seq: 0 });
+  timeline.showPending([{ id: 'own-1', text: 'mine', createdAt: '2026-12-06T10:00:00.000Z' }]);
+  timeline.delivered('own-1', 1);
+  timeline.onHello({ type: 'connection_status', status: 'connected', features: [], seq: 1 });
+  assert.equal(published.flat().filter((e) => e.kind === 'marker').length, 0, 'a live server at our seq: no gap');
+  timeline.onHello({ type: 'connection_status', status: 'connected', features: [], seq: 0 });
+  assert.equal(published.flat().filter((e) => e.kind === 'marker').length, 1, 'restarted empty: the gap is marked');
+  assert.equal(timeline.lastSeq, 0, 'resumes from where the server is now');
+});
+
 test('frames of one socket read are published as one list, in order, at the end of the task', async (t) => {
   const { timeline, published } = setup(t);
   timeline.batchFrames();

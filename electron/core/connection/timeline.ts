@@ -49,6 +49,8 @@ export class Timeline {
   private readonly onEntries: (entries: LogEntry[]) => void;
   private me: string;
   private lastSeqSeen: number | undefined;
+  /** The highest seq our own acks named: not a resume point (see delivered), but proof of how far the numbering went. */
+  private ownSeqHigh: number | undefined;
   /** Bumped when the server's seq numbering starts over, so id-less keys never collide across it. */
   private seqEpoch = 0;
   /** Entries published while the frames of one socket read are handled (see batchFrames). */
@@ -132,6 +134,7 @@ export class Timeline {
   /** Another server: its numbering has nothing to do with the last one's. */
   forgetResumePoint(): void {
     this.lastSeqSeen = undefined;
+    this.ownSeqHigh = undefined;
     this.keep([]);
   }
 
@@ -172,6 +175,7 @@ export class Timeline {
    * would skip them. The resume point follows only the room's messages as they arrive, in order.
    */
   delivered(id: string, seq: number | undefined): void {
+    if (seq !== undefined) this.ownSeqHigh = Math.max(this.ownSeqHigh ?? 0, seq);
     const patch: Partial<MessageEntry> = { delivery: 'sent', failure: undefined };
     if (seq !== undefined) patch.seq = seq;
     this.changed(this.update(id, patch));
@@ -187,13 +191,18 @@ export class Timeline {
   /** `connection_status`: who we are, where the server's numbering stands, and whether history was lost. */
   onHello(frame: ConnectionStatus): void {
     if (frame.user_id) this.me = frame.user_id;
-    if (frame.seq !== undefined && (this.lastSeqSeen === undefined || frame.seq < this.lastSeqSeen)) {
+    // Behind a seq it acked us: a server that restarted without its history, though our `since`
+    // (what we received) did not show it (a client that only sent). A hello's seq is read after
+    // any ack it could have given on this connection's path, so a live server is never behind.
+    const ownAhead = frame.seq !== undefined && this.ownSeqHigh !== undefined && frame.seq < this.ownSeqHigh;
+    if (frame.seq !== undefined && (this.lastSeqSeen === undefined || frame.seq < this.lastSeqSeen || ownAhead)) {
       // First contact, or a server whose numbering went backwards (it restarted without its
-      // history): resume from where it is now. It flags the gap itself (`since` > its seq).
-      if (this.lastSeqSeen !== undefined) this.seqEpoch += 1;
+      // history): resume from where it is now. It flags the gap itself when `since` > its seq.
+      if (this.lastSeqSeen !== undefined || ownAhead) this.seqEpoch += 1;
       this.lastSeqSeen = frame.seq;
+      this.ownSeqHigh = undefined;
     }
-    if (frame.gap) this.publish([this.log.addMarker('gap', this.nowIso())]);
+    if (frame.gap || ownAhead) this.publish([this.log.addMarker('gap', this.nowIso())]);
     else this.keep([]);
   }
 
