@@ -17,6 +17,7 @@ import { DaySeparator, GapRow, MessageRow } from './LogRows';
 import { pageInUntil, type EntryStore, type JumpOutcome } from './store';
 import type { JumpFn } from './useSearchToggle';
 import { useScrollPlace, type RestoreFn, type ScrollPlace } from './useScrollPlace';
+import { useScrollTarget } from './useScrollTarget';
 
 /** Within this many pixels of the bottom counts as "at the bottom". */
 const END_THRESHOLD = 32;
@@ -253,7 +254,7 @@ function useJump(
   virtualizer: LogVirtualizer,
   syncAtEnd: () => void,
 ): string | undefined {
-  const [target, setTarget] = useState<{ key: string; n: number } | null>(null);
+  const [target, setTarget] = useScrollTarget(store, virtualizer, syncAtEnd, 'center');
   const latest = useRef(0);
 
   useEffect(() => {
@@ -280,18 +281,7 @@ function useJump(
     return () => {
       jumpRef.current = null;
     };
-  }, [jumpRef, store, fetchOlder, onStoreChange, atEndRef, syncAtEnd]);
-
-  useLayoutEffect(() => {
-    if (!target) return;
-    const i = store.indexOf(target.key);
-    if (i !== undefined) virtualizer.scrollToIndex(i, { align: 'center' });
-    // The scroll event says where the view ended up; if it did not have to move there is
-    // none, so look once the scroll has been written (next frame).
-    const frame = requestAnimationFrame(syncAtEnd);
-    return () => cancelAnimationFrame(frame);
-    // A new target is what moves the view; the others are stable for the log's lifetime.
-  }, [target, store, virtualizer, syncAtEnd]);
+  }, [jumpRef, store, fetchOlder, onStoreChange, atEndRef, syncAtEnd, setTarget]);
 
   return target?.key;
 }

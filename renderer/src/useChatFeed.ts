@@ -57,7 +57,6 @@ export class ChatFeed {
   /** The conversation whose snapshot the store holds, once an account push named it (unknown before). */
   private shownRoom: string | undefined;
   private replaced = false;
-  private readonly roomWaiters = new Set<{ room: string; done: (shown: boolean) => void }>();
   private readonly showingListeners = new Set<(room: string) => void>();
 
   /** The store is being replaced: what it shows is unknown until `showing` says. */
@@ -69,8 +68,7 @@ export class ChatFeed {
   /** The store now holds the snapshot of `room`. */
   showing(room: string): void {
     this.shownRoom = room;
-    for (const w of this.roomWaiters) if (w.room === room) w.done(true);
-    for (const cb of this.showingListeners) cb(room);
+    for (const cb of [...this.showingListeners]) cb(room);
   }
 
   /** The conversation the store holds: `first` (the one the window opened on) until a replacement, none during one. */
@@ -88,16 +86,13 @@ export class ChatFeed {
   whenShowing(room: string, ms: number): Promise<boolean> {
     if (this.shownRoom === room) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const waiter = {
-        room,
-        done: (shown: boolean) => {
-          clearTimeout(timer);
-          this.roomWaiters.delete(waiter);
-          resolve(shown);
-        },
+      const done = (shown: boolean) => {
+        clearTimeout(timer);
+        off();
+        resolve(shown);
       };
-      const timer = setTimeout(() => waiter.done(false), ms);
-      this.roomWaiters.add(waiter);
+      const off = this.onShowing((r) => r === room && done(true));
+      const timer = setTimeout(() => done(false), ms);
     });
   }
 

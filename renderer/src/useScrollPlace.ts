@@ -4,10 +4,11 @@
  * paged in as a search jump does, the row at the top, the bottom no longer followed). Which
  * conversation a place belongs to is the owner's business (useConversationScroll.ts).
  */
-import { useEffect, useLayoutEffect, useRef, useState, type MutableRefObject, type RefObject } from 'react';
+import { useEffect, useRef, type MutableRefObject, type RefObject } from 'react';
 import type { Virtualizer } from '@tanstack/react-virtual';
 import type { OlderEntries } from '../../electron/common/contract';
 import { pageInUntil, type EntryStore } from './store';
+import { useScrollTarget } from './useScrollTarget';
 
 /** Where the person was: the first row in view (`key`, its `order` for paging), or at the bottom. */
 export type ScrollPlace = { atEnd: true } | { atEnd: false; key: string; order?: number };
@@ -42,8 +43,8 @@ export function useScrollPlace(d: ScrollPlaceDeps): void {
   useRestore(d);
 }
 
-function useRestore({ store, scrollRef, virtualizer, atEndRef, fetchOlder, onStoreChange, syncAtEnd, restoreRef }: ScrollPlaceDeps): void {
-  const [target, setTarget] = useState<{ key: string; n: number } | null>(null);
+function useRestore({ store, virtualizer, atEndRef, fetchOlder, onStoreChange, syncAtEnd, restoreRef }: ScrollPlaceDeps): void {
+  const [, setTarget] = useScrollTarget(store, virtualizer, syncAtEnd, 'start');
   const latest = useRef(0);
   useEffect(() => {
     if (!restoreRef) return;
@@ -61,13 +62,5 @@ function useRestore({ store, scrollRef, virtualizer, atEndRef, fetchOlder, onSto
     return () => {
       restoreRef.current = null;
     };
-  }, [restoreRef, store, fetchOlder, onStoreChange, atEndRef, syncAtEnd]);
-
-  useLayoutEffect(() => {
-    if (!target) return;
-    const i = store.indexOf(target.key);
-    if (i !== undefined) virtualizer.scrollToIndex(i, { align: 'start' });
-    const frame = requestAnimationFrame(syncAtEnd);
-    return () => cancelAnimationFrame(frame);
-  }, [target, store, virtualizer, syncAtEnd, scrollRef]);
+  }, [restoreRef, store, fetchOlder, onStoreChange, atEndRef, syncAtEnd, setTarget]);
 }
