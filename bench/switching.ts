@@ -12,7 +12,8 @@ import type { Page } from 'playwright-core';
 import { startUiHost } from '../tests/helpers/ui-host';
 import { THREE } from '../tests/helpers/conversation-stores';
 import { peer } from './conversations';
-import { withTimeout, type Ctx } from './lib';
+import { until } from '../tests/helpers/wait';
+import { type Ctx } from './lib';
 import { figure, type Figure } from './report';
 
 /** In the page: resolves with performance.now() at the frame after `text` is shown in the log (20 s at most). */
@@ -69,16 +70,10 @@ export async function benchSwitching(ctx: Ctx): Promise<Figure[]> {
       const big = (await bob.request({ type: 'create', name: 'big', kind: 'private', members: ['alice'] })).conversation as { id: string };
       await bob.flood([big.id], stored, 'switch');
       const newest = `0:${stored - 1}`;
-      // Every message in alice's store for that conversation before anything is timed.
-      const client = () => host.desk!.clientOf(big.id);
-      await withTimeout(
-        (async () => {
-          for (let i = 0; i < 600 && client()?.search(newest, 1).length !== 1; i++) await new Promise((r) => setTimeout(r, 50));
-        })(),
-        60_000,
-        'the big conversation stored',
-      );
+      // In alice's list, then every message in her store for it before anything is timed.
       await host.page.locator(`#conversation-sidebar [data-conversation="${big.id}"]`).waitFor({ timeout: 20_000 });
+      const client = host.desk!.clientOf(big.id)!;
+      await until(client, () => client.search(newest, 1).length === 1, 60_000, 'the big conversation stored');
       const switches: number[] = [];
       const paints: number[] = [];
       for (let r = 0; r < ctx.sizes.repeats; r++) {
