@@ -19,6 +19,7 @@ import {
   type ConversationEvent,
   type ConversationRequest,
 } from './conversations';
+import { clientActionFieldsOf, serverActionFieldsOf, type ActionFields, type ClientActionFields } from './message-actions';
 
 /** 10 KB of text per message (the design notes' limit), counted in UTF-8 bytes. */
 export const MAX_MESSAGE_BYTES = 10 * 1024;
@@ -28,7 +29,8 @@ export const MAX_INBOUND_FRAME_BYTES = 256 * 1024;
 export const MAX_ID_LENGTH = 64;
 
 // ---- sent by the client -----------------------------------------------------
-export interface ClientChatMessage {
+/** Features `reply_to`, `edit`, `recall`: at most one of the action fields (protocol/message-actions.ts). */
+export interface ClientChatMessage extends ClientActionFields {
   type: 'chat_message';
   id: string;
   message: string;
@@ -69,9 +71,12 @@ export interface ConnectionStatus {
   rate_limit?: { messages: number; window_s: number };
   /** Our extension: the server's per-message limit in UTF-8 bytes. */
   max_message_bytes?: number;
+  /** Feature `recall`: how long after sending its author may recall a message. */
+  recall_window_s?: number;
   timestamp?: string;
 }
-export interface ServerChatMessage {
+/** Features `reply_to`, `edit`, `recall`: the action fields (protocol/message-actions.ts). */
+export interface ServerChatMessage extends ActionFields {
   type: 'chat_message';
   message: string;
   id?: string;
@@ -220,7 +225,7 @@ function decodeFrames<T>(text: string, maxBytes: number, frameOf: (o: Record<str
   const o = parsed.frame;
   if (o.type !== 'batch') {
     const one = frameOf(o);
-    return one.ok ? { frames: [one.frame], errors: NO_ERRORS } : { frames: [], errors: [one.error] };
+    return one.ok ? { frames: [one.frame], errors: NO_ERRORS } : { frames: [], errors: [withId(one.error, o)] };
   }
   if (!Array.isArray(o.messages) || o.messages.length > MAX_BATCH_FRAMES) {
     return { frames: [], errors: [{ code: 'BAD_SHAPE', detail: `batch needs a "messages" list of at most ${MAX_BATCH_FRAMES} frames` }] };
@@ -308,6 +313,7 @@ function connectionStatusIn(o: Record<string, unknown>): ConnectionStatus | stri
     frame.rate_limit = { messages: rl.messages, window_s: rl.window_s };
   }
   if (isSeq(o.max_message_bytes) && o.max_message_bytes > 0) frame.max_message_bytes = o.max_message_bytes;
+  if (isSeq(o.recall_window_s)) frame.recall_window_s = o.recall_window_s;
   return frame;
 }
 
@@ -334,7 +340,7 @@ function chatMessageIn(o: Record<string, unknown>): ServerChatMessage | string {
   if (o.replay === true) frame.replay = true;
   if (isConv(o.conv)) frame.conv = o.conv;
   if (Array.isArray(o.mentions)) frame.mentions = o.mentions.filter(isConv).slice(0, 200);
-  return frame;
+  return Object.assign(frame, serverActionFieldsOf(o));
 }
 
 /** A `history_page`: every message must be a chat_message with a seq. */
@@ -367,8 +373,10 @@ function clientFrameOf(o: Record<string, unknown>): DecodeResult<ClientFrame> {
         return bad(`chat_message "id" must be a string of 1..${MAX_ID_LENGTH} characters`);
       }
       if (o.conv !== undefined && !isConv(o.conv)) return bad('chat_message "conv" must be a conversation id');
+      const actions = clientActionFieldsOf(o);
+      if (typeof actions === 'string') return bad(actions);
       const conv = isConv(o.conv) ? { conv: o.conv } : {};
-      return { ok: true, frame: { type: 'chat_message', id: isStr(o.id) ? o.id : '', message: o.message, timestamp, ...conv } };
+      return { ok: true, frame: { type: 'chat_message', id: isStr(o.id) ? o.id : '', message: o.message, timestamp, ...conv, ...actions } };
     }
     case 'ping':
       return { ok: true, frame: { type: 'ping', timestamp } };

@@ -20,11 +20,20 @@ export const Features = {
   zdict1: 'zdict1',
   /** One connection carries all of a user's rooms and DMs (protocol/conversations.ts); asked for in `?features=`. */
   conversations: 'conversations',
+  /** A message may name the message it answers (protocol/message-actions.ts). */
+  replyTo: 'reply_to',
+  /** The author may edit a message; the edit gets its own seq. */
+  edit: 'edit',
+  /** The author may recall a message within the server's window; the recall gets its own seq. */
+  recall: 'recall',
 } as const;
 
 export type Feature = (typeof Features)[keyof typeof Features];
 
-/** What a client may ask a server to announce (`?features=`): the ones that change the server's framing. */
+/**
+ * What a client may ask a server to announce (`?features=`): the ones that change what the server sends
+ * (`edit` and `recall`: the actions themselves; a client that asks for neither gets the rewritten messages only).
+ */
 export const REQUESTED_FEATURES: readonly Feature[] = [Features.batch, Features.zdict1];
 
 /** How frames are compressed: permessage-deflate, the design notes' zlib binary frames, or not at all. */

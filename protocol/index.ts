@@ -8,4 +8,5 @@ export * from './codec';
 export * from './conversations';
 export * from './features';
 export * from './framing';
+export * from './message-actions';
 export * from './wire-errors';

@@ -15,11 +15,17 @@ export const WireErrorCodes = {
   forbidden: 'forbidden',
   /** A `create`, `invite` or `open_dm` named a user the server does not know. */
   unknownUser: 'unknown_user',
+  /** A reply, edit or recall named a seq that is not a message the conversation keeps (or one already recalled). */
+  noSuchMessage: 'no_such_message',
+  /** An edit or recall of somebody else's message. */
+  notAuthor: 'not_author',
+  /** A recall after the server's window (`recall_window_s`). */
+  tooLate: 'too_late',
 } as const;
 
 export type WireErrorCode = (typeof WireErrorCodes)[keyof typeof WireErrorCodes];
 
-export type RefusalReason = 'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED' | 'FORBIDDEN';
+export type RefusalReason = 'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED' | 'FORBIDDEN' | 'NO_SUCH_MESSAGE' | 'NOT_AUTHOR' | 'TOO_LATE';
 
 /**
  * Why the server refused a message. Without a code (an old server), only the words can tell a
@@ -29,6 +35,9 @@ export function refusalReason(code: string | undefined, message: string): Refusa
   if (code === WireErrorCodes.tooLarge) return 'TOO_LARGE';
   if (code === WireErrorCodes.rateLimited) return 'RATE_LIMITED';
   if (code === WireErrorCodes.forbidden) return 'FORBIDDEN';
+  if (code === WireErrorCodes.noSuchMessage) return 'NO_SUCH_MESSAGE';
+  if (code === WireErrorCodes.notAuthor) return 'NOT_AUTHOR';
+  if (code === WireErrorCodes.tooLate) return 'TOO_LATE';
   if (code === undefined && /too large/i.test(message)) return 'TOO_LARGE';
   return 'REJECTED';
 }

@@ -169,6 +169,7 @@ function newClient(ctx: ServerContext, admitted: Admitted, multi: boolean): Clie
     ...clientExtensions(admitted, zlib),
     user: admitted.user,
     token: admitted.token,
+    actions: admitted.announced.has(Features.edit) || admitted.announced.has(Features.recall),
     multi,
     subs: new Map(),
     limiter: new FixedWindowLimiter(ctx.options.rateLimit.messages, ctx.options.rateLimit.windowMs),
@@ -246,11 +247,15 @@ function connectionStatus(
     type: 'connection_status',
     status: 'connected',
     user_id: client.user,
-    features: [Features.ack, Features.seq, Features.resume, Features.dedup, ...extra, Features.batch, Features.zdict1],
+    features: [
+      ...[Features.ack, Features.seq, Features.resume, Features.dedup, ...extra, Features.batch, Features.zdict1],
+      ...[Features.replyTo, Features.edit, Features.recall],
+    ],
     ...(position ? { seq: position.seq } : {}),
     ...(position?.gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },
     max_message_bytes: o.maxMessageBytes,
+    recall_window_s: Math.round(o.recallWindowMs / 1000),
     timestamp: now(),
   };
 }

@@ -40,6 +40,8 @@ export interface Client {
   out?: FrameBatcher;
   user: string;
   token: string;
+  /** The client asked for `edit`/`recall`: it receives the actions themselves (server/revisions.ts visibleTo). */
+  actions: boolean;
   /**
    * Feature `conversations`: this connection carries all of the user's conversations, each
    * subscribed by a frame. Without it, the one room named in the URL (the design notes' way).

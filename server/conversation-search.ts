@@ -8,6 +8,7 @@ import { allOf, andThen, type Awaitable } from './awaitable';
 import type { ServerContext } from './context';
 import { memberOf } from './conversation-access';
 import type { ConversationMeta } from './conversation-store';
+import { visibleTo } from './revisions';
 
 type SearchRequest = Extract<ConversationRequest, { type: 'search' }>;
 
@@ -34,7 +35,8 @@ function hitsIn(ctx: ServerContext, meta: ConversationMeta, needle: string): Awa
     if (!room.page) return [];
     return andThen(room.page(Number.MAX_SAFE_INTEGER, ctx.options.historyLimit), (page) =>
       page.messages
-        .filter((m) => m.message.toLocaleLowerCase().includes(needle))
+        // Neither an action nor a recalled message is a hit: an edit's text is on the message it edited.
+        .filter((m) => visibleTo(false, m) && m.message.toLocaleLowerCase().includes(needle))
         .map((m) => ({
           conv: meta.id,
           ...(m.id !== undefined ? { id: m.id } : {}),

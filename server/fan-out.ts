@@ -10,6 +10,7 @@ import { encodeFrame } from '../protocol/codec';
 import { zlibFrame } from '../protocol/framing';
 import { isPromiseLike, type Awaitable } from './awaitable';
 import { flushOut, sendLive, type Subscription } from './context';
+import { visibleTo } from './revisions';
 import type { RoomHandle, RoomWatch, StoredMessage } from './room-store';
 
 /** Close code for clients of a room whose store started over: reconnect and resume (they then see the gap). */
@@ -87,7 +88,7 @@ function deliver(members: Set<Subscription>, stored: StoredMessage, origin: stri
   const zlibbed: { plain?: Buffer; dict?: Buffer } = {};
   for (const sub of members) {
     const other = sub.client;
-    if (other.id === origin) continue;
+    if (other.id === origin || !visibleTo(other.actions, stored)) continue;
     // A batching client compresses its whole batch (context.ts): no per-message deflate for it.
     const zipped =
       !other.zlib || other.out ? undefined : other.zdict ? (zlibbed.dict ??= zlibFrame(wire, true)) : (zlibbed.plain ??= zlibFrame(wire));

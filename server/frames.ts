@@ -15,6 +15,8 @@ import { refuse } from './conversation-access';
 import { handleConversationRequest } from './conversation-frames';
 import { answerHistory } from './history';
 import { mentionsIn } from './mentions';
+import { isAction } from '../protocol/message-actions';
+import { targetOf } from './revisions';
 import type { Appended, NewMessage } from './room-store';
 
 /**
@@ -62,19 +64,14 @@ function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awai
     delete client.refusingUntil;
   }
   const conv = sub.room.name;
-  const mentions = mentionsIn(chat.message, sub.meta.members, ctx.users, client.user);
-  const message: NewMessage = {
-    type: 'chat_message',
-    ...(id ? { id } : {}),
-    user: client.user,
-    message: chat.message,
-    timestamp: now(),
-    conv,
-    ...(mentions.length > 0 ? { mentions } : {}),
-  };
+  const message = newMessage(ctx, sub, chat, id);
   const acked = client.multi ? { conv } : {};
   return andThen(appendOrReport(ctx, sub, message), (appended) => {
     if (!appended) return;
+    if ('refused' in appended) {
+      const { code, message: words } = appended.refused;
+      return reply(client, { type: 'error', message: words, code, ...(id ? { id } : {}), ...acked });
+    }
     if ('duplicateOf' in appended) {
       // A resend (only a message with an id can be one): ack again, broadcast nothing.
       if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.duplicateOf, ...acked });
@@ -84,6 +81,23 @@ function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awai
     if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.stored.seq, ...acked });
     if (ctx.options.echo) reply(client, { type: 'chat_response', message: chat.message });
   });
+}
+
+/** The message as the room stores it. An edit or recall notifies nobody: its @mentions are not counted. */
+function newMessage(ctx: ServerContext, sub: Subscription, chat: ClientChatMessage, id: string | undefined): NewMessage {
+  const mentions = isAction(chat) ? [] : mentionsIn(chat.message, sub.meta.members, ctx.users, sub.client.user);
+  const ref = targetOf(chat);
+  const field = chat.reply_to !== undefined ? 'reply_to' : chat.edit_of !== undefined ? 'edit_of' : 'recall_of';
+  return {
+    type: 'chat_message',
+    ...(id ? { id } : {}),
+    user: sub.client.user,
+    message: chat.message,
+    timestamp: now(),
+    conv: sub.room.name,
+    ...(mentions.length > 0 ? { mentions } : {}),
+    ...(ref !== undefined ? { [field]: ref } : {}),
+  };
 }
 
 /**

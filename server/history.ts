@@ -11,6 +11,7 @@ import { Features, type Feature } from '../protocol/features';
 import { WireErrorCodes } from '../protocol/wire-errors';
 import { andThen, type Awaitable } from './awaitable';
 import { reply, type Subscription } from './context';
+import { visibleTo } from './revisions';
 import type { Replay, RoomHandle } from './room-store';
 
 /** The extra feature names this room supports. */
@@ -40,7 +41,10 @@ export function answerHistory(sub: Subscription, frame: HistoryRequest): Awaitab
   if (!room.page)
     return reply(client, { type: 'error', message: 'history is not supported here', code: WireErrorCodes.unsupported, ...ref });
   return andThen(room.page(frame.before, frame.limit), (page) => {
-    const kept = newestWithin(page.messages, PAGE_BYTES);
+    const kept = newestWithin(
+      page.messages.filter((m) => visibleTo(client.actions, m)),
+      PAGE_BYTES,
+    );
     const conv = client.multi ? { conv: room.name, ...ref } : {};
     const messages = client.multi ? kept.map((m) => ({ ...m, conv: room.name })) : kept;
     reply(client, { type: 'history_page', messages, has_older: page.hasOlder || kept.length < page.messages.length, ...conv });

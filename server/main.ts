@@ -22,6 +22,8 @@ const HELP = `UOS Chat reference server
                       rediss:// for TLS; also: env UOS_CHAT_REDIS). See docs/DEPLOY.md
   --history N         messages kept per room for resume (default 1000)
   --rate-limit N/S    messages per seconds per connection (default 100/60)
+  --recall-window S   seconds after sending that a message may be recalled
+                      (default 120)
   --max-connections N per token (default 20)
   --origin URL        allowed browser Origin (repeatable; default: any)
   --echo              answer each chat_message with a chat_response
@@ -48,6 +50,7 @@ const FLAGS = {
   redis: { type: 'string' },
   history: { type: 'string' },
   'rate-limit': { type: 'string' },
+  'recall-window': { type: 'string' },
   'max-connections': { type: 'string' },
   origin: { type: 'string', multiple: true },
   echo: { type: 'boolean', default: false },
@@ -110,6 +113,7 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
     users,
     rateLimit,
     historyLimit: int('history', values.history, 1000),
+    recallWindowMs: int('recall-window', values['recall-window'], 120) * 1000,
     maxConnectionsPerToken: int('max-connections', values['max-connections'], 20),
     echo: values.echo,
     compression: compression as 'deflate' | 'zlib' | 'off',

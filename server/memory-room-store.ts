@@ -22,10 +22,14 @@ import type {
   RoomWatch,
   StoredMessage,
 } from './room-store';
+import { isAction } from '../protocol/message-actions';
+import { refusalOf, rewritesFor, targetOf } from './revisions';
 
 export interface MemoryRoomOptions {
   historyLimit: number;
   dedupLimit: number;
+  /** How long after sending a message may be recalled (server/revisions.ts). */
+  recallWindowMs: number;
   dataDir?: string;
 }
 
@@ -70,13 +74,17 @@ export class MemoryRoom implements RoomHandle {
   append(msg: NewMessage, origin?: string): Appended {
     const seen = msg.id === undefined ? undefined : this.accepted.get(`${msg.user}\0${msg.id}`);
     if (seen !== undefined) return { duplicateOf: seen };
+    const ref = targetOf(msg);
+    const refused = refusalOf(msg, ref === undefined ? undefined : this.at(ref), this.options.recallWindowMs);
+    if (refused) return { refused };
     const stored: StoredMessage = { ...msg, seq: this.lastSeq + 1 };
     if (this.file) {
       appendFileSync(this.file, JSON.stringify(stored) + '\n');
       this.appended += 1;
     }
     this.remember(stored);
-    if (this.file && this.appended > this.options.historyLimit * 2) this.compact();
+    // An edit or recall is rewritten into the file at once: the old text must not stay on disk.
+    if (this.file && (isAction(stored) || this.appended > this.options.historyLimit * 2)) this.compact();
     for (const listener of this.listeners) listener.message(stored, origin);
     return { stored };
   }
@@ -99,18 +107,38 @@ export class MemoryRoom implements RoomHandle {
 
   /** Kept messages below `before`, the newest `limit` of them, oldest first. */
   page(before: number, limit: number): HistoryPage {
-    let lo = 0;
-    let hi = this.history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.history[mid]!.seq < before) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.indexOf(before);
     const start = Math.max(0, lo - limit);
     return { messages: this.history.slice(start, lo), hasOlder: start > 0 };
   }
 
+  /** The kept message with this seq, by binary search (the history is in seq order). */
+  private at(seq: number): StoredMessage | undefined {
+    const i = this.indexOf(seq);
+    return this.history[i]?.seq === seq ? this.history[i] : undefined;
+  }
+
+  /** Where `seq` is, or would go, in the history. */
+  private indexOf(seq: number): number {
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid]!.seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** An edit or recall rewrites what it names (idempotent, so a journal replays it safely). */
+  private applyAction(action: StoredMessage): void {
+    const target = this.at(targetOf(action)!);
+    const previousEdit = target?.edited !== undefined ? this.at(target.edited) : undefined;
+    for (const m of rewritesFor(action, target, previousEdit)) this.history[this.indexOf(m.seq)] = m;
+  }
+
   private remember(stored: StoredMessage): void {
+    if (isAction(stored)) this.applyAction(stored);
     this.lastSeq = stored.seq;
     this.history.push(stored);
     if (this.history.length > this.options.historyLimit) this.history.splice(0, this.history.length - this.options.historyLimit);

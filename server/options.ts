@@ -1,6 +1,7 @@
 /** The reference server's settings and their defaults (server/main.ts maps its flags onto these). */
 import { MAX_MESSAGE_BYTES } from '../protocol/codec';
 import type { Compression } from '../protocol/features';
+import { DEFAULT_RECALL_WINDOW_S } from '../protocol/message-actions';
 import type { TokenTable } from './tokens';
 import type { UserDirectory } from './users';
 
@@ -23,6 +24,8 @@ export interface ServerOptions {
   maxFrameBytes: number;
   historyLimit: number;
   dedupLimit: number;
+  /** How long after sending its author may recall a message (feature `recall`). */
+  recallWindowMs: number;
   /** Persist rooms here so a restart keeps seq, history and dedup. */
   dataDir?: string;
   /**
@@ -57,6 +60,7 @@ export const defaultServerOptions: ServerOptions = {
   maxFrameBytes: 64 * 1024,
   historyLimit: 1000,
   dedupLimit: 100_000,
+  recallWindowMs: DEFAULT_RECALL_WINDOW_S * 1000,
   echo: false,
   pingIntervalMs: 30_000,
   compression: 'deflate',

@@ -80,9 +80,17 @@ export class LuaScript {
 }
 
 /** Where one room lives in Redis. The braces are a hash tag: a room's keys stay in one slot should Redis be clustered. */
-export function roomKeys(room: string): { seq: string; log: string; ids: string; idOrder: string; epoch: string } {
+export function roomKeys(room: string): { seq: string; log: string; ids: string; idOrder: string; epoch: string; revs: string } {
   const base = `uos-chat:room:{${encodeURIComponent(room)}}`;
-  return { seq: `${base}:seq`, log: `${base}:log`, ids: `${base}:ids`, idOrder: `${base}:id-order`, epoch: `${base}:epoch` };
+  return {
+    seq: `${base}:seq`,
+    log: `${base}:log`,
+    ids: `${base}:ids`,
+    idOrder: `${base}:id-order`,
+    epoch: `${base}:epoch`,
+    // Messages an edit or recall rewrote (a sorted set by seq): a stream entry cannot change, so it goes, and this holds it.
+    revs: `${base}:revs`,
+  };
 }
 
 export type RoomKeys = ReturnType<typeof roomKeys>;

@@ -16,7 +16,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LuaScript, roomKeys, type RedisConnect, type RoomKeys } from './redis-link';
+import { DEDUP_LUA, keptMessage, mergedBySeq, revise, rewrittenOf, STORE_NEW_LUA } from './redis-revisions';
 import { RedisStreamReader, storedFrom, whenReady } from './redis-stream-reader';
+import { refusalOf, targetOf } from './revisions';
 import type {
   Appended,
   HistoryPage,
@@ -33,8 +35,12 @@ export interface RedisRoomOptions {
   connect: RedisConnect;
   historyLimit: number;
   dedupLimit: number;
+  recallWindowMs: number;
   log: (line: string) => void;
 }
+
+/** Reads and checks again this often when an edit or recall keeps finding its message changed. */
+const REVISE_ATTEMPTS = 20;
 
 /**
  * KEYS: seq, log, ids, id-order, epoch. ARGV: dedup key ('' for a message without id),
@@ -43,23 +49,8 @@ export interface RedisRoomOptions {
  * Returns {1, seq} for a new message, {0, seq} for a duplicate.
  */
 const APPEND = new LuaScript(`
-if ARGV[1] ~= '' then
-  local seen = redis.call('HGET', KEYS[3], ARGV[1])
-  if seen then return {0, tonumber(seen)} end
-end
-local epoch = redis.call('GET', KEYS[5])
-if not epoch then
-  epoch = ARGV[6]
-  redis.call('SET', KEYS[5], epoch)
-end
-local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'm', ARGV[2], 'o', ARGV[3], 'e', epoch)
-if ARGV[1] ~= '' then
-  redis.call('HSET', KEYS[3], ARGV[1], seq)
-  if redis.call('LPUSH', KEYS[4], ARGV[1]) > tonumber(ARGV[5]) then
-    redis.call('HDEL', KEYS[3], redis.call('RPOP', KEYS[4]))
-  end
-end
+${DEDUP_LUA}
+${STORE_NEW_LUA}
 return {1, seq}
 `);
 
@@ -105,42 +96,90 @@ export class RedisRoom implements RoomHandle {
   }
 
   async append(msg: NewMessage, origin?: string): Promise<Appended> {
-    const dedupKey = msg.id === undefined ? '' : `${msg.user}\0${msg.id}`;
-    const args = [dedupKey, JSON.stringify(msg), origin ?? '', this.options.historyLimit, this.options.dedupLimit, randomUUID()];
+    const ref = targetOf(msg);
+    return ref === undefined ? this.appendNew(msg, origin) : this.appendAction(msg, ref, origin);
+  }
+
+  private async appendNew(msg: NewMessage, origin?: string): Promise<Appended> {
     const k = this.keys;
-    const [isNew, seq] = (await APPEND.run(this.redis, [k.seq, k.log, k.ids, k.idOrder, k.epoch], args)) as [number, number];
+    const [isNew, seq] = (await APPEND.run(this.redis, [k.seq, k.log, k.ids, k.idOrder, k.epoch], this.appendArgs(msg, origin))) as [
+      number,
+      number,
+    ];
     return isNew === 1 ? { stored: { ...msg, seq } } : { duplicateOf: seq };
   }
 
-  /** Messages after `since`, with the same gap rule as the memory store. */
+  private appendArgs(msg: NewMessage, origin: string | undefined): Array<string | number> {
+    const dedupKey = msg.id === undefined ? '' : `${msg.user}\0${msg.id}`;
+    return [dedupKey, JSON.stringify(msg), origin ?? '', this.options.historyLimit, this.options.dedupLimit, randomUUID()];
+  }
+
+  /** A reply, edit or recall: checked against the message it names as Redis keeps it now (server/revisions.ts). */
+  private async appendAction(msg: NewMessage, ref: number, origin?: string): Promise<Appended> {
+    const dedupKey = msg.id === undefined ? '' : `${msg.user}\0${msg.id}`;
+    for (let attempt = 0; attempt < REVISE_ATTEMPTS; attempt++) {
+      // A resent recall finds its message recalled: dedup first, so it is acked again, not refused.
+      const seen = dedupKey === '' ? null : await this.redis.hget(this.keys.ids, dedupKey);
+      if (seen !== null) return { duplicateOf: Number(seen) };
+      const target = await keptMessage(this.redis, this.keys, ref);
+      const refused = refusalOf(msg, target?.message, this.options.recallWindowMs);
+      if (refused) return { refused };
+      if (msg.reply_to !== undefined || !target) return this.appendNew(msg, origin);
+      const edited = target.message.edited;
+      const previousEdit = edited === undefined ? undefined : await keptMessage(this.redis, this.keys, edited);
+      const [, , , historyLimit, dedupLimit, epoch] = this.appendArgs(msg, origin) as [string, string, string, number, number, string];
+      const args = { dedupKey, message: msg, origin: origin ?? '', historyLimit, dedupLimit, epoch };
+      const revised = await revise(this.redis, this.keys, args, target, previousEdit);
+      if (revised === 'changed') continue;
+      return revised.isNew ? { stored: { ...msg, seq: revised.seq } } : { duplicateOf: revised.seq };
+    }
+    throw new Error(`redis: message ${ref} kept changing while an edit or recall of it was stored`);
+  }
+
+  /** Messages after `since`, with the same gap rule as the memory store; rewritten ones merged in. */
   async since(since: number): Promise<Replay> {
+    const k = this.keys;
     const results = await this.redis
       .multi()
-      .get(this.keys.seq)
-      .xrange(this.keys.log, '-', '+', 'COUNT', 1)
-      .xrange(this.keys.log, `${since + 1}-0`, '+')
+      .get(k.seq)
+      .xrange(k.log, '-', '+', 'COUNT', 1)
+      .zrange(k.revs, '0', '0', 'WITHSCORES')
+      .xrange(k.log, `${since + 1}-0`, '+')
+      .zrangebyscore(k.revs, `(${since}`, '+inf', 'WITHSCORES')
       .exec();
     if (!results) throw new Error('redis: transaction aborted');
     for (const [err] of results) if (err) throw err;
     const lastSeq = Number(results[0]![1] ?? 0);
-    const first = results[1]![1] as Array<[string, string[]]>;
-    const oldest = first.length > 0 ? Number.parseInt(first[0]![0], 10) : lastSeq + 1;
+    const first = [...messagesOf(results[1]![1] as Array<[string, string[]]>), ...rewrittenOf(results[2]![1] as string[])];
+    const oldest = first.length > 0 ? Math.min(...first.map((m) => m.seq)) : lastSeq + 1;
     // A seq never issued here: the client saw a previous life of this room (Redis restarted empty). Everything, and say so.
-    if (since > lastSeq) return { messages: messagesOf(await this.redis.xrange(this.keys.log, '-', '+')), gap: true };
+    if (since > lastSeq) {
+      const [all, rewritten] = await Promise.all([this.redis.xrange(k.log, '-', '+'), this.redis.zrange(k.revs, '0', '-1', 'WITHSCORES')]);
+      return { messages: mergedBySeq(messagesOf(all as Array<[string, string[]]>), rewrittenOf(rewritten)), gap: true };
+    }
     const gap = since + 1 < oldest && since < lastSeq;
-    return { messages: messagesOf(results[2]![1] as Array<[string, string[]]>), gap };
+    const messages = mergedBySeq(messagesOf(results[3]![1] as Array<[string, string[]]>), rewrittenOf(results[4]![1] as string[]));
+    return { messages, gap };
   }
 
   watch(listener: RoomListener): RoomWatch {
     return this.reader.watch(this.keys, listener);
   }
 
-  /** Kept messages below `before`, the newest `limit` of them, oldest first: XREVRANGE from just below `<before>-0`. */
+  /**
+   * Kept messages below `before`, the newest `limit` of them, oldest first: XREVRANGE from just below
+   * `<before>-0`, with the rewritten ones merged in.
+   */
   async page(before: number, limit: number): Promise<HistoryPage> {
     if (before <= 1) return { messages: [], hasOlder: false };
     const end = before > Number.MAX_SAFE_INTEGER - 1 ? '+' : `(${before}-0`;
-    const newestFirst = (await this.redis.xrevrange(this.keys.log, end, '-', 'COUNT', limit + 1)) as Array<[string, string[]]>;
-    return { messages: messagesOf(newestFirst.slice(0, limit).reverse()), hasOlder: newestFirst.length > limit };
+    const top = before > Number.MAX_SAFE_INTEGER - 1 ? '+inf' : `(${before}`;
+    const [newestFirst, rewritten] = await Promise.all([
+      this.redis.xrevrange(this.keys.log, end, '-', 'COUNT', limit + 1) as Promise<Array<[string, string[]]>>,
+      this.redis.zrevrangebyscore(this.keys.revs, top, '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1),
+    ]);
+    const merged = mergedBySeq(messagesOf(newestFirst.reverse()), rewrittenOf(rewritten).reverse());
+    return { messages: merged.slice(-limit), hasOlder: merged.length > limit };
   }
 }
 

@@ -127,7 +127,7 @@ export class RedisStreamReader {
         this.reading = undefined;
         if (failing) this.log('redis: reading room streams again');
         failing = false;
-        for (const [key, entries] of reply ?? []) this.dispatch(key, entries);
+        for (const [key, entries] of reply ?? []) await this.dispatch(key, entries);
       } catch (err) {
         this.reading = undefined;
         if (this.closed) return;
@@ -153,9 +153,9 @@ export class RedisStreamReader {
     w.listener.reset();
   }
 
-  private dispatch(key: string, entries: Array<[id: string, fields: string[]]>): void {
-    for (const w of this.watched) {
-      if (w.keys.log !== key) continue;
+  private async dispatch(key: string, entries: Array<[id: string, fields: string[]]>): Promise<void> {
+    for (const w of [...this.watched]) {
+      if (w.keys.log !== key || !this.watched.has(w)) continue;
       for (const [id, fields] of entries) {
         const seq = Number.parseInt(id, 10);
         const entry = fieldMap(fields);
@@ -165,14 +165,29 @@ export class RedisStreamReader {
           break;
         }
         if (seq <= w.cursor) continue;
-        // Seqs are consecutive: a jump means this node fell further behind than the history keeps.
-        if (w.cursor > 0 && seq > w.cursor + 1) w.listener.reset();
+        // Seqs are consecutive: a jump is messages an edit or recall rewrote (out of the stream, in
+        // `revs`) before this node read them, or else this node fell further behind than the history keeps.
+        // (From 0, a watch starts wherever the kept stream does.)
+        if (seq > w.cursor + 1 && !(await this.fillRewritten(w, seq)) && w.cursor > 0) w.listener.reset();
         w.cursor = seq;
         w.epoch = entry.e;
         if (message) w.listener.message(message, entry.o || undefined);
         else this.log(`redis: ${key} entry ${id} is not a message; skipped`);
       }
     }
+  }
+
+  /** Delivers the rewritten messages between the cursor and `seq`, in order; false when some are not there. */
+  private async fillRewritten(w: Watched, seq: number): Promise<boolean> {
+    const flat = await this.commands.zrangebyscore(w.keys.revs, w.cursor + 1, seq - 1, 'WITHSCORES');
+    const missing = seq - w.cursor - 1;
+    if (flat.length / 2 !== missing) return false;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const message = storedFrom(Number(flat[i + 1]), flat[i]);
+      if (message) w.listener.message(message, undefined);
+    }
+    w.cursor = seq - 1;
+    return true;
   }
 }
 

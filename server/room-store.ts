@@ -5,9 +5,12 @@
  * several server processes share the rooms); nothing else imports one (enforced by
  * tests/architecture.test.ts).
  */
+import type { ActionFields } from '../protocol/message-actions';
 import type { Awaitable } from './awaitable';
+import type { Refusal } from './revisions';
 
-export interface StoredMessage {
+/** With the action fields of features `reply_to`, `edit` and `recall` (server/revisions.ts has their rules). */
+export interface StoredMessage extends ActionFields {
   type: 'chat_message';
   id?: string;
   user: string;
@@ -55,6 +58,8 @@ export interface RoomHandle {
    * Check and store are one step, so a resend racing its original on another
    * connection is never stored twice, even by a store that answers later.
    * `origin` names the sending connection; `watch` hands it back so fan-out can skip it.
+   * A reply, edit or recall is checked against the message it names in the same step, and an
+   * edit or recall rewrites that message in the history (server/revisions.ts) as it is stored.
    */
   append(message: NewMessage, origin?: string): Awaitable<Appended>;
   /**
@@ -90,8 +95,11 @@ export interface RoomWatch {
   close(): void;
 }
 
-/** `stored`: new, with its seq. `duplicateOf`: the seq the same user's same id already has. */
-export type Appended = { stored: StoredMessage } | { duplicateOf: number };
+/**
+ * `stored`: new, with its seq. `duplicateOf`: the seq the same user's same id already has.
+ * `refused`: a reply, edit or recall the rules of server/revisions.ts do not allow (nothing stored).
+ */
+export type Appended = { stored: StoredMessage } | { duplicateOf: number } | { refused: Refusal };
 
 /** Async-capable for the same reason as RoomHandle. */
 export interface RoomStore {

@@ -56,13 +56,20 @@ async function createStores(o: ServerOptions, nodeId: string): Promise<Stores> {
     const store = new MemoryRoomStore({
       historyLimit: o.historyLimit,
       dedupLimit: o.dedupLimit,
+      recallWindowMs: o.recallWindowMs,
       ...(o.dataDir ? { dataDir: o.dataDir } : {}),
     });
     return { store, conversations: new MemoryConversationStore(o.dataDir), counter: new LocalConnectionCounter() };
   }
   o.log(`rooms in redis at ${redactUrl(o.redisUrl)} (node ${nodeId})`);
   const connect = redisConnector(o.redisUrl, o.log);
-  const store = new RedisRoomStore({ connect, historyLimit: o.historyLimit, dedupLimit: o.dedupLimit, log: o.log });
+  const store = new RedisRoomStore({
+    connect,
+    historyLimit: o.historyLimit,
+    dedupLimit: o.dedupLimit,
+    recallWindowMs: o.recallWindowMs,
+    log: o.log,
+  });
   const counter = new RedisConnectionCounter({ connect, nodeId, leaseMs: CONNECTION_LEASE_MS, log: o.log });
   // A node started beside Redis serves its first client at once; one started without it still starts (and retries).
   const conversations = new RedisConversationStore(connect);

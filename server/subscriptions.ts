@@ -9,6 +9,7 @@ import { andThen, type Awaitable } from './awaitable';
 import { sendTo, type Client, type ServerContext, type Subscription } from './context';
 import type { ConversationMeta } from './conversation-store';
 import { newestMessages } from './history';
+import { visibleTo } from './revisions';
 import type { Replay, RoomHandle } from './room-store';
 
 /** Where a subscription starts: after `since`, or with the newest `history` messages (0: none). */
@@ -42,7 +43,7 @@ export function sendReplay(opened: Opened): void {
   const heldBack = sub.heldBack ?? [];
   delete sub.heldBack;
   const conv = sub.client.multi ? { conv: sub.room.name } : {};
-  for (const m of replay.messages) sendTo(sub.client, encodeFrame({ ...m, ...conv, replay: true }));
+  for (const m of replay.messages) if (visibleTo(sub.client.actions, m)) sendTo(sub.client, encodeFrame({ ...m, ...conv, replay: true }));
   const replayedUpTo = replay.messages.at(-1)?.seq ?? -Infinity;
   for (const m of heldBack) if (m.seq > replayedUpTo) sendTo(sub.client, m.wire);
 }

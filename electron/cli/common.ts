@@ -66,6 +66,9 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   PROXY_AUTH_REQUIRED: UNREACHABLE,
   PROXY_REFUSED: UNREACHABLE,
   PROXY_DNS_FAILED: UNREACHABLE,
+  NO_SUCH_MESSAGE: REFUSED,
+  NOT_AUTHOR: REFUSED,
+  TOO_LATE: REFUSED,
 };
 
 export function exitCodeFor(reason: Reason): number {

@@ -39,6 +39,9 @@ export const ReasonCodes = [
   'PROXY_AUTH_REQUIRED', // the proxy answered CONNECT with 407 (no, or wrong, user name and password)
   'PROXY_REFUSED', // the proxy refused the destination: 403 or another CONNECT failure, a SOCKS rejection
   'PROXY_DNS_FAILED', // the proxy could not resolve the chat server's name
+  'NO_SUCH_MESSAGE', // a reply, edit or recall named a message the conversation no longer has (error `no_such_message`)
+  'NOT_AUTHOR', // an edit or recall of somebody else's message (error `not_author`)
+  'TOO_LATE', // a recall after the server's window (error `too_late`)
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];

@@ -54,6 +54,12 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   },
   PROXY_REFUSED: { en: 'the proxy refused the connection to the chat server', 'zh-CN': '代理服务器拒绝连接到聊天服务器' },
   PROXY_DNS_FAILED: { en: 'the proxy could not resolve the chat server’s name', 'zh-CN': '代理服务器无法解析聊天服务器的地址' },
+  NO_SUCH_MESSAGE: {
+    en: 'that message is not there any more (recalled, or older than the server keeps)',
+    'zh-CN': '该消息已不存在（已撤回，或超出服务器保留的范围）',
+  },
+  NOT_AUTHOR: { en: 'only its sender can edit or recall a message', 'zh-CN': '只有发送者本人可以编辑或撤回消息' },
+  TOO_LATE: { en: 'too late to recall: the time allowed has passed', 'zh-CN': '已超过可撤回的时间' },
 };
 
 export function describeReason(code: ReasonCode, locale: Locale = 'en'): string {

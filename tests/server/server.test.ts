@@ -85,8 +85,21 @@ test('accepts a good token with connection_status and features; closes a bad one
   const hello = await good.next((f) => f.type === 'connection_status');
   assert.equal(hello.status, 'connected');
   assert.equal(hello.user_id, 'alice');
-  assert.deepEqual(hello.features, ['ack', 'seq', 'resume', 'dedup', 'history', 'conversations', 'batch', 'zdict1']);
+  assert.deepEqual(hello.features, [
+    'ack',
+    'seq',
+    'resume',
+    'dedup',
+    'history',
+    'conversations',
+    'batch',
+    'zdict1',
+    'reply_to',
+    'edit',
+    'recall',
+  ]);
   assert.deepEqual(hello.rate_limit, { messages: 100, window_s: 60 });
+  assert.equal(hello.recall_window_s, 120);
   good.ws.close();
   const bad = await peer(`${srv.url}?token=nope`);
   assert.equal((await bad.closed).code, 4001);
