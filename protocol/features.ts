@@ -34,7 +34,7 @@ export type Feature = (typeof Features)[keyof typeof Features];
  * What a client may ask a server to announce (`?features=`): the ones that change what the server sends
  * (`edit` and `recall`: the actions themselves; a client that asks for neither gets the rewritten messages only).
  */
-export const REQUESTED_FEATURES: readonly Feature[] = [Features.batch, Features.zdict1];
+export const REQUESTED_FEATURES: readonly Feature[] = [Features.batch, Features.zdict1, Features.edit, Features.recall];
 
 /** How frames are compressed: permessage-deflate, the design notes' zlib binary frames, or not at all. */
 export const COMPRESSIONS = ['deflate', 'zlib', 'off'] as const;

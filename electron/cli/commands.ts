@@ -12,6 +12,7 @@ import { CONVERSATION_VERBS } from './conversation-verbs';
 import { formatDoctor, runDoctor } from './doctor';
 import { history } from './history';
 import { listen } from './listen';
+import { act } from './act';
 import { send } from './send';
 
 export { defaultDataDir, exitCodeFor, reasonLine, UsageError, type CliIo } from './common';
@@ -34,6 +35,9 @@ Conversations (servers with the "conversations" feature; without --room or --to:
   uos-chat rooms  --server URL [--token T] [--json]      (one line per conversation: id, name, kind, unread, mentions, last)
   uos-chat join ROOM | leave ROOM | invite ROOM USER | read --room ID
   uos-chat create-room NAME [--private] [--members a,b]
+Replies, edits and recalls (servers with "reply_to", "edit", "recall"; MSG: a seq, or an id as send printed it):
+  uos-chat send … --reply-to MSG TEXT
+  uos-chat edit MSG TEXT | recall MSG          (own messages; a recall only within the server's window)
 Common options: ${settingsHelp}
 Environment: ${CLI_FIELDS.map((field) => FIELD_SPECS[field].env).join(', ')}. Output: one JSON object per line.
 Exit codes: 0 ok, 1 usage, 2 message refused or not a member (forbidden), 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
@@ -45,6 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'send') return await send(rest, io);
     if (command === 'listen') return await listen(rest, io);
     if (command === 'history') return await history(rest, io);
+    if (command === 'edit' || command === 'recall') return await act(command, rest, io);
     if (command === 'doctor') return await doctor(rest, io);
     const verb = command !== undefined && Object.hasOwn(CONVERSATION_VERBS, command) ? CONVERSATION_VERBS[command] : undefined;
     if (verb) return await verb(rest, io);

@@ -69,6 +69,7 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   NO_SUCH_MESSAGE: REFUSED,
   NOT_AUTHOR: REFUSED,
   TOO_LATE: REFUSED,
+  ACTION_UNSUPPORTED: REFUSED,
 };
 
 export function exitCodeFor(reason: Reason): number {
@@ -117,7 +118,22 @@ export function messageLine(m: MessageEntry, room?: string): Record<string, unkn
     ...(m.seq !== undefined ? { seq: m.seq } : {}),
     ...(m.id !== undefined ? { id: m.id } : {}),
     ...(m.fromServer ? { fromServer: true } : {}),
+    ...(m.replyTo !== undefined ? { reply_to: m.replyTo } : {}),
+    ...(m.edited !== undefined ? { edited: true } : {}),
+    ...(m.recalled ? { recalled: true } : {}),
   };
+}
+
+/** A message seen before, changed since: its `edited` or `recalled` event line (undefined: no such change). */
+export function changeLine(m: MessageEntry, room?: string): Record<string, unknown> | undefined {
+  if (!m.recalled && m.edited === undefined) return undefined;
+  const about = {
+    ...(room !== undefined ? { room } : {}),
+    user: m.user,
+    ...(m.seq !== undefined ? { seq: m.seq } : {}),
+    ...(m.id !== undefined ? { id: m.id } : {}),
+  };
+  return m.recalled ? { event: 'recalled', ...about } : { event: 'edited', ...about, text: m.text };
 }
 
 interface Common {
@@ -175,6 +191,8 @@ export const optionSpec = {
   all: { type: 'boolean' },
   private: { type: 'boolean' },
   members: { type: 'string' },
+  // Replies: the message answered, by seq or id.
+  'reply-to': { type: 'string' },
 } as const;
 
 /** D-Bus network/power/sleep drive the CLI's core too; never fatal without a bus. */

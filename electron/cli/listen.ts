@@ -15,6 +15,7 @@ import {
   commonOptions,
   exitCodeFor,
   followMachine,
+  changeLine,
   messageLine,
   optionSpec,
   reasonLine,
@@ -121,11 +122,17 @@ function run(io: CliIo, limits: { count: number; timeoutMs: number | undefined }
         io.out(JSON.stringify({ ...statusLine(s), ...about }));
         if (s.connection.kind === 'auth-failed') finish(exitCodeFor(s.connection.reason), `uos-chat: ${reasonLine(s.connection.reason)}`);
       });
+      // Messages already printed: a later entry for one is an edit or a recall of it.
+      const printed = new Set<string>();
       client.on('entries', (entries) => {
         for (const e of entries) {
           if (e.kind === 'marker') io.out(JSON.stringify({ event: 'marker', marker: e.marker, timestamp: e.timestamp, ...about }));
-          else if (!e.own && seen < limits.count) {
+          else if (printed.has(e.key)) {
+            const change = changeLine(e, room);
+            if (change) io.out(JSON.stringify(change));
+          } else if (!e.own && seen < limits.count) {
             io.out(JSON.stringify(messageLine(e, room)));
+            printed.add(e.key);
             seen += 1;
           }
         }

@@ -25,6 +25,17 @@ import {
   type CliIo,
 } from './common';
 import { withDm } from './conversation-verbs';
+import type { ClientActionFields } from '../../protocol/message-actions';
+
+/**
+ * The seq of the message `ref` names: a seq as it is, an id (what `send` prints) from the history in the
+ * data dir. A string: why there is none.
+ */
+export function namedSeq(client: ChatClient, ref: string): number | string {
+  if (/^\d{1,15}$/.test(ref) && Number(ref) > 0) return Number(ref);
+  const seq = client.messageNamed(ref)?.seq;
+  return seq ?? `no message "${ref}" in the history of this data dir: give its seq (the ack line of "send" has it)`;
+}
 
 /** How the run ends: an exit code and, for a failure, one line of words. */
 interface Verdict {
@@ -83,14 +94,16 @@ function sendOptions(argv: string[], io: CliIo) {
   const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
   // One outbox per account (server, who we are there, room); the single file of older versions moves into the first one used.
   const accounts = new AccountDirectory({ base: dataDir, legacyOutbox: path.join(dataDir, 'cli-outbox.jsonl') });
-  return { text, fromStdin, config, timeoutMs, accounts, to: values.to };
+  const replyTo = values['reply-to'];
+  if (replyTo !== undefined && fromStdin) throw new UsageError('--reply-to answers one message: give its text, not --stdin');
+  return { text, fromStdin, config, timeoutMs, accounts, to: values.to, replyTo };
 }
 
 /** Queues the text, or each line of standard input, reporting each line queued (or refused) with --stdin. */
-async function queueInput(client: ChatClient, tally: DeliveryTally, text: string, io: CliIo): Promise<void> {
+async function queueInput(client: ChatClient, tally: DeliveryTally, text: string, io: CliIo, action?: ClientActionFields): Promise<void> {
   const fromStdin = !text;
   const queue = (line: string): Promise<void> =>
-    client.send(line).then((r) => {
+    client.send(line, action).then((r) => {
       if (!r.ok) {
         tally.failures.push(r.reason);
         if (fromStdin) io.err(`uos-chat: not queued: ${reasonLine(r.reason)}`);
@@ -107,7 +120,7 @@ async function queueInput(client: ChatClient, tally: DeliveryTally, text: string
 }
 
 export async function send(argv: string[], io: CliIo): Promise<number> {
-  const { text, config: configured, timeoutMs, accounts, to } = sendOptions(argv, io);
+  const { text, config: configured, timeoutMs, accounts, to, replyTo } = sendOptions(argv, io);
   // `--to USER`: the DM with that user, as if named with --room.
   const config = await withDm(configured, to, timeoutMs, io);
   if (typeof config === 'number') return config;
@@ -149,7 +162,9 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
       machine = m;
       await client.start();
       tally.sentAt = Date.now();
-      await queueInput(client, tally, text, io);
+      const answered = replyTo === undefined ? undefined : namedSeq(client, replyTo);
+      if (typeof answered === 'string') return finish({ code: 2, line: `uos-chat: ${answered}` });
+      await queueInput(client, tally, text, io, answered === undefined ? undefined : { reply_to: answered });
       inputDone = true;
       check();
     });

@@ -42,6 +42,7 @@ export const ReasonCodes = [
   'NO_SUCH_MESSAGE', // a reply, edit or recall named a message the conversation no longer has (error `no_such_message`)
   'NOT_AUTHOR', // an edit or recall of somebody else's message (error `not_author`)
   'TOO_LATE', // a recall after the server's window (error `too_late`)
+  'ACTION_UNSUPPORTED', // a reply, edit or recall for a server that does not announce it (never sent there)
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];

@@ -27,6 +27,16 @@ export interface MessageEntry {
   fromServer?: boolean;
   delivery: Delivery;
   failure?: Reason;
+  /** Feature `reply_to`: the seq of the message this one answers (look it up by `seq` in the same conversation). */
+  replyTo?: number;
+  /** Feature `edit`: the seq of the edit that gave it its text (shown "(edited)"). */
+  edited?: number;
+  /** Feature `recall`: its sender recalled it; `text` is empty. */
+  recalled?: boolean;
+  /** An edit or recall of this own message waits in the outbox for the server. */
+  pendingAction?: 'edit' | 'recall';
+  /** The server refused the last edit or recall of it (the message itself stays as it was). */
+  actionFailure?: Reason;
 }
 
 export interface MarkerEntry {
@@ -197,7 +207,8 @@ export interface SendToArg {
   text: string;
 }
 
-export type SendResult = { ok: true; entry: MessageEntry } | { ok: false; reason: Reason };
+/** `actionId`: an edit or recall's own id (`entry` is the message it names): its ack or refusal names it. */
+export type SendResult = { ok: true; entry: MessageEntry; actionId?: string } | { ok: false; reason: Reason };
 
 /**
  * Settings as the renderer sees them: every field of the table but the token, which never leaves main

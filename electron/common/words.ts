@@ -60,6 +60,10 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   },
   NOT_AUTHOR: { en: 'only its sender can edit or recall a message', 'zh-CN': '只有发送者本人可以编辑或撤回消息' },
   TOO_LATE: { en: 'too late to recall: the time allowed has passed', 'zh-CN': '已超过可撤回的时间' },
+  ACTION_UNSUPPORTED: {
+    en: 'this server cannot reply to, edit or recall messages',
+    'zh-CN': '此服务器不支持回复、编辑或撤回消息',
+  },
 };
 
 export function describeReason(code: ReasonCode, locale: Locale = 'en'): string {

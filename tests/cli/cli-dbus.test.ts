@@ -56,7 +56,10 @@ test('doctor lists the D-Bus sources and their values, and the server checks', a
   assert.equal(report.ok, true);
   assert.equal(report.tcp.ok, true);
   assert.equal(report.websocket.user, 'alice');
-  assert.deepEqual(report.websocket.features, ['ack', 'seq', 'resume', 'dedup', 'history', 'conversations', 'batch', 'zdict1']);
+  assert.deepEqual(report.websocket.features, [
+    ...['ack', 'seq', 'resume', 'dedup', 'history', 'conversations', 'batch', 'zdict1'],
+    ...['reply_to', 'edit', 'recall'],
+  ]);
   assert.match(report.websocket.extensions, /permessage-deflate/);
   assert.ok(report.ping.ok && report.ping.ms >= 0);
   assert.equal(report.dbus.sources.network, 'org.freedesktop.NetworkManager');

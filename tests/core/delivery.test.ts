@@ -15,7 +15,10 @@ class RecordingLink implements OutboundLink {
   readonly written: Array<{ id: string; message: string }> = [];
   readonly callbacks: Array<(err?: Error) => void> = [];
   open = true;
-  constructor(readonly acked: boolean) {}
+  constructor(
+    readonly acked: boolean,
+    readonly features: readonly string[] = [],
+  ) {}
   isOpen(): boolean {
     return this.open;
   }
@@ -57,6 +60,7 @@ function setup(options: { store?: OutboxStore; maxOutbox?: number; sendWindow?: 
     sendWindow: options.sendWindow ?? 50,
     newId: () => `m${++n}`,
     report: {
+      actionRefusal: () => undefined,
       queued: (item: OutboxItem) => {
         outcomes.queued.push(item.id);
         return {

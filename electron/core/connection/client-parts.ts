@@ -10,9 +10,12 @@ import type { Clock } from '../base/clock';
 import { MemoryOutboxStore } from '../store/outbox';
 import { AccountSession } from './client-account';
 import { transportOptions, type ClientConfig, type ClientDeps, type ClientEvents, type LogLine } from './client-config';
-import { Delivery } from './delivery';
+import { Delivery, type DeliveryReport } from './delivery';
 import { HistoryPager } from './history-pager';
+import { actionRefusal, actionTarget } from './message-actions';
 import { Timeline } from './timeline';
+import type { OutboxItem } from '../store/outbox';
+import type { MessageEntry } from '../../common/contract';
 import { Transport, wsSocketFactory } from './transport';
 
 /** What the parts report to ChatClient. */
@@ -47,13 +50,7 @@ export function createClientParts(config: ClientConfig, deps: ClientDeps, clock:
     maxOutbox: config.maxOutbox,
     sendWindow: config.sendWindow,
     newId: deps.newId ?? randomUUID,
-    report: {
-      queued: (item) => ({ ok: true, entry: timeline.showPending([item])[0]! }),
-      delivered: (id, seq) => timeline.delivered(id, seq),
-      refused: (id, why) => timeline.failed(id, why),
-      outboxSize: (size) => host.emit('outbox', size),
-      log: (level, message) => host.log(level, message),
-    },
+    report: deliveryReport(timeline, host),
   });
   const account = new AccountSession(deps.accounts, {
     release: () =>
@@ -119,4 +116,38 @@ export function routeFrame(
     case 'pong':
       break;
   }
+}
+
+/** Delivery's outcomes, to the timeline. */
+function deliveryReport(timeline: Timeline, host: ClientPartsHost): DeliveryReport {
+  return {
+    // An edit or recall whose message went meanwhile shows as the item alone (the server will refuse it).
+    queued: (item) => ({
+      ok: true,
+      entry: timeline.showPending([item])[0] ?? pendingOf(item),
+      ...(actionTarget(item.action) !== undefined ? { actionId: item.id } : {}),
+    }),
+    actionRefusal: (action) => {
+      const target = actionTarget(action);
+      return target === undefined ? undefined : actionRefusal(timeline.messageBySeq(target), action);
+    },
+    delivered: (id, seq) => timeline.delivered(id, seq),
+    refused: (id, why) => timeline.failed(id, why),
+    outboxSize: (size) => host.emit('outbox', size),
+    log: (level, message) => host.log(level, message),
+  };
+}
+
+/** What `send` answers for a queued item the log shows no entry for. */
+function pendingOf(item: OutboxItem): MessageEntry {
+  return {
+    kind: 'message',
+    key: item.id,
+    id: item.id,
+    user: '',
+    text: item.text,
+    timestamp: item.createdAt,
+    own: true,
+    delivery: 'pending',
+  };
 }

@@ -40,6 +40,7 @@ import { createClientParts, routeFrame, type ClientParts } from './client-parts'
 import type { Delivery } from './delivery';
 import { Emitter } from '../base/emitter';
 import type { HistoryPager } from './history-pager';
+import type { ClientActionFields } from '../../../protocol/message-actions';
 import { redactUrl } from './socket-errors';
 import { maskSecret } from '../support/redact';
 import type { Timeline } from './timeline';
@@ -190,12 +191,11 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   // ---- sending ----------------------------------------------------------------
-
-  send(text: string): Promise<SendResult> {
-    // Written for the account being switched to, not the one being left. Without a switch,
-    // at once: an `await undefined` and an async wrapper were two extra turns per message.
-    const switching = this.account.switching;
-    return switching ? switching.catch(() => undefined).then(() => this.delivery.send(text)) : this.delivery.send(text);
+  /** A message; with `action`, a reply, or an edit or recall of an own message (by its seq). */
+  send(text: string, action?: ClientActionFields): Promise<SendResult> {
+    // For the account being switched to, not the one being left; without a switch at once (two turns fewer).
+    const go = () => this.delivery.send(text, action);
+    return this.account.switching ? this.account.switching.catch(() => undefined).then(go) : go();
   }
 
   /** Send a failed message again, under the same id (the server dedups by id). */
@@ -227,10 +227,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     };
   }
 
-  /**
-   * Entries older than `before` (an entry's `order`), at most `limit`, oldest first: from
-   * memory and the store, then, where the store runs out, a page from the server (feature `history`).
-   */
+  /** Up to `limit` entries below `order` `before`, oldest first: memory and store, then a server page (feature `history`). */
   async olderEntries(before: number, limit: number): Promise<OlderEntries> {
     const local = this.timeline.before(before, limit);
     const seq = local.hasOlder ? undefined : this.timeline.serverPageBefore();
@@ -245,6 +242,11 @@ export class ChatClient extends Emitter<ClientEvents> {
     if (!page) return local;
     const older = this.timeline.addOlderPage(page);
     return { entries: [...older.entries, ...local.entries], hasOlder: older.hasOlder };
+  }
+
+  /** The message a reply, edit or recall names: by its seq, or by its id (what `send` prints). */
+  messageNamed(ref: string): MessageEntry | undefined {
+    return /^\d{1,15}$/.test(ref) ? this.timeline.messageBySeq(Number(ref)) : this.timeline.messageByKey(ref);
   }
 
   /** Stored messages containing `text` (Chinese or Latin substrings), newest first. */
@@ -308,6 +310,7 @@ export class ChatClient extends Emitter<ClientEvents> {
     this.delivery.attach(
       {
         acked: info.features.includes(Features.ack),
+        features: info.features,
         isOpen: this.transport.stillCurrent(),
         write: (text, done) => this.transport.write(text, done),
       },

@@ -10,6 +10,8 @@
 import type { SendResult } from '../../common/contract';
 import { reason, type Reason } from '../../common/errors';
 import { encodeFrame, MAX_MESSAGE_BYTES, utf8Length, type ConnectionStatus } from '../../../protocol/codec';
+import { Features } from '../../../protocol/features';
+import type { ClientActionFields } from '../../../protocol/message-actions';
 import { refusalReason, WireErrorCodes } from '../../../protocol/wire-errors';
 import { isoAt, type Clock, type TimerHandle } from '../base/clock';
 import { Outbox, type OutboxItem, type OutboxStore } from '../store/outbox';
@@ -19,6 +21,8 @@ import { Pacer } from './pacer';
 export interface OutboundLink {
   /** The server acks by id; without acks a message counts as delivered once written. */
   readonly acked: boolean;
+  /** What the server announced: a reply, edit or recall goes only where its feature is. */
+  readonly features: readonly string[];
   isOpen(): boolean;
   write(text: string, done?: (err?: Error) => void): void;
 }
@@ -26,6 +30,8 @@ export interface OutboundLink {
 export interface DeliveryReport {
   /** Queued and saved: show it pending. */
   queued(item: OutboxItem): SendResult & { ok: true };
+  /** Why an edit or recall cannot be queued (the message it names is not an own one here); undefined: it can. */
+  actionRefusal(action: ClientActionFields): Reason | undefined;
   delivered(id: string, seq: number | undefined): void;
   refused(id: string, why: Reason): void;
   /** Messages still waiting for an ack, after each saved change of the outbox. */
@@ -134,13 +140,19 @@ export class Delivery {
   // ---- sending ----------------------------------------------------------------------
 
   /** Not `async`: an async function returning enqueue's promise costs extra microtask turns on every send. */
-  send(text: string): Promise<SendResult> {
+  send(text: string, action?: ClientActionFields): Promise<SendResult> {
+    // A recall carries no text; everything else needs some.
+    const refused = action && this.report.actionRefusal(action);
+    if (refused) return Promise.resolve({ ok: false, reason: refused });
+    if (action?.recall_of !== undefined)
+      return this.enqueue({ id: this.deps.newId(), text: '', createdAt: isoAt(this.clock.now()), action });
     if (text.trim() === '') return Promise.resolve({ ok: false, reason: reason('EMPTY_MESSAGE') });
     // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly (an encoder and a copy of
     // the text) only when that bound is over the limit.
     const bytes = text.length * 3 <= this.maxBytes ? 0 : utf8Length(text);
     if (bytes > this.maxBytes) return Promise.resolve({ ok: false, reason: reason('TOO_LARGE', `${bytes} bytes, limit ${this.maxBytes}`) });
-    return this.enqueue({ id: this.deps.newId(), text, createdAt: isoAt(this.clock.now()) });
+    const item: OutboxItem = { id: this.deps.newId(), text, createdAt: isoAt(this.clock.now()) };
+    return this.enqueue(action ? { ...item, action } : item);
   }
 
   /** Queues a message (a failed one again under its id: the server dedups by id). */
@@ -222,8 +234,22 @@ export class Delivery {
       // Servers without acks (the design notes' Django service): delivered once written. With
       // acks the write needs no callback (a closure and a callback turn per message fewer).
       const written = link.acked ? undefined : (err?: Error) => !err && link === this.link && this.acked(item.id, undefined);
-      link.write(encodeFrame({ type: 'chat_message', id: item.id, message: item.text, timestamp: item.createdAt }), written);
+      if (item.action && !this.canSend(link, item, item.action)) continue;
+      const frame = { type: 'chat_message', id: item.id, message: item.text, timestamp: item.createdAt } as const;
+      link.write(encodeFrame(item.action ? { ...frame, ...item.action } : frame), written);
     }
+  }
+
+  /**
+   * A reply, edit or recall goes only to a server that announced it: the design notes' service would
+   * store an edit as a new message. Refused here, in words, for any other (true: it may be sent).
+   */
+  private canSend(link: OutboundLink, item: OutboxItem, action: ClientActionFields): boolean {
+    const needed = action.reply_to !== undefined ? Features.replyTo : action.edit_of !== undefined ? Features.edit : Features.recall;
+    if (link.features.includes(needed)) return true;
+    this.report.refused(item.id, reason('ACTION_UNSUPPORTED', `the server does not announce "${needed}"`));
+    this.remove(item.id);
+    return false;
   }
 
   private remove(id: string): void {

@@ -72,6 +72,15 @@ export class MessageLog {
     return lo;
   }
 
+  /** The newest message in memory with this seq (an edit or recall names its message by seq). */
+  bySeq(seq: number): MessageEntry | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i]!;
+      if (e.kind === 'message' && e.seq === seq) return e;
+    }
+    return undefined;
+  }
+
   /** A key for an entry without id or seq: named after the order it gets, so it stays unique in a stored history too. */
   nextServerKey(): string {
     return `srv:${this.lastOrder + 1}`;

@@ -16,6 +16,8 @@ import { reason, type Reason } from '../../common/errors';
 import type { ServerChatMessage, ChatResponse, ConnectionStatus, HistoryPage } from '../../../protocol/codec';
 import { isoAt, type Clock } from '../base/clock';
 import { FIRST_ORDER, type HistoryStore, type ResumePoint } from '../store/history-store';
+import { isAction, type ClientActionFields } from '../../../protocol/message-actions';
+import { ActionBook, actionTarget } from './message-actions';
 import { MessageLog, patchedMessage, type MessagePatch } from './message-log';
 
 /** Entries of a stored history loaded into memory at start (the snapshot is 200; more come from the store). */
@@ -26,6 +28,8 @@ export interface PendingMessage {
   id: string;
   text: string;
   createdAt: string;
+  /** A reply, edit or recall (an outbox item's `action`). */
+  action?: ClientActionFields;
 }
 
 export interface TimelineDeps {
@@ -55,6 +59,16 @@ export class Timeline {
   private seqEpoch = 0;
   /** Entries published while the frames of one socket read are handled (see batchFrames). */
   private batch: LogEntry[] | undefined;
+  /** Edits and recalls: own ones waiting, and the room's. */
+  private readonly actions = new ActionBook({
+    bySeq: (seq) => this.messageBySeq(seq),
+    show: (entry, rewritten) => {
+      this.scrubDue ||= rewritten;
+      this.add(entry);
+    },
+  });
+  /** An edit or recall was applied: the store is scrubbed after its next write (history-store.ts scrub). */
+  private scrubDue = false;
 
   constructor(private readonly deps: TimelineDeps) {
     this.log = new MessageLog(deps.logLimit);
@@ -118,7 +132,8 @@ export class Timeline {
     this.serverHasOlder = page.has_older;
     if (!this.history) return { entries: [], hasOlder: false };
     const floor = this.history.floorSeq();
-    const messages = page.messages.filter((m) => (m.seq ?? 0) >= floor).map((m) => this.incoming(m));
+    // An action in a page names a message older still, which comes already rewritten: nothing to apply.
+    const messages = page.messages.filter((m) => (m.seq ?? 0) >= floor && !isAction(m)).map((m) => this.incoming(m));
     try {
       return { entries: this.history.addOlder(messages), hasOlder: page.has_older };
     } catch (err) {
@@ -151,6 +166,17 @@ export class Timeline {
     return this.history ? this.history.before(before, limit) : this.log.before(before, limit);
   }
 
+  /** The message with this key (its id, for most). */
+  messageByKey(key: string): MessageEntry | undefined {
+    const entry = this.lookup(key);
+    return entry?.kind === 'message' ? entry : undefined;
+  }
+
+  /** The newest message with this seq (what a reply, edit or recall names). */
+  messageBySeq(seq: number): MessageEntry | undefined {
+    return this.log.bySeq(seq) ?? this.history?.bySeq(seq);
+  }
+
   /** An own message that failed, to send again under its id; undefined for anything else. */
   failedOwn(key: string): PendingMessage | undefined {
     const entry = this.lookup(key);
@@ -162,7 +188,12 @@ export class Timeline {
 
   /** Own messages shown as pending: restored from the outbox at start, or just queued. */
   showPending(items: readonly PendingMessage[]): MessageEntry[] {
-    const entries = items.map((item) => this.pendingEntry(item));
+    const entries: MessageEntry[] = [];
+    for (const item of items) {
+      // An edit or recall is no message of its own: the message it names shows it waits.
+      const entry = actionTarget(item.action) === undefined ? this.pendingEntry(item) : this.actions.queued(item);
+      if (entry) entries.push(entry);
+    }
     entries.forEach((e) => this.upsert(e));
     if (entries.length > 0) this.publish(entries);
     return entries;
@@ -176,6 +207,7 @@ export class Timeline {
    */
   delivered(id: string, seq: number | undefined): void {
     if (seq !== undefined) this.ownSeqHigh = Math.max(this.ownSeqHigh ?? 0, seq);
+    if (this.actions.acked(id, seq)) return;
     const patch: Partial<MessageEntry> = { delivery: 'sent', failure: undefined };
     if (seq !== undefined) patch.seq = seq;
     this.changed(this.update(id, patch));
@@ -183,7 +215,7 @@ export class Timeline {
 
   /** The server refused it: shown failed, with the reason, for the person to retry. */
   failed(id: string, failure: Reason): void {
-    this.changed(this.update(id, { delivery: 'failed', failure }));
+    if (!this.actions.refused(id, failure)) this.changed(this.update(id, { delivery: 'failed', failure }));
   }
 
   // ---- what the server says --------------------------------------------------------
@@ -212,6 +244,7 @@ export class Timeline {
    */
   onChat(frame: ServerChatMessage): string | undefined {
     this.advance(frame.seq);
+    if (isAction(frame)) return this.actions.fromRoom(frame);
     // Deduplicate by message id; by seq only for frames without one (within one numbering epoch):
     // a seq alone is not an identity once a server has started its numbering over.
     const entry = this.incoming(frame);
@@ -240,6 +273,9 @@ export class Timeline {
     };
     if (frame.id !== undefined) entry.id = frame.id;
     if (frame.seq !== undefined) entry.seq = frame.seq;
+    if (frame.reply_to !== undefined) entry.replyTo = frame.reply_to;
+    if (frame.edited !== undefined) entry.edited = frame.edited;
+    if (frame.recalled) entry.recalled = true;
     return entry;
   }
 
@@ -322,6 +358,8 @@ export class Timeline {
     if (!this.history) return;
     try {
       this.history.put(entries, this.resumePoint());
+      if (this.scrubDue) this.history.scrub();
+      this.scrubDue = false;
     } catch (err) {
       this.writeProblem(err);
     }
@@ -338,7 +376,7 @@ export class Timeline {
   }
 
   private pendingEntry(item: PendingMessage): MessageEntry {
-    return {
+    const entry: MessageEntry = {
       kind: 'message',
       key: item.id,
       id: item.id,
@@ -348,6 +386,8 @@ export class Timeline {
       own: true,
       delivery: 'pending',
     };
+    if (item.action?.reply_to !== undefined) entry.replyTo = item.action.reply_to;
+    return entry;
   }
 
   private nowIso(): string {

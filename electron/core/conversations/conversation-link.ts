@@ -276,6 +276,7 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
       ...(s.gap ? { gap: true } : {}),
       ...(h?.rate_limit ? { rate_limit: h.rate_limit } : {}),
       ...(h?.max_message_bytes ? { max_message_bytes: h.max_message_bytes } : {}),
+      ...(h?.recall_window_s !== undefined ? { recall_window_s: h.recall_window_s } : {}),
     };
   }
 

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS entries (pos INTEGER PRIMARY KEY, key TEXT NOT NULL U
 CREATE INDEX IF NOT EXISTS entries_seq ON entries(seq);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(text, content='entries', content_rowid='pos', tokenize='trigram');
+INSERT INTO entries_fts(entries_fts, rank) VALUES ('secure-delete', 1);
 CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
   INSERT INTO entries_fts(rowid, text) VALUES (new.pos, new.text);
 END;
@@ -51,7 +52,7 @@ export function createPrivateFile(file: string): void {
 
 export class SqliteHistory implements HistoryStore {
   private readonly db: DatabaseSync;
-  private readonly stmts: Record<'upsert' | 'get' | 'newest' | 'before' | 'meta' | 'setMeta', StatementSync>;
+  private readonly stmts: Record<'upsert' | 'get' | 'bySeq' | 'newest' | 'before' | 'meta' | 'setMeta', StatementSync>;
   private writes = 0;
 
   /** Opens (or creates) the database; throws when the file is not a sound SQLite database. */
@@ -62,7 +63,8 @@ export class SqliteHistory implements HistoryStore {
     createPrivateFile(file);
     this.db = new DatabaseSync(file);
     try {
-      this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=2000;');
+      // secure_delete: a recalled or edited text is overwritten in the file, not left in a freed cell.
+      this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=2000; PRAGMA secure_delete=ON;');
       const check = this.db.prepare('PRAGMA quick_check(1)').get() as { quick_check: string } | undefined;
       if (check?.quick_check !== 'ok') throw new Error(`quick_check: ${check?.quick_check ?? 'no answer'}`);
       this.db.exec(SCHEMA);
@@ -71,6 +73,8 @@ export class SqliteHistory implements HistoryStore {
           'INSERT INTO entries (pos, key, seq, text, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET seq = excluded.seq, text = excluded.text, body = excluded.body',
         ),
         get: this.db.prepare('SELECT pos, body FROM entries WHERE key = ?'),
+        // Only messages have a seq (markers are stored with none).
+        bySeq: this.db.prepare('SELECT pos, body FROM entries WHERE seq = ? ORDER BY pos DESC LIMIT 1'),
         newest: this.db.prepare('SELECT pos, body FROM entries ORDER BY pos DESC LIMIT ?'),
         before: this.db.prepare('SELECT pos, body FROM entries WHERE pos < ? ORDER BY pos DESC LIMIT ?'),
         meta: this.db.prepare('SELECT v FROM meta WHERE k = ?'),
@@ -102,6 +106,17 @@ export class SqliteHistory implements HistoryStore {
   get(key: string): LogEntry | undefined {
     const row = this.stmts.get.get(key) as Row | undefined;
     return row ? entryOf(row) : undefined;
+  }
+
+  bySeq(seq: number): MessageEntry | undefined {
+    const row = this.stmts.bySeq.get(seq) as Row | undefined;
+    const entry = row ? entryOf(row) : undefined;
+    return entry?.kind === 'message' ? entry : undefined;
+  }
+
+  scrub(): void {
+    // The write-ahead log still holds the pages as they were: checkpoint it and cut it to nothing.
+    this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
   }
 
   newest(limit: number): OlderEntries {

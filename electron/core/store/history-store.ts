@@ -35,6 +35,13 @@ export interface HistoryStore {
   /** Inserts or replaces entries by key (their `order` is their place) and moves the resume point, in one transaction. */
   put(entries: readonly LogEntry[], resume?: ResumePoint): void;
   get(key: string): LogEntry | undefined;
+  /** The newest stored message with this seq (an edit or recall names its message by seq). */
+  bySeq(seq: number): MessageEntry | undefined;
+  /**
+   * Makes sure the text an edit or recall replaced is gone from the file, not only from view:
+   * nothing of it in freed pages, the search index or the write-ahead log.
+   */
+  scrub(): void;
   /** The newest `limit` entries, oldest first. */
   newest(limit: number): OlderEntries;
   /** Up to `limit` entries with an order below `before`, oldest first. */

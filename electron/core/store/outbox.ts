@@ -5,12 +5,15 @@
  * before `add` resolves.
  */
 import { reason, type Reason } from '../../common/errors';
+import { clientActionFieldsOf, type ClientActionFields } from '../../../protocol/message-actions';
 
 export interface OutboxItem {
   id: string;
   text: string;
   /** ISO 8601, when the person pressed Send. */
   createdAt: string;
+  /** A reply, edit or recall (protocol/message-actions.ts): the seq it names. */
+  action?: ClientActionFields;
 }
 
 export interface OutboxLoad {
@@ -49,8 +52,15 @@ export function isOutboxItem(v: unknown): v is OutboxItem {
     typeof o.id === 'string' &&
     o.id.length > 0 &&
     typeof o.text === 'string' &&
-    typeof o.createdAt === 'string'
+    typeof o.createdAt === 'string' &&
+    (o.action === undefined || isAction(o.action, o.text))
   );
+}
+
+function isAction(v: unknown, text: string): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const fields = clientActionFieldsOf({ ...v, message: text });
+  return typeof fields !== 'string' && Object.keys(fields).length === 1;
 }
 
 export class Outbox {
