@@ -54,6 +54,8 @@ export interface LastMessage {
   message: string;
   seq: number;
   timestamp: string;
+  /** Feature `recall`: the newest message was recalled (its text is empty). */
+  recalled?: true;
 }
 /** One conversation as this user sees it: `read` is the user's read marker; `unread` and `mentions` count after it. */
 export interface ConversationInfo {
@@ -255,7 +257,8 @@ function lastOf(v: unknown): LastMessage | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
   if (!isStr(m.user) || !isStr(m.message) || !isSeq(m.seq)) return undefined;
-  return { user: m.user, message: m.message, seq: m.seq, timestamp: isStr(m.timestamp) ? m.timestamp : '' };
+  const last: LastMessage = { user: m.user, message: m.message, seq: m.seq, timestamp: isStr(m.timestamp) ? m.timestamp : '' };
+  return m.recalled === true ? { ...last, recalled: true } : last;
 }
 
 function hitOf(v: unknown): SearchHit | undefined {

@@ -9,6 +9,7 @@ import type { ConversationInfo, LastMessage } from '../protocol/conversations';
 import { allOf, andThen, type Awaitable } from './awaitable';
 import type { ServerContext } from './context';
 import type { ConversationMeta } from './conversation-store';
+import { isAction } from '../protocol/message-actions';
 import type { RoomHandle, StoredMessage } from './room-store';
 
 /** The list of every conversation of `user`, newest activity first. */
@@ -31,8 +32,9 @@ function infoFor(ctx: ServerContext, user: string, meta: ConversationMeta, read:
   return andThen(ctx.store.room(meta.id), (room) =>
     andThen(room.seq(), (seq) =>
       andThen(read >= seq ? { messages: [], gap: false } : room.since(read), (after) =>
-        andThen(after.messages.length > 0 ? after.messages.at(-1) : newestOf(room, seq), (newest) => {
-          const byOthers = after.messages.filter((m) => m.user !== user);
+        andThen(lastShown(after.messages) ?? newestOf(room, seq), (newest) => {
+          // An edit or recall is no message of its own: neither unread nor the preview.
+          const byOthers = after.messages.filter((m) => m.user !== user && !isAction(m));
           const dropped = after.gap ? Math.max(0, (after.messages[0]?.seq ?? seq + 1) - 1 - read) : 0;
           return {
             id: meta.id,
@@ -51,14 +53,24 @@ function infoFor(ctx: ServerContext, user: string, meta: ConversationMeta, read:
   );
 }
 
+/** The newest message that shows as one (not an edit or recall). */
+function lastShown(messages: readonly StoredMessage[]): StoredMessage | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) if (!isAction(messages[i]!)) return messages[i];
+  return undefined;
+}
+
+/** Edits and recalls come in runs rarely longer than this: the newest shown message is within the last page of it. */
+const NEWEST_PAGE = 50;
+
 function newestOf(room: RoomHandle, seq: number): Awaitable<StoredMessage | undefined> {
   if (seq === 0 || !room.page) return undefined;
-  return andThen(room.page(Number.MAX_SAFE_INTEGER, 1), (page) => page.messages.at(-1));
+  return andThen(room.page(Number.MAX_SAFE_INTEGER, NEWEST_PAGE), (page) => lastShown(page.messages));
 }
 
 /** The list shows the start of the newest message, not all 10 KB of it. */
 const LAST_CHARS = 200;
 
 function lastMessage(m: StoredMessage): LastMessage {
-  return { user: m.user, message: m.message.slice(0, LAST_CHARS), seq: m.seq, timestamp: m.timestamp };
+  const last = { user: m.user, message: m.message.slice(0, LAST_CHARS), seq: m.seq, timestamp: m.timestamp };
+  return m.recalled ? { ...last, recalled: true } : last;
 }

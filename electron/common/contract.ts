@@ -6,6 +6,7 @@
  */
 import {
   checkAccountKey,
+  checkAct,
   checkConversationId,
   checkCreateRoom,
   checkInvite,
@@ -30,6 +31,7 @@ import type {
   CreateRoomArg,
   LeftoverView,
   LogEntry,
+  MessageActArg,
   NoticeId,
   NotifyLevel,
   OlderEntries,
@@ -121,6 +123,8 @@ export const INVOKE_TABLE = {
   createRoom: channel<StartDmResult>()('chat:create-room', checkCreateRoom, (room: CreateRoomArg) => room),
   /** Adds `user` to one of the user's rooms; the answer is the new member list. */
   invite: channel<MembersResult>()('chat:invite', checkInvite, (conv: string, user: string) => ({ conv, user })),
+  /** A reply to, or an edit or recall of, a message of the conversation shown (by its seq). */
+  act: channel<SendResult>()('chat:act', checkAct, (act: MessageActArg) => act),
 } as const;
 
 type Table = typeof INVOKE_TABLE;

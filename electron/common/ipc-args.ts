@@ -11,6 +11,8 @@ import {
   type OlderQuery,
   type CreateRoomArg,
   type InviteArg,
+  type MessageActArg,
+  type MessageActKind,
   type SearchQuery,
   type SendToArg,
   type SetDraftArg,
@@ -68,6 +70,21 @@ export const checkSendTo: ArgCheck<SendToArg> = (arg) => {
   if (!c.ok) return refuse(`send-to: ${c.error}`);
   const t = checkSendText(text);
   return t.ok ? ok({ conv: c.value, text: t.value }) : refuse(`send-to: ${t.error}`);
+};
+
+const ACT_KINDS: readonly string[] = ['reply', 'edit', 'recall'];
+
+export const checkAct: ArgCheck<MessageActArg> = (arg) => {
+  const o = exactly(arg, ['conv', 'kind', 'seq', 'text'], 'act');
+  if (typeof o === 'string') return refuse(o);
+  const c = checkConversationId(o.conv);
+  if (!c.ok) return refuse(`act: ${c.error}`);
+  if (typeof o.kind !== 'string' || !ACT_KINDS.includes(o.kind)) return refuse('act: kind must be reply, edit or recall');
+  if (typeof o.seq !== 'number' || !Number.isSafeInteger(o.seq) || o.seq < 1) return refuse('act: seq must be a whole number ≥ 1');
+  const t = checkSendText(o.text);
+  if (!t.ok) return refuse(`act: ${t.error}`);
+  if ((o.kind === 'recall') !== (t.value === '')) return refuse('act: a recall has no text, a reply or edit has some');
+  return ok({ conv: c.value, kind: o.kind as MessageActKind, seq: o.seq, text: t.value });
 };
 
 /** A draft is kept up to this many characters (desk-memory.ts keeps the same). */

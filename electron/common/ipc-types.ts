@@ -35,8 +35,9 @@ export interface MessageEntry {
   recalled?: boolean;
   /** An edit or recall of this own message waits in the outbox for the server. */
   pendingAction?: 'edit' | 'recall';
-  /** The server refused the last edit or recall of it (the message itself stays as it was). */
+  /** The server refused the last edit or recall of it (the message itself stays as it was): why, and which it was. */
   actionFailure?: Reason;
+  failedAction?: 'edit' | 'recall';
 }
 
 export interface MarkerEntry {
@@ -143,7 +144,7 @@ export interface ConversationView {
   members: number;
   unread: number;
   mentions: number;
-  last?: { user: string; text: string; timestamp: string };
+  last?: { user: string; text: string; timestamp: string; recalled?: boolean };
   notify: NotifyLevel;
   /** What was typed and not sent, kept across switches and restarts. */
   draft?: string;
@@ -204,6 +205,20 @@ export interface SetDraftArg {
 /** A message for a named conversation: the composer says which it belongs to, so a switch cannot redirect it. */
 export interface SendToArg {
   conv: string;
+  text: string;
+}
+
+/** What can be done to a sent message (features `reply_to`, `edit`, `recall`). */
+export type MessageActKind = 'reply' | 'edit' | 'recall';
+
+/**
+ * A reply to, or an edit or recall of, the message with `seq` in conversation `conv` (the one
+ * shown, by id). `text`: the reply or the new text; '' for a recall.
+ */
+export interface MessageActArg {
+  conv: string;
+  kind: MessageActKind;
+  seq: number;
   text: string;
 }
 

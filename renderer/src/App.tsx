@@ -15,6 +15,7 @@ import { SettingsWarnings } from './SettingsWarnings';
 import { useChatFeed, type ChatFeedState } from './useChatFeed';
 import { useConversations } from './useConversations';
 import { useConversationScroll } from './useConversationScroll';
+import { useComposeMode, type ComposeModeState } from './useComposeMode';
 import { useDrafts, type Draft } from './useDrafts';
 import { useMessageActions, type MessageActions } from './useMessageActions';
 import { useReachConversation } from './useReachConversation';
@@ -51,7 +52,8 @@ export function App() {
     document.title = unread > 0 ? `(${unread}) ${i18n.t.appName}` : i18n.t.appName;
   }, [locale, i18n.t.appName, unread]);
 
-  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} draft={draft} scroll={scroll} />;
+  const compose = useComposeMode(feed.feed, actions, search.jumpRef, feed.status, multi ? conversations.view?.current : undefined);
+  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} draft={draft} scroll={scroll} compose={compose} />;
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -86,12 +88,14 @@ function LogAndComposer({
   jumpRef,
   draft,
   scroll,
+  compose,
 }: {
   feed: ChatFeedState;
   actions: MessageActions;
   jumpRef: SearchToggle['jumpRef'];
   draft: Draft | undefined;
   scroll: ReturnType<typeof useConversationScroll>;
+  compose: ComposeModeState;
 }) {
   return (
     <>
@@ -109,11 +113,23 @@ function LogAndComposer({
           jumpRef={jumpRef}
           onPlace={scroll.onPlace}
           restoreRef={scroll.restoreRef}
+          allowed={compose.allowed}
+          onAct={compose.onAct}
+          onQuote={compose.onQuote}
         />
       </main>
       <footer className="footer">
         {/* One composer per conversation (its own draft); a one-room server keeps one for the run. */}
-        <Composer key={draft?.conv} limit={feed.limit} send={actions.send} initialText={draft?.initial} onTextChange={draft?.onChange} />
+        <Composer
+          key={draft?.conv}
+          limit={feed.limit}
+          send={compose.submit}
+          initialText={draft?.initial}
+          onTextChange={draft?.onChange}
+          mode={compose.mode}
+          onCancelMode={compose.cancel}
+          onEditLast={compose.onEditLast}
+        />
       </footer>
     </>
   );

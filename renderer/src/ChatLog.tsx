@@ -14,6 +14,7 @@ import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n, type I18n } from './AppContext';
 import { rowPlace } from './grouping';
 import { DaySeparator, GapRow, MessageRow } from './LogRows';
+import { NO_ACTIONS, type ActionsAllowed, type OnAct } from './MessageTools';
 import { pageInUntil, type EntryStore, type JumpOutcome } from './store';
 import type { JumpFn } from './useSearchToggle';
 import { useScrollPlace, type RestoreFn, type ScrollPlace } from './useScrollPlace';
@@ -51,7 +52,13 @@ export interface ChatLogProps {
   onPlace?: (place: ScrollPlace) => void;
   /** Filled in by the log: brings a place reported by `onPlace` back. */
   restoreRef?: MutableRefObject<RestoreFn | null>;
+  /** Replies, edits and recalls: what the server takes, what to do, and showing a quoted message. */
+  allowed?: ActionsAllowed;
+  onAct?: OnAct;
+  onQuote?: (seq: number) => void;
 }
+
+const ignore = () => {};
 
 export function ChatLog(props: ChatLogProps) {
   const { store, loaded } = props;
@@ -103,7 +110,7 @@ export function ChatLog(props: ChatLogProps) {
 
 /** The row at `index`: a day separator above the first message of a day, then the message or gap marker. */
 function logRow(
-  { store, retryErrors, onRetry }: ChatLogProps,
+  { store, retryErrors, onRetry, allowed = NO_ACTIONS, onAct = ignore, onQuote = ignore }: ChatLogProps,
   { t, fmt }: I18n,
   index: number,
   key: Key,
@@ -127,7 +134,16 @@ function logRow(
       {entry.kind === 'marker' ? (
         <GapRow entry={entry} />
       ) : (
-        <MessageRow entry={entry} retryError={retryErrors.get(entry.key)} onRetry={onRetry} continued={place.continued} />
+        <MessageRow
+          entry={entry}
+          retryError={retryErrors.get(entry.key)}
+          onRetry={onRetry}
+          continued={place.continued}
+          allowed={allowed}
+          onAct={onAct}
+          quoted={entry.replyTo !== undefined ? store.bySeq(entry.replyTo) : undefined}
+          onQuote={onQuote}
+        />
       )}
     </div>
   );
@@ -275,7 +291,9 @@ function useJump(
         syncAtEnd();
         return found;
       }
-      setTarget({ key: entry.key, n });
+      const key = 'key' in entry ? entry.key : store.bySeq(entry.seq)?.key;
+      if (key === undefined) return 'gone';
+      setTarget({ key, n });
       return 'shown';
     };
     return () => {

@@ -7,6 +7,7 @@
 import {
   memo,
   useEffect,
+  useLayoutEffect,
   useRef,
   useState,
   type Dispatch,
@@ -20,6 +21,8 @@ import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n } from './AppContext';
 import { reasonText } from './i18n';
 import { IconSend } from './Icons';
+import { firstLine } from './MessageTools';
+import type { ComposeMode } from './useComposeMode';
 import { utf8Bytes } from './store';
 
 type Problem = { code: ReasonCode } | { unexpected: true };
@@ -32,20 +35,30 @@ export interface ComposerProps {
   initialText?: string;
   /** Every change of the box's text (the draft is kept from it). */
   onTextChange?: (text: string) => void;
+  /** Replying to or editing a message (useComposeMode.ts); `send` then sends the reply or saves the edit. */
+  mode?: ComposeMode;
+  onCancelMode?: () => void;
+  /** ↑ in the empty box: edit the newest own message. */
+  onEditLast?: () => void;
 }
 
-export const Composer = memo(function Composer({ limit, send, initialText, onTextChange }: ComposerProps) {
+export const Composer = memo(function Composer({ limit, send, initialText, onTextChange, mode, onCancelMode, onEditLast }: ComposerProps) {
   const { t } = useI18n();
   const [text, setText] = useState(initialText ?? '');
-  useEffect(() => onTextChange?.(text), [text, onTextChange]);
+  const editing = mode?.kind === 'edit';
+  // An edit's text is not the draft: the draft waits aside and comes back when the edit ends.
+  useEffect(() => {
+    if (!editing) onTextChange?.(text);
+  }, [text, onTextChange, editing]);
   const input = useRef<HTMLTextAreaElement>(null);
+  useModeText(mode, text, setText, input);
   const { problem, setProblem, sending, submit } = useSubmit(send, limit, input, text, setText);
 
   const bytes = utf8Bytes(text);
   const over = limit > 0 && bytes > limit;
   const empty = text.trim() === '';
 
-  const enterSends = useEnterSends(submit);
+  const enterSends = useEnterSends(submit, modeKeys(mode, text, onCancelMode, onEditLast));
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -54,6 +67,7 @@ export const Composer = memo(function Composer({ limit, send, initialText, onTex
 
   return (
     <form className="composer" onSubmit={onSubmit} data-testid="composer" aria-busy={sending}>
+      {mode && <ComposeModeBar mode={mode} onCancel={() => onCancelMode?.()} />}
       <div className={`composer-box${over ? ' composer-over' : ''}`}>
         <textarea
           ref={input}
@@ -74,7 +88,7 @@ export const Composer = memo(function Composer({ limit, send, initialText, onTex
         />
         <button type="submit" className="button button-primary send" data-testid="send" disabled={empty}>
           <IconSend />
-          {t.send}
+          {editing ? t.saveEdit : t.send}
         </button>
       </div>
       <ComposerFoot problem={problem} bytes={bytes} limit={limit} over={over} />
@@ -82,16 +96,30 @@ export const Composer = memo(function Composer({ limit, send, initialText, onTex
   );
 });
 
+/** Escape leaves a reply or edit; ↑ in the empty box edits the newest own message. */
+function modeKeys(mode: ComposeMode, text: string, onCancelMode?: () => void, onEditLast?: () => void) {
+  return (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Escape' && mode) {
+      e.preventDefault();
+      onCancelMode?.();
+    } else if (e.key === 'ArrowUp' && !mode && text === '' && onEditLast) {
+      e.preventDefault();
+      onEditLast();
+    }
+  };
+}
+
 /**
  * Enter sends, Shift+Enter is a new line, and the Enter that commits an IME composition
  * (fcitx, ibus: pinyin candidates) never sends: composition events, `isComposing` and keyCode 229.
  */
-function useEnterSends(submit: () => Promise<void>) {
+function useEnterSends(submit: () => Promise<void>, otherKey: (e: KeyboardEvent<HTMLTextAreaElement>) => void) {
   const composing = useRef(false);
   return {
     onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
-      if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+      // An input method uses Escape and the arrows for its candidates: those are its own.
       if (composing.current || e.nativeEvent.isComposing || e.keyCode === 229) return;
+      if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return otherKey(e);
       e.preventDefault();
       void submit();
     },
@@ -99,6 +127,54 @@ function useEnterSends(submit: () => Promise<void>) {
     onCompositionEnd: () => void (composing.current = false),
     onBlur: () => void (composing.current = false),
   };
+}
+
+/**
+ * The box's text as the mode changes: an edit starts from the message's text (what was typed
+ * waits aside, and comes back when the edit ends); a reply keeps what was typed. Either focuses the box.
+ */
+function useModeText(
+  mode: ComposeMode,
+  text: string,
+  setText: Dispatch<SetStateAction<string>>,
+  input: RefObject<HTMLTextAreaElement | null>,
+) {
+  const aside = useRef<string | null>(null);
+  const latest = useRef(text);
+  latest.current = text;
+  // Before paint: the box never shows the wrong text for a frame.
+  useLayoutEffect(() => {
+    if (mode?.kind === 'edit') {
+      aside.current ??= latest.current;
+      setText(mode.entry.text);
+    } else if (aside.current !== null) {
+      setText(aside.current);
+      aside.current = null;
+    }
+    if (mode) input.current?.focus();
+  }, [mode, setText, input]);
+}
+
+/** Above the box while replying or editing: what, and × (or Escape) to stop. */
+function ComposeModeBar({ mode, onCancel }: { mode: NonNullable<ComposeMode>; onCancel: () => void }) {
+  const { t } = useI18n();
+  const reply = mode.kind === 'reply';
+  return (
+    <div className="compose-mode" data-testid="compose-mode" data-kind={mode.kind} role="status">
+      <span className="compose-mode-what">{reply ? t.replyingTo(mode.entry.user) : t.editingMessage}</span>
+      {reply && <span className="compose-mode-quote">{firstLine(mode.entry.text)}</span>}
+      <button
+        type="button"
+        className="button button-small compose-mode-cancel"
+        data-testid="compose-mode-cancel"
+        aria-label={reply ? t.cancelReply : t.cancelEdit}
+        title={reply ? t.cancelReply : t.cancelEdit}
+        onClick={onCancel}
+      >
+        ×
+      </button>
+    </div>
+  );
 }
 
 /** Sends the box's text once at a time; a refusal (or a failure) becomes the problem shown under the box. */

@@ -5,6 +5,7 @@ import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n } from './AppContext';
 import { reasonText } from './i18n';
 import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
+import { MessageTools, RecalledNote, ReplyQuote, type ActionsAllowed, type OnAct } from './MessageTools';
 
 const AVATAR_COLOURS = 8;
 
@@ -23,6 +24,15 @@ export interface RowProps {
   entry: LogEntry;
   retryError: ReasonCode | undefined;
   onRetry: (key: string) => void;
+}
+
+/** What a message row offers beyond its text: the actions the server takes, and a reply's quote (flat props: rows are memoized). */
+export interface ActionProps {
+  allowed: ActionsAllowed;
+  onAct: OnAct;
+  /** The message a reply answers, when the window holds it. */
+  quoted: MessageEntry | undefined;
+  onQuote: (seq: number) => void;
 }
 
 export const GapRow = memo(function GapRow({ entry }: { entry: MarkerEntry }) {
@@ -59,15 +69,21 @@ export const MessageRow = memo(function MessageRow({
   retryError,
   onRetry,
   continued,
-}: RowProps & { entry: MessageEntry; continued: boolean }) {
-  const { t, fmt } = useI18n();
+  allowed,
+  onAct,
+  quoted,
+  onQuote,
+}: RowProps & ActionProps & { entry: MessageEntry; continued: boolean }) {
+  const { t } = useI18n();
   const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
   const sender = entry.fromServer ? t.server : entry.user;
+  if (entry.recalled) return <RecalledRow entry={entry} />;
   return (
     <article
       className={`msg msg-${kind} msg-${entry.delivery}${continued ? ' msg-continued' : ''}`}
       data-testid="message"
       data-key={entry.key}
+      data-seq={entry.seq}
       data-own={entry.own ? 'true' : 'false'}
       data-delivery={entry.delivery}
       data-continued={continued ? 'true' : 'false'}
@@ -81,32 +97,82 @@ export const MessageRow = memo(function MessageRow({
           </div>
         ))}
       <div className="msg-body">
-        <div className="msg-meta">
-          <span className="msg-sender" data-testid="message-sender">
-            {sender}
-          </span>
-          {entry.own && <span className="msg-you">{t.youTag}</span>}
-          <time
-            className="msg-time"
-            data-testid="message-time"
-            dateTime={entry.timestamp}
-            title={fmt.full(entry.timestamp)}
-            tabIndex={continued ? 0 : undefined}
-          >
-            {fmt.time(entry.timestamp)}
-          </time>
-        </div>
+        <MessageMeta entry={entry} sender={sender} continued={continued} />
         <div className="bubble">
+          {entry.replyTo !== undefined && <ReplyQuote seq={entry.replyTo} quoted={quoted} onQuote={onQuote} />}
           {/* Text, never HTML: React escapes it. */}
           <p className="msg-text" data-testid="message-text">
             {entry.text}
+            {entry.edited !== undefined && (
+              <span className="msg-edited" data-testid="message-edited">
+                {' '}
+                {t.edited}
+              </span>
+            )}
           </p>
         </div>
         <DeliveryState entry={entry} retryError={retryError} onRetry={onRetry} />
+        <ActionState entry={entry} />
       </div>
+      <MessageTools entry={entry} allowed={allowed} onAct={onAct} />
     </article>
   );
 });
+
+/** Above a message's text: who sent it ("(you)" for own ones) and when. */
+function MessageMeta({ entry, sender, continued }: { entry: MessageEntry; sender: string; continued: boolean }) {
+  const { t, fmt } = useI18n();
+  return (
+    <div className="msg-meta">
+      <span className="msg-sender" data-testid="message-sender">
+        {sender}
+      </span>
+      {entry.own && <span className="msg-you">{t.youTag}</span>}
+      <time
+        className="msg-time"
+        data-testid="message-time"
+        dateTime={entry.timestamp}
+        title={fmt.full(entry.timestamp)}
+        tabIndex={continued ? 0 : undefined}
+      >
+        {fmt.time(entry.timestamp)}
+      </time>
+    </div>
+  );
+}
+
+/** A recalled message, in its place: who recalled it, and when it had been sent. */
+function RecalledRow({ entry }: { entry: MessageEntry }) {
+  const { fmt } = useI18n();
+  return (
+    <article className="msg msg-recalled" data-testid="message" data-key={entry.key} data-seq={entry.seq} data-recalled="true">
+      <RecalledNote entry={entry} />
+      <time className="msg-time" dateTime={entry.timestamp} title={fmt.full(entry.timestamp)}>
+        {fmt.time(entry.timestamp)}
+      </time>
+    </article>
+  );
+}
+
+/** Under an own message: its edit or recall waits for the server, or the server refused it (and why). */
+function ActionState({ entry }: { entry: MessageEntry }) {
+  const { t, locale } = useI18n();
+  if (entry.pendingAction) {
+    return (
+      <div className="msg-state state-pending" data-testid="action-pending">
+        <IconClock />
+        {t.actionPending(entry.pendingAction)}
+      </div>
+    );
+  }
+  if (!entry.actionFailure) return null;
+  return (
+    <div className="msg-state state-failed" data-testid="action-failed">
+      <IconAlert />
+      {t.actionFailed(entry.failedAction ?? 'edit', reasonText(entry.actionFailure.code, locale))}
+    </div>
+  );
+}
 
 /** Under a message: sending or sent (own ones), or not sent with why (and Retry, on own ones). */
 function DeliveryState({ entry, retryError, onRetry }: RowProps & { entry: MessageEntry }) {

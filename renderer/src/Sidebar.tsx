@@ -102,7 +102,11 @@ function ConversationOption({
           {c.unread > 0 ? `, ${muted ? t.mutedUnread : t.unreadCount(c.unread)}` : ''}
           {c.mentions > 0 ? `, ${t.mentionCount(c.mentions)}` : ''}
         </span>
-        {c.last && <span className="conversation-last" aria-hidden="true">{`${c.last.user}: ${c.last.text}`}</span>}
+        {c.last && (
+          <span className="conversation-last" aria-hidden="true">
+            {c.last.recalled ? t.recalledBy(c.last.user) : `${c.last.user}: ${c.last.text}`}
+          </span>
+        )}
       </span>
       <CountBadges c={c} mutedDot />
     </li>

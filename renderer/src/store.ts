@@ -13,7 +13,7 @@
  * entry (above our newest: append) from an update to one outside the window
  * (skip: it is fetched fresh when paged in).
  */
-import type { LogEntry, OlderEntries } from '../../electron/common/contract';
+import type { LogEntry, MessageEntry, OlderEntries } from '../../electron/common/contract';
 
 export interface UpsertResult {
   appended: number;
@@ -28,6 +28,8 @@ export class EntryStore {
   hasOlder = false;
   /** Entries appended at the bottom since the start (for "new messages ↓"; prepends do not count). */
   appendedTotal = 0;
+  private readonly seqIndex = new Map<number, MessageEntry>();
+  private seqIndexAt = -1;
 
   get size(): number {
     return this.list.length;
@@ -53,6 +55,25 @@ export class EntryStore {
   get(key: string): LogEntry | undefined {
     const i = this.index.get(key);
     return i === undefined ? undefined : this.list[i];
+  }
+
+  /** The message with this seq in the window (what a reply quotes), by an index made again only after a change. */
+  bySeq(seq: number): MessageEntry | undefined {
+    if (this.seqIndexAt !== this.version) {
+      this.seqIndex.clear();
+      for (const e of this.list) if (e.kind === 'message' && e.seq !== undefined) this.seqIndex.set(e.seq, e);
+      this.seqIndexAt = this.version;
+    }
+    return this.seqIndex.get(seq);
+  }
+
+  /** The newest own message the server has (↑ in an empty composer edits it); undefined when there is none in the window. */
+  newestOwnSent(): MessageEntry | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const e = this.list[i]!;
+      if (e.kind === 'message' && e.own && e.seq !== undefined && !e.recalled && e.delivery === 'sent') return e;
+    }
+    return undefined;
   }
 
   /** The cursor for the next older page: the first entry's order (undefined: none known). */
@@ -149,16 +170,17 @@ export const JUMP_MAX_PAGES = 50;
  */
 export async function pageInUntil(
   store: EntryStore,
-  target: { key: string; order?: number },
+  target: { key: string; order?: number } | { seq: number },
   fetchOlder: (before: number, limit: number) => Promise<OlderEntries>,
   onPage: () => void,
   maxPages = JUMP_MAX_PAGES,
 ): Promise<PageInResult> {
   for (let pages = 0; ; pages++) {
-    if (store.has(target.key)) return 'held';
+    if ('key' in target ? store.has(target.key) : store.bySeq(target.seq)) return 'held';
     const before = store.oldestOrder;
+    const order = 'order' in target ? target.order : undefined;
     // Nothing older, or the target's place is inside the window and it is not there: gone (trimmed by the log's bound, cleared).
-    if (!store.hasOlder || before === undefined || (target.order !== undefined && target.order >= before)) return 'gone';
+    if (!store.hasOlder || before === undefined || (order !== undefined && order >= before)) return 'gone';
     if (pages >= maxPages) return 'too-far';
     const page = await fetchOlder(before, JUMP_PAGE);
     if (store.oldestOrder === before) store.prepend(page.entries, page.hasOlder);

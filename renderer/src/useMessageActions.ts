@@ -3,13 +3,15 @@
  * and page in older entries. Each answer from main goes into the feed's store.
  */
 import { useChat } from './AppContext';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { OlderEntries, SendResult } from '../../electron/common/contract';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
+import type { MessageActKind, OlderEntries, SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import type { ChatFeed } from './useChatFeed';
 
 export interface MessageActions {
   send: (text: string) => Promise<SendResult>;
+  /** A reply to, or an edit or recall of, the message with `seq` in the conversation shown. */
+  act: (kind: MessageActKind, seq: number, text: string) => Promise<SendResult>;
   /** Why the last retry of an entry (by key) was refused; shown on its row until the next retry. */
   retryErrors: ReadonlyMap<string, ReasonCode>;
   onRetry: (key: string) => void;
@@ -42,6 +44,8 @@ export function useMessageActions(feed: ChatFeed, conv?: string): MessageActions
     [chat, store, publish, conv],
   );
 
+  const act = useAct(feed, conv, shown);
+
   const onRetry = useCallback(
     (key: string) => {
       setRetryErrors((m) => withoutKey(m, key));
@@ -70,7 +74,24 @@ export function useMessageActions(feed: ChatFeed, conv?: string): MessageActions
   const fetchOlder = useCallback((before: number, limit: number) => chat.getOlder(before, limit), [chat]);
   const onStoreChange = useCallback(() => publish(), [publish]);
 
-  return { send, retryErrors, onRetry, reconnectNow, fetchOlder, onStoreChange };
+  return { send, act, retryErrors, onRetry, reconnectNow, fetchOlder, onStoreChange };
+}
+
+/** A reply, edit or recall: a reply shows at once as a send does; an edit or recall on the message it names. */
+function useAct(feed: ChatFeed, conv: string | undefined, shown: MutableRefObject<string | undefined>): MessageActions['act'] {
+  const { store, publish } = feed;
+  const chat = useChat();
+  return useCallback(
+    async (kind: MessageActKind, seq: number, text: string): Promise<SendResult> => {
+      if (conv === undefined) return { ok: false, reason: { code: 'ACTION_UNSUPPORTED' } };
+      const result = await chat.act({ conv, kind, seq, text });
+      if (shown.current !== conv || !result.ok) return result;
+      if (kind === 'reply' ? !store.has(result.entry.key) : store.has(result.entry.key)) store.upsert([result.entry]);
+      publish(kind === 'reply' ? { stick: true } : undefined);
+      return result;
+    },
+    [chat, store, publish, conv, shown],
+  );
 }
 
 function withoutKey<V>(m: ReadonlyMap<string, V>, key: string): ReadonlyMap<string, V> {

@@ -9,7 +9,8 @@ import type { MessageEntry, SearchEntry } from '../../electron/common/contract';
 import type { JumpOutcome } from './store';
 import type { ReachFn } from './useReachConversation';
 
-export type JumpFn = (entry: MessageEntry) => Promise<JumpOutcome>;
+/** A search result, or (a reply's quote) the message with a seq. */
+export type JumpFn = (entry: MessageEntry | { seq: number }) => Promise<JumpOutcome>;
 
 export interface SearchToggle {
   open: boolean;

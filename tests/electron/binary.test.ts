@@ -81,6 +81,7 @@ test(
     await page.locator('[data-testid="status"][data-state="connected"]').waitFor({ timeout: 20_000 });
     // The renderer has window.chat and nothing of Node.
     assert.deepEqual(await page.evaluate(() => Object.keys((window as any).chat).sort()), [
+      'act',
       'chooseCaBundle',
       'clearHistory',
       'copyDiagnostics',

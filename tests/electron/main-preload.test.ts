@@ -89,6 +89,7 @@ test('main appends no ozone-platform switch: the launcher picks the backend befo
 test('preload exposes exactly the typed window.chat API and nothing generic', () => {
   assert.deepEqual([...fake.exposed.keys()], ['chat']);
   assert.deepEqual(Object.keys(api).sort(), [
+    'act',
     'chooseCaBundle',
     'clearHistory',
     'copyDiagnostics',
@@ -124,6 +125,7 @@ test('preload exposes exactly the typed window.chat API and nothing generic', ()
   for (const k of Object.keys(api)) assert.equal(typeof (api as any)[k], 'function');
   assert.equal((api as any).invoke, undefined);
   assert.deepEqual([...fake.handlers.keys()].sort(), [
+    'chat:act',
     'chat:choose-ca-bundle',
     'chat:clear-history',
     'chat:copy-diagnostics',

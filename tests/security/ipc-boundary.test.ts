@@ -98,6 +98,20 @@ function isValid(channel: string, arg: unknown): boolean {
       const { conv, user } = arg as { conv: unknown; user: unknown };
       return isConversationId(conv) && isConversationId(user);
     }
+    case 'chat:act': {
+      if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return false;
+      if (Object.keys(arg).sort().join() !== 'conv,kind,seq,text') return false;
+      const { conv, kind, seq, text } = arg as { conv: unknown; kind: unknown; seq: unknown; text: unknown };
+      return (
+        isConversationId(conv) &&
+        (kind === 'reply' || kind === 'edit' || kind === 'recall') &&
+        Number.isSafeInteger(seq) &&
+        (seq as number) >= 1 &&
+        typeof text === 'string' &&
+        text.length <= MAX_SEND_CHARS &&
+        (kind === 'recall') === (text === '')
+      );
+    }
     case 'chat:discard-leftovers':
       // Only a key among the current leftovers; the stand-in's account has none (checked below).
       return false;
@@ -160,7 +174,7 @@ function isConversationId(v: unknown): boolean {
 }
 
 const CLEAR_ERROR =
-  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id|create-room(:| needs)|invite(:| needs)/;
+  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id|create-room(:| needs)|invite(:| needs)|act(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({
@@ -222,6 +236,13 @@ const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({
     conv: fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', '', 'a\nb'),
     user: fc.oneof(fc.constantFrom('alice', 'nobody', '', 'x'.repeat(65), 'a\tb'), fc.integer()),
+  }),
+  // chat:act's shape: kinds that exist and ones that do not, seqs around the bounds, recalls with and without text.
+  fc.record({
+    conv: fc.oneof(fc.constantFrom('lobby', 'c_AAAAAAAAAAAAAAAA', '', 'a\nb'), fc.integer()),
+    kind: fc.constantFrom('reply', 'edit', 'recall', 'delete', ''),
+    seq: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER + 2), fc.constant('1')),
+    text: fc.oneof(fc.constantFrom('', 'fixed', 'x'.repeat(MAX_SEND_CHARS + 1)), fc.constant(null)),
   }),
   // chat:get-older's shape, with values in and out of range.
   fc.record({
@@ -441,7 +462,9 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                                 ? { name: 'from a frame', private: true, members: ['nobody-here'] }
                                 : channel === 'chat:invite'
                                   ? { conv: 'lobby', user: 'nobody-here' }
-                                  : null;
+                                  : channel === 'chat:act'
+                                    ? { conv: 'lobby', kind: 'recall', seq: 1, text: '' }
+                                    : null;
       const call = s.fake.invokeAs(frame, channel, arg);
       // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
       if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);

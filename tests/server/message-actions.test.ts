@@ -152,6 +152,21 @@ for (const store of stores()) {
     assert.equal(live.reply_to, first);
     assert.equal(live.user, 'bob');
     assert.equal(carol.frames.filter((f) => JSON.stringify(f).includes('tuesday')).length, 0, 'nothing reaches a non-member');
+
+    // A recall resent after a lost ack is acked again with its seq, not refused as "already recalled".
+    const frame = {
+      type: 'chat_message',
+      id: 'recall-once',
+      message: '',
+      conv: room,
+      recall_of: first,
+      timestamp: new Date().toISOString(),
+    };
+    alice.ws.send(JSON.stringify(frame));
+    const once = await alice.next((f) => f.id === 'recall-once', 10_000, 'the recall');
+    alice.ws.send(JSON.stringify(frame));
+    const twice = await alice.next((f) => f.id === 'recall-once' && f !== once, 10_000, 'the resent recall');
+    assert.deepEqual([once.type, twice.type, twice.seq], ['ack', 'ack', once.seq]);
   });
 
   test(`${store.name}: an edit and a recall reach the others live and on catch-up, and the text is gone everywhere`, async (t) => {
@@ -204,7 +219,18 @@ for (const store of stores()) {
     }
   });
 
-  test(`${store.name}: a resent recall is acked again, a recall after the window is refused`, async (t) => {
+  test(`${store.name}: an edit or recall is never unread, and the list's preview follows it`, async (t) => {
+    const { alice, bob, room } = await scene(t, store);
+    const one = seqOf(await alice.say(room, 'p1', 'draft'));
+    seqOf(await act(alice, room, { edit_of: one, message: 'final' }));
+    const seen = (await bob.request({ type: 'list' })).conversations.find((c: Frame) => c.id === room);
+    assert.deepEqual([seen.unread, seen.last.message, seen.last.seq], [1, 'final', one], 'one unread message, shown with its latest text');
+    seqOf(await act(alice, room, { recall_of: one }));
+    const after = (await bob.request({ type: 'list' })).conversations.find((c: Frame) => c.id === room);
+    assert.deepEqual([after.last.message, after.last.recalled], ['', true], 'the preview says it was recalled, and nothing of it');
+  });
+
+  test(`${store.name}: a recall after the window is refused`, async (t) => {
     const { alice, room } = await scene(t, store, { recallWindowMs: 1 });
     const seq = seqOf(await alice.say(room, 'w1', 'oops'));
     await new Promise((r) => setTimeout(r, 20));

@@ -92,6 +92,7 @@ test('window.chat, as the real built preload exposes it: read-only, frozen, only
   const chat = d.value as Record<string, unknown>;
   assert.ok(Object.isFrozen(chat));
   assert.deepEqual(Object.keys(chat).sort(), [
+    'act',
     'chooseCaBundle',
     'clearHistory',
     'copyDiagnostics',

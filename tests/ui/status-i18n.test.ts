@@ -50,7 +50,9 @@ test('zh-CN from navigator.language: every visible string is Chinese; the switch
   await statusIs(page, 'connected', 15_000);
   await page.reload();
   await statusIs(page, 'connected');
-  assert.equal(await page.getByTestId('status-text').textContent(), 'Connected');
+  // The status can come before the settings are read (until then the system's language shows): wait for the choice.
+  await page.getByTestId('status-text').getByText('Connected', { exact: true }).waitFor({ timeout: T });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await waitForMessage(page, '收到，谢谢！', 'sent');
 });
 

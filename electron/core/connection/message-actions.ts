@@ -23,7 +23,7 @@ export interface ActionFacts {
 /** The entry after the action, or undefined when it changes nothing. */
 export function appliedAction(target: MessageEntry | undefined, action: ActionFacts): MessageEntry | undefined {
   if (!target || target.recalled || action.superseded) return undefined;
-  const { pendingAction: _pending, actionFailure: _failure, ...rest } = target;
+  const { pendingAction: _pending, actionFailure: _failure, failedAction: _which, ...rest } = target;
   if (action.recall_of !== undefined) return { ...rest, text: '', recalled: true };
   if (action.edit_of === undefined || (target.edited ?? 0) >= action.seq) return undefined;
   return { ...rest, text: action.message, edited: action.seq };
@@ -45,14 +45,14 @@ export function actionRefusal(target: MessageEntry | undefined, action: ClientAc
 
 /** The entry while its own edit or recall waits for the server. */
 export function withPendingAction(target: MessageEntry, action: ClientActionFields): MessageEntry {
-  const { actionFailure: _failure, ...rest } = target;
+  const { actionFailure: _failure, failedAction: _which, ...rest } = target;
   return { ...rest, pendingAction: action.recall_of !== undefined ? 'recall' : 'edit' };
 }
 
 /** The entry after the server refused its own edit or recall: as it was, with the reason. */
-export function withFailedAction(target: MessageEntry, why: Reason): MessageEntry {
+export function withFailedAction(target: MessageEntry, why: Reason, action: ClientActionFields | ActionFacts | undefined): MessageEntry {
   const { pendingAction: _pending, ...rest } = target;
-  return { ...rest, actionFailure: why };
+  return { ...rest, actionFailure: why, failedAction: action?.recall_of !== undefined ? 'recall' : 'edit' };
 }
 
 /** An own action as the outbox holds it (timeline.ts PendingMessage). */
@@ -100,7 +100,7 @@ export class ActionBook {
     if (!item) return false;
     this.own.delete(id);
     const named = this.port.bySeq(actionTarget(item.action)!);
-    if (named) this.port.show(withFailedAction(named, why), false);
+    if (named) this.port.show(withFailedAction(named, why, item.action), false);
     return true;
   }
 
@@ -116,7 +116,7 @@ export class ActionBook {
     const named = this.port.bySeq((action.edit_of ?? action.recall_of)!);
     const next = appliedAction(named, action);
     // Ours, and changing nothing now (a later edit won, or it was recalled): it no longer waits.
-    if (!next && named?.pendingAction) this.port.show(withFailedAction(named, { code: 'NO_SUCH_MESSAGE' }), false);
+    if (!next && named?.pendingAction) this.port.show(withFailedAction(named, { code: 'NO_SUCH_MESSAGE' }, action), false);
     else if (next) this.port.show(next, true);
   }
 }

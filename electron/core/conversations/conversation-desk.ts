@@ -263,7 +263,9 @@ function viewOf(c: ConversationInfo, me: string | undefined, record: DeskRecord)
     members: c.members.length,
     unread: c.unread,
     mentions: c.mentions,
-    ...(c.last ? { last: { user: c.last.user, text: c.last.message, timestamp: c.last.timestamp } } : {}),
+    ...(c.last
+      ? { last: { user: c.last.user, text: c.last.message, timestamp: c.last.timestamp, ...(c.last.recalled ? { recalled: true } : {}) } }
+      : {}),
     notify: record.notify?.[c.id] ?? 'all',
     ...(draft ? { draft } : {}),
   };

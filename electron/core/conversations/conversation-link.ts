@@ -240,7 +240,11 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
 
   /** A message counted in the list (newer than what it had) is news: the list changed, and who may want to know hears it. */
   private counted(conv: string, message: ServerChatMessage): void {
-    if (message.seq === undefined || !this.list.onMessage(conv, message, this.user)) return;
+    if (message.seq === undefined) return;
+    const counted = this.list.onMessage(conv, message, this.user);
+    // An edit or recall is no new message: the list may change (its preview), nobody is notified.
+    if (counted === 'changed') this.emit('list', this.list.all());
+    if (counted !== true) return;
     const me = this.user;
     const own = me !== undefined && message.user === me;
     this.emit('list', this.list.all());

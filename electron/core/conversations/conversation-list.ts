@@ -3,6 +3,7 @@
  * (unread and mention counts after the user's read marker, the last message), kept up
  * to date by conversation events and by live messages. Sorted by last activity.
  */
+import { isAction } from '../../../protocol/message-actions';
 import type { ConversationEvent, ConversationInfo, ServerChatMessage } from '../../../protocol';
 
 export class ConversationList {
@@ -46,9 +47,10 @@ export class ConversationList {
    * A live or replayed message: counted once, only when newer than what the list already
    * counted (a replay after the greeting is in the greeting's counts), and never our own.
    */
-  onMessage(conv: string, m: ServerChatMessage, me: string | undefined): boolean {
+  onMessage(conv: string, m: ServerChatMessage, me: string | undefined): boolean | 'changed' {
     const c = this.byId.get(conv);
     if (!c || m.seq === undefined || m.seq <= c.seq) return false;
+    if (isAction(m)) return this.onAction(conv, c, m);
     const own = me !== undefined && m.user === me;
     const unread = !own && m.seq > c.read;
     this.arrived.set(conv, ++this.ticks);
@@ -60,6 +62,18 @@ export class ConversationList {
       last: { user: m.user ?? '', message: m.message, seq: m.seq, timestamp: m.timestamp ?? new Date(0).toISOString() },
     });
     return true;
+  }
+
+  /**
+   * An edit or recall: its seq counts (what comes after it is what is new), it is never unread, and
+   * the preview follows it when it changes the newest message. 'changed': the list changed, nobody is told.
+   */
+  private onAction(conv: string, c: ConversationInfo, m: ServerChatMessage): 'changed' {
+    const named = m.edit_of ?? m.recall_of;
+    const last = c.last?.seq === named ? { ...c.last!, message: m.recall_of !== undefined ? '' : m.message } : c.last;
+    const recalled = m.recall_of !== undefined && c.last?.seq === named ? { recalled: true as const } : {};
+    this.byId.set(conv, { ...c, seq: m.seq!, ...(last ? { last: { ...last, ...recalled } } : {}) });
+    return 'changed';
   }
 
   private read(conv: string, seq: number): boolean {

@@ -121,6 +121,8 @@ export class InvalidCallError extends Error {
   readonly code = 'INVALID_IPC_CALL';
 }
 
+const NOT_YOURS: SendResult = { ok: false, reason: { code: 'FORBIDDEN', detail: 'not one of your conversations' } };
+
 export class ChatService implements Handlers {
   private client: ChatClient;
   private readonly desk: DeskPort | undefined;
@@ -342,9 +344,19 @@ export class ChatService implements Handlers {
   }
 
   sendTo({ conv, text }: SendToArg): Promise<SendResult> | SendResult {
-    const client = this.desk ? this.desk.clientOf(conv) : conv === this.getConversations().current ? this.client : undefined;
-    if (!client) return { ok: false, reason: { code: 'FORBIDDEN', detail: 'not one of your conversations' } };
-    return client.send(text);
+    const client = this.clientOf(conv);
+    return client ? client.send(text) : NOT_YOURS;
+  }
+
+  act({ conv, kind, seq, text }: InvokeArgs['act']): Promise<SendResult> | SendResult {
+    const client = this.clientOf(conv);
+    const action = kind === 'reply' ? { reply_to: seq } : kind === 'edit' ? { edit_of: seq } : { recall_of: seq };
+    return client ? client.send(text, action) : NOT_YOURS;
+  }
+
+  /** The client of one of the user's conversations (a one-room server: its one room). */
+  private clientOf(conv: string): ChatClient | undefined {
+    return this.desk ? this.desk.clientOf(conv) : conv === this.getConversations().current ? this.client : undefined;
   }
 
   private kick(): void {

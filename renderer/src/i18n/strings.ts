@@ -33,6 +33,26 @@ export interface Strings {
   sent: string;
   failed: string;
   retry: string;
+  /** Replies, edits and recalls (features reply_to, edit, recall). */
+  messageTools: (user: string) => string;
+  reply: string;
+  edit: string;
+  recall: string;
+  recallConfirm: string;
+  recallYes: string;
+  edited: string;
+  recalledBy: (user: string) => string;
+  recalledByYou: string;
+  quoteOf: (user: string) => string;
+  quoteElsewhere: string;
+  quoteRecalled: string;
+  replyingTo: (user: string) => string;
+  editingMessage: string;
+  cancelReply: string;
+  cancelEdit: string;
+  saveEdit: string;
+  actionPending: (kind: 'edit' | 'recall') => string;
+  actionFailed: (kind: 'edit' | 'recall', why: string) => string;
   gap: string;
   /** Day separators in the log. */
   today: string;
