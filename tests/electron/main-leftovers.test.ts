@@ -34,7 +34,8 @@ test("a server change: chat:account reaches the window, the old server's message
           resolve(a);
         });
       }),
-      5_000,
+      // Generous: under a loaded machine an account switch (closing and opening stores, a desk) takes seconds.
+      15_000,
       what,
     );
   const pushedFor = (port: number) => next((a) => new URL(a.server).port === String(port), `chat:account for port ${port}`);

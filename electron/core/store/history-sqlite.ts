@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS entries (pos INTEGER PRIMARY KEY, key TEXT NOT NULL U
 CREATE INDEX IF NOT EXISTS entries_seq ON entries(seq);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(text, content='entries', content_rowid='pos', tokenize='trigram');
-INSERT INTO entries_fts(entries_fts, rank) VALUES ('secure-delete', 1);
 CREATE TRIGGER IF NOT EXISTS entries_ai AFTER INSERT ON entries BEGIN
   INSERT INTO entries_fts(rowid, text) VALUES (new.pos, new.text);
 END;
@@ -68,6 +67,10 @@ export class SqliteHistory implements HistoryStore {
       const check = this.db.prepare('PRAGMA quick_check(1)').get() as { quick_check: string } | undefined;
       if (check?.quick_check !== 'ok') throw new Error(`quick_check: ${check?.quick_check ?? 'no answer'}`);
       this.db.exec(SCHEMA);
+      // FTS5 drops a deleted text's index entries at once (not at a later merge). Written once, on a
+      // file without it: a write at every open would wait on another connection to the same file.
+      const secure = this.db.prepare("SELECT v FROM entries_fts_config WHERE k = 'secure-delete'").get() as { v: number } | undefined;
+      if (secure?.v !== 1) this.db.exec("INSERT INTO entries_fts(entries_fts, rank) VALUES ('secure-delete', 1)");
       this.stmts = {
         upsert: this.db.prepare(
           'INSERT INTO entries (pos, key, seq, text, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET seq = excluded.seq, text = excluded.text, body = excluded.body',
