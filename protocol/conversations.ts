@@ -9,6 +9,8 @@
  * Pure, like codec.ts: decoders never throw and answer with the frame or what is wrong.
  */
 
+import { RECEIPT_TYPES, receiptsEventOf, receiptsRequestOf, type ReceiptsEvent, type ReceiptsRequest } from './receipts';
+
 /** What a conversation is: a public room anyone may join, a private room (members invite), or a DM of exactly two. */
 export const CONVERSATION_KINDS = ['room', 'private', 'dm'] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
@@ -43,7 +45,8 @@ export type ConversationRequest =
   | { type: 'invite'; conv: string; user: string; ref?: string }
   | { type: 'read'; conv: string; seq: number }
   | { type: 'users'; ref?: string }
-  | { type: 'search'; query: string; conv?: string; limit: number; ref?: string };
+  | { type: 'search'; query: string; conv?: string; limit: number; ref?: string }
+  | ReceiptsRequest;
 
 export type ConversationRequestType = ConversationRequest['type'];
 
@@ -89,7 +92,8 @@ export type ConversationEvent =
   | { type: 'subscribed'; conv: string; seq: number; gap?: boolean; timestamp?: string }
   | { type: 'read_marker'; conv: string; seq: number; timestamp?: string }
   | { type: 'user_list'; users: UserEntry[]; ref?: string; timestamp?: string }
-  | { type: 'search_results'; messages: SearchHit[]; ref?: string; timestamp?: string };
+  | { type: 'search_results'; messages: SearchHit[]; ref?: string; timestamp?: string }
+  | ReceiptsEvent;
 
 export type ConversationEventType = ConversationEvent['type'];
 
@@ -109,7 +113,19 @@ const ok = <T>(frame: T): ConvDecoded<T> => ({ ok: true, frame });
 export function isConversationRequestType(type: unknown): type is ConversationRequestType {
   return isStr(type) && (REQUEST_TYPES as readonly string[]).includes(type);
 }
-const REQUEST_TYPES = ['subscribe', 'list', 'create', 'open_dm', 'join', 'leave', 'invite', 'read', 'users', 'search'] as const;
+const REQUEST_TYPES = [
+  'subscribe',
+  'list',
+  'create',
+  'open_dm',
+  'join',
+  'leave',
+  'invite',
+  'read',
+  'users',
+  'search',
+  ...RECEIPT_TYPES,
+] as const;
 
 /** One client frame of this extension from its parsed object. */
 export function conversationRequestOf(o: Record<string, unknown>): ConvDecoded<ConversationRequest> {
@@ -145,6 +161,9 @@ export function conversationRequestOf(o: Record<string, unknown>): ConvDecoded<C
       return isName(o.conv) && isSeq(o.seq) ? ok({ type: 'read', conv: o.conv, seq: o.seq }) : fail('read needs "conv" and a seq');
     case 'search':
       return searchOf(o);
+    case 'receipts':
+    case 'receipts_setting':
+      return receiptsRequestOf(o);
     default:
       return fail('not a conversations frame');
   }
@@ -182,7 +201,10 @@ function searchOf(o: Record<string, unknown>): ConvDecoded<ConversationRequest> 
 export function isConversationEventType(type: unknown): type is ConversationEventType {
   return isStr(type) && (EVENT_TYPES as readonly string[]).includes(type);
 }
-const EVENT_TYPES = ['conversation_list', 'conversation', 'left', 'subscribed', 'read_marker', 'user_list', 'search_results'] as const;
+const EVENT_TYPES = [
+  ...['conversation_list', 'conversation', 'left', 'subscribed', 'read_marker', 'user_list', 'search_results'],
+  ...RECEIPT_TYPES,
+] as const;
 
 /** Most entries a list frame may hold, at the client (a user in more is refused one frame, not crashed). */
 const MAX_LIST = 5_000;
@@ -228,6 +250,9 @@ export function conversationEventOf(o: Record<string, unknown>): ConvDecoded<Con
       if (messages.some((m) => m === undefined)) return fail('search_results with a bad message');
       return ok({ type: 'search_results', messages: messages as SearchHit[], ...ref });
     }
+    case 'receipts':
+    case 'receipts_setting':
+      return receiptsEventOf(o);
     default:
       return fail('not a conversations frame');
   }

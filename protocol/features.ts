@@ -26,6 +26,8 @@ export const Features = {
   edit: 'edit',
   /** The author may recall a message within the server's window; the recall gets its own seq. */
   recall: 'recall',
+  /** Read status: members' read markers (protocol/receipts.ts); asked for in `?features=` by a user who shares theirs. */
+  receipts: 'receipts',
 } as const;
 
 export type Feature = (typeof Features)[keyof typeof Features];

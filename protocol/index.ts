@@ -9,4 +9,5 @@ export * from './conversations';
 export * from './features';
 export * from './framing';
 export * from './message-actions';
+export * from './receipts';
 export * from './wire-errors';

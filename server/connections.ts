@@ -170,6 +170,7 @@ function newClient(ctx: ServerContext, admitted: Admitted, multi: boolean): Clie
     user: admitted.user,
     token: admitted.token,
     actions: admitted.announced.has(Features.edit) || admitted.announced.has(Features.recall),
+    receipts: admitted.announced.has(Features.receipts),
     multi,
     subs: new Map(),
     limiter: new FixedWindowLimiter(ctx.options.rateLimit.messages, ctx.options.rateLimit.windowMs),
@@ -249,7 +250,7 @@ function connectionStatus(
     user_id: client.user,
     features: [
       ...[Features.ack, Features.seq, Features.resume, Features.dedup, ...extra, Features.batch, Features.zdict1],
-      ...[Features.replyTo, Features.edit, Features.recall],
+      ...[Features.replyTo, Features.edit, Features.recall, Features.receipts],
     ],
     ...(position ? { seq: position.seq } : {}),
     ...(position?.gap ? { gap: true } : {}),

@@ -9,6 +9,7 @@ import { outboundFrame, type FrameBatcher } from '../protocol/framing';
 import type { ConnectionCounter } from './connection-counter';
 import type { ConversationMeta, ConversationStore } from './conversation-store';
 import type { FanOut } from './fan-out';
+import type { ReceiptsPusher } from './receipts';
 import type { ServerOptions } from './options';
 import type { FixedWindowLimiter } from './rate-limit';
 import type { RoomHandle, RoomStore } from './room-store';
@@ -42,6 +43,8 @@ export interface Client {
   token: string;
   /** The client asked for `edit`/`recall`: it receives the actions themselves (server/revisions.ts visibleTo). */
   actions: boolean;
+  /** The client asked for `receipts` (its user shares read status): it receives others' markers as they move. */
+  receipts: boolean;
   /**
    * Feature `conversations`: this connection carries all of the user's conversations, each
    * subscribed by a frame. Without it, the one room named in the URL (the design notes' way).
@@ -66,6 +69,8 @@ export interface ServerContext {
   readonly users: UserDirectory;
   readonly counter: ConnectionCounter;
   readonly fanOut: FanOut;
+  /** Read status pushed to subscribers, coalesced per conversation (receipts.ts). */
+  readonly receipts: ReceiptsPusher;
   /** A new connection id (see Client.id). */
   readonly connectionId: () => string;
   /** Connected clients, from just before their replay is read: live traffic goes to these. */

@@ -14,7 +14,9 @@ import type { RoomWatch, StoredMessage } from './room-store';
 import { unsubscribe } from './subscriptions';
 
 export type ConversationChange =
-  { kind: 'members'; conv: string; added: string[]; removed: string[] } | { kind: 'read'; conv: string; user: string; seq: number };
+  | { kind: 'members'; conv: string; added: string[]; removed: string[] }
+  /** `share`: the reader shares read status (absent in events of older nodes: shared). */
+  | { kind: 'read'; conv: string; user: string; seq: number; share?: boolean };
 
 const EVENTS_ROOM = `${RESERVED_ROOM_PREFIX}events`;
 
@@ -48,6 +50,7 @@ function apply(ctx: ServerContext, stored: StoredMessage): void {
   if (change.kind === 'read') {
     for (const c of ctx.clients)
       if (c.multi && c.user === change.user) reply(c, { type: 'read_marker', conv: change.conv, seq: change.seq });
+    if (change.share !== false) ctx.receipts.note(change.conv, change.user, change.seq);
     return;
   }
   const failed = (err: unknown) => ctx.options.log(`conversation ${change.conv}: could not apply a change: ${(err as Error).message}`);

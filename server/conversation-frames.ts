@@ -14,6 +14,7 @@ import { publish } from './conversation-events';
 import { infoOf, listFor } from './conversation-info';
 import { newConversationId, type ConversationMeta } from './conversation-store';
 import { searchFor } from './conversation-search';
+import { handleReceipts } from './receipts';
 import { subscribeAll } from './subscribe-frame';
 import { unsubscribe } from './subscriptions';
 
@@ -45,6 +46,9 @@ export function handleConversationRequest(ctx: ServerContext, client: Client, fr
       return markRead(ctx, client, frame);
     case 'users':
       return reply(client, { type: 'user_list', users: ctx.users.list(), ...refOf(frame) });
+    case 'receipts':
+    case 'receipts_setting':
+      return handleReceipts(ctx, client, frame);
     case 'search':
       return andThen(searchFor(ctx, client.user, frame), (messages) =>
         messages === undefined
@@ -148,7 +152,9 @@ function markRead(ctx: ServerContext, client: Client, frame: Request<'read'>): A
     return andThen(ctx.store.room(meta.id), (room) =>
       andThen(room.seq(), (seq) =>
         andThen(ctx.conversations.markRead(client.user, meta.id, Math.min(frame.seq, seq)), (marker) =>
-          publish(ctx, { kind: 'read', conv: meta.id, user: client.user, seq: marker }),
+          andThen(ctx.conversations.receiptsOff([client.user]), (off) =>
+            publish(ctx, { kind: 'read', conv: meta.id, user: client.user, seq: marker, share: off.length === 0 }),
+          ),
         ),
       ),
     );

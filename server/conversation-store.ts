@@ -35,6 +35,12 @@ export interface ConversationStore {
   readMarkers(user: string): Awaitable<Record<string, number>>;
   /** Moves the marker forward to `seq` (never back); answers the marker now. */
   markRead(user: string, id: string, seq: number): Awaitable<number>;
+  /** The read markers of `users` in one conversation (read status: protocol/receipts.ts); absent: 0. */
+  markersIn(id: string, users: readonly string[]): Awaitable<Record<string, number>>;
+  /** Whether `user` shares their read status (the default) or turned it off. */
+  setReceipts(user: string, share: boolean): Awaitable<void>;
+  /** Those of `users` who turned sharing their read status off. */
+  receiptsOff(users: readonly string[]): Awaitable<string[]>;
   close(): Awaitable<void>;
 }
 

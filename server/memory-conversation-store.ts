@@ -11,13 +11,16 @@ import type { ConversationMeta, ConversationStore } from './conversation-store';
 type Change =
   | { op: 'create'; meta: ConversationMeta }
   | { op: 'add' | 'remove'; id: string; user: string }
-  | { op: 'read'; id: string; user: string; seq: number };
+  | { op: 'read'; id: string; user: string; seq: number }
+  | { op: 'receipts'; user: string; share: boolean };
 
 export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, ConversationMeta>();
   private readonly byUser = new Map<string, Set<string>>();
   private readonly dms = new Map<string, string>();
   private readonly reads = new Map<string, Map<string, number>>();
+  /** Users who turned sharing their read status off. */
+  private readonly notSharing = new Set<string>();
   private readonly file: string | undefined;
   private journaled = 0;
 
@@ -76,6 +79,19 @@ export class MemoryConversationStore implements ConversationStore {
     return seq;
   }
 
+  markersIn(id: string, users: readonly string[]): Record<string, number> {
+    return Object.fromEntries(users.map((u) => [u, this.reads.get(u)?.get(id) ?? 0]));
+  }
+
+  setReceipts(user: string, share: boolean): void {
+    if (share === !this.notSharing.has(user)) return;
+    this.record({ op: 'receipts', user, share });
+  }
+
+  receiptsOff(users: readonly string[]): string[] {
+    return users.filter((u) => this.notSharing.has(u));
+  }
+
   close(): void {}
 
   /** Journals the change (when durable), then applies it: a failed write changes nothing. */
@@ -111,6 +127,10 @@ export class MemoryConversationStore implements ConversationStore {
         this.byUser.get(change.user)?.delete(change.id);
         return;
       }
+      case 'receipts':
+        if (change.share) this.notSharing.delete(change.user);
+        else this.notSharing.add(change.user);
+        return;
       case 'read': {
         let marks = this.reads.get(change.user);
         if (!marks) this.reads.set(change.user, (marks = new Map()));
@@ -144,6 +164,7 @@ export class MemoryConversationStore implements ConversationStore {
     const lines: string[] = [];
     for (const meta of this.conversations.values()) lines.push(JSON.stringify({ op: 'create', meta }));
     for (const [user, marks] of this.reads) for (const [id, seq] of marks) lines.push(JSON.stringify({ op: 'read', id, user, seq }));
+    for (const user of this.notSharing) lines.push(JSON.stringify({ op: 'receipts', user, share: false }));
     const tmp = `${this.file}.tmp`;
     writeFileSync(tmp, lines.join('\n') + '\n');
     renameSync(tmp, this.file);

@@ -26,6 +26,8 @@ export interface ServerOptions {
   dedupLimit: number;
   /** How long after sending its author may recall a message (feature `recall`). */
   recallWindowMs: number;
+  /** Read status changes are pushed at most once per this interval per conversation (feature `receipts`). */
+  receiptsIntervalMs: number;
   /** Persist rooms here so a restart keeps seq, history and dedup. */
   dataDir?: string;
   /**
@@ -61,6 +63,7 @@ export const defaultServerOptions: ServerOptions = {
   historyLimit: 1000,
   dedupLimit: 100_000,
   recallWindowMs: DEFAULT_RECALL_WINDOW_S * 1000,
+  receiptsIntervalMs: 2_000,
   echo: false,
   pingIntervalMs: 30_000,
   compression: 'deflate',

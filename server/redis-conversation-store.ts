@@ -21,6 +21,8 @@ const userConvsKey = (user: string) => `${PREFIX}:user:{${enc(user)}}:convs`;
 const readKey = (user: string) => `${PREFIX}:user:{${enc(user)}}:read`;
 const dmKey = (a: string, b: string) => `${PREFIX}:dm:${enc(pairKey(a, b))}`;
 const PUBLIC_KEY = `${PREFIX}:public`;
+/** Users who turned sharing their read status off. */
+const RECEIPTS_OFF_KEY = `${PREFIX}:receipts-off`;
 
 /** KEYS: conv hash, members, public set, then each member's conversations set. ARGV: id, name, kind, created, members… */
 const CREATE = new LuaScript(`
@@ -116,6 +118,30 @@ export class RedisConversationStore implements ConversationStore {
 
   async markRead(user: string, id: string, seq: number): Promise<number> {
     return Number(await MARK_READ.run(this.redis, [readKey(user)], [id, seq]));
+  }
+
+  async markersIn(id: string, users: readonly string[]): Promise<Record<string, number>> {
+    if (users.length === 0) return {};
+    const pipeline = this.redis.pipeline();
+    for (const user of users) pipeline.hget(readKey(user), id);
+    const results = (await pipeline.exec()) ?? [];
+    return Object.fromEntries(
+      users.map((user, i) => {
+        const [err, seq] = results[i] ?? [];
+        if (err) throw err;
+        return [user, Number(seq ?? 0)];
+      }),
+    );
+  }
+
+  async setReceipts(user: string, share: boolean): Promise<void> {
+    await (share ? this.redis.srem(RECEIPTS_OFF_KEY, user) : this.redis.sadd(RECEIPTS_OFF_KEY, user));
+  }
+
+  async receiptsOff(users: readonly string[]): Promise<string[]> {
+    if (users.length === 0) return [];
+    const flags = (await this.redis.smismember(RECEIPTS_OFF_KEY, ...users)) as number[];
+    return users.filter((_, i) => flags[i] === 1);
   }
 
   close(): void {

@@ -19,6 +19,7 @@ import type { ServerContext } from './context';
 import { watchChanges } from './conversation-events';
 import type { ConversationStore } from './conversation-store';
 import { FanOut } from './fan-out';
+import { ReceiptsPusher } from './receipts';
 import { startLiveness } from './liveness';
 import { MemoryConversationStore } from './memory-conversation-store';
 import { MemoryRoomStore } from './memory-room-store';
@@ -82,11 +83,13 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
   // Names this process's connections among all that share a store (fan-out skips a message's sender by it).
   const nodeId = randomUUID().slice(0, 8);
   let connections = 0;
+  const fanOut = new FanOut(o.log);
   const ctx: ServerContext = {
     options: o,
     ...(await createStores(o, nodeId)),
     users: o.users ?? directoryFromTokens(o.tokens),
-    fanOut: new FanOut(o.log),
+    fanOut,
+    receipts: new ReceiptsPusher(o.receiptsIntervalMs, (conv) => fanOut.subscribers(conv)),
     connectionId: () => `${nodeId}/${++connections}`,
     clients: new Set(),
     closing: false,
@@ -127,6 +130,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       http.closeAllConnections();
       await closed;
       changes.close();
+      ctx.receipts.close();
       await ctx.counter.close();
       await ctx.conversations.close();
       await ctx.store.close();

@@ -97,6 +97,7 @@ test('accepts a good token with connection_status and features; closes a bad one
     'reply_to',
     'edit',
     'recall',
+    'receipts',
   ]);
   assert.deepEqual(hello.rate_limit, { messages: 100, window_s: 60 });
   assert.equal(hello.recall_window_s, 120);

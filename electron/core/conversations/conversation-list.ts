@@ -39,6 +39,8 @@ export class ConversationList {
       case 'subscribed':
       case 'user_list':
       case 'search_results':
+      case 'receipts':
+      case 'receipts_setting':
         return false;
     }
   }

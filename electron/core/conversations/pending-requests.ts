@@ -19,6 +19,8 @@ type AnswerType = {
   list: 'conversation_list';
   users: 'user_list';
   search: 'search_results';
+  receipts: 'receipts';
+  receipts_setting: 'receipts_setting';
 };
 export type Answer<T extends Asked> = Extract<ConversationEvent, { type: AnswerType[T['type']] }>;
 
