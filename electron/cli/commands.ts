@@ -38,6 +38,7 @@ Conversations (servers with the "conversations" feature; without --room or --to:
 Replies, edits and recalls (servers with "reply_to", "edit", "recall"; MSG: a seq, or an id as send printed it):
   uos-chat send … --reply-to MSG TEXT
   uos-chat edit MSG TEXT | recall MSG          (own messages; a recall only within the server's window)
+  uos-chat receipts SEQ --room ID | --to USER  (who has read it, who has not: servers with "receipts")
 Common options: ${settingsHelp}
 Environment: ${CLI_FIELDS.map((field) => FIELD_SPECS[field].env).join(', ')}. Output: one JSON object per line.
 Exit codes: 0 ok, 1 usage, 2 message refused or not a member (forbidden), 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;

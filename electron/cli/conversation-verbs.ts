@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { ConversationEvent, ConversationInfo } from '../../protocol';
+import { Features } from '../../protocol/features';
 import { reason, type Reason } from '../common/errors';
 import type { ClientConfig } from '../core/connection';
 import { ConversationLink, roomUrl } from '../core/conversations';
@@ -152,7 +153,26 @@ export const CONVERSATION_VERBS: Record<string, (argv: string[], io: CliIo) => P
       printConversation(io, await link.request({ type: 'create', name: name!, kind, members }));
     }),
   read: (argv, io) => run(argv, io, 0, (link, values, _args, timeoutMs) => markRead(link, values, io, timeoutMs)),
+  receipts: (argv, io) => run(argv, io, 1, (link, values, [seq]) => receipts(link, values, seq!, io)),
 };
+
+/**
+ * `receipts SEQ --room ID` (or `--to USER`): who has read the message with that seq and who has not
+ * (the other members; feature `receipts`). One JSON line: `{"event":"receipts","room","seq","read":[…],"unread":[…]}`.
+ */
+async function receipts(link: ConversationLink, values: Values, ref: string, io: CliIo): Promise<void> {
+  if (!/^\d{1,15}$/.test(ref) || Number(ref) < 1)
+    throw new UsageError('receipts needs the seq of a message (the ack line of "send" has it)');
+  const conv = typeof values.to === 'string' ? await dmWith(link, values.to) : values.room;
+  if (typeof conv !== 'string') throw new UsageError('receipts needs --room ID or --to USER');
+  if (!link.features.includes(Features.receipts)) throw new Refused(reason('ACTION_UNSUPPORTED', 'this server keeps no read status'));
+  const answer = await link.request({ type: 'receipts', conv });
+  if (answer.off) throw new Refused(reason('REJECTED', 'read status is off for you: you see none, as you show none'));
+  const seq = Number(ref);
+  const others = (link.list.get(conv)?.members ?? []).filter((m) => m !== link.user);
+  const read = others.filter((m) => (answer.read[m] ?? 0) >= seq);
+  io.out(JSON.stringify({ event: 'receipts', room: conv, seq, read, unread: others.filter((m) => !read.includes(m)) }));
+}
 
 function printConversation(io: CliIo, answer: { conversation: ConversationInfo }): void {
   io.out(JSON.stringify({ event: 'conversation', ...conversationLine(answer.conversation) }));

@@ -86,6 +86,12 @@ function everyConversation(
     },
   });
   clients.on('ready', ({ multi }) => io.out(JSON.stringify({ event: 'conversations', multi, count: clients.link.list.all().length })));
+  // Read status as the server pushes it (feature receipts): one line per member who read further.
+  clients.link.on('event', (e) => {
+    if (e.type !== 'receipts' || e.ref !== undefined) return;
+    for (const [user, seq] of Object.entries(e.read))
+      if (user !== clients.link.user) io.out(JSON.stringify({ event: 'read', room: e.conv, user, seq }));
+  });
   return {
     start: () =>
       clients.start().then(

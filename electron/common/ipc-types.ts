@@ -159,6 +159,19 @@ export interface ConversationsView {
   multi: boolean;
   current: string;
   list: ConversationView[];
+  /** Read status of the current conversation (feature `receipts`), when the server keeps it. */
+  receipts?: ReceiptsView;
+}
+
+/**
+ * Who has read how far in a conversation: each member's read marker (a member has read a message
+ * when theirs is at or past its seq). `off`: the user does not share read status, so sees none.
+ */
+export interface ReceiptsView {
+  conv: string;
+  members: string[];
+  read: Record<string, number>;
+  off?: boolean;
 }
 
 /** Someone in the server's user directory (the "New message" dialog). */

@@ -13,8 +13,8 @@ import { runTs, startServerProcess, type Proc } from '../helpers/proc';
 import { startRedis } from '../scale/scale-kit';
 import { withTimeout } from '../helpers/wait';
 
-const TOKENS = { 'tok-alice': 'alice', 'tok-bob': 'bob' };
-type Who = 'alice' | 'bob';
+const TOKENS = { 'tok-alice': 'alice', 'tok-bob': 'bob', 'tok-carol': 'carol' };
+type Who = 'alice' | 'bob' | 'carol';
 type Line = Record<string, any>;
 
 async function setUp(t: { after(fn: () => Promise<void> | void): void }, store: 'memory' | 'redis', serverArgs: string[] = []) {
@@ -104,3 +104,15 @@ test('a recall after the window exits 2 with words', async (t) => {
   assert.equal(late.code, 2, late.err);
   assert.match(late.err, /too late to recall/);
 });
+
+for (const store of ['memory', 'redis'] as const) {
+  test(`${store}: receipts SEQ says who has read a message and who has not`, async (t) => {
+    const { ok, send } = await setUp(t, store);
+    const [created] = await ok('alice', ['create-room', '已读', '--private', '--members', 'bob,carol']);
+    const room = created!.id as string;
+    const m = await send('alice', ['--room', room, '请看']);
+    await ok('bob', ['read', '--room', room]);
+    const [line] = await ok('alice', ['receipts', String(m.seq), '--room', room]);
+    assert.deepEqual([line!.event, line!.seq, line!.read, line!.unread], ['receipts', m.seq, ['bob'], ['carol']]);
+  });
+}

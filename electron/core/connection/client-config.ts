@@ -48,6 +48,8 @@ export interface ClientConfig {
    * by default 200 with a history store, none without (a window would show them; the CLI prints only what is new).
    */
   firstContactHistory?: number;
+  /** Share read status with the members of each conversation (feature `receipts`); off: see none either. Default on. */
+  readReceipts?: boolean;
   /** Trusted CAs for wss:// (see ca-bundle.ts: Node's roots are included). Verification is never disabled. */
   tls?: { ca?: Array<string | Buffer> };
   /** Which way to the server (direct or which proxies), decided afresh before each connection; none: direct. */

@@ -23,6 +23,7 @@ import { Emitter } from '../base/emitter';
 import type { ChatClient } from '../connection/client';
 import type { ConversationClients } from './conversation-clients';
 import type { DeskMemoryPort, DeskRecord } from './desk-memory';
+import { DeskReceipts } from './desk-receipts';
 
 export interface DeskEvents extends Record<string, unknown> {
   /** The list or the current conversation changed. */
@@ -46,6 +47,7 @@ function runMemory(): () => DeskMemoryPort {
 
 export class ConversationDesk extends Emitter<DeskEvents> {
   private currentId: string;
+  private readonly receipts: DeskReceipts;
   private multi = false;
   private greeted = false;
 
@@ -57,6 +59,9 @@ export class ConversationDesk extends Emitter<DeskEvents> {
   ) {
     super();
     this.currentId = memory().get().current ?? initial;
+    this.receipts = new DeskReceipts(clients.link, (conv) => {
+      if (conv === this.currentId) this.emit('changed', this.view());
+    });
     // Shown at once, from its local store, before any network.
     clients.follow(this.currentId);
     clients.on('ready', ({ multi }) => {
@@ -64,6 +69,7 @@ export class ConversationDesk extends Emitter<DeskEvents> {
       this.greeted = true;
       if (!multi) this.switchTo(this.clients.fallbackRoom);
       else this.keepCurrent();
+      if (multi) this.receipts.fetch(this.currentId);
       this.remember();
       this.emit('changed', this.view());
     });
@@ -75,6 +81,7 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     });
     clients.on('reset', () => {
       this.greeted = false;
+      this.receipts.clear();
       this.multi = false;
       this.currentId = this.memory().get().current ?? this.currentId;
       this.emit('switched', this.client());
@@ -103,10 +110,12 @@ export class ConversationDesk extends Emitter<DeskEvents> {
     // Before the greeting: the list as last seen (a server without conversations had none).
     const list = live ? this.clients.link.list.all() : (record.list ?? []);
     const me = (live ? this.clients.link.user : undefined) ?? record.user;
+    const receipts = live && this.multi ? this.receipts.of(this.currentId) : undefined;
     return {
       multi: live ? this.multi : list.length > 0,
       current: this.currentId,
       list: list.map((c) => viewOf(c, me, record)),
+      ...(receipts ? { receipts } : {}),
     };
   }
 
@@ -239,6 +248,7 @@ export class ConversationDesk extends Emitter<DeskEvents> {
 
   private switchTo(id: string): void {
     this.currentId = id;
+    if (this.multi) this.receipts.fetch(id);
     this.emit('switched', this.client());
   }
 

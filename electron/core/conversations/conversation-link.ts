@@ -110,6 +110,11 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
     return this.hello?.user_id;
   }
 
+  /** What the server announced on this connection (none before its greeting). */
+  get features(): readonly string[] {
+    return this.hello?.features ?? [];
+  }
+
   /** Opens the shared socket unless it is open or opening. */
   open(): Reason | undefined {
     if (this.transport.active) return undefined;
@@ -190,7 +195,9 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
   private sharedUrl(): string {
     const u = new URL(connectUrl(this.config, undefined, 'memory'));
     for (const p of ['room', 'since', 'history']) u.searchParams.delete(p);
-    u.searchParams.set('features', [u.searchParams.get('features'), Features.conversations].filter(Boolean).join(','));
+    // Read status only for a user who shares theirs (ClientConfig.readReceipts): one who does not sees none.
+    const receipts = this.config.readReceipts !== false ? [Features.receipts] : [];
+    u.searchParams.set('features', [u.searchParams.get('features'), Features.conversations, ...receipts].filter(Boolean).join(','));
     return u.toString();
   }
 
@@ -232,6 +239,7 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
     this.emit('event', event);
     if (event.type === 'conversation_list' && !this.greeted) {
       this.greeted = true;
+      this.tellReceiptsChoice();
       this.emit('ready', { multi: true, ...(this.user ? { user: this.user } : {}) });
       if (this.subscribing.size > 0) this.queueSubscribe();
     }
@@ -239,6 +247,12 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
   }
 
   /** A message counted in the list (newer than what it had) is news: the list changed, and who may want to know hears it. */
+  /** The server keeps whether the user shares read status: said at each greeting, so a change of the setting reaches it. */
+  private tellReceiptsChoice(): void {
+    if (!this.features.includes(Features.receipts)) return;
+    this.request({ type: 'receipts_setting', share: this.config.readReceipts !== false }).catch((why: Reason) => this.emit('problem', why));
+  }
+
   private counted(conv: string, message: ServerChatMessage): void {
     if (message.seq === undefined) return;
     const counted = this.list.onMessage(conv, message, this.user);
