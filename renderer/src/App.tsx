@@ -4,6 +4,7 @@
  * Provides the language (strings, locale, time formatters) to everything under it.
  */
 import { lazy, Suspense, useEffect, useMemo, type ComponentProps } from 'react';
+import type { ReceiptsView } from '../../electron/common/contract';
 import { I18nContext, type I18n } from './AppContext';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
@@ -53,7 +54,18 @@ export function App() {
   }, [locale, i18n.t.appName, unread]);
 
   const compose = useComposeMode(feed.feed, actions, search.jumpRef, feed.status, multi ? conversations.view?.current : undefined);
-  const log = <LogAndComposer feed={feed} actions={actions} jumpRef={search.jumpRef} draft={draft} scroll={scroll} compose={compose} />;
+  const receipts = multi ? conversations.view?.receipts : undefined;
+  const log = (
+    <LogAndComposer
+      feed={feed}
+      actions={actions}
+      jumpRef={search.jumpRef}
+      draft={draft}
+      scroll={scroll}
+      compose={compose}
+      receipts={receipts}
+    />
+  );
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -89,6 +101,7 @@ function LogAndComposer({
   draft,
   scroll,
   compose,
+  receipts,
 }: {
   feed: ChatFeedState;
   actions: MessageActions;
@@ -96,6 +109,7 @@ function LogAndComposer({
   draft: Draft | undefined;
   scroll: ReturnType<typeof useConversationScroll>;
   compose: ComposeModeState;
+  receipts: ReceiptsView | undefined;
 }) {
   return (
     <>
@@ -116,6 +130,7 @@ function LogAndComposer({
           allowed={compose.allowed}
           onAct={compose.onAct}
           onQuote={compose.onQuote}
+          receipts={receipts}
         />
       </main>
       <footer className="footer">

@@ -9,7 +9,7 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type Key, type MutableRefObject, type RefObject } from 'react';
 import { useVirtualizer, type ReactVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
-import type { OlderEntries } from '../../electron/common/contract';
+import type { OlderEntries, ReceiptsView } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n, type I18n } from './AppContext';
 import { rowPlace } from './grouping';
@@ -56,6 +56,8 @@ export interface ChatLogProps {
   allowed?: ActionsAllowed;
   onAct?: OnAct;
   onQuote?: (seq: number) => void;
+  /** Read status of the conversation shown (feature `receipts`). */
+  receipts?: ReceiptsView;
 }
 
 const ignore = () => {};
@@ -110,7 +112,7 @@ export function ChatLog(props: ChatLogProps) {
 
 /** The row at `index`: a day separator above the first message of a day, then the message or gap marker. */
 function logRow(
-  { store, retryErrors, onRetry, allowed = NO_ACTIONS, onAct = ignore, onQuote = ignore }: ChatLogProps,
+  { store, retryErrors, onRetry, allowed = NO_ACTIONS, onAct = ignore, onQuote = ignore, receipts }: ChatLogProps,
   { t, fmt }: I18n,
   index: number,
   key: Key,
@@ -143,6 +145,7 @@ function logRow(
           onAct={onAct}
           quoted={entry.replyTo !== undefined ? store.bySeq(entry.replyTo) : undefined}
           onQuote={onQuote}
+          receipts={receipts?.conv === undefined ? undefined : receipts}
         />
       )}
     </div>

@@ -1,11 +1,12 @@
 /** The rows of the chat log: a message (with its delivery state), a gap marker, a day separator. */
 import { memo } from 'react';
-import type { LogEntry, MarkerEntry, MessageEntry } from '../../electron/common/contract';
+import type { LogEntry, MarkerEntry, MessageEntry, ReceiptsView } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n } from './AppContext';
 import { reasonText } from './i18n';
 import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
 import { MessageTools, RecalledNote, ReplyQuote, type ActionsAllowed, type OnAct } from './MessageTools';
+import { ReadStatus } from './ReadStatus';
 
 const AVATAR_COLOURS = 8;
 
@@ -73,7 +74,8 @@ export const MessageRow = memo(function MessageRow({
   onAct,
   quoted,
   onQuote,
-}: RowProps & ActionProps & { entry: MessageEntry; continued: boolean }) {
+  receipts,
+}: RowProps & ActionProps & { entry: MessageEntry; continued: boolean; receipts?: ReceiptsView }) {
   const { t } = useI18n();
   const kind = entry.fromServer ? 'server' : entry.own ? 'own' : 'other';
   const sender = entry.fromServer ? t.server : entry.user;
@@ -112,9 +114,10 @@ export const MessageRow = memo(function MessageRow({
           </p>
         </div>
         <DeliveryState entry={entry} retryError={retryError} onRetry={onRetry} />
+        <ReadStatus entry={entry} receipts={receipts} />
         <ActionState entry={entry} />
+        <MessageTools entry={entry} allowed={allowed} onAct={onAct} />
       </div>
-      <MessageTools entry={entry} allowed={allowed} onAct={onAct} />
     </article>
   );
 });

@@ -53,6 +53,13 @@ export interface Strings {
   saveEdit: string;
   actionPending: (kind: 'edit' | 'recall') => string;
   actionFailed: (kind: 'edit' | 'recall', why: string) => string;
+  /** Read status on own messages (feature receipts). */
+  readDm: string;
+  unreadDm: string;
+  unreadBy: (n: number) => string;
+  allRead: string;
+  readBy: (names: string) => string;
+  notReadBy: (names: string) => string;
   gap: string;
   /** Day separators in the log. */
   today: string;
