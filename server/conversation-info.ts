@@ -63,8 +63,14 @@ function lastShown(messages: readonly StoredMessage[]): StoredMessage | undefine
 const NEWEST_PAGE = 50;
 
 function newestOf(room: RoomHandle, seq: number): Awaitable<StoredMessage | undefined> {
-  if (seq === 0 || !room.page) return undefined;
-  return andThen(room.page(Number.MAX_SAFE_INTEGER, NEWEST_PAGE), (page) => lastShown(page.messages));
+  const page = room.page?.bind(room);
+  if (seq === 0 || !page) return undefined;
+  // The newest alone, as before, unless it is an edit or recall: only then a page further back.
+  return andThen(page(Number.MAX_SAFE_INTEGER, 1), (one) =>
+    one.messages.length === 0 || lastShown(one.messages)
+      ? lastShown(one.messages)
+      : andThen(page(Number.MAX_SAFE_INTEGER, NEWEST_PAGE), (more) => lastShown(more.messages)),
+  );
 }
 
 /** The list shows the start of the newest message, not all 10 KB of it. */

@@ -110,13 +110,12 @@ export class RedisRoom implements RoomHandle {
   }
 
   private appendArgs(msg: NewMessage, origin: string | undefined): Array<string | number> {
-    const dedupKey = msg.id === undefined ? '' : `${msg.user}\0${msg.id}`;
-    return [dedupKey, JSON.stringify(msg), origin ?? '', this.options.historyLimit, this.options.dedupLimit, randomUUID()];
+    return [dedupKeyOf(msg), JSON.stringify(msg), origin ?? '', this.options.historyLimit, this.options.dedupLimit, randomUUID()];
   }
 
   /** A reply, edit or recall: checked against the message it names as Redis keeps it now (server/revisions.ts). */
   private async appendAction(msg: NewMessage, ref: number, origin?: string): Promise<Appended> {
-    const dedupKey = msg.id === undefined ? '' : `${msg.user}\0${msg.id}`;
+    const dedupKey = dedupKeyOf(msg);
     for (let attempt = 0; attempt < REVISE_ATTEMPTS; attempt++) {
       // A resent recall finds its message recalled: dedup first, so it is acked again, not refused.
       const seen = dedupKey === '' ? null : await this.redis.hget(this.keys.ids, dedupKey);
@@ -127,8 +126,8 @@ export class RedisRoom implements RoomHandle {
       if (msg.reply_to !== undefined || !target) return this.appendNew(msg, origin);
       const edited = target.message.edited;
       const previousEdit = edited === undefined ? undefined : await keptMessage(this.redis, this.keys, edited);
-      const [, , , historyLimit, dedupLimit, epoch] = this.appendArgs(msg, origin) as [string, string, string, number, number, string];
-      const args = { dedupKey, message: msg, origin: origin ?? '', historyLimit, dedupLimit, epoch };
+      const { historyLimit, dedupLimit } = this.options;
+      const args = { dedupKey, message: msg, origin: origin ?? '', historyLimit, dedupLimit, epoch: randomUUID() };
       const revised = await revise(this.redis, this.keys, args, target, previousEdit);
       if (revised === 'changed') continue;
       return revised.isNew ? { stored: { ...msg, seq: revised.seq } } : { duplicateOf: revised.seq };
@@ -181,6 +180,11 @@ export class RedisRoom implements RoomHandle {
     const merged = mergedBySeq(messagesOf(newestFirst.reverse()), rewrittenOf(rewritten).reverse());
     return { messages: merged.slice(-limit), hasOlder: merged.length > limit };
   }
+}
+
+/** The dedup ids' key of a message: its user and id ('' for a message without id). */
+function dedupKeyOf(msg: NewMessage): string {
+  return msg.id === undefined ? '' : `${msg.user}\0${msg.id}`;
 }
 
 function messagesOf(entries: Array<[string, string[]]>): StoredMessage[] {

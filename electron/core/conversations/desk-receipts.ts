@@ -15,6 +15,8 @@ interface Known {
 
 export class DeskReceipts {
   private readonly byConv = new Map<string, Known>();
+  /** Asked and not yet answered: a conversation shown twice in a row (greeting, then switch) is asked once. */
+  private readonly asking = new Set<string>();
 
   /** `changed(conv)`: what is known of conv's read status changed. */
   constructor(
@@ -34,17 +36,22 @@ export class DeskReceipts {
   fetch(conv: string): void {
     const info = this.link.list.get(conv);
     if (!info || info.members.length > MAX_RECEIPT_MEMBERS || !this.link.features.includes(Features.receipts)) return;
-    this.link.request({ type: 'receipts', conv }).then(
-      (answer) => {
-        const known = this.byConv.get(conv);
-        const read = { ...answer.read };
-        // A push that came in between is newer than what the answer read.
-        if (known) for (const [user, seq] of Object.entries(known.read)) read[user] = Math.max(read[user] ?? 0, seq);
-        this.byConv.set(conv, { read, off: answer.off === true });
-        this.changed(conv);
-      },
-      () => undefined, // no read status shown is what a refusal or a timeout means here
-    );
+    if (this.asking.has(conv)) return;
+    this.asking.add(conv);
+    this.link
+      .request({ type: 'receipts', conv })
+      .finally(() => this.asking.delete(conv))
+      .then(
+        (answer) => {
+          const known = this.byConv.get(conv);
+          const read = { ...answer.read };
+          // A push that came in between is newer than what the answer read.
+          if (known) for (const [user, seq] of Object.entries(known.read)) read[user] = Math.max(read[user] ?? 0, seq);
+          this.byConv.set(conv, { read, off: answer.off === true });
+          this.changed(conv);
+        },
+        () => undefined, // no read status shown is what a refusal or a timeout means here
+      );
   }
 
   /** What the window shows of conv: its members and their markers; undefined when none is known. */
@@ -58,5 +65,6 @@ export class DeskReceipts {
   /** Another account: nothing of the last one's read status holds. */
   clear(): void {
     this.byConv.clear();
+    this.asking.clear();
   }
 }
