@@ -73,11 +73,12 @@ test('a notification names its conversation and a click opens it; the tray says 
 
   await app.request('blur');
   await bob.subscribe([{ conv: dm }, { conv: ops }]);
+  // One at a time: the second waits for the first's notification, because a newer notification replaces
+  // the one before (the click below must reach the one still shown), and the order in which the app learns
+  // of two conversations' messages is the network's.
   await bob.say(ops, 'o1', 'deploy at 5');
-  await bob.say(dm, 'd1', '@alice 在吗？');
-
-  // Each in its own conversation's words (the order between two conversations is the network's).
   await notificationBy(app, 'ops', 'bob: deploy at 5');
+  await bob.say(dm, 'd1', '@alice 在吗？');
   const mention = await notificationBy(app, 'bob', '@alice 在吗？');
   const tray = await app.waitFor(
     (e) => e.ev === 'tray' && e.tray?.tooltip === 'UOS Chat: connected · 2 unread · 1 mention',

@@ -174,44 +174,43 @@ test('the IPC channel list is exactly the contract, and the preload exposes only
  *   (JSONP / script gadgets on the same origin). Our origin is file:// with only our own bundle.
  */
 /**
- * The report's records (RFC 4180): a quoted field may hold commas, doubled quotes and line breaks,
- * which the `sample` column does when the scanner quotes code that spans lines.
+ * The findings from the scanner's SARIF report. Its CSV report is not usable: electronegativity 1.10.3
+ * writes the header and the rows with two unawaited fs.writeFile calls (util/file.js), and when the
+ * header lands second it overwrites the start of the first row.
  */
-export function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    record.push(field.trim());
-    field = '';
+export function sarifFindings(text: string): { issue: string; level: string; file: string; location: string }[] {
+  const report = JSON.parse(text) as {
+    runs: {
+      results: {
+        ruleId: string;
+        level: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
+      }[];
+    }[];
   };
-  const endRecord = () => {
-    endField();
-    if (record.some((f) => f !== '')) records.push(record);
-    record = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (quoted) field += c;
-    else if (c === ',') endField();
-    else if (c === '\n') endRecord();
-    else if (c !== '\r') field += c;
-  }
-  endRecord();
-  return records;
+  return report.runs.flatMap((run) =>
+    run.results.map((r) => {
+      const where = r.locations[0]!.physicalLocation;
+      return {
+        issue: r.ruleId,
+        level: r.level,
+        file: where.artifactLocation.uri,
+        location: `${where.region.startLine}:${where.region.startColumn}`,
+      };
+    }),
+  );
 }
 
-test('the report reader keeps a quoted field whole: commas, quotes and line breaks inside it', () => {
-  const text = 'issue, severity\nA,"x, y","say ""hi"""\r\nB,"line one\nline two",N/A\n';
-  assert.deepEqual(csvRecords(text), [
-    ['issue', 'severity'],
-    ['A', 'x, y', 'say "hi"'],
-    ['B', 'line one\nline two', 'N/A'],
+test('the report reader takes rule, level, file and place from each SARIF result', () => {
+  const result = (ruleId: string, uri: string) => ({
+    ruleId,
+    level: 'note',
+    locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: 3, startColumn: 7 } } }],
+  });
+  const text = JSON.stringify({ runs: [{ results: [result('A_CHECK', 'a.js'), result('B_CHECK', 'b/index.html')] }] });
+  assert.deepEqual(sarifFindings(text), [
+    { issue: 'A_CHECK', level: 'note', file: 'a.js', location: '3:7' },
+    { issue: 'B_CHECK', level: 'note', file: 'b/index.html', location: '3:7' },
   ]);
 });
 
@@ -230,29 +229,21 @@ test('electronegativity over dist/: every finding is triaged (see the comment ab
   }
   const out = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-eneg-'));
   try {
-    const csv = path.join(out, 'findings.csv');
+    const report = path.join(out, 'findings.sarif');
     // The scanner's own translation download is stubbed to fail at once (see the helper): it reaches the
     // internet, and offline it can crash the scanner in got/p-cancelable before it reads dist/.
     const offline = path.join(ROOT, 'tests/helpers/electronegativity-offline.cjs');
     const r = spawnSync(
       process.execPath,
-      ['--require', offline, realpathSync(bin), '-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', csv],
+      ['--require', offline, realpathSync(bin), '-i', path.join(ROOT, 'dist'), '-r', '-v', 'false', '-e', '45.4.1', '-o', report],
       { encoding: 'utf8', timeout: 120_000, env: { ...process.env, LANG: 'en-US' } },
     );
     // The stub was the one answering: no request left this machine.
     assert.match(r.stdout, /Could not retrieve updated translations/, 'the scanner took the offline fallback');
     assert.equal(r.status, 0, r.stderr);
-    const rows = csvRecords(readFileSync(csv, 'utf8'))
-      .slice(1)
-      .map(([issue, severity, confidence, file, location]) => ({
-        issue: issue!,
-        severity: severity!,
-        confidence: confidence!,
-        file: file!,
-        location: location!,
-      }));
+    const rows = sarifFindings(readFileSync(report, 'utf8'));
     process.stdout.write(
-      `# electronegativity: ${rows.length} findings: ${rows.map((f) => `${f.issue}(${f.severity}/${f.confidence} ${f.file}:${f.location})`).join(', ')}\n`,
+      `# electronegativity: ${rows.length} findings: ${rows.map((f) => `${f.issue}(${f.level} ${f.file}:${f.location})`).join(', ')}\n`,
     );
     for (const f of rows) {
       const where = TRIAGED.get(f.issue);
