@@ -120,6 +120,22 @@ export const SETTINGS_FIELDS = {
     connection: false,
     default: 'auto',
   },
+  // Read status: whether others see when this user has read their messages; off, this user sees none either
+  // (the rule of WeCom and DingTalk's read receipts, and Element's "send read receipts").
+  readReceipts: {
+    env: 'UOS_CHAT_READ_RECEIPTS',
+    flag: '--read-receipts',
+    flagValue: SWITCHES.join('|'),
+    cli: true,
+    check: 'choice',
+    maxLength: 8,
+    values: SWITCHES,
+    secret: false,
+    // The server learns it at the greeting, so a change reconnects.
+    connection: true,
+    default: 'on',
+    help: 'share and see read status',
+  },
   // Closing the window leaves the app in the tray, where a tray host is registered (else closing quits).
   closeToTray: {
     env: 'UOS_CHAT_CLOSE_TO_TRAY',

@@ -16,7 +16,7 @@ import type { ProblemText } from './i18n';
 import { IconAlert } from './Icons';
 import { CaFileField, CompressionField, LanguageField, ProxyField, ServerUrlField, TokenField, type FieldFrame } from './SettingsFields';
 import { HistorySection } from './SettingsHistory';
-import { ShellFields } from './SettingsShellFields';
+import { ShellFields, SwitchBox } from './SettingsShellFields';
 import { SupportSection } from './SettingsSupport';
 import { useModalDialog } from './useModalDialog';
 import { useSettingsForm, type SettingsFormProps } from './useSettingsForm';
@@ -67,6 +67,7 @@ export function SettingsDialog(props: SettingsFormProps) {
             <CompressionField f={f} value={draft.compression} onChange={(v) => set('compression', v)} />
             <LanguageField f={f} value={draft.language} onChange={(v) => set('language', v)} />
           </div>
+          <SwitchBox f={f} field="readReceipts" value={draft.readReceipts} onChange={(v) => set('readReceipts', v)} />
           <ShellFields f={f} closeToTray={draft.closeToTray} autostart={draft.autostart} onChange={(field, v) => set(field, v)} />
           <HistorySection id={f.id} />
           <SupportSection id={f.id} />

@@ -1,14 +1,14 @@
 /**
- * The settings dialog's on/off fields for the app's shell: keep running in the tray when the window
- * is closed, and start at login. A checkbox each, read-only (with its label still read) when the
- * environment or a command-line flag sets it.
+ * The settings dialog's on/off fields: sharing read status, and for the app's shell keeping running in
+ * the tray when the window is closed and starting at login. A checkbox each, read-only (with its label
+ * still read) when the environment or a command-line flag sets it.
  */
 import type { SwitchSetting } from '../../electron/common/contract';
 import type { FieldFrame } from './SettingsFields';
 
-type SwitchField = 'closeToTray' | 'autostart';
+type SwitchField = 'readReceipts' | 'closeToTray' | 'autostart';
 
-function SwitchBox({
+export function SwitchBox({
   f,
   field,
   value,

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatSettingsProblem, settingsFromArgs, settingsFromEnv } from '../../electron/core/settings/settings';
+import { changesConnection } from '../../electron/common/settings-fields';
+import { settingsToClientConfig } from '../../electron/core/connection/connection-settings';
+import { formatSettingsProblem, mergeSettings, settingsFromArgs, settingsFromEnv } from '../../electron/core/settings/settings';
 import { SettingsStore, type SecretBox } from '../../electron/core/settings/settings-store';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'uos-chat-settings-'));
@@ -103,4 +105,15 @@ test('a token that cannot be decrypted is reported, not fatal; without a secret 
   assert.ok((await plain.save({ token: 'plain-token' })).ok);
   assert.equal(statSync(path.join(dir, 'plain.json')).mode & 0o777, 0o600);
   assert.equal(JSON.parse(readFileSync(path.join(dir, 'plain.json'), 'utf8')).token, 'plain-token');
+});
+
+test('read status: on by default; off from the file, the environment or a flag reaches the connection as readReceipts: false', () => {
+  assert.equal(settingsToClientConfig(mergeSettings()).readReceipts, true, 'on by default');
+  assert.equal(settingsToClientConfig(mergeSettings({ readReceipts: 'off' })).readReceipts, false);
+  const env = settingsFromEnv({ UOS_CHAT_READ_RECEIPTS: 'off' });
+  assert.deepEqual(env.patch, { readReceipts: 'off' });
+  const args = settingsFromArgs(['--read-receipts', 'maybe']);
+  assert.deepEqual(args.problems, [{ field: 'readReceipts', code: 'NOT_ALLOWED', source: 'command line' }]);
+  assert.deepEqual(settingsFromArgs(['--read-receipts=off']).patch, { readReceipts: 'off' });
+  assert.ok(changesConnection(['readReceipts']), 'a change reconnects: the server learns it at the greeting');
 });

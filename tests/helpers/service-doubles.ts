@@ -28,6 +28,7 @@ export function clientSettingsView(client: ChatClient): SettingsView {
     proxy: 'system',
     proxyHasPassword: false,
     compression,
+    readReceipts: 'on',
     language: 'auto',
     closeToTray: 'off',
     autostart: 'off',

@@ -28,7 +28,7 @@ import { noNotices } from './service-doubles';
 import { settingsToClientConfig } from '../../electron/core/connection/connection-settings';
 import { MemoryOutboxStore } from '../../electron/core/store/outbox';
 import { SettingsStore } from '../../electron/core/settings/settings-store';
-import { SETTINGS_VERSION, type SettingsPatch } from '../../electron/core/settings/settings';
+import { SETTINGS_VERSION, type Settings, type SettingsPatch } from '../../electron/core/settings/settings';
 import type { PushChannel } from '../../electron/common/contract';
 import { changesConnection } from '../../electron/common/settings-fields';
 import type { Locale } from '../../electron/common/words';
@@ -204,7 +204,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     cleanups.push(() => server.stop());
 
     const { settings, settingsFile } = await startSettings(server, options, cleanups);
-    const config = { ...FAST, ...settingsToClientConfig(settings.current()), ...options.client };
+    const configOf = (s: Settings) => ({ ...FAST, ...settingsToClientConfig(s), ...options.client });
+    const config = configOf(settings.current());
     const conversations = options.conversations ? conversationDesk(config, options) : undefined;
     const client =
       conversations?.desk.client() ??
@@ -216,7 +217,10 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       });
     cleanups.push(() => (conversations ? conversations.clients.stop() : client.stop()));
     const following = settings.onDidChange(({ settings: s, changed }) => {
-      if (changesConnection(changed)) client.reconfigure(settingsToClientConfig(s));
+      // As main does (electron/main/settings-core.ts): with conversations, every conversation's client and the link.
+      if (!changesConnection(changed)) return;
+      if (conversations) void conversations.clients.reconfigure(configOf(s));
+      else client.reconfigure(configOf(s));
     });
     cleanups.push(() => following.dispose());
     const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };

@@ -2,10 +2,13 @@
  * Read status in the window (Chromium over the real core and server), in English and Chinese: an
  * own message in a room says how many have not read it and, opened, who has and who has not; as
  * a member reads, it follows. In a DM it says "Unread", then "Read". Axe clean; screenshots
- * read-status-{en,zh-CN}.png.
+ * read-status-{en,zh-CN}.png. The switch in Settings turns it off (and on) for both ways at once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startUiHost } from '../helpers/ui-host';
 import { conversationPeer } from '../helpers/conversation-peer';
 import { THREE } from '../helpers/conversation-stores';
@@ -67,3 +70,49 @@ for (const locale of ['en', 'zh-CN'] as const) {
     await dmRow.getByTestId('read-status').getByText(w.dmRead, { exact: true }).waitFor({ timeout: T });
   });
 }
+
+test('the "Share read status" switch in Settings: off, the server hides her reads and she sees none; on again, it is back', async (t) => {
+  // A data dir, as main keeps under userData: the log after the reconnect is the stored one.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-ui-receipts-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const host = await startUiHost({ conversations: true, dataDir, server: { tokens: THREE, receiptsIntervalMs: 50 } });
+  t.after(() => host.close());
+  const { page } = host;
+  await statusIs(page, 'connected');
+  const bob = await conversationPeer(host.server.url, 'token-bob', { features: 'conversations,receipts' });
+  t.after(() => bob.close());
+  const room = (await bob.request({ type: 'create', name: 'ops', kind: 'private', members: ['alice', 'carol'] })).conversation.id as string;
+  await page.locator(`#conversation-sidebar [data-conversation="${room}"]`).click();
+  await page.getByTestId('input').fill('status?');
+  await page.keyboard.press('Enter');
+  const row = await waitForMessage(page, 'status?', 'sent');
+  const seq = Number(await row.getAttribute('data-seq'));
+  const status = row.getByTestId('read-status');
+  await status.getByText('2 unread').waitFor({ timeout: T });
+  const aliceShown = async () => 'alice' in (await bob.request({ type: 'receipts', conv: room })).read;
+  assert.equal(await aliceShown(), true, 'on: her marker is shown to others');
+
+  const toggle = async (to: boolean) => {
+    await page.getByTestId('settings-open').click();
+    const box = page.getByTestId('settings-readReceipts');
+    assert.equal(await box.isChecked(), !to, 'the switch shows what is in force');
+    await box.setChecked(to);
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-dialog').waitFor({ state: 'detached', timeout: T });
+  };
+  await toggle(false);
+  assert.equal(JSON.parse(readFileSync(host.settingsFile, 'utf8')).readReceipts, 'off', 'saved in the settings file');
+  await statusIs(page, 'connected');
+  await waitForMessage(page, 'status?', 'sent');
+  await status.waitFor({ state: 'detached', timeout: T });
+  bob.ws.send(JSON.stringify({ type: 'read', conv: room, seq }));
+  // The server hears the choice at the greeting, which may still be in flight: asked again, bounded.
+  for (let i = 0; (await aliceShown()) && i < 50; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await aliceShown(), false, 'off: the server hides her marker from others');
+  assert.equal(await row.count(), 1, 'her message is still shown');
+  assert.equal(await status.count(), 0, 'off: no read status on her own messages');
+
+  await toggle(true);
+  await status.getByText('1 unread').waitFor({ timeout: T });
+  assert.equal(await aliceShown(), true, 'on again: her marker is shown');
+});

@@ -7,7 +7,7 @@ import type { ClientConfig } from './client';
 import { proxyResolver, type ProxyContext } from '../network/proxy-decision';
 import type { Settings } from '../settings/settings';
 
-export type ConnectionConfig = Pick<ClientConfig, 'url' | 'token' | 'compression' | 'tls' | 'proxy'>;
+export type ConnectionConfig = Pick<ClientConfig, 'url' | 'token' | 'compression' | 'tls' | 'proxy' | 'readReceipts'>;
 
 /** Where the proxy setting came from, and (the app only) the desktop's proxy answer. */
 export type ProxyWiring = Omit<ProxyContext, 'setting'>;
@@ -29,5 +29,6 @@ export function settingsToClientConfig(
     compression: settings.compression,
     tls: { ca: ca.ca },
     proxy: proxyResolver({ ...proxy, setting: settings.proxy }),
+    readReceipts: settings.readReceipts !== 'off',
   };
 }

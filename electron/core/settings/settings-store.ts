@@ -107,6 +107,7 @@ export class SettingsStore {
       proxy: proxyWithoutPassword(s.proxy),
       proxyHasPassword: proxyHasPassword(s.proxy),
       compression: s.compression,
+      readReceipts: s.readReceipts,
       language: s.language,
       closeToTray: s.closeToTray,
       autostart: s.autostart,
