@@ -19,7 +19,11 @@ import {
   type ConversationEvent,
   type ConversationRequest,
 } from './conversations';
+import { clientAttachmentsOf, serverAttachmentsOf, type Attachment } from './attachments';
+import { connectionStatusIn, type ConnectionStatus } from './connection-status';
 import { clientActionFieldsOf, serverActionFieldsOf, type ActionFields, type ClientActionFields } from './message-actions';
+
+export type { ConnectionStatus } from './connection-status';
 
 /** 10 KB of text per message (the design notes' limit), counted in UTF-8 bytes. */
 export const MAX_MESSAGE_BYTES = 10 * 1024;
@@ -37,6 +41,8 @@ export interface ClientChatMessage extends ClientActionFields {
   timestamp: string;
   /** Feature `conversations`: the conversation it is for. */
   conv?: string;
+  /** Feature `files`: the ids of its uploaded attachments (protocol/attachments.ts). */
+  attachments?: string[];
 }
 export interface ClientPing {
   type: 'ping';
@@ -57,24 +63,6 @@ export type ClientFrame = ClientChatMessage | ClientPing | HistoryRequest | Conv
 export const MAX_HISTORY_PAGE = 500;
 
 // ---- sent by the server -----------------------------------------------------
-export interface ConnectionStatus {
-  type: 'connection_status';
-  status: string;
-  user_id?: string;
-  /** What the server supports beyond the design notes (`Features`). Names we do not know are kept, for diagnostics, and ignored. */
-  features: string[];
-  /** Highest seq in the room at connect time (reference server). */
-  seq?: number;
-  /** True when the client asked to resume from a seq older than the history. */
-  gap?: boolean;
-  /** Our extension: the server's rate limit, so a client can pace itself instead of being closed with 4008. */
-  rate_limit?: { messages: number; window_s: number };
-  /** Our extension: the server's per-message limit in UTF-8 bytes. */
-  max_message_bytes?: number;
-  /** Feature `recall`: how long after sending its author may recall a message. */
-  recall_window_s?: number;
-  timestamp?: string;
-}
 /** Features `reply_to`, `edit`, `recall`: the action fields (protocol/message-actions.ts). */
 export interface ServerChatMessage extends ActionFields {
   type: 'chat_message';
@@ -88,6 +76,8 @@ export interface ServerChatMessage extends ActionFields {
   /** Feature `conversations`: the conversation it belongs to, and the user ids it @mentions. */
   conv?: string;
   mentions?: string[];
+  /** Feature `files`: what its attachments are. */
+  attachments?: Attachment[];
 }
 export interface ChatResponse {
   type: 'chat_response';
@@ -298,25 +288,6 @@ function serverFrameOf(o: Record<string, unknown>): DecodeResult<ServerFrame> {
   }
 }
 
-/** A `connection_status` frame, or what is wrong with it. */
-function connectionStatusIn(o: Record<string, unknown>): ConnectionStatus | string {
-  if (!isStr(o.status)) return 'connection_status without status';
-  const features = Array.isArray(o.features) ? o.features.filter(isStr).slice(0, 32) : [];
-  if (!isOptSeq(o.seq)) return 'connection_status with a bad seq';
-  const frame: ConnectionStatus = { type: 'connection_status', status: o.status, features };
-  if (isStr(o.user_id)) frame.user_id = o.user_id;
-  else if (typeof o.user_id === 'number') frame.user_id = String(o.user_id);
-  if (isSeq(o.seq)) frame.seq = o.seq;
-  if (o.gap === true) frame.gap = true;
-  const rl = o.rate_limit as Record<string, unknown> | undefined;
-  if (rl && typeof rl === 'object' && isSeq(rl.messages) && rl.messages > 0 && typeof rl.window_s === 'number' && rl.window_s > 0) {
-    frame.rate_limit = { messages: rl.messages, window_s: rl.window_s };
-  }
-  if (isSeq(o.max_message_bytes) && o.max_message_bytes > 0) frame.max_message_bytes = o.max_message_bytes;
-  if (isSeq(o.recall_window_s)) frame.recall_window_s = o.recall_window_s;
-  return frame;
-}
-
 /** An `error` frame: never refused, since the words matter more than the shape. */
 function errorIn(o: Record<string, unknown>): ErrorFrame {
   const frame: ErrorFrame = { type: 'error', message: isStr(o.message) ? o.message : 'unknown error' };
@@ -340,7 +311,7 @@ function chatMessageIn(o: Record<string, unknown>): ServerChatMessage | string {
   if (o.replay === true) frame.replay = true;
   if (isConv(o.conv)) frame.conv = o.conv;
   if (Array.isArray(o.mentions)) frame.mentions = o.mentions.filter(isConv).slice(0, 200);
-  return Object.assign(frame, serverActionFieldsOf(o));
+  return Object.assign(frame, serverActionFieldsOf(o), serverAttachmentsOf(o));
 }
 
 /** A `history_page`: every message must be a chat_message with a seq. */
@@ -374,9 +345,19 @@ function clientFrameOf(o: Record<string, unknown>): DecodeResult<ClientFrame> {
       }
       if (o.conv !== undefined && !isConv(o.conv)) return bad('chat_message "conv" must be a conversation id');
       const actions = clientActionFieldsOf(o);
-      if (typeof actions === 'string') return bad(actions);
+      const files = clientAttachmentsOf(o);
+      if (typeof actions === 'string' || typeof files === 'string') return bad(typeof actions === 'string' ? actions : (files as string));
       const conv = isConv(o.conv) ? { conv: o.conv } : {};
-      return { ok: true, frame: { type: 'chat_message', id: isStr(o.id) ? o.id : '', message: o.message, timestamp, ...conv, ...actions } };
+      const frame = {
+        type: 'chat_message',
+        id: isStr(o.id) ? o.id : '',
+        message: o.message,
+        timestamp,
+        ...conv,
+        ...actions,
+        ...files,
+      } as const;
+      return { ok: true, frame };
     }
     case 'ping':
       return { ok: true, frame: { type: 'ping', timestamp } };

@@ -28,6 +28,8 @@ export const Features = {
   recall: 'recall',
   /** Read status: members' read markers (protocol/receipts.ts); asked for in `?features=` by a user who shares theirs. */
   receipts: 'receipts',
+  /** Files and images over HTTP(S) on the same port, named by messages (protocol/attachments.ts). */
+  files: 'files',
 } as const;
 
 export type Feature = (typeof Features)[keyof typeof Features];

@@ -3,6 +3,7 @@
  * their codec, framing, feature names, close codes and error codes. Code that runs where
  * `node:zlib` does not (the sandboxed preload) imports `./codec` alone.
  */
+export * from './attachments';
 export * from './close-codes';
 export * from './codec';
 export * from './conversations';

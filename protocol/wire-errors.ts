@@ -21,6 +21,8 @@ export const WireErrorCodes = {
   notAuthor: 'not_author',
   /** A recall after the server's window (`recall_window_s`). */
   tooLate: 'too_late',
+  /** Feature `files`: a message named an attachment that is not one its sender uploaded into that conversation. */
+  noSuchFile: 'no_such_file',
 } as const;
 
 export type WireErrorCode = (typeof WireErrorCodes)[keyof typeof WireErrorCodes];

@@ -251,12 +251,14 @@ function connectionStatus(
     features: [
       ...[Features.ack, Features.seq, Features.resume, Features.dedup, ...extra, Features.batch, Features.zdict1],
       ...[Features.replyTo, Features.edit, Features.recall, Features.receipts],
+      ...(ctx.files ? [Features.files] : []),
     ],
     ...(position ? { seq: position.seq } : {}),
     ...(position?.gap ? { gap: true } : {}),
     rate_limit: { messages: o.rateLimit.messages, window_s: o.rateLimit.windowMs / 1000 },
     max_message_bytes: o.maxMessageBytes,
     recall_window_s: Math.round(o.recallWindowMs / 1000),
+    ...(ctx.files ? { max_file_bytes: o.files.maxFileBytes } : {}),
     timestamp: now(),
   };
 }

@@ -9,6 +9,7 @@ import { outboundFrame, type FrameBatcher } from '../protocol/framing';
 import type { ConnectionCounter } from './connection-counter';
 import type { ConversationMeta, ConversationStore } from './conversation-store';
 import type { FanOut } from './fan-out';
+import type { FileService } from './files';
 import type { ReceiptsPusher } from './receipts';
 import type { ServerOptions } from './options';
 import type { FixedWindowLimiter } from './rate-limit';
@@ -69,6 +70,8 @@ export interface ServerContext {
   readonly users: UserDirectory;
   readonly counter: ConnectionCounter;
   readonly fanOut: FanOut;
+  /** Feature `files` (files.ts); absent where the server does not offer it (with Redis, for now). */
+  readonly files?: FileService;
   /** Read status pushed to subscribers, coalesced per conversation (receipts.ts). */
   readonly receipts: ReceiptsPusher;
   /** A new connection id (see Client.id). */

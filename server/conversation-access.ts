@@ -18,6 +18,11 @@ export function memberOf(ctx: ServerContext, user: string, id: string): Awaitabl
   return andThen(ctx.conversations.get(id), (meta) => (meta?.members.includes(user) ? meta : undefined));
 }
 
+/** Whether `user` is a member of conversation `id` now (the files' privacy rule, server/files.ts). */
+export async function isMember(ctx: ServerContext, user: string, id: string): Promise<boolean> {
+  return (await memberOf(ctx, user, id)) !== undefined;
+}
+
 /** The `forbidden` error, naming the conversation (and the message or request) it is about. */
 export function refuse(client: Client, conv: string | undefined, about: { id?: string; ref?: string } = {}): void {
   reply(client, {

@@ -64,8 +64,33 @@ function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awai
     delete client.refusingUntil;
   }
   const conv = sub.room.name;
-  const message = newMessage(ctx, sub, chat, id);
   const acked = client.multi ? { conv } : {};
+  if (chat.attachments) return withAttachments(ctx, sub, chat, id, acked);
+  return stored(ctx, sub, chat, newMessage(ctx, sub, chat, id), id, acked);
+}
+
+/** Feature `files`: the message's attachments, each checked (files.ts attachable), then stored as any message. */
+function withAttachments(ctx: ServerContext, sub: Subscription, chat: ClientChatMessage, id: string | undefined, acked: { conv?: string }) {
+  const client = sub.client;
+  const refusal = (message: string, code: string) => reply(client, { type: 'error', message, code, ...(id ? { id } : {}), ...acked });
+  if (!ctx.files) return refusal('unsupported: this server takes no files', WireErrorCodes.unsupported);
+  if (isAction(chat)) return refusal('an edit or recall carries no attachments', WireErrorCodes.badFrame);
+  return ctx.files.attachable(client.user, sub.room.name, chat.attachments!).then((attachments) => {
+    if (!Array.isArray(attachments)) return refusal(attachments.message, attachments.code);
+    return stored(ctx, sub, chat, { ...newMessage(ctx, sub, chat, id), attachments }, id, acked);
+  });
+}
+
+/** Appends the message and answers its sender: ack (again, for a resend), or the refusal in words. */
+function stored(
+  ctx: ServerContext,
+  sub: Subscription,
+  chat: ClientChatMessage,
+  message: NewMessage,
+  id: string | undefined,
+  acked: { conv?: string },
+) {
+  const client = sub.client;
   return andThen(appendOrReport(ctx, sub, message), (appended) => {
     if (!appended) return;
     if ('refused' in appended) {

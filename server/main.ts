@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startChatServer, type ServerOptions } from './server';
+import { defaultServerOptions, startChatServer, type ServerOptions } from './server';
+
+const MB = 1024 * 1024;
 import { runUsers } from './users-cli';
 import { loadUsers } from './users';
 
@@ -25,6 +27,10 @@ const HELP = `UOS Chat reference server
   --recall-window S   seconds after sending that a message may be recalled
                       (default 120)
   --max-connections N per token (default 20)
+  --max-file-mb N     largest file a user may upload, in MB (default 100)
+  --file-quota-mb N   files one user may keep, in MB (default 2048). Files live
+                      under --data-dir/files (else a temporary directory); with
+                      --redis, files are not offered yet
   --origin URL        allowed browser Origin (repeatable; default: any)
   --echo              answer each chat_message with a chat_response
   --compression MODE  deflate (permessage-deflate, default) | zlib (binary zlib
@@ -52,6 +58,8 @@ const FLAGS = {
   'rate-limit': { type: 'string' },
   'recall-window': { type: 'string' },
   'max-connections': { type: 'string' },
+  'max-file-mb': { type: 'string' },
+  'file-quota-mb': { type: 'string' },
   origin: { type: 'string', multiple: true },
   echo: { type: 'boolean', default: false },
   compression: { type: 'string', default: 'deflate' },
@@ -115,6 +123,11 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
     historyLimit: int('history', values.history, 1000),
     recallWindowMs: int('recall-window', values['recall-window'], 120) * 1000,
     maxConnectionsPerToken: int('max-connections', values['max-connections'], 20),
+    files: {
+      ...defaultServerOptions.files,
+      maxFileBytes: int('max-file-mb', values['max-file-mb'], 100) * MB,
+      quotaBytes: int('file-quota-mb', values['file-quota-mb'], 2048) * MB,
+    },
     echo: values.echo,
     compression: compression as 'deflate' | 'zlib' | 'off',
     ...(tls ? { tls } : {}),

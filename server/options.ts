@@ -1,7 +1,9 @@
 /** The reference server's settings and their defaults (server/main.ts maps its flags onto these). */
 import { MAX_MESSAGE_BYTES } from '../protocol/codec';
 import type { Compression } from '../protocol/features';
+import { DEFAULT_MAX_FILE_BYTES } from '../protocol/attachments';
 import { DEFAULT_RECALL_WINDOW_S } from '../protocol/message-actions';
+import type { FileLimits } from './uploads';
 import type { TokenTable } from './tokens';
 import type { UserDirectory } from './users';
 
@@ -28,6 +30,8 @@ export interface ServerOptions {
   recallWindowMs: number;
   /** Read status changes are pushed at most once per this interval per conversation (feature `receipts`). */
   receiptsIntervalMs: number;
+  /** Feature `files` (server/files.ts): the largest file, each user's share, and the limits on one chunk. */
+  files: FileLimits;
   /** Persist rooms here so a restart keeps seq, history and dedup. */
   dataDir?: string;
   /**
@@ -64,6 +68,13 @@ export const defaultServerOptions: ServerOptions = {
   dedupLimit: 100_000,
   recallWindowMs: DEFAULT_RECALL_WINDOW_S * 1000,
   receiptsIntervalMs: 2_000,
+  files: {
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    quotaBytes: 2 * 1024 ** 3,
+    maxChunkBytes: 8 * 1024 ** 2,
+    chunkTimeoutMs: 60_000,
+    minFreeBytes: 256 * 1024 ** 2,
+  },
   echo: false,
   pingIntervalMs: 30_000,
   compression: 'deflate',

@@ -5,6 +5,7 @@
  * several server processes share the rooms); nothing else imports one (enforced by
  * tests/architecture.test.ts).
  */
+import type { Attachment } from '../protocol/attachments';
 import type { ActionFields } from '../protocol/message-actions';
 import type { Awaitable } from './awaitable';
 import type { Refusal } from './revisions';
@@ -21,6 +22,8 @@ export interface StoredMessage extends ActionFields {
   conv?: string;
   /** The user ids it @mentions (server/mentions.ts). */
   mentions?: string[];
+  /** Feature `files`: what it carries (server/files.ts attachable checked each). */
+  attachments?: Attachment[];
 }
 
 /** A message as the server accepts it; the room gives it its seq. */

@@ -19,6 +19,9 @@ import type { ServerContext } from './context';
 import { watchChanges } from './conversation-events';
 import type { ConversationStore } from './conversation-store';
 import { FanOut } from './fan-out';
+import { diskFiles } from './files';
+import { handleFilesRequest } from './files-http';
+import { isMember } from './conversation-access';
 import { ReceiptsPusher } from './receipts';
 import { startLiveness } from './liveness';
 import { MemoryConversationStore } from './memory-conversation-store';
@@ -78,8 +81,8 @@ async function createStores(o: ServerOptions, nodeId: string): Promise<Stores> {
   return { store, conversations, counter };
 }
 
-export async function startChatServer(partial: Partial<ServerOptions> = {}): Promise<ChatServer> {
-  const o: ServerOptions = { ...defaultServerOptions, ...partial };
+/** What the parts of this server share (context.ts): its stores, fan-out, read-status pusher and files. */
+async function serverContext(o: ServerOptions): Promise<ServerContext> {
   // Names this process's connections among all that share a store (fan-out skips a message's sender by it).
   const nodeId = randomUUID().slice(0, 8);
   let connections = 0;
@@ -90,12 +93,22 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
     users: o.users ?? directoryFromTokens(o.tokens),
     fanOut,
     receipts: new ReceiptsPusher(o.receiptsIntervalMs, (conv) => fanOut.subscribers(conv)),
+    // Files need a store every node shares: not offered with Redis until an object store is configured.
+    ...(o.redisUrl ? {} : { files: diskFiles(o.dataDir, o.files, (user, conv) => isMember(ctx, user, conv)) }),
     connectionId: () => `${nodeId}/${++connections}`,
     clients: new Set(),
     closing: false,
   };
+  return ctx;
+}
 
-  const onRequest = (_req: IncomingMessage, res: ServerResponse) => {
+export async function startChatServer(partial: Partial<ServerOptions> = {}): Promise<ChatServer> {
+  const o: ServerOptions = { ...defaultServerOptions, ...partial };
+  const ctx = await serverContext(o);
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (ctx.files && handleFilesRequest(ctx.files, o, req, res)) return;
+    req.resume();
     res.writeHead(426, { 'content-type': 'text/plain' }).end('UOS Chat reference server: connect with WebSocket\n');
   };
   const http: Server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key }, onRequest) : createServer(onRequest);
@@ -134,6 +147,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
       await ctx.counter.close();
       await ctx.conversations.close();
       await ctx.store.close();
+      await ctx.files?.close();
     },
   };
 }

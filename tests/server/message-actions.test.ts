@@ -43,8 +43,9 @@ function stores(): Store[] {
         return server(t, { dataDir: dir, ...extra });
       },
       dump: async () =>
-        readdirSync(dir)
-          .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+        readdirSync(dir, { withFileTypes: true })
+          .filter((f) => f.isFile())
+          .map((f) => readFileSync(path.join(dir, f.name), 'utf8'))
           .join('\n'),
     },
     {

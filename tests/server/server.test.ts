@@ -98,8 +98,10 @@ test('accepts a good token with connection_status and features; closes a bad one
     'edit',
     'recall',
     'receipts',
+    'files',
   ]);
   assert.deepEqual(hello.rate_limit, { messages: 100, window_s: 60 });
+  assert.equal(hello.max_file_bytes, 100 * 1024 * 1024, 'the largest file, 100 MB by default');
   assert.equal(hello.recall_window_s, 120);
   good.ws.close();
   const bad = await peer(`${srv.url}?token=nope`);

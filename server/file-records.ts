@@ -1,0 +1,93 @@
+/**
+ * What the server knows of each attachment: which conversation it was posted in, by whom,
+ * its name, size, type and hash. Privacy is decided from these: a file is served only to a
+ * member of the conversation it was posted in, by id, and by hash only to a member of a
+ * conversation where a file with that hash was posted. Kept in memory and, with a data dir,
+ * in an fsynced journal (`files/records.jsonl`), so a restart keeps every attachment.
+ */
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Attachment } from '../protocol/attachments';
+
+export interface FileRecord extends Attachment {
+  conv: string;
+  user: string;
+  sha256: string;
+  created: string;
+}
+
+/** Async-capable like the room store (a shared store answers later). */
+export interface FileRecords {
+  get(id: string): Promise<FileRecord | undefined>;
+  add(record: FileRecord): Promise<void>;
+  /** Every attachment with these bytes (to decide a download by hash). */
+  withHash(sha256: string): Promise<FileRecord[]>;
+  /** Bytes of attachments this user has stored. */
+  usage(user: string): Promise<number>;
+}
+
+export class MemoryFileRecords implements FileRecords {
+  private readonly byId = new Map<string, FileRecord>();
+  private readonly byHash = new Map<string, Set<string>>();
+  private readonly used = new Map<string, number>();
+  private readonly journal: string | undefined;
+
+  constructor(dir?: string) {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    this.journal = path.join(dir, 'records.jsonl');
+    this.load(this.journal);
+  }
+
+  async get(id: string): Promise<FileRecord | undefined> {
+    return this.byId.get(id);
+  }
+
+  async add(record: FileRecord): Promise<void> {
+    if (this.journal) {
+      const fd = openSync(this.journal, 'a', 0o600);
+      try {
+        appendFileSync(fd, JSON.stringify(record) + '\n');
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.remember(record);
+  }
+
+  async withHash(sha256: string): Promise<FileRecord[]> {
+    return [...(this.byHash.get(sha256) ?? [])].map((id) => this.byId.get(id)!);
+  }
+
+  async usage(user: string): Promise<number> {
+    return this.used.get(user) ?? 0;
+  }
+
+  private remember(r: FileRecord): void {
+    if (this.byId.has(r.id)) return;
+    this.byId.set(r.id, r);
+    const ids = this.byHash.get(r.sha256) ?? new Set<string>();
+    ids.add(r.id);
+    this.byHash.set(r.sha256, ids);
+    this.used.set(r.user, (this.used.get(r.user) ?? 0) + r.size);
+  }
+
+  /** A torn last line (a crash mid-append) is skipped: its upload was never answered as done. */
+  private load(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        this.remember(JSON.parse(line) as FileRecord);
+      } catch {
+        // skipped, see above
+      }
+    }
+  }
+}
