@@ -27,7 +27,8 @@ export const WireErrorCodes = {
 
 export type WireErrorCode = (typeof WireErrorCodes)[keyof typeof WireErrorCodes];
 
-export type RefusalReason = 'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED' | 'FORBIDDEN' | 'NO_SUCH_MESSAGE' | 'NOT_AUTHOR' | 'TOO_LATE';
+export type RefusalReason =
+  'TOO_LARGE' | 'RATE_LIMITED' | 'REJECTED' | 'FORBIDDEN' | 'NO_SUCH_MESSAGE' | 'NOT_AUTHOR' | 'TOO_LATE' | 'NO_SUCH_FILE';
 
 /**
  * Why the server refused a message. Without a code (an old server), only the words can tell a
@@ -40,6 +41,7 @@ export function refusalReason(code: string | undefined, message: string): Refusa
   if (code === WireErrorCodes.noSuchMessage) return 'NO_SUCH_MESSAGE';
   if (code === WireErrorCodes.notAuthor) return 'NOT_AUTHOR';
   if (code === WireErrorCodes.tooLate) return 'TOO_LATE';
+  if (code === WireErrorCodes.noSuchFile) return 'NO_SUCH_FILE';
   if (code === undefined && /too large/i.test(message)) return 'TOO_LARGE';
   return 'REJECTED';
 }

@@ -13,6 +13,7 @@ import { formatDoctor, runDoctor } from './doctor';
 import { history } from './history';
 import { listen } from './listen';
 import { act } from './act';
+import { download } from './files';
 import { send } from './send';
 
 export { defaultDataDir, exitCodeFor, reasonLine, UsageError, type CliIo } from './common';
@@ -39,6 +40,9 @@ Replies, edits and recalls (servers with "reply_to", "edit", "recall"; MSG: a se
   uos-chat send … --reply-to MSG TEXT
   uos-chat edit MSG TEXT | recall MSG          (own messages; a recall only within the server's window)
   uos-chat receipts SEQ --room ID | --to USER  (who has read it, who has not: servers with "receipts")
+Files (servers with "files"; an interrupted upload resumes with the same --data-dir):
+  uos-chat send … --room ID --file PATH [--file PATH…] [TEXT]   (prints each attachment, then the message's ack)
+  uos-chat download ATTACHMENT_ID --out PATH                     (the exact bytes; members of its conversation only)
 Common options: ${settingsHelp}
 Environment: ${CLI_FIELDS.map((field) => FIELD_SPECS[field].env).join(', ')}. Output: one JSON object per line.
 Exit codes: 0 ok, 1 usage, 2 message refused or not a member (forbidden), 3 authentication failed, 4 TLS problem, 5 unreachable or timed out.`;
@@ -52,6 +56,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'history') return await history(rest, io);
     if (command === 'edit' || command === 'recall') return await act(command, rest, io);
     if (command === 'doctor') return await doctor(rest, io);
+    if (command === 'download') return await download(rest, io);
     const verb = command !== undefined && Object.hasOwn(CONVERSATION_VERBS, command) ? CONVERSATION_VERBS[command] : undefined;
     if (verb) return await verb(rest, io);
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {

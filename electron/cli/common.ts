@@ -70,6 +70,10 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   NOT_AUTHOR: REFUSED,
   TOO_LATE: REFUSED,
   ACTION_UNSUPPORTED: REFUSED,
+  FILES_UNSUPPORTED: REFUSED,
+  FILE_UNREADABLE: REFUSED,
+  FILE_REFUSED: REFUSED,
+  NO_SUCH_FILE: REFUSED,
 };
 
 export function exitCodeFor(reason: Reason): number {
@@ -121,6 +125,7 @@ export function messageLine(m: MessageEntry, room?: string): Record<string, unkn
     ...(m.replyTo !== undefined ? { reply_to: m.replyTo } : {}),
     ...(m.edited !== undefined ? { edited: true } : {}),
     ...(m.recalled ? { recalled: true } : {}),
+    ...(m.attachments ? { attachments: m.attachments.map(({ id, name, size, type }) => ({ id, name, size, type })) } : {}),
   };
 }
 
@@ -193,6 +198,9 @@ export const optionSpec = {
   members: { type: 'string' },
   // Replies: the message answered, by seq or id.
   'reply-to': { type: 'string' },
+  // Files: what send attaches, and where download writes.
+  file: { type: 'string', multiple: true },
+  out: { type: 'string' },
 } as const;
 
 /** D-Bus network/power/sleep drive the CLI's core too; never fatal without a bus. */

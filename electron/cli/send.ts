@@ -25,6 +25,7 @@ import {
   type CliIo,
 } from './common';
 import { withDm } from './conversation-verbs';
+import { uploadAll } from './files';
 import type { ClientActionFields } from '../../protocol/message-actions';
 
 /**
@@ -87,8 +88,11 @@ function sendOptions(argv: string[], io: CliIo) {
   const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true });
   const text = positionals.join(' ');
   const fromStdin = values.stdin === true;
+  const files = values.file ?? [];
   if (fromStdin && text) throw new UsageError('give the message text or --stdin, not both');
-  if (!fromStdin && !text) throw new UsageError('send needs the message text (or --stdin: one message per line)');
+  if (fromStdin && files.length > 0) throw new UsageError('--file sends one message: give its text (or none), not --stdin');
+  if (!fromStdin && !text && files.length === 0)
+    throw new UsageError('send needs the message text, --file PATH, or --stdin (one message per line)');
   if (fromStdin && !io.stdin) throw new UsageError('--stdin: no standard input');
   const { config, timeoutMs } = commonOptions(values, io.env, argv, io.err);
   const dataDir = values['data-dir'] ?? defaultDataDir(io.env);
@@ -96,14 +100,21 @@ function sendOptions(argv: string[], io: CliIo) {
   const accounts = new AccountDirectory({ base: dataDir, legacyOutbox: path.join(dataDir, 'cli-outbox.jsonl') });
   const replyTo = values['reply-to'];
   if (replyTo !== undefined && fromStdin) throw new UsageError('--reply-to answers one message: give its text, not --stdin');
-  return { text, fromStdin, config, timeoutMs, accounts, to: values.to, replyTo };
+  return { text, fromStdin, config, timeoutMs, accounts, to: values.to, replyTo, files, dataDir };
 }
 
 /** Queues the text, or each line of standard input, reporting each line queued (or refused) with --stdin. */
-async function queueInput(client: ChatClient, tally: DeliveryTally, text: string, io: CliIo, action?: ClientActionFields): Promise<void> {
-  const fromStdin = !text;
+async function queueInput(
+  client: ChatClient,
+  tally: DeliveryTally,
+  text: string,
+  io: CliIo,
+  action?: ClientActionFields,
+  attachments?: string[],
+): Promise<void> {
+  const fromStdin = !text && !attachments;
   const queue = (line: string): Promise<void> =>
-    client.send(line, action).then((r) => {
+    client.send(line, action, attachments).then((r) => {
       if (!r.ok) {
         tally.failures.push(r.reason);
         if (fromStdin) io.err(`uos-chat: not queued: ${reasonLine(r.reason)}`);
@@ -120,7 +131,7 @@ async function queueInput(client: ChatClient, tally: DeliveryTally, text: string
 }
 
 export async function send(argv: string[], io: CliIo): Promise<number> {
-  const { text, config: configured, timeoutMs, accounts, to, replyTo } = sendOptions(argv, io);
+  const { text, config: configured, timeoutMs, accounts, to, replyTo, files, dataDir } = sendOptions(argv, io);
   // `--to USER`: the DM with that user, as if named with --room.
   const config = await withDm(configured, to, timeoutMs, io);
   if (typeof config === 'number') return config;
@@ -164,7 +175,12 @@ export async function send(argv: string[], io: CliIo): Promise<number> {
       tally.sentAt = Date.now();
       const answered = replyTo === undefined ? undefined : namedSeq(client, replyTo);
       if (typeof answered === 'string') return finish({ code: 2, line: `uos-chat: ${answered}` });
-      await queueInput(client, tally, text, io, answered === undefined ? undefined : { reply_to: answered });
+      const attachments = files.length > 0 ? await uploadAll(client, config, files, dataDir, timeoutMs, io) : undefined;
+      if (attachments && !Array.isArray(attachments))
+        return finish({ code: exitCodeFor(attachments), line: `uos-chat: ${reasonLine(attachments)}` });
+      if (attachments && answered !== undefined)
+        return finish({ code: 1, line: 'uos-chat: --reply-to and --file: send them as two messages' });
+      await queueInput(client, tally, text, io, answered === undefined ? undefined : { reply_to: answered }, attachments);
       inputDone = true;
       check();
     });

@@ -43,6 +43,10 @@ export const ReasonCodes = [
   'NOT_AUTHOR', // an edit or recall of somebody else's message (error `not_author`)
   'TOO_LATE', // a recall after the server's window (error `too_late`)
   'ACTION_UNSUPPORTED', // a reply, edit or recall for a server that does not announce it (never sent there)
+  'FILES_UNSUPPORTED', // a file for a server that does not announce `files` (never sent there)
+  'FILE_UNREADABLE', // the file to send is missing or cannot be read
+  'FILE_REFUSED', // the server refused the upload or download (too large, quota, disk full, not a member): its words in the detail
+  'NO_SUCH_FILE', // a message or download named a file the server does not have for this user (error `no_such_file`)
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];

@@ -2,6 +2,7 @@
  * The payload types of the IPC contract (contract.ts re-exports them beside the channel table).
  * Pure data: the renderer reaches them with `import type` only.
  */
+import type { Attachment } from '../../protocol/attachments';
 import type { Reason } from './errors';
 import type { Compression, LanguageSetting, SettingsKey, SettingsPatchValues, SettingsValues, SwitchSetting } from './settings-fields';
 import type { Status } from './state';
@@ -33,6 +34,8 @@ export interface MessageEntry {
   edited?: number;
   /** Feature `recall`: its sender recalled it; `text` is empty. */
   recalled?: boolean;
+  /** Feature `files`: what it carries, as the server described it (fetched by id over HTTP). */
+  attachments?: Attachment[];
   /** An edit or recall of this own message waits in the outbox for the server. */
   pendingAction?: 'edit' | 'recall';
   /** The server refused the last edit or recall of it (the message itself stays as it was): why, and which it was. */

@@ -64,6 +64,10 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
     en: 'this server cannot reply to, edit or recall messages',
     'zh-CN': '此服务器不支持回复、编辑或撤回消息',
   },
+  FILES_UNSUPPORTED: { en: 'this server does not take files', 'zh-CN': '此服务器不支持发送文件' },
+  FILE_UNREADABLE: { en: 'the file cannot be read', 'zh-CN': '无法读取该文件' },
+  FILE_REFUSED: { en: 'the server refused the file', 'zh-CN': '服务器拒绝了该文件' },
+  NO_SUCH_FILE: { en: 'that file is not on the server for you', 'zh-CN': '服务器上没有可供你使用的该文件' },
 };
 
 export function describeReason(code: ReasonCode, locale: Locale = 'en'): string {

@@ -22,8 +22,13 @@ export interface ConversationPeer extends WirePeer {
 
 let refs = 0;
 
-export async function conversationPeer(url: string, token: string, extra: Record<string, string> = {}): Promise<ConversationPeer> {
-  const peer = await wirePeer(url, { token, features: 'conversations', ...extra });
+export async function conversationPeer(
+  url: string,
+  token: string,
+  extra: Record<string, string> = {},
+  tls: { ca?: string[] } = {},
+): Promise<ConversationPeer> {
+  const peer = await wirePeer(url, { token, features: 'conversations', ...extra }, tls);
   const greeting = await peer.next((f) => f.type === 'conversation_list' || f.type === 'error', 10_000, 'conversation_list');
   const answerTo = (ref: string, what: string) => peer.next((f) => f.ref === ref, 10_000, what);
   return Object.assign(peer, {

@@ -102,6 +102,10 @@ test('Redis restarted without persistence: live clients are asked to resume, and
   });
   await alice.start();
   await carol.start();
+  // Carol keeps no history and asks for none on her first connection: she sees what is sent once she is connected.
+  const connected = (c: ChatClient) => c.status().connection.kind === 'connected';
+  await until(carol, () => connected(carol), 10_000, 'carol connected');
+  await until(alice, () => connected(alice), 10_000, 'alice connected');
   const seen = (c: ChatClient, text: string) => c.snapshot().entries.some((e) => e.kind === 'message' && e.text === text && !e.own);
   for (let i = 1; i <= 5; i++) await alice.send(`before ${i}`);
   await until(carol, () => seen(carol, 'before 5'), 10_000, 'carol to have the first five');

@@ -229,10 +229,10 @@ export interface WirePeer {
 }
 
 /** Connects, and resolves after the server's connection_status. */
-export async function wirePeer(url: string, query: Record<string, string>): Promise<WirePeer> {
+export async function wirePeer(url: string, query: Record<string, string>, tls: { ca?: string[] } = {}): Promise<WirePeer> {
   const u = new URL(url);
   for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
-  const ws = new WebSocket(u.toString(), { perMessageDeflate: false });
+  const ws = new WebSocket(u.toString(), { perMessageDeflate: false, ...tls });
   const frames: Array<Record<string, any>> = [];
   const waiters = new Set<{ pred: (f: Record<string, any>) => boolean; resolve: (f: Record<string, any>) => void }>();
   ws.on('message', (d) => {

@@ -140,12 +140,16 @@ export class Delivery {
   // ---- sending ----------------------------------------------------------------------
 
   /** Not `async`: an async function returning enqueue's promise costs extra microtask turns on every send. */
-  send(text: string, action?: ClientActionFields): Promise<SendResult> {
-    // A recall carries no text; everything else needs some.
+  send(text: string, action?: ClientActionFields, attachments?: readonly string[]): Promise<SendResult> {
+    // A recall carries no text; a message with files may have none (the caption is optional); everything else needs some.
     const refused = action && this.report.actionRefusal(action);
     if (refused) return Promise.resolve({ ok: false, reason: refused });
     if (action?.recall_of !== undefined)
       return this.enqueue({ id: this.deps.newId(), text: '', createdAt: isoAt(this.clock.now()), action });
+    if (attachments?.length) {
+      if (action) return Promise.resolve({ ok: false, reason: reason('REJECTED', 'an edit carries no files') });
+      return this.enqueue({ id: this.deps.newId(), text, createdAt: isoAt(this.clock.now()), attachments: [...attachments] });
+    }
     if (text.trim() === '') return Promise.resolve({ ok: false, reason: reason('EMPTY_MESSAGE') });
     // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly (an encoder and a copy of
     // the text) only when that bound is over the limit.
@@ -235,8 +239,10 @@ export class Delivery {
       // acks the write needs no callback (a closure and a callback turn per message fewer).
       const written = link.acked ? undefined : (err?: Error) => !err && link === this.link && this.acked(item.id, undefined);
       if (item.action && !this.canSend(link, item, item.action)) continue;
+      if (item.attachments && !this.canSendFiles(link, item)) continue;
       const frame = { type: 'chat_message', id: item.id, message: item.text, timestamp: item.createdAt } as const;
-      link.write(encodeFrame(item.action ? { ...frame, ...item.action } : frame), written);
+      const extra = item.action ?? (item.attachments ? { attachments: item.attachments } : undefined);
+      link.write(encodeFrame(extra ? { ...frame, ...extra } : frame), written);
     }
   }
 
@@ -248,6 +254,14 @@ export class Delivery {
     const needed = action.reply_to !== undefined ? Features.replyTo : action.edit_of !== undefined ? Features.edit : Features.recall;
     if (link.features.includes(needed)) return true;
     this.report.refused(item.id, reason('ACTION_UNSUPPORTED', `the server does not announce "${needed}"`));
+    this.remove(item.id);
+    return false;
+  }
+
+  /** Files only to a server that announces them: the design notes' service would store an empty message. */
+  private canSendFiles(link: OutboundLink, item: OutboxItem): boolean {
+    if (link.features.includes(Features.files)) return true;
+    this.report.refused(item.id, reason('FILES_UNSUPPORTED', 'the server does not announce "files"'));
     this.remove(item.id);
     return false;
   }

@@ -276,6 +276,7 @@ export class Timeline {
     if (frame.reply_to !== undefined) entry.replyTo = frame.reply_to;
     if (frame.edited !== undefined) entry.edited = frame.edited;
     if (frame.recalled) entry.recalled = true;
+    if (frame.attachments) entry.attachments = frame.attachments;
     return entry;
   }
 

@@ -5,6 +5,7 @@
  * before `add` resolves.
  */
 import { reason, type Reason } from '../../common/errors';
+import { clientAttachmentsOf } from '../../../protocol/attachments';
 import { clientActionFieldsOf, type ClientActionFields } from '../../../protocol/message-actions';
 
 export interface OutboxItem {
@@ -14,6 +15,8 @@ export interface OutboxItem {
   createdAt: string;
   /** A reply, edit or recall (protocol/message-actions.ts): the seq it names. */
   action?: ClientActionFields;
+  /** Feature `files`: the ids of its attachments, uploaded before the message was queued. */
+  attachments?: string[];
 }
 
 export interface OutboxLoad {
@@ -53,7 +56,8 @@ export function isOutboxItem(v: unknown): v is OutboxItem {
     o.id.length > 0 &&
     typeof o.text === 'string' &&
     typeof o.createdAt === 'string' &&
-    (o.action === undefined || isAction(o.action, o.text))
+    (o.action === undefined || isAction(o.action, o.text)) &&
+    (o.attachments === undefined || typeof clientAttachmentsOf({ attachments: o.attachments }) !== 'string')
   );
 }
 
