@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import type { Attachment } from '../protocol/attachments';
 import { WireErrorCodes } from '../protocol/wire-errors';
 import { DiskBlobStore, type BlobStore } from './blob-store';
+import { S3BlobStore, type S3Target } from './s3-blob-store';
 import { MemoryFileRecords, type FileRecord, type FileRecords } from './file-records';
 import { fileError, Uploads, type FileError, type FileLimits } from './uploads';
 import type { Refusal } from './revisions';
@@ -92,11 +93,15 @@ export class FileService {
 
 const notMember = () => fileError('forbidden', 'forbidden: not a member of the conversation this file was posted in, or no such file');
 
-/** Files under `<dataDir>/files`, or (without a data dir) in a temporary directory removed at close. */
-export function diskFiles(dataDir: string | undefined, limits: FileLimits, isMember: IsMember): FileService {
+/**
+ * Files under `<dataDir>/files`, or (without a data dir) in a temporary directory removed at close.
+ * With `s3`, the complete files go to the object store instead; uploads in progress and the records
+ * stay in the same local place.
+ */
+export function localFiles(dataDir: string | undefined, limits: FileLimits, isMember: IsMember, s3?: S3Target): FileService {
   const dir = dataDir ? path.join(dataDir, 'files') : mkdtempSync(path.join(os.tmpdir(), 'uos-chat-files-'));
   return new FileService({
-    blobs: new DiskBlobStore(path.join(dir, 'blobs')),
+    blobs: s3 ? new S3BlobStore(s3) : new DiskBlobStore(path.join(dir, 'blobs')),
     records: new MemoryFileRecords(dataDir ? dir : undefined),
     stagingDir: path.join(dir, 'uploads'),
     limits,

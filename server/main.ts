@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { defaultServerOptions, startChatServer, type ServerOptions } from './server';
 
 const MB = 1024 * 1024;
+import { s3TargetOf } from './s3-blob-store';
 import { runUsers } from './users-cli';
 import { loadUsers } from './users';
 
@@ -31,6 +32,10 @@ const HELP = `UOS Chat reference server
   --file-quota-mb N   files one user may keep, in MB (default 2048). Files live
                       under --data-dir/files (else a temporary directory); with
                       --redis, files are not offered yet
+  --s3 URL            keep complete files in an S3-compatible store instead:
+                      http(s)://KEY:SECRET@host:port/bucket[/prefix][?region=R]
+                      (also: env UOS_CHAT_S3; without KEY:SECRET, AWS_ACCESS_KEY_ID
+                      and AWS_SECRET_ACCESS_KEY)
   --origin URL        allowed browser Origin (repeatable; default: any)
   --echo              answer each chat_message with a chat_response
   --compression MODE  deflate (permessage-deflate, default) | zlib (binary zlib
@@ -60,6 +65,7 @@ const FLAGS = {
   'max-connections': { type: 'string' },
   'max-file-mb': { type: 'string' },
   'file-quota-mb': { type: 'string' },
+  s3: { type: 'string' },
   origin: { type: 'string', multiple: true },
   echo: { type: 'boolean', default: false },
   compression: { type: 'string', default: 'deflate' },
@@ -112,6 +118,7 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
   if (!['deflate', 'zlib', 'off'].includes(compression)) throw new Error('--compression must be deflate, zlib or off');
   const tls = tlsFiles(values);
   const redisUrl = values.redis ?? process.env.UOS_CHAT_REDIS;
+  const s3Url = values.s3 ?? process.env.UOS_CHAT_S3;
   if (redisUrl !== undefined && !/^rediss?:\/\/./.test(redisUrl)) throw new Error('--redis must be a redis:// or rediss:// URL');
   if (redisUrl && values['data-dir']) throw new Error('--redis and --data-dir exclude each other: with Redis, Redis keeps the rooms');
   return {
@@ -132,6 +139,7 @@ function serverOptions(values: Flags): Partial<ServerOptions> {
     compression: compression as 'deflate' | 'zlib' | 'off',
     ...(tls ? { tls } : {}),
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(s3Url ? { s3: s3TargetOf(s3Url) } : {}),
     ...(redisUrl ? { redisUrl } : {}),
     ...(values.origin ? { allowedOrigins: values.origin } : {}),
   };

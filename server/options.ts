@@ -3,6 +3,7 @@ import { MAX_MESSAGE_BYTES } from '../protocol/codec';
 import type { Compression } from '../protocol/features';
 import { DEFAULT_MAX_FILE_BYTES } from '../protocol/attachments';
 import { DEFAULT_RECALL_WINDOW_S } from '../protocol/message-actions';
+import type { S3Target } from './s3-blob-store';
 import type { FileLimits } from './uploads';
 import type { TokenTable } from './tokens';
 import type { UserDirectory } from './users';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   receiptsIntervalMs: number;
   /** Feature `files` (server/files.ts): the largest file, each user's share, and the limits on one chunk. */
   files: FileLimits;
+  /** Keep complete files in this S3-compatible object store (`--s3`) instead of under the data dir. */
+  s3?: S3Target;
   /** Persist rooms here so a restart keeps seq, history and dedup. */
   dataDir?: string;
   /**

@@ -19,7 +19,8 @@ import type { ServerContext } from './context';
 import { watchChanges } from './conversation-events';
 import type { ConversationStore } from './conversation-store';
 import { FanOut } from './fan-out';
-import { diskFiles } from './files';
+import { localFiles } from './files';
+import { describeS3 } from './s3-blob-store';
 import { handleFilesRequest } from './files-http';
 import { isMember } from './conversation-access';
 import { ReceiptsPusher } from './receipts';
@@ -94,7 +95,7 @@ async function serverContext(o: ServerOptions): Promise<ServerContext> {
     fanOut,
     receipts: new ReceiptsPusher(o.receiptsIntervalMs, (conv) => fanOut.subscribers(conv)),
     // Files need a store every node shares: not offered with Redis until an object store is configured.
-    ...(o.redisUrl ? {} : { files: diskFiles(o.dataDir, o.files, (user, conv) => isMember(ctx, user, conv)) }),
+    ...(o.redisUrl ? {} : { files: localFiles(o.dataDir, o.files, (user, conv) => isMember(ctx, user, conv), o.s3) }),
     connectionId: () => `${nodeId}/${++connections}`,
     clients: new Set(),
     closing: false,
@@ -128,7 +129,7 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
   const port = (http.address() as AddressInfo).port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `${o.tls ? 'wss' : 'ws'}://${host}:${port}/ws/chat/`;
-  o.log(`listening on ${url} (compression ${o.compression})`);
+  o.log(`listening on ${url} (compression ${o.compression})${o.s3 && !o.redisUrl ? `; files in ${describeS3(o.s3)}` : ''}`);
 
   return {
     port,

@@ -40,8 +40,8 @@ interface Staged extends UploadRequest {
 
 export class Uploads {
   private readonly staged = new Map<string, Staged>();
-  /** Uploads taking a chunk now: a second chunk at the same time is told the offset instead. */
-  private readonly busy = new Set<string>();
+  /** Uploads taking a chunk now, with that chunk's body (to cut it when the owner sends again) and its end. */
+  private readonly busy = new Map<string, { body: Readable; done: Promise<unknown> }>();
   private loaded: Promise<void> | undefined;
 
   constructor(
@@ -88,32 +88,50 @@ export class Uploads {
     return { upload: id, offset: await this.offsetOf(id), size: staged.size };
   }
 
-  /** Takes one chunk, starting at `offset`, of `length` bytes; the last one completes the upload. */
+  /**
+   * Takes one chunk, starting at `offset`, of `length` bytes; the last one completes the upload. A chunk
+   * still arriving on an older connection of the same owner is cut first: that connection is most likely
+   * dead (a Wi-Fi switch, a killed process behind a stalled link), and its bytes so far are kept.
+   */
   async append(user: string, id: string, offset: number, length: number, body: Readable): Promise<UploadAnswer | FileError> {
     const staged = await this.owned(user, id);
     if (!staged) return fileError('not_found', 'No such upload (it finished, was cancelled, or is not yours).');
-    if (this.busy.has(id)) return fileError('offset_mismatch', 'Another chunk of this upload is arriving now.', await this.offsetOf(id));
-    this.busy.add(id);
-    try {
-      const at = await this.offsetOf(id);
-      if (offset !== at) return fileError('offset_mismatch', `This upload has ${at} bytes; send from there.`, at);
-      if (length > this.o.limits.maxChunkBytes)
-        return fileError('too_large', `A chunk may carry up to ${formatBytes(this.o.limits.maxChunkBytes)}.`);
-      if (offset + length > staged.size) return fileError('bad_request', `The file was announced as ${staged.size} bytes.`);
-      const full = await this.diskFull(length);
-      if (full) return full;
-      const got = await receiveChunk(body, this.part(id), at, length, this.o.limits.chunkTimeoutMs);
-      if ('error' in got) return got;
-      if (at + length < staged.size) return { upload: { upload: id, offset: at + length, size: staged.size } };
-      return await this.finish(staged);
-    } finally {
-      this.busy.delete(id);
+    const previous = this.busy.get(id);
+    if (previous) {
+      previous.body.destroy();
+      await previous.done.catch(() => undefined);
     }
+    if (this.busy.has(id)) return fileError('offset_mismatch', 'Another chunk of this upload is arriving now.', await this.offsetOf(id));
+    const done = this.take(staged, offset, length, body);
+    this.busy.set(id, { body, done });
+    try {
+      return await done;
+    } finally {
+      if (this.busy.get(id)?.body === body) this.busy.delete(id);
+    }
+  }
+
+  private async take(staged: Staged, offset: number, length: number, body: Readable): Promise<UploadAnswer | FileError> {
+    const id = staged.id;
+    const at = await this.offsetOf(id);
+    if (offset !== at) return fileError('offset_mismatch', `This upload has ${at} bytes; send from there.`, at);
+    if (length > this.o.limits.maxChunkBytes)
+      return fileError('too_large', `A chunk may carry up to ${formatBytes(this.o.limits.maxChunkBytes)}.`);
+    if (offset + length > staged.size) return fileError('bad_request', `The file was announced as ${staged.size} bytes.`);
+    const full = await this.diskFull(length);
+    if (full) return full;
+    const got = await receiveChunk(body, this.part(id), at, length, this.o.limits.chunkTimeoutMs);
+    if ('error' in got) return got;
+    if (at + length < staged.size) return { upload: { upload: id, offset: at + length, size: staged.size } };
+    return this.finish(staged);
   }
 
   /** Drops an upload in progress (Cancel); the bytes staged so far go. */
   async cancel(user: string, id: string): Promise<boolean> {
-    if (!(await this.owned(user, id)) || this.busy.has(id)) return false;
+    if (!(await this.owned(user, id))) return false;
+    const arriving = this.busy.get(id);
+    arriving?.body.destroy();
+    await arriving?.done.catch(() => undefined);
     await this.drop(id);
     return true;
   }

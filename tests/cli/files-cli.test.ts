@@ -7,9 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { conversationPeer } from '../helpers/conversation-peer';
+import { faultProxy } from '../helpers/fault-proxy';
 import { sha256 } from '../helpers/file-http';
 import { runTs, startServerProcess, type Proc } from '../helpers/proc';
 import { withTimeout } from '../helpers/wait';
@@ -28,8 +30,8 @@ async function setUp(t: { after(fn: () => Promise<void> | void): void }, serverA
     await server.exited;
     rmSync(dir, { recursive: true, force: true });
   });
-  const cli = (who: Who, args: string[], device: string = who): Proc =>
-    runTs('electron/cli/main.ts', [...args, '--server', url, '--token', `tok-${who}`, '--data-dir', path.join(dir, device)], {
+  const cli = (who: Who, args: string[], device: string = who, server = url): Proc =>
+    runTs('electron/cli/main.ts', [...args, '--server', server, '--token', `tok-${who}`, '--data-dir', path.join(dir, device)], {
       XDG_DATA_HOME: path.join(dir, 'xdg'),
     });
   const done = async (p: Proc) => {
@@ -111,4 +113,56 @@ test('a missing file, one over the limit, or a room she is not in: exit 2 with w
   assert.match(notIn.err, /forbidden|not a member/);
   const history = await ok('bob', ['history', '--room', room]);
   assert.equal(history.filter((l) => l.event === 'message').length, 0, 'nothing was sent');
+});
+
+test('send --file SIGKILLed mid-upload, run again with the same data dir: it goes on, the file arrives once, the message is posted once', async (t) => {
+  const { dir, url, cli, done, ok } = await setUp(t);
+  const [created] = await ok('alice', ['create-room', 'k', '--private', '--members', 'bob']);
+  const room = created!.id as string;
+  const bytes = randomBytes(24 * 1024 * 1024);
+  const file = path.join(dir, 'video.bin');
+  writeFileSync(file, bytes);
+  const staged = path.join(dir, 'server/files/uploads');
+  const partSize = () => {
+    const part = existsSync(staged) ? readdirSync(staged).find((n) => n.endsWith('.part')) : undefined;
+    return part ? { part, size: statSync(path.join(staged, part)).size } : undefined;
+  };
+  // Placed by traffic: the link stalls after 10 MB of the client's bytes, mid-upload, and the CLI is killed there.
+  const proxy = await faultProxy(Number(new URL(url).port));
+  t.after(() => proxy.close());
+  const stalled = proxy.stallAfter(10 * 1024 * 1024);
+  const first = cli('alice', ['send', '--room', room, '--file', file, '视频'], 'alice', `ws://127.0.0.1:${proxy.port}/ws/chat/`);
+  await withTimeout(stalled, 30_000, 'the upload to reach 10 MB');
+  first.kill('SIGKILL');
+  await first.exited;
+  // The server keeps the bytes that came (its chunk ends with the cut connection): bounded wait for it to notice.
+  for (let i = 0; i < 100 && (partSize()?.size ?? 0) < 4 * 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 100));
+  const atKill = partSize();
+  assert.ok(atKill && atKill.size >= 4 * 1024 * 1024 && atKill.size < bytes.length, `mid-upload: ${JSON.stringify(atKill)}`);
+  const journal = JSON.parse(readFileSync(path.join(dir, 'alice', 'uploads.json'), 'utf8')) as Record<string, { upload: string }>;
+  assert.deepEqual(
+    Object.values(journal).map((v) => `${v.upload}.part`),
+    [atKill.part],
+    'the journal names the upload the server holds',
+  );
+
+  const again = await done(cli('alice', ['send', '--room', room, '--file', file, '视频']));
+  assert.equal(again.code, 0, again.err);
+  const uploaded = again.out.filter((l) => l.event === 'uploaded');
+  assert.equal(uploaded.length, 1);
+  const out = path.join(dir, 'got.bin');
+  await ok('bob', ['download', uploaded[0]!.id, '--out', out]);
+  assert.equal(sha256(readFileSync(out)), sha256(bytes), 'byte-exact');
+  const records = readFileSync(path.join(dir, 'server/files/records.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(records.length, 1, 'stored once');
+  // What the server keeps for the room, asked over the wire.
+  const bob = await conversationPeer(url, 'tok-bob');
+  t.after(() => bob.close());
+  await bob.subscribe([{ conv: room }]);
+  const page = await bob.request({ type: 'history', conv: room, before: 1_000_000, limit: 50 });
+  assert.deepEqual(
+    page.messages.map((m: Line) => [m.message, m.attachments?.length]),
+    [['视频', 1]],
+    'posted once',
+  );
 });

@@ -22,6 +22,12 @@ export interface FaultProxy {
    * in all. `undefined` stops it.
    */
   cutByTraffic(plan: { nextBudget: () => number; maxCuts: number } | undefined): void;
+  /**
+   * Stops passing the clients' bytes on once `bytes` of them (towards the server, from now on)
+   * have gone through: the link stalls mid-transfer, as a dead Wi-Fi does, so a test can act at
+   * that point of the traffic. Resolves when it stalls.
+   */
+  stallAfter(bytes: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
   const pairs = new Set<[net.Socket, net.Socket]>();
   let plan: { nextBudget: () => number; maxCuts: number } | undefined;
   let budget = Infinity;
+  let stall: { left: number; stalled: () => void } | undefined;
   const counted = (chunk: Buffer) => {
     handle.forwarded += chunk.length;
     if (!plan) return;
@@ -50,6 +57,15 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
     };
     client.on('error', drop).on('close', drop).on('data', counted);
     upstream.on('error', drop).on('close', drop).on('data', counted);
+    client.on('data', (chunk: Buffer) => {
+      if (!stall) return;
+      stall.left -= chunk.length;
+      if (stall.left > 0) return;
+      // Every client's bytes stop here (this chunk is the last to go through).
+      for (const [c, u] of pairs) c.unpipe(u).pause();
+      stall.stalled();
+      stall = undefined;
+    });
     client.pipe(upstream);
     upstream.pipe(client);
   });
@@ -72,6 +88,9 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
     cutByTraffic(next) {
       plan = next;
       budget = next ? next.nextBudget() : Infinity;
+    },
+    stallAfter(bytes) {
+      return new Promise<void>((stalled) => (stall = { left: bytes, stalled }));
     },
     async close() {
       plan = undefined;

@@ -68,7 +68,11 @@ async function tlsServer() {
 /** A server that answers the upgrade with HTTP 500 and the request URL (token included) in the body and headers. */
 async function echoingHttpError(status: number) {
   const http = createServer((req, res) => res.writeHead(status, { 'x-echo': req.url ?? '' }).end(`error for ${req.url}`));
-  http.on('upgrade', (req, socket) => socket.end(`HTTP/1.1 ${status} Nope\r\nX-Echo: ${req.url}\r\nContent-Length: 0\r\n\r\n`));
+  http.on('upgrade', (req, socket) => {
+    // The client hangs up on this answer, at times with a reset while the socket is still open here.
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 ${status} Nope\r\nX-Echo: ${req.url}\r\nContent-Length: 0\r\n\r\n`);
+  });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   return {
     url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ws/chat/`,
@@ -85,6 +89,7 @@ async function echoingWs(mode: 'close-reason' | 'error-frame') {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   wss.on('connection', (ws, req) => {
+    ws.on('error', () => undefined); // the client may reset the connection after reading what it needs
     if (mode === 'close-reason') ws.close(4000, String(req.url).slice(0, 120));
     else {
       ws.send(JSON.stringify({ type: 'error', message: `bad request ${req.url}`, code: 'bad_frame' }));

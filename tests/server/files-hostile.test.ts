@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { conversationPeer } from '../helpers/conversation-peer';
 import { THREE } from '../helpers/conversation-stores';
-import { createUpload, download, filesBase, sha256, uploadFile, uploadState } from '../helpers/file-http';
+import { createUpload, download, filesBase, sendChunk, sha256, uploadFile, uploadState } from '../helpers/file-http';
 import { testServer } from '../helpers/server';
 import { withTimeout } from '../helpers/wait';
 import { defaultServerOptions, type ServerOptions } from '../../server/server';
@@ -155,4 +155,22 @@ test('a full disk: refused in words before any byte is taken (a real 2 MB tmpfs 
   assert.equal(refused.body.error.message, 'The server is out of disk space; try again later or ask its administrator.');
   const fits = await uploadFile(base, 'token-alice', conv, 'fits.bin', randomBytes(100_000));
   assert.equal(fits.size, 100_000, 'what fits is still taken');
+});
+
+test('a chunk stalled on a dead connection is cut when its owner sends again: the new one goes on at once', async (t) => {
+  const { base, conv } = await setUp(t); // the default 60 s chunk limit: only the new chunk can end the stall in time
+  const bytes = randomBytes(1000);
+  const created = await createUpload(base, 'token-alice', { conv, name: 'stall', size: 1000, sha256: sha256(bytes) });
+  const id = created.body.upload.upload as string;
+  const head = `PATCH /files/uploads/${id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer token-alice\r\nUpload-Offset: 0\r\nContent-Length: 1000\r\n\r\n`;
+  const stalled = raw(base, head, bytes.subarray(0, 10));
+  t.after(() => stalled.destroy());
+  await stalled.sent;
+  for (let i = 0; i < 100 && (await uploadState(base, 'token-alice', id)).body.upload.offset < 10; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  const done = await sendChunk(base, 'token-alice', id, 10, bytes.subarray(10));
+  assert.equal(done.status, 201, JSON.stringify(done.body));
+  assert.equal(sha256((await download(base, 'token-alice', `/files/${done.body.attachment.id}`)).bytes), sha256(bytes));
+  const taken = await sendChunk(base, 'token-bob', id, 0, Buffer.from('x'));
+  assert.equal(taken.status, 404, 'another user cannot touch (or cut) an upload');
 });
