@@ -161,6 +161,7 @@ export const SECTIONS = [
   'scale',
   'history',
   'conversations',
+  'files',
 ] as const;
 
 /** Figure ids every complete run has (the smoke test checks them). */
@@ -194,6 +195,9 @@ export const REQUIRED_FIGURES = [
   'conversations.server-memory.membership',
   'conversations.switch',
   'conversations.catch-up',
+  'files.upload',
+  'files.download',
+  'files.client-peak-rss',
 ] as const;
 
 function isStats(v: unknown): boolean {

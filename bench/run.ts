@@ -18,6 +18,7 @@ import { benchConversations } from './conversations';
 import { benchServerMemory } from './server-memory';
 import { benchSwitching } from './switching';
 import { benchDbusFlush } from './dbus-flush';
+import { benchFiles } from './files';
 import { FULL, machineInfo, round, ROOT, TINY, withTimeout, type Ctx } from './lib';
 import { benchMemory } from './memory';
 import { launch, type Browserish } from './page-host';
@@ -59,6 +60,7 @@ const BOUND_MS: Record<Section, number> = {
   scale: 120_000,
   history: 120_000,
   conversations: 240_000,
+  files: 150_000,
 };
 const DEADLINE_MS = 9.5 * 60_000;
 
@@ -101,6 +103,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     scale: () => benchScale(ctx),
     history: () => benchHistory(ctx),
     conversations: async () => [...(await benchConversations(ctx)), ...(await benchServerMemory(ctx)), ...(await benchSwitching(ctx))],
+    files: () => benchFiles(ctx),
   };
   try {
     if (needsBrowser) {

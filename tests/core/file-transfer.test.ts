@@ -1,7 +1,8 @@
 /**
  * electron/core/files (FileTransfer over the reference server): an upload cut three times by the
  * fault proxy arrives once and byte-exact, going on from the server's offset; one that gives up
- * goes on from its journal in the next run instead of starting over; a download cut mid-way
+ * goes on from its journal in the next run instead of starting over (both read off the wire:
+ * one upload created, chunks never from 0 again); a download cut mid-way
  * resumes with a Range; and the chat connection's rules hold: through tinyproxy (CONNECT), over
  * TLS with the private CA, and refused without it (verification is never off).
  */
@@ -46,10 +47,24 @@ test('an upload cut three times by the network arrives once, byte-exact; a downl
   const viaProxy = `ws://127.0.0.1:${proxy.port}/ws/chat/`;
   const bytes = randomBytes(6 * MB);
   const transfer = new FileTransfer({ config: { url: viaProxy, token: 'token-alice' }, chunkBytes: MB, retryDelayMs: 0 });
+  // What the client asked for, read off the wire: each upload it created, and where each chunk started.
+  let creates = 0;
+  const offsets: number[] = [];
+  proxy.onClientBytes = (chunk) => {
+    const text = chunk.toString('latin1');
+    creates += text.match(/^POST \/files\/uploads /gm)?.length ?? 0;
+    for (const m of text.matchAll(/^upload-offset: (\d+)\r$/gim)) offsets.push(Number(m[1]));
+  };
   proxy.cutByTraffic({ nextBudget: () => 1.5 * MB, maxCuts: 3 });
   const a = await transfer.upload(conv, file('six.bin', bytes));
+  proxy.onClientBytes = undefined;
   assert.equal(proxy.cuts, 3, 'the network was cut three times during the upload');
-  assert.ok(proxy.forwarded < 9 * MB, `resumed, not restarted: ${proxy.forwarded} bytes forwarded for 6 MB`);
+  assert.equal(creates, 1, 'one upload, created once');
+  assert.equal(offsets.filter((o) => o === 0).length, 1, `resumed, never restarted from 0: chunks at ${offsets.join(', ')}`);
+  assert.ok(
+    offsets.every((o, i) => i === 0 || o >= offsets[i - 1]!),
+    `each chunk starts at or past the one before: ${offsets.join(', ')}`,
+  );
   const d = await download(filesBase(srv.url), 'token-bob', `/files/${a.id}`);
   assert.equal(sha256(d.bytes), sha256(bytes));
   assert.deepEqual(readdirSync(path.join(dir, 'server/files/uploads')), [], 'no upload left half done');
@@ -75,10 +90,17 @@ test('a run that gives up mid-upload leaves its journal; the next run goes on fr
   const first = new FileTransfer({ config, journal: new UploadJournal(journal), chunkBytes: MB, attempts: 1, retryDelayMs: 0 });
   await assert.rejects(first.upload(conv, f), TransferError);
   assert.equal(Object.keys(JSON.parse(readFileSync(journal, 'utf8'))).length, 1, 'the unfinished upload is remembered');
-  const before = proxy.forwarded;
+  let creates = 0;
+  const offsets: number[] = [];
+  proxy.onClientBytes = (chunk) => {
+    const text = chunk.toString('latin1');
+    creates += text.match(/^POST \/files\/uploads /gm)?.length ?? 0;
+    for (const m of text.matchAll(/^upload-offset: (\d+)\r$/gim)) offsets.push(Number(m[1]));
+  };
   const second = new FileTransfer({ config, journal: new UploadJournal(journal), chunkBytes: MB, retryDelayMs: 0 });
   const a = await second.upload(conv, f);
-  assert.ok(proxy.forwarded - before < 2.5 * MB, `the second run sent only the rest: ${proxy.forwarded - before} bytes`);
+  assert.equal(creates, 0, 'the second run created no upload: it took the one from the journal');
+  assert.ok(offsets[0]! >= MB, `it went on from the server's offset: chunks at ${offsets.join(', ')}`);
   assert.equal(sha256((await download(filesBase(srv.url), 'token-alice', `/files/${a.id}`)).bytes), sha256(bytes));
   assert.deepEqual(JSON.parse(readFileSync(journal, 'utf8')), {}, 'done: forgotten');
 });

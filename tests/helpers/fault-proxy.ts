@@ -28,6 +28,8 @@ export interface FaultProxy {
    * that point of the traffic. Resolves when it stalls.
    */
   stallAfter(bytes: number): Promise<void>;
+  /** Sees every chunk the clients send towards the server (to check what a client asked for). */
+  onClientBytes?: (chunk: Buffer) => void;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function faultProxy(targetPort: number, targetHost = '127.0.0.1'): 
     client.on('error', drop).on('close', drop).on('data', counted);
     upstream.on('error', drop).on('close', drop).on('data', counted);
     client.on('data', (chunk: Buffer) => {
+      handle.onClientBytes?.(chunk);
       if (!stall) return;
       stall.left -= chunk.length;
       if (stall.left > 0) return;

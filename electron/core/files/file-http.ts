@@ -6,7 +6,6 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { Readable } from 'node:stream';
 import type { ClientConfig } from '../connection/client-config';
 import { ProxyChainAgent } from '../network/proxy-agent';
 
@@ -27,12 +26,15 @@ export function filesOrigin(wsUrl: string): string {
 
 const MAX_JSON = 64 * 1024;
 
-/** Sends a request and reads its JSON answer. `body`: a buffer or a stream of exactly `length` bytes. */
+/**
+ * Sends a request and reads its JSON answer. `body`: a buffer, or a writer that writes exactly the
+ * Content-Length (each write awaited, so it may reuse one buffer) and resolves when done.
+ */
 export function jsonRequest(
   config: FilesConfig,
   method: string,
   path: string,
-  o: { headers?: Record<string, string>; body?: Buffer | Readable; timeoutMs: number },
+  o: { headers?: Record<string, string>; body?: Buffer | BodyWriter; timeoutMs: number },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = open(config, method, path, o.headers ?? {}, o.timeoutMs, (res) => {
@@ -46,10 +48,17 @@ export function jsonRequest(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: parseJson(Buffer.concat(parts)) }));
     });
     req.on('error', reject);
-    if (o.body === undefined || Buffer.isBuffer(o.body)) req.end(o.body);
-    else o.body.on('error', (err) => req.destroy(err)).pipe(req);
+    if (o.body === undefined || Buffer.isBuffer(o.body)) return req.end(o.body);
+    const write = (piece: Buffer) => new Promise<void>((resolve, reject) => req.write(piece, (err) => (err ? reject(err) : resolve())));
+    o.body(write).then(
+      () => req.end(),
+      (err: Error) => req.destroy(err),
+    );
   });
 }
+
+/** Writes a request body through `write`, one piece at a time. */
+export type BodyWriter = (write: (piece: Buffer) => Promise<void>) => Promise<void>;
 
 /** Starts a GET whose body the caller streams (a download). */
 export function streamRequest(

@@ -7,14 +7,14 @@
  * `<out>.part` and renames it when every byte is there, asking for the rest with a Range after
  * a cut. Refusals come back as Reasons with the server's words.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { safeFileName, type Attachment, type UploadAnswer, type UploadState } from '../../../protocol/attachments';
 import { reason, type Reason } from '../../common/errors';
 import { jsonRequest, streamRequest, type FilesConfig, type HttpAnswer } from './file-http';
-import { hashFile, type UploadJournal } from './upload-journal';
+import { hashFile, readPieces, type UploadJournal } from './upload-journal';
 
 /** A transfer that failed, with why in words. */
 export class TransferError extends Error {
@@ -110,7 +110,7 @@ export class FileTransfer {
       try {
         a = await jsonRequest(this.o.config, 'PATCH', `/files/uploads/${start.upload}`, {
           headers: { 'upload-offset': String(offset), 'content-length': String(length), 'content-type': 'application/offset+octet-stream' },
-          body: createReadStream(file, { start: offset, end: offset + length - 1 }),
+          body: (write) => readPieces(file, offset, offset + length, write).then(() => undefined),
           timeoutMs: this.timeoutMs,
         });
       } catch {

@@ -5,8 +5,7 @@
  * sending (and hashing) the file again. A changed file has another key, so it starts afresh.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../store/atomic-file';
 
 export interface UploadKey {
@@ -66,9 +65,39 @@ function isKnown(v: unknown): v is KnownUpload {
   return typeof o === 'object' && o !== null && typeof o.upload === 'string' && /^[0-9a-f]{64}$/.test(String(o.sha256));
 }
 
-/** The lower-case hex SHA-256 of a file, read as a stream. */
+/**
+ * The lower-case hex SHA-256 of a file, read through one reused buffer: a 100 MB file allocates
+ * nothing per piece (a stream's fresh 64 KB buffers, freed only when the GC gets round to them,
+ * grew the process by ~35 MB while hashing).
+ */
 export async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  await readPieces(file, 0, Infinity, (piece) => {
+    hash.update(piece);
+  });
   return hash.digest('hex');
+}
+
+/** The reused buffer's size: large enough for few system calls, small beside any file worth streaming. */
+const PIECE = 256 * 1024;
+
+/**
+ * Calls `each` with the bytes of `file` from `start` up to `end` (exclusive; Infinity: to its end), in
+ * pieces that share one buffer: `each` must be done with a piece (awaited) before the next is read.
+ */
+export async function readPieces(file: string, start: number, end: number, each: (piece: Buffer) => void | Promise<void>): Promise<number> {
+  const fh = await open(file, 'r');
+  const buf = Buffer.allocUnsafe(PIECE);
+  let at = start;
+  try {
+    while (at < end) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(PIECE, end - at), at);
+      if (bytesRead === 0) break;
+      await each(buf.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return at - start;
 }
