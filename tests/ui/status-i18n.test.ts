@@ -35,7 +35,8 @@ test('zh-CN from navigator.language: every visible string is Chinese; the switch
   await host.server.stop();
   await statusIs(page, 'reconnecting');
   assert.match((await page.getByTestId('status-text').textContent()) ?? '', /^正在重新连接（第 \d+ 次尝试）$/);
-  assert.equal(await page.getByTestId('status-detail').textContent(), '连接已断开');
+  // Why, in Chinese: the drop itself, or (a retry already failed on a busy machine) that the server cannot be reached.
+  assert.match((await page.getByTestId('status-detail').textContent()) ?? '', /^(连接已断开|无法连接到服务器)$/);
   assert.match((await page.getByTestId('status-countdown').textContent()) ?? '', /^(\d+ 秒后重试|正在重试…)$/);
   assert.equal(await page.getByTestId('reconnect-now').textContent(), '立即重连');
   await host.screenshot('chat-reconnecting-zh-CN.png');
