@@ -17,7 +17,7 @@ import { proxyResolver } from '../../electron/core/network/proxy-decision';
 import { makePki } from '../helpers/certs';
 import { conversationPeer } from '../helpers/conversation-peer';
 import { THREE } from '../helpers/conversation-stores';
-import { faultProxy } from '../helpers/fault-proxy';
+import { faultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { download, filesBase, sha256 } from '../helpers/file-http';
 import { startTinyproxy } from '../helpers/proxies';
 import { testServer } from '../helpers/server';
@@ -40,14 +40,8 @@ async function setUp(t: { after(fn: () => Promise<void> | void): void }, extra: 
   return { dir, srv, conv, file };
 }
 
-test('an upload cut three times by the network arrives once, byte-exact; a download cut mid-way resumes', async (t) => {
-  const { dir, srv, conv, file } = await setUp(t);
-  const proxy = await faultProxy(srv.port);
-  t.after(() => proxy.close());
-  const viaProxy = `ws://127.0.0.1:${proxy.port}/ws/chat/`;
-  const bytes = randomBytes(6 * MB);
-  const transfer = new FileTransfer({ config: { url: viaProxy, token: 'token-alice' }, chunkBytes: MB, retryDelayMs: 0 });
-  // What the client asked for, read off the wire: each upload it created, and where each chunk started.
+/** From now on, what the clients ask through `proxy`: how many uploads they create, and where each chunk starts. */
+function askedFor(proxy: FaultProxy): { creates: () => number; offsets: number[] } {
   let creates = 0;
   const offsets: number[] = [];
   proxy.onClientBytes = (chunk) => {
@@ -55,11 +49,23 @@ test('an upload cut three times by the network arrives once, byte-exact; a downl
     creates += text.match(/^POST \/files\/uploads /gm)?.length ?? 0;
     for (const m of text.matchAll(/^upload-offset: (\d+)\r$/gim)) offsets.push(Number(m[1]));
   };
+  return { creates: () => creates, offsets };
+}
+
+test('an upload cut three times by the network arrives once, byte-exact; a download cut mid-way resumes', async (t) => {
+  const { dir, srv, conv, file } = await setUp(t);
+  const proxy = await faultProxy(srv.port);
+  t.after(() => proxy.close());
+  const viaProxy = `ws://127.0.0.1:${proxy.port}/ws/chat/`;
+  const bytes = randomBytes(6 * MB);
+  const transfer = new FileTransfer({ config: { url: viaProxy, token: 'token-alice' }, chunkBytes: MB, retryDelayMs: 0 });
+  // What the client asked for, read off the wire.
+  const { creates, offsets } = askedFor(proxy);
   proxy.cutByTraffic({ nextBudget: () => 1.5 * MB, maxCuts: 3 });
   const a = await transfer.upload(conv, file('six.bin', bytes));
   proxy.onClientBytes = undefined;
   assert.equal(proxy.cuts, 3, 'the network was cut three times during the upload');
-  assert.equal(creates, 1, 'one upload, created once');
+  assert.equal(creates(), 1, 'one upload, created once');
   assert.equal(offsets.filter((o) => o === 0).length, 1, `resumed, never restarted from 0: chunks at ${offsets.join(', ')}`);
   assert.ok(
     offsets.every((o, i) => i === 0 || o >= offsets[i - 1]!),
@@ -90,16 +96,10 @@ test('a run that gives up mid-upload leaves its journal; the next run goes on fr
   const first = new FileTransfer({ config, journal: new UploadJournal(journal), chunkBytes: MB, attempts: 1, retryDelayMs: 0 });
   await assert.rejects(first.upload(conv, f), TransferError);
   assert.equal(Object.keys(JSON.parse(readFileSync(journal, 'utf8'))).length, 1, 'the unfinished upload is remembered');
-  let creates = 0;
-  const offsets: number[] = [];
-  proxy.onClientBytes = (chunk) => {
-    const text = chunk.toString('latin1');
-    creates += text.match(/^POST \/files\/uploads /gm)?.length ?? 0;
-    for (const m of text.matchAll(/^upload-offset: (\d+)\r$/gim)) offsets.push(Number(m[1]));
-  };
+  const { creates, offsets } = askedFor(proxy);
   const second = new FileTransfer({ config, journal: new UploadJournal(journal), chunkBytes: MB, retryDelayMs: 0 });
   const a = await second.upload(conv, f);
-  assert.equal(creates, 0, 'the second run created no upload: it took the one from the journal');
+  assert.equal(creates(), 0, 'the second run created no upload: it took the one from the journal');
   assert.ok(offsets[0]! >= MB, `it went on from the server's offset: chunks at ${offsets.join(', ')}`);
   assert.equal(sha256((await download(filesBase(srv.url), 'token-alice', `/files/${a.id}`)).bytes), sha256(bytes));
   assert.deepEqual(JSON.parse(readFileSync(journal, 'utf8')), {}, 'done: forgotten');

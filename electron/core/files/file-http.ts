@@ -38,14 +38,7 @@ export function jsonRequest(
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = open(config, method, path, o.headers ?? {}, o.timeoutMs, (res) => {
-      const parts: Buffer[] = [];
-      let n = 0;
-      res.on('data', (c: Buffer) => {
-        n += c.length;
-        if (n <= MAX_JSON) parts.push(c);
-      });
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: parseJson(Buffer.concat(parts)) }));
+      readJson(res).then((json) => resolve({ status: res.statusCode ?? 0, headers: res.headers, json }), reject);
     });
     req.on('error', reject);
     if (o.body === undefined || Buffer.isBuffer(o.body)) return req.end(o.body);
@@ -105,9 +98,16 @@ function open(
   return req;
 }
 
-function parseJson(b: Buffer): unknown {
+/** A response's body as JSON (at most MAX_JSON read; the rest is drained); undefined when it is not JSON. */
+export async function readJson(res: http.IncomingMessage): Promise<unknown> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of res as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n <= MAX_JSON) parts.push(c);
+  }
   try {
-    return JSON.parse(b.toString('utf8'));
+    return JSON.parse(Buffer.concat(parts).toString('utf8'));
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { safeFileName, type Attachment, type UploadAnswer, type UploadState } from '../../../protocol/attachments';
 import { reason, type Reason } from '../../common/errors';
-import { jsonRequest, streamRequest, type FilesConfig, type HttpAnswer } from './file-http';
+import { jsonRequest, readJson, streamRequest, type FilesConfig, type HttpAnswer } from './file-http';
 import { hashFile, readPieces, type UploadJournal } from './upload-journal';
 
 /** A transfer that failed, with why in words. */
@@ -136,7 +136,7 @@ export class FileTransfer {
       throw new Error('the partial download does not fit the file; starting over');
     }
     if (res.statusCode !== 200 && res.statusCode !== 206) {
-      const body = await readAll(res);
+      const body = await readJson(res);
       throw new TransferError(refusalOf(res.statusCode ?? 0, body));
     }
     const appending = res.statusCode === 206;
@@ -199,14 +199,4 @@ function refusalOf(status: number, body: unknown): Reason {
 
 function asTransferError(err: unknown): TransferError {
   return err instanceof TransferError ? err : new TransferError(reason('FILE_REFUSED', (err as Error).message));
-}
-
-async function readAll(res: NodeJS.ReadableStream): Promise<unknown> {
-  const parts: Buffer[] = [];
-  for await (const c of res as AsyncIterable<Buffer>) parts.push(c);
-  try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
