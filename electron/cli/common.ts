@@ -74,6 +74,7 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   FILE_UNREADABLE: REFUSED,
   FILE_REFUSED: REFUSED,
   NO_SUCH_FILE: REFUSED,
+  CANCELLED: REFUSED,
 };
 
 export function exitCodeFor(reason: Reason): number {

@@ -47,6 +47,7 @@ export const ReasonCodes = [
   'FILE_UNREADABLE', // the file to send is missing or cannot be read
   'FILE_REFUSED', // the server refused the upload or download (too large, quota, disk full, not a member): its words in the detail
   'NO_SUCH_FILE', // a message or download named a file the server does not have for this user (error `no_such_file`)
+  'CANCELLED', // the person cancelled an upload or download
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];

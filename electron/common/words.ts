@@ -68,6 +68,7 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   FILE_UNREADABLE: { en: 'the file cannot be read', 'zh-CN': '无法读取该文件' },
   FILE_REFUSED: { en: 'the server refused the file', 'zh-CN': '服务器拒绝了该文件' },
   NO_SUCH_FILE: { en: 'that file is not on the server for you', 'zh-CN': '服务器上没有可供你使用的该文件' },
+  CANCELLED: { en: 'cancelled', 'zh-CN': '已取消' },
 };
 
 export function describeReason(code: ReasonCode, locale: Locale = 'en'): string {

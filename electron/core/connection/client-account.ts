@@ -33,6 +33,11 @@ export class AccountSession {
     return this.account?.key;
   }
 
+  /** The open account's directory (undefined without per-account stores): its queued uploads live there too. */
+  get dir(): string | undefined {
+    return this.account?.dir;
+  }
+
   get perAccount(): boolean {
     return this.stores !== undefined;
   }

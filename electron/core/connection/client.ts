@@ -191,10 +191,10 @@ export class ChatClient extends Emitter<ClientEvents> {
   }
 
   // ---- sending ----------------------------------------------------------------
-  /** A message; `action`: a reply, or an edit or recall of an own message; `attachments`: ids from FileTransfer. */
-  send(text: string, action?: ClientActionFields, attachments?: readonly string[]): Promise<SendResult> {
+  /** A message; `action`: a reply, or an edit or recall of an own message; `attachments`: ids from FileTransfer (`id`: the message's). */
+  send(text: string, action?: ClientActionFields, attachments?: readonly string[], id?: string): Promise<SendResult> {
     // For the account being switched to, not the one being left; without a switch at once (two turns fewer).
-    const go = () => this.delivery.send(text, action, attachments);
+    const go = () => this.delivery.send(text, action, attachments, id);
     return this.account.switching ? this.account.switching.catch(() => undefined).then(go) : go();
   }
 

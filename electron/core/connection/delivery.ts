@@ -140,7 +140,7 @@ export class Delivery {
   // ---- sending ----------------------------------------------------------------------
 
   /** Not `async`: an async function returning enqueue's promise costs extra microtask turns on every send. */
-  send(text: string, action?: ClientActionFields, attachments?: readonly string[]): Promise<SendResult> {
+  send(text: string, action?: ClientActionFields, attachments?: readonly string[], id?: string): Promise<SendResult> {
     // A recall carries no text; a message with files may have none (the caption is optional); everything else needs some.
     const refused = action && this.report.actionRefusal(action);
     if (refused) return Promise.resolve({ ok: false, reason: refused });
@@ -148,7 +148,8 @@ export class Delivery {
       return this.enqueue({ id: this.deps.newId(), text: '', createdAt: isoAt(this.clock.now()), action });
     if (attachments?.length) {
       if (action) return Promise.resolve({ ok: false, reason: reason('REJECTED', 'an edit carries no files') });
-      return this.enqueue({ id: this.deps.newId(), text, createdAt: isoAt(this.clock.now()), attachments: [...attachments] });
+      // `id`: chosen by the upload queue before its files went up, so a send repeated after a crash is deduped by the server.
+      return this.enqueue({ id: id ?? this.deps.newId(), text, createdAt: isoAt(this.clock.now()), attachments: [...attachments] });
     }
     if (text.trim() === '') return Promise.resolve({ ok: false, reason: reason('EMPTY_MESSAGE') });
     // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly (an encoder and a copy of

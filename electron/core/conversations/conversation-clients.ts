@@ -16,6 +16,7 @@ import type { SocketFactory } from '../connection/transport';
 import type { MachineTarget } from '../desktop/machine-monitor';
 import type { MachineState } from '../../common/state';
 import type { AccountStores } from '../store/accounts';
+import type { FilesConfig } from '../files/file-http';
 import { ConversationLink } from './conversation-link';
 
 export interface ConversationClientsDeps {
@@ -34,6 +35,8 @@ export interface ConversationClientsEvents extends Record<string, unknown> {
   problem: Reason;
   /** Reconfigured: every client was replaced (the window shows the new one of its conversation). */
   reset: undefined;
+  /** A conversation's client was made (at its first use, or after a reset). */
+  client: { conv: string; client: ChatClient };
 }
 
 /** The URL of one conversation: the configured server with `room=` naming it (as configured when it already does). */
@@ -123,6 +126,12 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> impl
     return this.clients;
   }
 
+  /** How files of `conv` travel: its URL, with the same token, CAs and proxy as its messages. */
+  filesConfig(conv: string): FilesConfig {
+    const { token, tls, proxy } = this.config;
+    return { url: roomUrl(this.config.url, conv), ...(token ? { token } : {}), ...(tls ? { tls } : {}), ...(proxy ? { proxy } : {}) };
+  }
+
   setNetwork(network: MachineState['network']): void {
     this.machine.network = network;
     for (const c of this.clients.values()) c.setNetwork(network);
@@ -205,6 +214,7 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> impl
     this.clients.set(conv, client);
     this.tellMachine(client);
     this.deps.onClient?.(conv, client);
+    this.emit('client', { conv, client });
     if (this.started) void client.start();
     return client;
   }

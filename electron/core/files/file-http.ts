@@ -34,10 +34,10 @@ export function jsonRequest(
   config: FilesConfig,
   method: string,
   path: string,
-  o: { headers?: Record<string, string>; body?: Buffer | BodyWriter; timeoutMs: number },
+  o: { headers?: Record<string, string>; body?: Buffer | BodyWriter; timeoutMs: number; signal?: AbortSignal },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = open(config, method, path, o.headers ?? {}, o.timeoutMs, (res) => {
+    const req = open(config, method, path, { headers: o.headers ?? {}, timeoutMs: o.timeoutMs, signal: o.signal }, (res) => {
       readJson(res).then((json) => resolve({ status: res.statusCode ?? 0, headers: res.headers, json }), reject);
     });
     req.on('error', reject);
@@ -59,9 +59,10 @@ export function streamRequest(
   path: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = open(config, 'GET', path, headers, timeoutMs, resolve);
+    const req = open(config, 'GET', path, { headers, timeoutMs, signal }, resolve);
     req.on('error', reject);
     req.end();
   });
@@ -71,8 +72,7 @@ function open(
   config: FilesConfig,
   method: string,
   path: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
+  { headers, timeoutMs, signal }: { headers: Record<string, string>; timeoutMs: number; signal?: AbortSignal | undefined },
   onResponse: (res: http.IncomingMessage) => void,
 ): http.ClientRequest {
   const origin = filesOrigin(config.url);
@@ -89,6 +89,8 @@ function open(
     method,
     headers: { ...headers, ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) },
     timeout: timeoutMs,
+    // Cancel: the request (and a download's response) is destroyed with an AbortError.
+    ...(signal ? { signal } : {}),
     ...(agent ? { agent } : {}),
     ...(secure && ca ? { ca } : {}),
   };

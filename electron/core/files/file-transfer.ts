@@ -34,6 +34,8 @@ export interface TransferOptions {
   /** Between attempts (tests pass 0). */
   retryDelayMs?: number;
   onProgress?: (done: number, size: number) => void;
+  /** Aborted: the transfer stops at once and rejects with CANCELLED (what the server has stays there). */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
@@ -70,6 +72,7 @@ export class FileTransfer {
         await rename(part, out);
         return size;
       } catch (err) {
+        this.throwIfCancelled(err);
         if (err instanceof TransferError || ++failures >= this.attempts) throw asTransferError(err);
         await this.pause();
       }
@@ -88,6 +91,7 @@ export class FileTransfer {
         headers: { 'content-type': 'application/json' },
         body: Buffer.from(JSON.stringify(body)),
         timeoutMs: this.timeoutMs,
+        signal: this.o.signal,
       }),
     );
     return answerOf(a) as UploadAnswer;
@@ -95,7 +99,9 @@ export class FileTransfer {
 
   /** Where an upload stands on the server; undefined when it knows it no more (finished or expired). */
   private async stateOf(upload: string): Promise<UploadState | undefined> {
-    const a = await this.retrying(() => jsonRequest(this.o.config, 'GET', `/files/uploads/${upload}`, { timeoutMs: this.timeoutMs }));
+    const a = await this.retrying(() =>
+      jsonRequest(this.o.config, 'GET', `/files/uploads/${upload}`, { timeoutMs: this.timeoutMs, signal: this.o.signal }),
+    );
     if (a.status === 404) return undefined;
     return (answerOf(a) as { upload: UploadState }).upload;
   }
@@ -112,8 +118,10 @@ export class FileTransfer {
           headers: { 'upload-offset': String(offset), 'content-length': String(length), 'content-type': 'application/offset+octet-stream' },
           body: (write) => readPieces(file, offset, offset + length, write).then(() => undefined),
           timeoutMs: this.timeoutMs,
+          signal: this.o.signal,
         });
-      } catch {
+      } catch (err) {
+        this.throwIfCancelled(err);
         failures++;
         await this.pause();
         offset = (await this.stateOf(start.upload))?.offset ?? offset;
@@ -129,7 +137,8 @@ export class FileTransfer {
   }
 
   private async fetchInto(id: string, part: string, have: number): Promise<number> {
-    const res = await streamRequest(this.o.config, `/files/${id}`, have > 0 ? { range: `bytes=${have}-` } : {}, this.timeoutMs);
+    const range: Record<string, string> = have > 0 ? { range: `bytes=${have}-` } : {};
+    const res = await streamRequest(this.o.config, `/files/${id}`, range, this.timeoutMs, this.o.signal);
     if (res.statusCode === 416) {
       res.resume();
       await rm(part, { force: true }); // what we have is not a start of this file
@@ -155,11 +164,17 @@ export class FileTransfer {
       try {
         return await send();
       } catch (err) {
+        this.throwIfCancelled(err);
         if (i >= this.attempts)
           throw new TransferError(reason('FILE_REFUSED', `the server could not be reached: ${(err as Error).message}`));
         await this.pause();
       }
     }
+  }
+
+  /** A cancelled transfer is not a failure to retry. */
+  private throwIfCancelled(err: unknown): void {
+    if (this.o.signal?.aborted) throw new TransferError(reason('CANCELLED', (err as Error)?.message));
   }
 
   private get attempts(): number {
@@ -171,7 +186,16 @@ export class FileTransfer {
   }
 
   private pause(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, this.o.retryDelayMs ?? 500));
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.o.retryDelayMs ?? 500);
+      const signal = this.o.signal;
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 }
 

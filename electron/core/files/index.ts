@@ -6,3 +6,6 @@
 export { filesOrigin, type FilesConfig } from './file-http';
 export { FileTransfer, TransferError, type TransferOptions } from './file-transfer';
 export { hashFile, UploadJournal } from './upload-journal';
+export { FileDesk, StagingError, type FileClients, type FileDeskDeps } from './file-desk';
+export { downloadsDir } from './xdg-dirs';
+export { imageTypeOf, MAX_IMAGE_BYTES } from './image-cache';
