@@ -75,6 +75,9 @@ const EXIT_CODES: Record<ReasonCode, number> = {
   FILE_REFUSED: REFUSED,
   NO_SUCH_FILE: REFUSED,
   CANCELLED: REFUSED,
+  FILE_TOO_LARGE: REFUSED,
+  QUOTA_EXCEEDED: REFUSED,
+  SERVER_DISK_FULL: REFUSED,
 };
 
 export function exitCodeFor(reason: Reason): number {

@@ -18,6 +18,8 @@ export function createChatApi(transport: ChatTransport): ChatApi {
     onEntries: (cb) => transport.subscribe(PushChannels.entries, cb),
     onAccount: (cb) => transport.subscribe(PushChannels.account, cb),
     onConversations: (cb) => transport.subscribe(PushChannels.conversations, cb),
+    onUploads: (cb) => transport.subscribe(PushChannels.uploads, cb),
+    onDownloads: (cb) => transport.subscribe(PushChannels.downloads, cb),
   } as ChatApi;
   return Object.freeze(api);
 }

@@ -47,8 +47,22 @@ import type {
   Snapshot,
 } from './ipc-types';
 import type { Status } from './state';
+import { checkDownload, checkId, checkImageRef, checkSendFiles, checkStageChunk, checkStageFile } from './ipc-file-args';
+import type {
+  CopyImageResult,
+  DownloadArg,
+  DownloadResult,
+  DownloadView,
+  FilePlaces,
+  SendFilesArg,
+  SendFilesResult,
+  ShowDownloadResult,
+  StageFileResult,
+  UploadView,
+} from './ipc-file-types';
 
 export * from './ipc-types';
+export * from './ipc-file-types';
 
 /**
  * One invoke channel: its name on the wire, the check of its one argument, and how the window's
@@ -71,6 +85,42 @@ function channel<Result>() {
 }
 
 const none = () => null;
+
+/**
+ * Feature `files` (ipc-file-types.ts): the window hands main the bytes of what the person chose,
+ * never a path; main keeps the uploads, downloads and images (core/files FileDesk).
+ */
+const FILE_TABLE = {
+  /** A file to send to `conv`, by name and size: a stage id for its bytes, or why not (too large). */
+  stageFile: channel<StageFileResult>()('chat:stage-attachment', checkStageFile, (conv: string, name: string, size: number) => ({
+    conv,
+    name,
+    size,
+  })),
+  /** The next bytes of a staged file, in order (at most MAX_STAGE_CHUNK a call). */
+  stageChunk: channel<null>()('chat:stage-chunk', checkStageChunk, (stage: string, offset: number, bytes: Uint8Array) => ({
+    stage,
+    offset,
+    bytes,
+  })),
+  /** A staged file the person removed before sending. */
+  dropStaged: channel<null>()('chat:drop-staged', checkId('drop-staged'), (stage: string) => stage),
+  /** Staged files as one message with `caption`: queued (the upload's view), sent once every file is stored. */
+  sendFiles: channel<SendFilesResult>()('chat:send-attachments', checkSendFiles, (arg: SendFilesArg) => arg),
+  getUploads: channel<UploadView[]>()('chat:get-uploads', noArg('chat:get-uploads'), none),
+  cancelUpload: channel<boolean>()('chat:cancel-upload', checkId('cancel-upload'), (id: string) => id),
+  retryUpload: channel<boolean>()('chat:retry-upload', checkId('retry-upload'), (id: string) => id),
+  getDownloads: channel<DownloadView[]>()('chat:get-downloads', noArg('chat:get-downloads'), none),
+  /** To the downloads folder, under a name of its own; never opened. */
+  download: channel<DownloadResult>()('chat:download', checkDownload, (arg: DownloadArg) => arg),
+  /** Main's save dialog, then the download to where the person chose (the viewer's Save as). */
+  saveAttachmentAs: channel<DownloadResult>()('chat:save-attachment-as', checkDownload, (arg: DownloadArg) => arg),
+  /** The file manager at a finished download (by the download's id: the window never names a path). */
+  showDownload: channel<ShowDownloadResult>()('chat:show-download', checkId('show-download'), (id: string) => id),
+  /** An image attachment onto the clipboard (main reads it from its image cache). */
+  copyImage: channel<CopyImageResult>()('chat:copy-image', checkImageRef, (conv: string, id: string) => ({ conv, id })),
+  getFilePlaces: channel<FilePlaces>()('chat:get-attachment-places', noArg('chat:get-attachment-places'), none),
+} as const;
 
 /** Every invoke channel, by the name of the window's method. Add one here and the host must handle it. */
 export const INVOKE_TABLE = {
@@ -125,6 +175,7 @@ export const INVOKE_TABLE = {
   invite: channel<MembersResult>()('chat:invite', checkInvite, (conv: string, user: string) => ({ conv, user })),
   /** A reply to, or an edit or recall of, a message of the conversation shown (by its seq). */
   act: channel<SendResult>()('chat:act', checkAct, (act: MessageActArg) => act),
+  ...FILE_TABLE,
 } as const;
 
 type Table = typeof INVOKE_TABLE;
@@ -158,6 +209,8 @@ export const PushChannels = {
   entries: 'chat:entries',
   account: 'chat:account',
   conversations: 'chat:conversations',
+  uploads: 'chat:uploads',
+  downloads: 'chat:downloads',
 } as const;
 
 export interface PushMap {
@@ -172,6 +225,10 @@ export interface PushMap {
   'chat:account': AccountInfo;
   /** The conversation list or the current conversation changed (at most once per frame). */
   'chat:conversations': ConversationsView;
+  /** Every queued upload, whole, when one changed (progress included; at most once per frame). */
+  'chat:uploads': UploadView[];
+  /** The downloads of this run, whole, when one changed (at most once per frame). */
+  'chat:downloads': DownloadView[];
 }
 
 export type PushChannel = keyof PushMap;
@@ -183,6 +240,8 @@ export type ChatApi = { readonly [K in InvokeKey]: (...params: ParamsOf<Table[K]
   /** The log was replaced (another account, or history cleared): fetch the snapshot and leftovers again. */
   onAccount(cb: (account: AccountInfo) => void): () => void;
   onConversations(cb: (view: ConversationsView) => void): () => void;
+  onUploads(cb: (uploads: UploadView[]) => void): () => void;
+  onDownloads(cb: (downloads: DownloadView[]) => void): () => void;
 };
 
 /** How a ChatApi reaches its host: ipcRenderer in preload, a Playwright binding in the test host. */

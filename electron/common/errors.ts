@@ -48,6 +48,9 @@ export const ReasonCodes = [
   'FILE_REFUSED', // the server refused the upload or download (too large, quota, disk full, not a member): its words in the detail
   'NO_SUCH_FILE', // a message or download named a file the server does not have for this user (error `no_such_file`)
   'CANCELLED', // the person cancelled an upload or download
+  'FILE_TOO_LARGE', // a file over the server's limit (HTTP 413 too_large, or the announced max_file_bytes)
+  'QUOTA_EXCEEDED', // the user's share of the server's storage is used up (507 quota_exceeded)
+  'SERVER_DISK_FULL', // the server's disk is full (507 disk_full): nothing of the user's is wrong
 ] as const;
 
 export type ReasonCode = (typeof ReasonCodes)[number];

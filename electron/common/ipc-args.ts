@@ -35,8 +35,8 @@ const ACCOUNT_KEY = /^[0-9a-f]{1,64}$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what an id must not hold
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
-const refuse = (error: string): { ok: false; error: string } => ({ ok: false, error });
+export const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+export const refuse = (error: string): { ok: false; error: string } => ({ ok: false, error });
 
 /** A channel that takes nothing; `name` words the refusal. */
 export function noArg(name: string): ArgCheck<null> {
@@ -92,7 +92,7 @@ export const MAX_DRAFT_CHARS = 64 * 1024;
 const NOTIFY_LEVELS: readonly string[] = ['all', 'mentions', 'muted'];
 
 /** An object with exactly these keys, or why not. */
-function exactly(arg: unknown, keys: string[], what: string): Record<string, unknown> | string {
+export function exactly(arg: unknown, keys: string[], what: string): Record<string, unknown> | string {
   if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return `${what} needs { ${keys.join(', ')} }`;
   const got = Object.keys(arg).sort().join();
   return got === [...keys].sort().join() ? (arg as Record<string, unknown>) : `${what} needs exactly { ${keys.join(', ')} }`;

@@ -14,7 +14,7 @@ export const MAX_STAGE_CHUNK = 1024 * 1024;
 /** At most this many files staged and not yet sent or dropped. */
 export const MAX_STAGED = 50;
 
-/** `chat:stage-file`: a file the person chose, by its name and size (the bytes follow in chunks). */
+/** `chat:stage-attachment`: a file the person chose, by its name and size (the bytes follow in chunks). */
 export interface StageFileArg {
   conv: string;
   name: string;
@@ -30,7 +30,7 @@ export interface StageChunkArg {
   bytes: Uint8Array;
 }
 
-/** `chat:send-files`: staged files (each complete) sent as one message with `caption`. */
+/** `chat:send-attachments`: staged files (each complete) sent as one message with `caption`. */
 export interface SendFilesArg {
   conv: string;
   caption: string;
@@ -90,3 +90,11 @@ export interface FilePlaces {
 
 /** Show in folder: ok, or why not (the folder named, to find by hand). */
 export type ShowDownloadResult = { ok: true } | { ok: false; detail: string };
+
+/** An image attachment of a conversation (the viewer's Copy). */
+export interface ImageRef {
+  conv: string;
+  id: string;
+}
+
+export type CopyImageResult = { ok: true } | { ok: false; detail: string };

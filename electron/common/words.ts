@@ -69,6 +69,9 @@ export const reasonWords: Record<ReasonCode, Record<Locale, string>> = {
   FILE_REFUSED: { en: 'the server refused the file', 'zh-CN': '服务器拒绝了该文件' },
   NO_SUCH_FILE: { en: 'that file is not on the server for you', 'zh-CN': '服务器上没有可供你使用的该文件' },
   CANCELLED: { en: 'cancelled', 'zh-CN': '已取消' },
+  FILE_TOO_LARGE: { en: 'the file is too large for this server', 'zh-CN': '文件太大，超过此服务器的上限' },
+  QUOTA_EXCEEDED: { en: 'your storage on the server is full', 'zh-CN': '你在服务器上的存储空间已满' },
+  SERVER_DISK_FULL: { en: 'the server’s disk is full; try again later', 'zh-CN': '服务器磁盘已满，请稍后再试' },
 };
 
 export function describeReason(code: ReasonCode, locale: Locale = 'en'): string {

@@ -8,6 +8,7 @@ import type * as Electron from 'electron';
 import * as path from 'node:path';
 import { DisposableStore } from '../core/base';
 import type { ConversationClients, ConversationDesk } from '../core/conversations';
+import { downloadsDir, FileDesk } from '../core/files';
 import { ChatService, frameScheduler } from '../core/service';
 import {
   tuneHeapForLongRunning,
@@ -25,6 +26,7 @@ import { describeProxyReport } from './proxy';
 import type { SettingsStore } from '../core/settings';
 import type { Logger } from '../core/support';
 import { logFolder, openAppLog } from './app-log';
+import { electronFileShell, registerFileScheme, serveFileScheme } from './files';
 import { registerIpc } from './ipc';
 import { watchLifecycle } from './lifecycle';
 import { hardenContents, hardenSession } from './security';
@@ -92,6 +94,7 @@ function beforeReady(electron: ElectronModule, env: NodeJS.ProcessEnv, deps: { s
     app.quit();
     return undefined;
   }
+  registerFileScheme(electron.protocol); // before ready, or the scheme has no privileges (files.ts)
   return watchEarly(app, logger, launchInfo, launch);
 }
 
@@ -99,7 +102,7 @@ function watchEarly(app: Electron.App, logger: Logger, launchInfo: LaunchInfo, l
   return { logger, launchInfo, launch, lifecycle: watchLifecycle(app, logger.for('main').info), disposables: new DisposableStore() };
 }
 
-type Core = SettingsAndCore & { machine: MachineMonitor; service: ChatService; userData: string };
+type Core = SettingsAndCore & { machine: MachineMonitor; service: ChatService; files: FileDesk; userData: string };
 
 /** After ready: settings and the conversations they configure, the machine monitor, notices and the IPC service. */
 async function afterReady(electron: ElectronModule, early: Early, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Core> {
@@ -122,6 +125,9 @@ async function afterReady(electron: ElectronModule, early: Early, argv: readonly
   };
   // A one-time notice in the window when the launcher had to turn the sandbox off (dismissals kept in notices.json).
   const notices = await openNotices(path.join(userData, 'notices.json'), noticesFor(early.launchInfo), logger.for('main').warn);
+  // Uploads queued in each account's directory, downloads to the desktop's downloads folder (XDG), images for the window.
+  const files = new FileDesk({ clients, dataDir: userData, downloadsDir: () => downloadsDir(env) });
+  await files.start();
   const service = new ChatService({
     client: desk.client(),
     desk,
@@ -129,8 +135,13 @@ async function afterReady(electron: ElectronModule, early: Early, argv: readonly
     schedule: frameScheduler,
     support: appSupport(electron, facts),
     notices,
+    files,
+    fileShell: electronFileShell(electron, {
+      window: () => electron.BrowserWindow.getAllWindows()[0],
+      downloadsDir: () => downloadsDir(env),
+    }),
   });
-  return { ...opened, machine, service, userData };
+  return { ...opened, machine, service, files, userData };
 }
 
 /** The window: the tray, closing into it, --hidden and autostart (keep-running.ts), IPC, and the chat window. */
@@ -143,7 +154,7 @@ async function windowPhase(
   env: NodeJS.ProcessEnv,
 ): Promise<ChatWindowHandle> {
   const { lifecycle, logger, disposables } = early;
-  const { settings, clients, desk, memory, machine, service, userData } = core;
+  const { settings, clients, desk, memory, machine, service, files, userData } = core;
   const iconDir = path.join(path.dirname(paths.preload), 'tray');
   const log = logger.for('main').info;
   const shell = await openKeepRunning(electron, {
@@ -156,6 +167,7 @@ async function windowPhase(
     log,
   });
   disposables.add(settings.onDidChange(({ settings: s, changed }) => shell.settingsChanged(s, changed)));
+  disposables.add({ dispose: serveFileScheme(electron.protocol, files) }); // before the window asks for an image
   const chatWindow = await openSecuredWindow(
     electron,
     paths,
@@ -168,7 +180,12 @@ async function windowPhase(
   lifecycle.windowOpened(() => chatWindow.focus());
   lifecycle.beforeExit(() => {
     disposables.dispose();
-    const core = clients.stop().then(() => memory.settled()); // the last list, levels and drafts once nothing moves them
+    // Transfers stop first (their queues are on disk: the next start goes on);
+    // then the last list, levels and drafts once nothing moves them.
+    const core = files
+      .stop()
+      .then(() => clients.stop())
+      .then(() => memory.settled());
     return [machine.stop(), core, chatWindow.saveForExit(), settings.settled(), shell.stop()];
   });
   return chatWindow;

@@ -8,6 +8,7 @@ import type { ReceiptsView } from '../../electron/common/contract';
 import { I18nContext, type I18n } from './AppContext';
 import { ChatLog } from './ChatLog';
 import { Composer } from './Composer';
+import { FileArea } from './FileArea';
 import { Header } from './Header';
 import { LaunchNotices } from './LaunchNotices';
 import { LeftoversBanner } from './LeftoversBanner';
@@ -18,6 +19,7 @@ import { useConversations } from './useConversations';
 import { useConversationScroll } from './useConversationScroll';
 import { useComposeMode, type ComposeModeState } from './useComposeMode';
 import { useDrafts, type Draft } from './useDrafts';
+import { useFiles } from './useFiles';
 import { useMessageActions, type MessageActions } from './useMessageActions';
 import { useReachConversation } from './useReachConversation';
 import { useSearchToggle, type SearchToggle } from './useSearchToggle';
@@ -64,6 +66,7 @@ export function App() {
       scroll={scroll}
       compose={compose}
       receipts={receipts}
+      conv={conversations.view?.current}
     />
   );
 
@@ -93,16 +96,7 @@ export function App() {
   );
 }
 
-/** The log of the conversation shown, and the composer under it. */
-function LogAndComposer({
-  feed,
-  actions,
-  jumpRef,
-  draft,
-  scroll,
-  compose,
-  receipts,
-}: {
+interface LogProps {
   feed: ChatFeedState;
   actions: MessageActions;
   jumpRef: SearchToggle['jumpRef'];
@@ -110,42 +104,60 @@ function LogAndComposer({
   scroll: ReturnType<typeof useConversationScroll>;
   compose: ComposeModeState;
   receipts: ReceiptsView | undefined;
-}) {
+  conv: string | undefined;
+}
+
+/** The log of the conversation shown, and the composer under it, inside the area files can be dropped on. */
+function LogAndComposer(props: LogProps) {
+  const { feed, draft, compose, conv } = props;
+  const files = useFiles();
   return (
-    <>
-      <main className="main">
-        <ChatLog
-          store={feed.feed.store}
-          version={feed.version}
-          loaded={feed.loaded}
-          retryErrors={actions.retryErrors}
-          onRetry={actions.onRetry}
-          stickRequest={feed.stickRequest}
-          atEndRef={feed.atEndRef}
-          fetchOlder={actions.fetchOlder}
-          onStoreChange={actions.onStoreChange}
-          jumpRef={jumpRef}
-          onPlace={scroll.onPlace}
-          restoreRef={scroll.restoreRef}
-          allowed={compose.allowed}
-          onAct={compose.onAct}
-          onQuote={compose.onQuote}
-          receipts={receipts}
-        />
-      </main>
-      <footer className="footer">
-        {/* One composer per conversation (its own draft); a one-room server keeps one for the run. */}
-        <Composer
-          key={draft?.conv}
-          limit={feed.limit}
-          send={compose.submit}
-          initialText={draft?.initial}
-          onTextChange={draft?.onChange}
-          mode={compose.mode}
-          onCancelMode={compose.cancel}
-          onEditLast={compose.onEditLast}
-        />
-      </footer>
-    </>
+    <FileArea api={files} conv={conv} store={feed.feed.store}>
+      {(onFiles, uploads) => (
+        <>
+          <main className="main">
+            <LogOf {...props} />
+          </main>
+          <footer className="footer">
+            {uploads}
+            {/* One composer per conversation (its own draft); a one-room server keeps one for the run. */}
+            <Composer
+              key={draft?.conv}
+              limit={feed.limit}
+              send={compose.submit}
+              initialText={draft?.initial}
+              onTextChange={draft?.onChange}
+              mode={compose.mode}
+              onCancelMode={compose.cancel}
+              onEditLast={compose.onEditLast}
+              onFiles={onFiles}
+            />
+          </footer>
+        </>
+      )}
+    </FileArea>
+  );
+}
+
+function LogOf({ feed, actions, jumpRef, scroll, compose, receipts }: LogProps) {
+  return (
+    <ChatLog
+      store={feed.feed.store}
+      version={feed.version}
+      loaded={feed.loaded}
+      retryErrors={actions.retryErrors}
+      onRetry={actions.onRetry}
+      stickRequest={feed.stickRequest}
+      atEndRef={feed.atEndRef}
+      fetchOlder={actions.fetchOlder}
+      onStoreChange={actions.onStoreChange}
+      jumpRef={jumpRef}
+      onPlace={scroll.onPlace}
+      restoreRef={scroll.restoreRef}
+      allowed={compose.allowed}
+      onAct={compose.onAct}
+      onQuote={compose.onQuote}
+      receipts={receipts}
+    />
   );
 }

@@ -20,6 +20,7 @@ import type { SendResult } from '../../electron/common/contract';
 import type { ReasonCode } from '../../electron/common/errors';
 import { useI18n } from './AppContext';
 import { reasonText } from './i18n';
+import { AttachButton, pasteFilesTo } from './AttachButton';
 import { IconSend } from './Icons';
 import { firstLine } from './MessageTools';
 import type { ComposeMode } from './useComposeMode';
@@ -40,9 +41,12 @@ export interface ComposerProps {
   onCancelMode?: () => void;
   /** ↑ in the empty box: edit the newest own message. */
   onEditLast?: () => void;
+  /** Files picked or pasted (feature `files`); without it, no attach button and pastes are text only. */
+  onFiles?: (files: File[]) => void;
 }
 
-export const Composer = memo(function Composer({ limit, send, initialText, onTextChange, mode, onCancelMode, onEditLast }: ComposerProps) {
+export const Composer = memo(function Composer(props: ComposerProps) {
+  const { limit, send, initialText, onTextChange, mode, onCancelMode, onEditLast, onFiles } = props;
   const { t } = useI18n();
   const [text, setText] = useState(initialText ?? '');
   const editing = mode?.kind === 'edit';
@@ -57,18 +61,17 @@ export const Composer = memo(function Composer({ limit, send, initialText, onTex
   const bytes = utf8Bytes(text);
   const over = limit > 0 && bytes > limit;
   const empty = text.trim() === '';
-
   const enterSends = useEnterSends(submit, modeKeys(mode, text, onCancelMode, onEditLast));
-
-  function onSubmit(e: FormEvent) {
+  const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void submit();
-  }
+  };
 
   return (
     <form className="composer" onSubmit={onSubmit} data-testid="composer" aria-busy={sending}>
       {mode && <ComposeModeBar mode={mode} onCancel={() => onCancelMode?.()} />}
       <div className={`composer-box${over ? ' composer-over' : ''}`}>
+        {onFiles && !editing && <AttachButton onFiles={onFiles} />}
         <textarea
           ref={input}
           className="composer-input"
@@ -85,6 +88,7 @@ export const Composer = memo(function Composer({ limit, send, initialText, onTex
             if (problem) setProblem(null);
           }}
           {...enterSends}
+          onPaste={editing ? undefined : pasteFilesTo(onFiles)}
         />
         <button type="submit" className="button button-primary send" data-testid="send" disabled={empty}>
           <IconSend />

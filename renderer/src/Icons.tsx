@@ -143,3 +143,34 @@ export const IconLock = () => (
     <path d="M5.3 7V5.2a2.7 2.7 0 0 1 5.4 0V7" />
   </Svg>
 );
+
+export const IconAttach = () => (
+  <Svg>
+    <path d="M10.5 4.5 5.6 9.4a1.6 1.6 0 0 0 2.3 2.3l5-5a3 3 0 0 0-4.3-4.3l-5 5a4.4 4.4 0 0 0 6.2 6.2l3.7-3.7" />
+  </Svg>
+);
+
+/** A document; `kind` picks the mark inside (a file card's type icon). */
+export const IconFile = ({ kind = 'file' }: { kind?: 'file' | 'doc' | 'sheet' | 'pdf' | 'archive' | 'image' }) => (
+  <Svg className={`icon-file icon-file-${kind}`}>
+    <path d="M4 1.8h5.2L12.5 5v9.2H4z" />
+    <path d="M9 1.8V5.2h3.4" />
+    {kind === 'doc' && <path d="M6 8h4.5M6 10h4.5M6 12h3" />}
+    {kind === 'sheet' && <path d="M6 8h4.5v4H6zM8.2 8v4M6 10h4.5" />}
+    {kind === 'pdf' && <path d="M6 12V8h1.5a1 1 0 0 1 0 2H6" />}
+    {kind === 'archive' && <path d="M7.5 6v1M7.5 8v1M7.5 10v1" />}
+    {kind === 'image' && <path d="m5.5 12 2-2.5 1.5 1.5 1-1 1.5 2zM7 7.5h.01" />}
+  </Svg>
+);
+
+export const IconDownload = () => (
+  <Svg>
+    <path d="M8 2.5v7.5M4.8 7 8 10.2 11.2 7M3 13.5h10" />
+  </Svg>
+);
+
+export const IconFolder = () => (
+  <Svg>
+    <path d="M2 4.2h4l1.4 1.6H14v7.2H2z" />
+  </Svg>
+);

@@ -7,6 +7,7 @@ import { reasonText } from './i18n';
 import { IconAlert, IconCheck, IconClock, IconRetry } from './Icons';
 import { MessageTools, RecalledNote, ReplyQuote, type ActionsAllowed, type OnAct } from './MessageTools';
 import { ReadStatus } from './ReadStatus';
+import { Attachments } from './Attachments';
 
 const AVATAR_COLOURS = 8;
 
@@ -112,6 +113,7 @@ export const MessageRow = memo(function MessageRow({
               </span>
             )}
           </p>
+          {entry.attachments && <Attachments attachments={entry.attachments} />}
         </div>
         <DeliveryState entry={entry} retryError={retryError} onRetry={onRetry} />
         <ReadStatus entry={entry} receipts={receipts} />

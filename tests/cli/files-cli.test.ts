@@ -91,7 +91,7 @@ test('send --file and download: byte-exact for 0 B, 1 B, 10 MB and a hostile nam
 
   const carol = await done(cli('carol', ['download', uploaded[2]!.id, '--out', path.join(dir, 'carol.bin')]));
   assert.equal(carol.code, 2);
-  assert.match(carol.err, /the server refused the file.*not a member of the conversation this file was posted in/);
+  assert.match(carol.err, /forbidden: not a member .*not a member of the conversation this file was posted in/);
 });
 
 test('a missing file, one over the limit, or a room she is not in: exit 2 with words', async (t) => {

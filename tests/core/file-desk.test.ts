@@ -119,6 +119,15 @@ test('staged pieces become one message with its files, posted once, byte-exact; 
     'in order, the names without their path parts',
   );
 
+  const own = clients
+    .client(conv)!
+    .snapshot()
+    .entries.find((e) => e.kind === 'message' && e.id === view.id);
+  assert.deepEqual(
+    own?.kind === 'message' ? own.attachments?.map((x) => x.id) : undefined,
+    got.attachments.map((x: { id: string }) => x.id),
+    'the own message shows its files at once (not only after a reload)',
+  );
   const dl = await desk.download({ conv, attachment: got.attachments[0] });
   await changes(() => desk.downloadNamed(dl.id)?.state === 'done', 'the download');
   assert.equal(sha256(readFileSync(dl.path)), sha256(big), 'byte-exact into the downloads folder');

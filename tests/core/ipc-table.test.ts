@@ -18,7 +18,10 @@ test('the window API has one method per table entry, each invoking its channel w
     subscribe: () => () => undefined,
   };
   const api = createChatApi(transport);
-  assert.deepEqual(Object.keys(api).sort(), [...Object.keys(INVOKE_TABLE), 'onAccount', 'onConversations', 'onEntries', 'onStatus'].sort());
+  assert.deepEqual(
+    Object.keys(api).sort(),
+    [...Object.keys(INVOKE_TABLE), 'onAccount', 'onConversations', 'onDownloads', 'onEntries', 'onStatus', 'onUploads'].sort(),
+  );
   await api.getOlder(42, 7);
   await api.search('会议', 5);
   await api.send('hi');

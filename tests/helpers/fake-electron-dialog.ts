@@ -11,8 +11,14 @@
  *   `properties` may only hold the documented flags.
  *
  * What the person picks is the test's choice: `dialogState.answer` (default: they cancel).
+ *
+ * dialog.showSaveDialog([window, ]options) (same page, #dialogshowsavedialogwindow-options) returns a
+ * Promise of `{ canceled, filePath }`, filePath '' when cancelled. Harsher, as above: refused before
+ * 'ready' and with a parent that is not a live window; and `defaultPath` must be absolute (a relative
+ * one is resolved against a directory the app does not choose). The answer: `dialogState.saveAnswer`.
  */
-import type { OpenDialogOptions } from 'electron';
+import * as path from 'node:path';
+import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 
 export interface OpenDialogAnswer {
   canceled: boolean;
@@ -36,6 +42,8 @@ export function createDialogModule(ready: () => boolean, isLiveWindow: (w: unkno
     answer: { canceled: true, filePaths: [] } as OpenDialogAnswer,
     /** Every call: the parent given (undefined: none) and the options. */
     calls: [] as Array<{ parent: unknown; options: OpenDialogOptions }>,
+    saveAnswer: { canceled: true, filePath: '' },
+    saveCalls: [] as Array<{ parent: unknown; options: SaveDialogOptions }>,
   };
   function check(parent: unknown, options: OpenDialogOptions): void {
     if (!ready()) throw new Error('dialog cannot be used before app is ready');
@@ -60,6 +68,17 @@ export function createDialogModule(ready: () => boolean, isLiveWindow: (w: unkno
       dialogState.calls.push({ parent, options });
       const { canceled, filePaths } = dialogState.answer;
       return Promise.resolve({ canceled, filePaths: canceled ? [] : [...filePaths] });
+    },
+    showSaveDialog(a: unknown, b?: SaveDialogOptions): Promise<{ canceled: boolean; filePath: string }> {
+      const [parent, options] = b === undefined ? [undefined, a as SaveDialogOptions] : [a, b];
+      if (!ready()) return Promise.reject(new Error('dialog cannot be used before app is ready'));
+      if (parent !== undefined && !isLiveWindow(parent))
+        return Promise.reject(new TypeError('showSaveDialog: the parent must be a live BrowserWindow of this app'));
+      if (options.defaultPath !== undefined && !path.isAbsolute(options.defaultPath))
+        return Promise.reject(new TypeError('showSaveDialog: defaultPath must be absolute'));
+      dialogState.saveCalls.push({ parent, options });
+      const { canceled, filePath } = dialogState.saveAnswer;
+      return Promise.resolve({ canceled, filePath: canceled ? '' : filePath });
     },
   };
   return { module: { dialog }, dialogState };

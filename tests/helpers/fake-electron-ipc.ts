@@ -101,6 +101,9 @@ function bridged(value: unknown, freeze = false): unknown {
       (err: unknown) => Promise.reject(new Error((err as Error)?.message ?? String(err))),
     );
   if (value === null || typeof value !== 'object') return value;
+  // Typed arrays and ArrayBuffers are "Cloneable Types" (the docs' type support table): copied by
+  // structured clone, not walked as objects, and not frozen (a non-empty typed array cannot be).
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return structuredClone(value);
   if (Array.isArray(value)) return done(value.map((v) => bridged(v, freeze)));
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) copy[k] = bridged(v, freeze);

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { chromiumFileUrl, createIpc, createRendererSide, type FakeFrame } from './fake-electron-ipc';
 import { createTrayModule } from './fake-electron-tray';
 import { createDialogModule } from './fake-electron-dialog';
+import { createFilesModule } from './fake-electron-files';
 
 export { chromiumFileUrl, type FakeFrame } from './fake-electron-ipc';
 
@@ -73,11 +74,14 @@ export class FakeWebContents extends EventEmitter {
 }
 
 /** What was on disk in `dir` when the process ended: writes that finish later never happened. */
-function snapshotDir(dir: string): Map<string, string> {
+/** Every file under `dir` by its relative path; a file over 1 MB as its size only (an upload's copy, say). */
+function snapshotDir(dir: string, under = ''): Map<string, string> {
   const files = new Map<string, string>();
-  for (const name of readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (statSync(file).isFile()) files.set(name, readFileSync(file, 'utf8'));
+  for (const name of readdirSync(path.join(dir, under))) {
+    const rel = under ? `${under}/${name}` : name;
+    const st = statSync(path.join(dir, rel));
+    if (st.isDirectory()) for (const [k, v] of snapshotDir(dir, rel)) files.set(k, v);
+    else if (st.isFile()) files.set(rel, st.size > 1024 * 1024 ? `<${st.size} bytes>` : readFileSync(path.join(dir, rel), 'utf8'));
   }
   return files;
 }
@@ -144,6 +148,7 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     () => app.ready,
     (w) => windows.includes(w as FakeBrowserWindow),
   );
+  const filesModule = createFilesModule(() => app.ready);
   let lastRenderer: ReturnType<typeof rendererModule> | undefined;
 
   class FakeBrowserWindow extends EventEmitter {
@@ -334,10 +339,12 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
       desktop.opened.push(p);
       return '';
     },
+    ...filesModule.shell,
   };
   const clipboard = {
     writeText: (text: string) => void (desktop.clipboard = text),
     readText: () => desktop.clipboard,
+    write: filesModule.clipboardWrite,
   };
 
   const electron = {
@@ -351,6 +358,9 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     session: { defaultSession: session },
     ...tray.module,
     ...dialogs.module,
+    nativeImage: { ...tray.module.nativeImage, createFromBuffer: filesModule.createFromBuffer },
+    protocol: filesModule.protocol,
+    ClipboardItem: filesModule.ClipboardItem,
   };
 
   /** The renderer side for the window's preload: what a sandboxed preload may require('electron') for. */
@@ -384,6 +394,8 @@ export function createFakeElectron(userData: string, options: FakeElectronOption
     shownTray: tray.shownTray,
     clickTrayItem: tray.clickTrayItem,
     dialogState: dialogs.dialogState,
+    files: filesModule.state,
+    fetchScheme: filesModule.fetchScheme,
   };
 
   /**

@@ -13,8 +13,15 @@ import type { PushChannel } from '../../electron/common/contract';
  */
 export async function exposeChatInvoke(page: Page, service: ChatService, name = '__uosChatInvoke'): Promise<void> {
   await page.exposeBinding(name, async (_source, channel: unknown, arg: unknown) =>
-    JSON.stringify((await service.handle(channel, arg)) ?? null),
+    JSON.stringify((await service.handle(channel, withBytes(arg))) ?? null),
   );
+}
+
+/** The page's tagged bytes (ui-host-preload.ts withBytesTagged) back as the Uint8Array Electron's IPC would give main. */
+function withBytes(arg: unknown): unknown {
+  const tagged = (arg as { bytes?: { __uosBytes?: unknown } } | null)?.bytes?.__uosBytes;
+  if (typeof tagged !== 'string') return arg;
+  return { ...(arg as object), bytes: new Uint8Array(Buffer.from(tagged, 'base64')) };
 }
 
 /**

@@ -9,7 +9,7 @@
  * ends with its connection still open.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -93,6 +93,11 @@ export async function bootStandIn(
     'XDG_CURRENT_DESKTOP',
   ])
     delete process.env[k];
+  // Downloads go to this run's own folder, named as on a Chinese desktop (xdg-user-dirs), never to ~/Downloads.
+  const xdg = path.join(userData, 'xdg');
+  mkdirSync(xdg, { recursive: true });
+  writeFileSync(path.join(xdg, 'user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${path.join(userData, '下载')}"\n`);
+  process.env.XDG_CONFIG_HOME = xdg;
   if (token !== null) {
     process.env.UOS_CHAT_SERVER = srv.url;
     process.env.UOS_CHAT_TOKEN = token;

@@ -20,13 +20,27 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(dir: string): Promise<StaticServer> {
+/** A route of the host's own (the test host's stand-in for main's `uos-file:` scheme): a Response, or undefined for the files. */
+export type ExtraRoute = (pathname: string) => Promise<Response> | undefined;
+
+export async function serveStatic(dir: string, extra?: ExtraRoute): Promise<StaticServer> {
   const root = path.resolve(dir);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Chromium asks for one on http (Electron's file:// page does not): no content, no console noise.
     if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
+      return;
+    }
+    const answer = req.method === 'GET' ? extra?.(url.pathname) : undefined;
+    if (answer) {
+      void answer.then(
+        async (r) => {
+          res.writeHead(r.status, Object.fromEntries(r.headers));
+          res.end(Buffer.from(await r.arrayBuffer()));
+        },
+        () => res.writeHead(500).end(),
+      );
       return;
     }
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);

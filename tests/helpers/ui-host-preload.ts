@@ -30,7 +30,7 @@ const transport: ChatTransport = {
     const binding = (window as unknown as { __uosChatInvoke?: Invoke }).__uosChatInvoke;
     if (typeof binding !== 'function') return Promise.reject(new Error('test host binding missing'));
     // The host answers with JSON text (see above); parse, then copy as contextBridge would.
-    return binding(channel, clone(arg)).then((json) => clone(JSON.parse(json as string)));
+    return binding(channel, withBytesTagged(clone(arg))).then((json) => clone(JSON.parse(json as string)));
   }) as ChatTransport['invoke'],
   subscribe: ((channel: PushChannel, cb: (payload: unknown) => void) => {
     let set = table.get(channel);
@@ -42,6 +42,18 @@ const transport: ChatTransport = {
     };
   }) as ChatTransport['subscribe'],
 };
+
+/**
+ * A Uint8Array argument (chat:stage-chunk's bytes) as tagged base64: Playwright's binding carries
+ * JSON-like values, where Electron's IPC carries the typed array itself (page-bridge.ts decodes it).
+ */
+function withBytesTagged(arg: unknown): unknown {
+  if (typeof arg !== 'object' || arg === null || !((arg as { bytes?: unknown }).bytes instanceof Uint8Array)) return arg;
+  const bytes = (arg as { bytes: Uint8Array }).bytes;
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { ...arg, bytes: { __uosBytes: btoa(text) } };
+}
 
 function push(channel: PushChannel, payload: unknown): number {
   const set = table.get(channel);

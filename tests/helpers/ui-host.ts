@@ -23,6 +23,8 @@ import { writeFileAtomic } from '../../electron/core/store/atomic-file';
 import { AccountDirectory } from '../../electron/core/store/accounts';
 import { ChatClient, type ClientConfig } from '../../electron/core/connection/client';
 import { ConversationClients, ConversationDesk } from '../../electron/core/conversations';
+import { FileDesk } from '../../electron/core/files';
+import type { FileShell } from '../../electron/core/service/file-calls';
 import { ChatService, frameScheduler, type NoticePort, type SupportPort } from '../../electron/core/service/chat-service';
 import { noNotices } from './service-doubles';
 import { settingsToClientConfig } from '../../electron/core/connection/connection-settings';
@@ -81,8 +83,48 @@ export interface UiHostOptions {
    * Default: no accounts, one outbox in memory.
    */
   dataDir?: string;
-  /** Every conversation of the user over one socket (ConversationClients and ConversationDesk, as main does). */
+  /**
+   * Every conversation of the user over one socket (ConversationClients and ConversationDesk, as main does);
+   * with a dataDir, files too (FileDesk).
+   */
   conversations?: boolean;
+}
+
+/** What the window asked of main's share of files (file-calls.ts FileShell): recorded, and answered as a person would. */
+export interface FileShellCalls {
+  shown: string[];
+  /** Where each Save as went (the "dialog" answers `<dataDir>/Saved/<name>`). */
+  savedTo: string[];
+  copiedBytes: number[];
+}
+
+function hostFileShell(imageBase: string, dataDir: string, calls: FileShellCalls): FileShell {
+  return {
+    imageBase,
+    showItemInFolder: (p) => {
+      calls.shown.push(p);
+      return { ok: true };
+    },
+    chooseSavePath: async (name) => {
+      mkdirSync(path.join(dataDir, 'Saved'), { recursive: true });
+      const to = path.join(dataDir, 'Saved', path.basename(name));
+      calls.savedTo.push(to);
+      return to;
+    },
+    copyImage: async (bytes) => {
+      calls.copiedBytes.push(bytes.length);
+      return { ok: true };
+    },
+  };
+}
+
+/** The test host's stand-in for main's `uos-file:` scheme: `/uos-file/<conv>/<id>` on the page's own server. */
+function imageRoute(desk: () => FileDesk | undefined) {
+  return (pathname: string) => {
+    const m = /^\/uos-file\/([^/]+)\/([^/]+)$/.exec(pathname);
+    const d = desk();
+    return m && d ? d.images.respond(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)) : undefined;
+  };
 }
 
 function conversationDesk(config: Partial<ClientConfig> & { url: string }, options: UiHostOptions) {
@@ -116,6 +158,9 @@ export interface UiHost {
   /** With `conversations`: every conversation's client, over one socket, and which one the window shows. */
   conversations?: ConversationClients;
   desk?: ConversationDesk;
+  /** With conversations and a dataDir: the window's files, and what it asked of main's share. */
+  files?: FileDesk;
+  fileShellCalls: FileShellCalls;
   service: ChatService;
   settings: SettingsStore;
   /** Calls of the default support port. */
@@ -197,7 +242,11 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
   const close = () => runCleanups(cleanups);
   try {
     const [dir, script] = await Promise.all([rendererBuild(), preloadScript()]);
-    const files = await serveStatic(dir);
+    let fileDesk: FileDesk | undefined;
+    const files = await serveStatic(
+      dir,
+      imageRoute(() => fileDesk),
+    );
     cleanups.push(() => files.close());
 
     const server = await testServer(options.server);
@@ -224,6 +273,17 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
     });
     cleanups.push(() => following.dispose());
     const supportCalls = { showLogFolder: 0, copyDiagnostics: 0 };
+    const fileShellCalls: FileShellCalls = { shown: [], savedTo: [], copiedBytes: [] };
+    if (conversations && options.dataDir) {
+      fileDesk = new FileDesk({
+        clients: conversations.clients,
+        dataDir: options.dataDir,
+        downloadsDir: () => path.join(options.dataDir!, 'Downloads'),
+      });
+      await fileDesk.start();
+      const desk = fileDesk;
+      cleanups.push(() => desk.stop()); // before the clients stop (cleanups run newest first)
+    }
     const service = new ChatService({
       client,
       ...(conversations ? { desk: conversations.desk } : {}),
@@ -231,6 +291,7 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       schedule: frameScheduler,
       support: options.support ?? hostSupport(supportCalls),
       notices: options.notices ?? noNotices,
+      ...(fileDesk ? { files: fileDesk, fileShell: hostFileShell(`${files.url}uos-file/`, options.dataDir!, fileShellCalls) } : {}),
     });
     cleanups.push(() => service.dispose());
 
@@ -249,6 +310,8 @@ export async function startUiHost(options: UiHostOptions = {}): Promise<UiHost> 
       server,
       client,
       ...(conversations ? { conversations: conversations.clients, desk: conversations.desk } : {}),
+      ...(fileDesk ? { files: fileDesk } : {}),
+      fileShellCalls,
       service,
       settings,
       supportCalls,

@@ -49,7 +49,37 @@ function isValid(channel: string, arg: unknown): boolean {
     case 'chat:clear-history':
     case 'chat:get-conversations':
     case 'chat:list-users':
+    case 'chat:get-uploads':
+    case 'chat:get-downloads':
+    case 'chat:get-attachment-places':
       return arg === null || arg === undefined;
+    case 'chat:drop-staged':
+    case 'chat:cancel-upload':
+    case 'chat:retry-upload':
+      return isMainId(arg);
+    case 'chat:stage-chunk':
+    case 'chat:send-attachments':
+    case 'chat:show-download':
+      // Only a stage, an upload or a download main made: the fuzz never has one (refused as the window's bug).
+      return false;
+    case 'chat:stage-attachment': {
+      if (!hasExactly(arg, 'conv,name,size')) return false;
+      const { conv, name, size } = arg as { conv: unknown; name: unknown; size: unknown };
+      return conv === 'lobby' && typeof name === 'string' && name.length >= 1 && name.length <= 1024 && isSize(size);
+    }
+    case 'chat:download':
+    case 'chat:save-attachment-as': {
+      if (!hasExactly(arg, 'attachment,conv')) return false;
+      const { conv, attachment } = arg as { conv: unknown; attachment: unknown };
+      if (conv !== 'lobby' || !hasExactly(attachment, 'id,name,size')) return false;
+      const a = attachment as { id: unknown; name: unknown; size: unknown };
+      return isMainId(a.id) && typeof a.name === 'string' && a.name.length <= 1024 && isSize(a.size);
+    }
+    case 'chat:copy-image': {
+      if (!hasExactly(arg, 'conv,id')) return false;
+      const { conv, id } = arg as { conv: unknown; id: unknown };
+      return conv === 'lobby' && isMainId(id);
+    }
     case 'chat:start-dm':
     case 'chat:get-members':
       return isConversationId(arg);
@@ -167,6 +197,12 @@ function isValid(channel: string, arg: unknown): boolean {
   }
 }
 
+/** Ids main makes and attachment ids: 1…64 of letters, digits, - and _. */
+const isMainId = (v: unknown) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
+const isSize = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const hasExactly = (v: unknown, keys: string) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).sort().join() === keys;
+
 /** What the server's conversation ids may be: 1…64 characters, none of them a control character. */
 function isConversationId(v: unknown): boolean {
   // eslint-disable-next-line no-control-regex -- control characters are what an id must not hold
@@ -174,7 +210,7 @@ function isConversationId(v: unknown): boolean {
 }
 
 const CLEAR_ERROR =
-  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id|create-room(:| needs)|invite(:| needs)|act(:| needs)/;
+  /needs a conversation id|send-to(:| needs)|select-conversation:|takes no argument|send needs a string|send text over \d+ characters|retry needs a message key|save-settings(:| needs)|get-older(:| needs)|search(:| needs)|dismiss-notice needs|discard-leftovers(:| needs)|set-notify(:| needs)|set-draft(:| needs)|start-dm needs a user id|create-room(:| needs)|invite(:| needs)|act(:| needs)|stage-attachment(:| needs)|stage-chunk(:| needs)|drop-staged needs|send-attachments(:| needs)|cancel-upload needs|retry-upload needs|download(:| needs)|save-attachment-as:|show-download(:| needs)|copy-image(:| needs)/;
 
 const hostileArg: fc.Arbitrary<unknown> = fc.oneof(
   fc.anything({
@@ -368,6 +404,22 @@ test('every channel: invalid arguments are refused with a clear error, valid one
             v.multi === true && v.current === 'lobby' && v.list.some((c: { id: string }) => c.id === 'lobby'),
             JSON.stringify(v).slice(0, 200),
           );
+        else if (channel === 'chat:get-uploads' || channel === 'chat:get-downloads')
+          assert.ok(Array.isArray(v), JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:get-attachment-places') assert.deepEqual(v, { imageBase: 'uos-file://files/' });
+        else if (channel === 'chat:drop-staged') assert.equal(v, null);
+        else if (channel === 'chat:cancel-upload' || channel === 'chat:retry-upload') assert.equal(v, false, 'no such upload');
+        else if (channel === 'chat:stage-attachment')
+          assert.ok(
+            v.ok === true ? typeof v.stage === 'string' : (ReasonCodes as readonly string[]).includes(v.reason.code),
+            JSON.stringify(v).slice(0, 200),
+          );
+        else if (channel === 'chat:download')
+          // Started (it fails later, by itself: no such attachment), into this run's downloads folder.
+          assert.ok(v.ok === true && v.download.path.startsWith(path.join(s.userData, '下载')), JSON.stringify(v).slice(0, 200));
+        else if (channel === 'chat:save-attachment-as')
+          assert.deepEqual(v, { ok: false, reason: { code: 'CANCELLED' } }, "the stand-in's person cancels");
+        else if (channel === 'chat:copy-image') assert.ok(v.ok === false && typeof v.detail === 'string', JSON.stringify(v).slice(0, 200));
         else if (channel === 'chat:choose-ca-bundle')
           assert.deepEqual(v, { ok: false, code: 'CANCELLED' }, "the stand-in's person cancels the dialog");
         else if (channel === 'chat:copy-diagnostics')
@@ -404,6 +456,26 @@ test('unknown channels have no handler, and the list is exactly the contract (no
     runs(200),
   );
 });
+
+/** A well-formed argument for each files channel (from the top frame they get through to the core). */
+const FILE_ARGS: Record<string, unknown> = {
+  'chat:stage-attachment': { conv: 'lobby', name: 'a.txt', size: 1 },
+  'chat:stage-chunk': { stage: 'x1', offset: 0, bytes: new Uint8Array([1]) },
+  'chat:drop-staged': 'x1',
+  'chat:send-attachments': { conv: 'lobby', caption: '', stages: ['x1'] },
+  'chat:cancel-upload': 'x1',
+  'chat:retry-upload': 'x1',
+  'chat:download': { conv: 'lobby', attachment: { id: 'x1', name: 'a.txt', size: 1 } },
+  'chat:save-attachment-as': { conv: 'lobby', attachment: { id: 'x1', name: 'a.txt', size: 1 } },
+  'chat:show-download': 'x1',
+  'chat:copy-image': { conv: 'lobby', id: 'x1' },
+};
+/** …and what the core answers when it never made the stage, upload or download named. */
+const FILE_REFUSALS: Record<string, RegExp> = {
+  'chat:stage-chunk': /no such staged file/,
+  'chat:send-attachments': /not a file staged/,
+  'chat:show-download': /not a download of this run/,
+};
 
 test('calls from sub-frames, other origins and other file:// URLs are refused', async () => {
   const rendererUrl = pathToFileURL(path.join(ROOT, 'dist/renderer/index.html')).href;
@@ -464,10 +536,12 @@ test('calls from sub-frames, other origins and other file:// URLs are refused', 
                                   ? { conv: 'lobby', user: 'nobody-here' }
                                   : channel === 'chat:act'
                                     ? { conv: 'lobby', kind: 'recall', seq: 1, text: '' }
-                                    : null;
+                                    : (FILE_ARGS[channel] ?? null);
       const call = s.fake.invokeAs(frame, channel, arg);
-      // A trusted discard gets through to the service, which refuses a key that is not among the leftovers.
-      if (trusted) await (channel === 'chat:discard-leftovers' ? assert.rejects(call, /no messages are waiting/) : call);
+      // A trusted discard gets through to the service, which refuses a key that is not among the leftovers;
+      // so do files calls naming what main never made.
+      const refusedAnyway = channel === 'chat:discard-leftovers' ? /no messages are waiting/ : FILE_REFUSALS[channel];
+      if (trusted) await (refusedAnyway ? assert.rejects(call, refusedAnyway) : call);
       else await assert.rejects(call, /refused: untrusted sender/);
     },
     runs(300),

@@ -37,7 +37,7 @@ import {
 } from './client-config';
 import { systemClock, type Clock, type TimerHandle } from '../base/clock';
 import { createClientParts, routeFrame, type ClientParts } from './client-parts';
-import type { Delivery } from './delivery';
+import type { Delivery, OutgoingFiles } from './delivery';
 import { Emitter } from '../base/emitter';
 import type { HistoryPager } from './history-pager';
 import type { ClientActionFields } from '../../../protocol/message-actions';
@@ -192,7 +192,7 @@ export class ChatClient extends Emitter<ClientEvents> {
 
   // ---- sending ----------------------------------------------------------------
   /** A message; `action`: a reply, or an edit or recall of an own message; `attachments`: ids from FileTransfer (`id`: the message's). */
-  send(text: string, action?: ClientActionFields, attachments?: readonly string[], id?: string): Promise<SendResult> {
+  send(text: string, action?: ClientActionFields, attachments?: OutgoingFiles, id?: string): Promise<SendResult> {
     // For the account being switched to, not the one being left; without a switch at once (two turns fewer).
     const go = () => this.delivery.send(text, action, attachments, id);
     return this.account.switching ? this.account.switching.catch(() => undefined).then(go) : go();

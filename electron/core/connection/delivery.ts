@@ -7,6 +7,7 @@
  * ChatClient attaches once a connection is ready, and reports outcomes to a
  * `DeliveryReport` (ChatClient passes them to the timeline).
  */
+import type { Attachment } from '../../../protocol/attachments';
 import type { SendResult } from '../../common/contract';
 import { reason, type Reason } from '../../common/errors';
 import { encodeFrame, MAX_MESSAGE_BYTES, utf8Length, type ConnectionStatus } from '../../../protocol/codec';
@@ -54,6 +55,9 @@ export interface DeliveryDeps {
  * Not a verdict on the message: it stays queued and is sent again, in order, after this pause.
  */
 export const SERVER_ERROR_PAUSE_MS = 500;
+
+/** A message's files: ids (the CLI), or the attachments as uploaded (the window shows them on the own message at once). */
+export type OutgoingFiles = readonly (string | Attachment)[];
 
 export class Delivery {
   private outbox: Outbox;
@@ -140,7 +144,7 @@ export class Delivery {
   // ---- sending ----------------------------------------------------------------------
 
   /** Not `async`: an async function returning enqueue's promise costs extra microtask turns on every send. */
-  send(text: string, action?: ClientActionFields, attachments?: readonly string[], id?: string): Promise<SendResult> {
+  send(text: string, action?: ClientActionFields, attachments?: OutgoingFiles, id?: string): Promise<SendResult> {
     // A recall carries no text; a message with files may have none (the caption is optional); everything else needs some.
     const refused = action && this.report.actionRefusal(action);
     if (refused) return Promise.resolve({ ok: false, reason: refused });
@@ -149,7 +153,10 @@ export class Delivery {
     if (attachments?.length) {
       if (action) return Promise.resolve({ ok: false, reason: reason('REJECTED', 'an edit carries no files') });
       // `id`: chosen by the upload queue before its files went up, so a send repeated after a crash is deduped by the server.
-      return this.enqueue({ id: id ?? this.deps.newId(), text, createdAt: isoAt(this.clock.now()), attachments: [...attachments] });
+      const ids = attachments.map((a) => (typeof a === 'string' ? a : a.id));
+      const files = attachments.filter((a): a is Attachment => typeof a !== 'string');
+      const item: OutboxItem = { id: id ?? this.deps.newId(), text, createdAt: isoAt(this.clock.now()), attachments: ids };
+      return this.enqueue(files.length === ids.length ? { ...item, files } : item);
     }
     if (text.trim() === '') return Promise.resolve({ ok: false, reason: reason('EMPTY_MESSAGE') });
     // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly (an encoder and a copy of

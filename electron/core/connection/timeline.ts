@@ -30,6 +30,7 @@ export interface PendingMessage {
   createdAt: string;
   /** A reply, edit or recall (an outbox item's `action`). */
   action?: ClientActionFields;
+  files?: MessageEntry['attachments'];
 }
 
 export interface TimelineDeps {
@@ -388,6 +389,7 @@ export class Timeline {
       delivery: 'pending',
     };
     if (item.action?.reply_to !== undefined) entry.replyTo = item.action.reply_to;
+    if (item.files) entry.attachments = item.files;
     return entry;
   }
 

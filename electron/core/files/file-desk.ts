@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { DownloadArg, DownloadView, SendFilesArg, UploadView } from '../../common/ipc-file-types';
+import type { DownloadArg, DownloadView, ImageRef, SendFilesArg, UploadView } from '../../common/ipc-file-types';
 import type { ChatClient } from '../connection/client';
 import type { FilesConfig } from './file-http';
 import { Downloads } from './downloads';
@@ -28,7 +28,8 @@ export interface FileDeskDeps {
   /** The app's data directory: `staging/`, `cache/images/`, and (without per-account stores) the queues. */
   dataDir: string;
   downloadsDir: () => string;
-  onChange: (what: 'uploads' | 'downloads') => void;
+  /** Also told of every change (besides onDidChange's listeners): the tests' hook. */
+  onChange?: (what: 'uploads' | 'downloads') => void;
   transfer?: Partial<TransferOptions>;
 }
 
@@ -40,6 +41,7 @@ export class FileDesk {
   private readonly downloads: Downloads;
   private readonly queues = new Map<string, { client: ChatClient; dir: string; queue: UploadQueue }>();
   private readonly offs: Array<() => void> = [];
+  private readonly listeners = new Set<(what: 'uploads' | 'downloads') => void>();
 
   constructor(private readonly d: FileDeskDeps) {
     this.staging = new FileStaging(path.join(d.dataDir, 'staging'), () => undefined);
@@ -51,11 +53,26 @@ export class FileDesk {
     });
     this.downloads = new Downloads({
       dir: d.downloadsDir,
-      onChange: () => d.onChange('downloads'),
+      onChange: () => this.changed('downloads'),
       ...(d.transfer ? { transfer: d.transfer } : {}),
     });
     for (const [conv, client] of d.clients.all()) this.watch(conv, client);
     this.offs.push(d.clients.on('client', ({ conv, client }) => this.watch(conv, client)));
+  }
+
+  owns(conv: string): boolean {
+    return this.d.clients.client(conv) !== undefined;
+  }
+
+  onDidChange(cb: (what: 'uploads' | 'downloads') => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** The bytes of an image attachment as the window is shown them (the viewer's Copy), or why not. */
+  async imageBytes({ conv, id }: ImageRef): Promise<Uint8Array | string> {
+    const answer = await this.images.respond(conv, id);
+    return answer.ok ? new Uint8Array(await answer.arrayBuffer()) : answer.text();
   }
 
   /** Removes staged copies an earlier run left unsent. */
@@ -103,6 +120,11 @@ export class FileDesk {
     await Promise.all([...this.queues.values()].map((q) => q.queue.stop()));
   }
 
+  private changed(what: 'uploads' | 'downloads'): void {
+    this.d.onChange?.(what);
+    for (const cb of this.listeners) cb(what);
+  }
+
   private queueHolding(id: string): UploadQueue | undefined {
     return [...this.queues.values()].find((q) => q.queue.has(id))?.queue;
   }
@@ -131,7 +153,7 @@ export class FileDesk {
       client: (): ChatClient | undefined => (this.queues.get(conv)?.queue === queue ? client : undefined),
       config: () => this.d.clients.filesConfig(conv),
       dir,
-      onChange: () => this.d.onChange('uploads'),
+      onChange: () => this.changed('uploads'),
       ...(this.d.transfer ? { transfer: this.d.transfer } : {}),
     });
     this.queues.set(conv, { client, dir, queue });

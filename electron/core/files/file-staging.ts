@@ -53,10 +53,11 @@ export class FileStaging {
     if (max !== undefined && size > max) {
       return {
         ok: false,
-        reason: reason('TOO_LARGE', `${safeFileName(name)}: ${formatBytes(size)}, the server takes at most ${formatBytes(max)}`),
+        reason: reason('FILE_TOO_LARGE', `${safeFileName(name)}: ${formatBytes(size)}, the server takes at most ${formatBytes(max)}`),
       };
     }
-    if (this.staged.size >= MAX_STAGED) throw new StagingError(`at most ${MAX_STAGED} files may be staged at once`);
+    if (this.staged.size >= MAX_STAGED)
+      return { ok: false, reason: reason('REJECTED', `at most ${MAX_STAGED} files at once: send or remove some first`) };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const stage = randomUUID();
     this.staged.set(stage, { file: path.join(this.dir, `${stage}.staged`), name: safeFileName(name), size, conv, written: 0 });
@@ -89,8 +90,8 @@ export class FileStaging {
   /** The complete staged file for `conv`, no longer staged (the caller now owns the copy). */
   async take(stage: string, conv: string): Promise<StagedFile> {
     const s = this.staged.get(stage);
-    if (!s || s.conv !== conv) throw new StagingError('send-files: not a file staged for this conversation');
-    if (s.written !== s.size) throw new StagingError(`send-files: ${s.name} has ${s.written} of ${s.size} bytes`);
+    if (!s || s.conv !== conv) throw new StagingError('send-attachments: not a file staged for this conversation');
+    if (s.written !== s.size) throw new StagingError(`send-attachments: ${s.name} has ${s.written} of ${s.size} bytes`);
     await this.writing;
     this.staged.delete(stage);
     if (s.size === 0) await open(s.file, 'w', 0o600).then((fh) => fh.close()); // an empty file had no chunk

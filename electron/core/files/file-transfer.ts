@@ -12,7 +12,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { safeFileName, type Attachment, type UploadAnswer, type UploadState } from '../../../protocol/attachments';
-import { reason, type Reason } from '../../common/errors';
+import { reason, type Reason, type ReasonCode } from '../../common/errors';
 import { jsonRequest, readJson, streamRequest, type FilesConfig, type HttpAnswer } from './file-http';
 import { hashFile, readPieces, type UploadJournal } from './upload-journal';
 
@@ -214,10 +214,20 @@ function chunkAnswer(a: HttpAnswer): { offset: number } | { attachment: Attachme
   throw new TransferError(refusalOf(a.status, a.json));
 }
 
+/** The server's refusals a person can act on, by their own words (protocol/attachments.ts FILE_ERRORS). */
+const REFUSALS: Partial<Record<string, ReasonCode>> = {
+  too_large: 'FILE_TOO_LARGE',
+  quota_exceeded: 'QUOTA_EXCEEDED',
+  disk_full: 'SERVER_DISK_FULL',
+  forbidden: 'FORBIDDEN',
+};
+
 function refusalOf(status: number, body: unknown): Reason {
   const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
   if (status === 404 && !e) return reason('FILES_UNSUPPORTED', 'the server has no files endpoint');
   if (e?.code === 'not_found' && status === 404) return reason('NO_SUCH_FILE', e.message);
+  const known = e?.code ? REFUSALS[e.code] : undefined;
+  if (known) return reason(known, e?.message);
   return reason('FILE_REFUSED', e?.message ?? `the server answered HTTP ${status}`);
 }
 

@@ -28,7 +28,7 @@ import { UploadJournal } from './upload-journal';
 export interface QueueClient {
   status(): Status;
   on(event: 'status', cb: (s: Status) => void): () => void;
-  send(text: string, action: undefined, attachments: readonly string[], id: string): Promise<SendResult>;
+  send(text: string, action: undefined, attachments: readonly Attachment[], id: string): Promise<SendResult>;
 }
 
 export interface UploadQueueDeps {
@@ -204,8 +204,12 @@ export class UploadQueue {
     this.changed();
     const client = this.d.client();
     if (!client) throw new Error('the conversation is gone');
-    const ids = item.files.map((f) => f.attachment!.id);
-    const sent = await client.send(item.caption, undefined, ids, item.id);
+    const sent = await client.send(
+      item.caption,
+      undefined,
+      item.files.map((f) => f.attachment!),
+      item.id,
+    );
     if (!sent.ok) throw new TransferError(sent.reason);
     await this.forget(item);
   }

@@ -26,11 +26,8 @@ import {
   type InvokeKey,
   type InvokeResults,
   type LeftoverView,
-  type LogEntry,
   type NoticeId,
   type OlderQuery,
-  type PushChannel,
-  type PushMap,
   type SaveSettingsResult,
   type SearchQuery,
   type SearchResult,
@@ -39,21 +36,16 @@ import {
   type ShowLogFolderResult,
 } from '../../common/contract';
 import type { ArgCheck } from '../../common/ipc-args';
-import type { Status } from '../../common/state';
 import type { Leftover } from '../store/accounts';
 import type { ChatClient } from '../connection/client';
 import { searchAcross } from '../conversations/search-across';
+import { FILE_KEYS, FileCalls, type FileKey, type FilePort, type FileShell } from './file-calls';
+import { InvalidCallError } from './invalid-call';
+import { PushBatch, type FrameScheduler, type PushSink } from './push-batch';
 
-export interface PushSink {
-  push<P extends PushChannel>(channel: P, payload: PushMap[P]): void;
-}
-
-export type FrameScheduler = (fn: () => void) => void;
-
-/** ~60 Hz: one batch per display frame. */
-export const frameScheduler: FrameScheduler = (fn) => {
-  setTimeout(fn, 16);
-};
+export { frameScheduler, type FrameScheduler, type PushSink } from './push-batch';
+export { InvalidCallError } from './invalid-call';
+export type { FilePort, FileShell } from './file-calls';
 
 /** Where settings come from: the SettingsStore in the app and the test host. */
 export interface SettingsPort {
@@ -107,6 +99,9 @@ export interface ChatServiceDeps {
   notices: NoticePort;
   /** When batched pushes go out (frameScheduler in the app). */
   schedule: FrameScheduler;
+  /** Feature `files`: the FileDesk, and what only main does with files. */
+  files?: FilePort;
+  fileShell?: FileShell;
 }
 
 /** The table as checks by key: lets a generic key's check be typed by that key. */
@@ -117,49 +112,45 @@ const KEY_OF_CHANNEL = new Map<string, InvokeKey>(
   (Object.keys(INVOKE_TABLE) as InvokeKey[]).map((key) => [INVOKE_TABLE[key].channel, key]),
 );
 
-export class InvalidCallError extends Error {
-  readonly code = 'INVALID_IPC_CALL';
-}
-
 const NOT_YOURS: SendResult = { ok: false, reason: { code: 'FORBIDDEN', detail: 'not one of your conversations' } };
 
-export class ChatService implements Handlers {
+export class ChatService implements Omit<Handlers, FileKey> {
   private client: ChatClient;
   private readonly desk: DeskPort | undefined;
-  private pendingConversations: ConversationsView | undefined;
   private clientOffs: Array<() => void> = [];
   private readonly settings: SettingsPort;
   private readonly support: SupportPort;
   private readonly notices: NoticePort;
-  private readonly schedule: FrameScheduler;
-  private readonly sinks = new Set<PushSink>();
-  private pendingEntries = new Map<string, LogEntry>();
-  private pendingStatus: Status | undefined;
-  /** The log was replaced (account opened, history cleared): pushed after the entries before it. */
-  private pendingAccount: AccountInfo | undefined;
+  private readonly pushes: PushBatch;
+  private readonly files: FileCalls;
   /** The account in use, as last announced (undefined: no per-account stores). */
   private account: AccountInfo | undefined;
-  private scheduled = false;
   private readonly offs: Array<() => void> = [];
 
   constructor(deps: ChatServiceDeps) {
-    ({ client: this.client, settings: this.settings, support: this.support, notices: this.notices, schedule: this.schedule } = deps);
+    ({ client: this.client, settings: this.settings, support: this.support, notices: this.notices } = deps);
+    this.pushes = new PushBatch(deps.schedule);
+    this.files = new FileCalls(deps.files, deps.fileShell);
     this.desk = deps.desk;
     this.bind(this.desk?.client() ?? this.client);
     if (this.desk) {
       this.offs.push(
         this.desk.on('switched', (client) => {
           // What the previous conversation had not pushed yet is not this window's any more.
-          this.pendingEntries = new Map();
+          this.pushes.dropEntries();
           this.bind(client);
-          this.pendingStatus = client.status();
-          this.pendingAccount = { server: this.account?.server ?? client.diagnostics().url, room: this.desk!.current };
-          this.kick();
+          this.pushes.set('chat:status', client.status());
+          this.pushes.set('chat:account', { server: this.account?.server ?? client.diagnostics().url, room: this.desk!.current });
         }),
-        this.desk.on('changed', (view) => {
-          this.pendingConversations = view;
-          this.kick();
-        }),
+        this.desk.on('changed', (view) => this.pushes.set('chat:conversations', view)),
+      );
+    }
+    const files = deps.files;
+    if (files) {
+      this.offs.push(
+        files.onDidChange((what) =>
+          what === 'uploads' ? this.pushes.set('chat:uploads', files.uploads()) : this.pushes.set('chat:downloads', files.downloadsList()),
+        ),
       );
     }
   }
@@ -169,35 +160,23 @@ export class ChatService implements Handlers {
     this.clientOffs.forEach((off) => off());
     this.client = client;
     this.clientOffs = [
-      client.on('status', (status) => {
-        this.pendingStatus = status;
-        this.kick();
-      }),
-      client.on('entries', (entries) => {
-        for (const e of entries) {
-          // Latest version wins; a changed entry keeps its place in the batch.
-          this.pendingEntries.delete(e.key);
-          this.pendingEntries.set(e.key, e);
-        }
-        this.kick();
-      }),
+      client.on('status', (status) => this.pushes.set('chat:status', status)),
+      client.on('entries', (entries) => this.pushes.addEntries(entries)),
       client.on('account', (view) => {
         this.account = { server: view.server, room: view.room };
-        this.pendingAccount = this.account;
-        this.kick();
+        this.pushes.set('chat:account', this.account);
       }),
     ];
   }
 
   attach(sink: PushSink): () => void {
-    this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    return this.pushes.attach(sink);
   }
 
   dispose(): void {
     this.offs.forEach((off) => off());
     this.clientOffs.forEach((off) => off());
-    this.sinks.clear();
+    this.pushes.clear();
   }
 
   /** Validates and runs one call. Throws InvalidCallError for anything outside the contract. */
@@ -210,9 +189,10 @@ export class ChatService implements Handlers {
   private async run<K extends InvokeKey>(key: K, arg: unknown): Promise<InvokeResults[K]> {
     const checked = CHECKS[key].check(arg);
     if (!checked.ok) throw new InvalidCallError(checked.error);
-    // Typed through `Handlers`: the class implements it, so every channel has its method.
-    const handler: Handlers[K] = (this as Handlers)[key];
-    return handler.call(this, checked.value);
+    // Typed through `Handlers`: this class and FileCalls implement it between them, so every channel has its method.
+    const target = (FILE_KEYS.has(key) ? this.files : this) as unknown as Handlers;
+    const handler: Handlers[K] = target[key];
+    return handler.call(target, checked.value);
   }
 
   getSnapshot() {
@@ -286,8 +266,7 @@ export class ChatService implements Handlers {
   /** The window shows only what is still waiting afterwards: it is told to fetch the snapshot again. */
   clearHistory(): null {
     this.client.clearHistory();
-    this.pendingAccount = this.account ?? { server: this.client.diagnostics().url, room: '' };
-    this.kick();
+    this.pushes.set('chat:account', this.account ?? { server: this.client.diagnostics().url, room: '' });
     return null;
   }
 
@@ -357,34 +336,6 @@ export class ChatService implements Handlers {
   /** The client of one of the user's conversations (a one-room server: its one room). */
   private clientOf(conv: string): ChatClient | undefined {
     return this.desk ? this.desk.clientOf(conv) : conv === this.getConversations().current ? this.client : undefined;
-  }
-
-  private kick(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => this.flush());
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const status = this.pendingStatus;
-    const entries = [...this.pendingEntries.values()];
-    const account = this.pendingAccount;
-    const conversations = this.pendingConversations;
-    this.pendingConversations = undefined;
-    this.pendingStatus = undefined;
-    this.pendingEntries = new Map();
-    this.pendingAccount = undefined;
-    for (const sink of this.sinks) {
-      try {
-        if (status) sink.push('chat:status', status);
-        if (entries.length > 0) sink.push('chat:entries', entries);
-        if (account) sink.push('chat:account', account);
-        if (conversations) sink.push('chat:conversations', conversations);
-      } catch {
-        // A window that went away; it detaches itself on close.
-      }
-    }
   }
 }
 

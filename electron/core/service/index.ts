@@ -3,4 +3,4 @@
  * support and notices.
  * The area's public surface: main/, cli/ and bench/ import only this file.
  */
-export { ChatService, frameScheduler, type SupportPort } from './chat-service';
+export { ChatService, frameScheduler, type FileShell, type SupportPort } from './chat-service';

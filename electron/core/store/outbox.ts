@@ -5,7 +5,7 @@
  * before `add` resolves.
  */
 import { reason, type Reason } from '../../common/errors';
-import { clientAttachmentsOf } from '../../../protocol/attachments';
+import { clientAttachmentsOf, type Attachment } from '../../../protocol/attachments';
 import { clientActionFieldsOf, type ClientActionFields } from '../../../protocol/message-actions';
 
 export interface OutboxItem {
@@ -17,6 +17,8 @@ export interface OutboxItem {
   action?: ClientActionFields;
   /** Feature `files`: the ids of its attachments, uploaded before the message was queued. */
   attachments?: string[];
+  /** The same attachments as the window shows them (name, size, type), when the sender had them; never sent. */
+  files?: Attachment[];
 }
 
 export interface OutboxLoad {
@@ -57,7 +59,8 @@ export function isOutboxItem(v: unknown): v is OutboxItem {
     typeof o.text === 'string' &&
     typeof o.createdAt === 'string' &&
     (o.action === undefined || isAction(o.action, o.text)) &&
-    (o.attachments === undefined || typeof clientAttachmentsOf({ attachments: o.attachments }) !== 'string')
+    (o.attachments === undefined || typeof clientAttachmentsOf({ attachments: o.attachments }) !== 'string') &&
+    (o.files === undefined || (Array.isArray(o.files) && o.files.every((f) => typeof (f as Attachment | null)?.id === 'string')))
   );
 }
 

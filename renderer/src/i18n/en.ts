@@ -1,7 +1,8 @@
 /** English strings. */
+import type { FileStrings } from './file-words';
 import type { Strings } from './strings';
 
-export const en: Strings = {
+export const en: Omit<Strings, keyof FileStrings> = {
   appName: 'UOS Chat',
   languageName: { 'zh-CN': '中文', en: 'English' },
   languageSwitch: 'Language',

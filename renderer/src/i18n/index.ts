@@ -3,3 +3,4 @@ export { strings, type Strings, type SettingsField } from './strings';
 export { LOCALES, pickLocale, systemLocale, resolveLocale, type Locale } from './locales';
 export { reasonText, timeFormatters, type TimeFormatters } from './format';
 export { describeSettingsProblem, type ProblemText } from './settings-problems';
+export { sizeText } from './file-words';

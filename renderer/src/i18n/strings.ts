@@ -3,10 +3,11 @@ import type { Compression, LanguageSetting, NoticeId, SettingsView } from '../..
 import type { Locale } from './locales';
 import { en } from './en';
 import { zh } from './zh-CN';
+import { FILE_WORDS, type FileStrings } from './file-words';
 
 export type SettingsField = SettingsView['overridden'][number];
 
-export interface Strings {
+export interface Strings extends FileStrings {
   appName: string;
   /** Names of the languages, in their own language: shown on the switch. */
   languageName: Record<Locale, string>;
@@ -254,7 +255,7 @@ export interface Strings {
   switcherHint: string;
 }
 
-const table: Record<Locale, Strings> = { en, 'zh-CN': zh };
+const table: Record<Locale, Strings> = { en: { ...en, ...FILE_WORDS.en }, 'zh-CN': { ...zh, ...FILE_WORDS['zh-CN'] } };
 
 export function strings(locale: Locale): Strings {
   return table[locale];

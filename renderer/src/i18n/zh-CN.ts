@@ -1,7 +1,8 @@
 /** Simplified Chinese strings (shown for every zh-* system language). */
+import type { FileStrings } from './file-words';
 import type { Strings } from './strings';
 
-export const zh: Strings = {
+export const zh: Omit<Strings, keyof FileStrings> = {
   appName: 'UOS 聊天',
   languageName: { 'zh-CN': '中文', en: 'English' },
   languageSwitch: '语言',
