@@ -3,7 +3,9 @@
  * its name, size, type and hash. Privacy is decided from these: a file is served only to a
  * member of the conversation it was posted in, by id, and by hash only to a member of a
  * conversation where a file with that hash was posted. Kept in memory and, with a data dir,
- * in an fsynced journal (`files/records.jsonl`), so a restart keeps every attachment.
+ * in an fsynced journal (`files/records.jsonl`), so a restart keeps every attachment. A file of a
+ * recalled message is revoked (a journal line `{"revoked":id}`): nobody gets it any more, by id or
+ * by hash, and it no longer counts against its sender's quota.
  */
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -24,6 +26,8 @@ export interface FileRecords {
   withHash(sha256: string): Promise<FileRecord[]>;
   /** Bytes of attachments this user has stored. */
   usage(user: string): Promise<number>;
+  /** The message that carried them was recalled: from now on they are as if never posted. */
+  revoke(ids: readonly string[]): Promise<void>;
 }
 
 export class MemoryFileRecords implements FileRecords {
@@ -44,16 +48,33 @@ export class MemoryFileRecords implements FileRecords {
   }
 
   async add(record: FileRecord): Promise<void> {
-    if (this.journal) {
-      const fd = openSync(this.journal, 'a', 0o600);
-      try {
-        appendFileSync(fd, JSON.stringify(record) + '\n');
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    this.append([record]);
     this.remember(record);
+  }
+
+  async revoke(ids: readonly string[]): Promise<void> {
+    const known = ids.filter((id) => this.byId.has(id));
+    this.append(known.map((revoked) => ({ revoked })));
+    known.forEach((id) => this.forget(id));
+  }
+
+  private append(lines: readonly object[]): void {
+    if (!this.journal || lines.length === 0) return;
+    const fd = openSync(this.journal, 'a', 0o600);
+    try {
+      appendFileSync(fd, lines.map((l) => JSON.stringify(l) + '\n').join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private forget(id: string): void {
+    const r = this.byId.get(id);
+    if (!r) return;
+    this.byId.delete(id);
+    this.byHash.get(r.sha256)?.delete(id);
+    this.used.set(r.user, Math.max(0, (this.used.get(r.user) ?? 0) - r.size));
   }
 
   async withHash(sha256: string): Promise<FileRecord[]> {
@@ -84,7 +105,9 @@ export class MemoryFileRecords implements FileRecords {
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        this.remember(JSON.parse(line) as FileRecord);
+        const entry = JSON.parse(line) as FileRecord | { revoked: string };
+        if ('revoked' in entry) this.forget(entry.revoked);
+        else this.remember(entry);
       } catch {
         // skipped, see above
       }

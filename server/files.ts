@@ -79,6 +79,11 @@ export class FileService {
     return out;
   }
 
+  /** The files of a recalled message: gone for everyone, as its text is (the bytes stay only while another record names them). */
+  revoke(ids: readonly string[]): Promise<void> {
+    return this.o.records.revoke(ids);
+  }
+
   private async download(record: FileRecord): Promise<Download | FileError> {
     const size = await this.o.blobs.size(record.sha256);
     if (size !== record.size) return fileError('not_found', 'The file is recorded but its bytes are missing on the server.');

@@ -66,6 +66,7 @@ function handleOne(ctx: ServerContext, client: Client, frame: ClientFrame): Awai
   const conv = sub.room.name;
   const acked = client.multi ? { conv } : {};
   if (chat.attachments) return withAttachments(ctx, sub, chat, id, acked);
+  if (chat.recall_of !== undefined && ctx.files && sub.room.page) return recallWithFiles(ctx, sub, chat, id, acked);
   return stored(ctx, sub, chat, newMessage(ctx, sub, chat, id), id, acked);
 }
 
@@ -81,6 +82,20 @@ function withAttachments(ctx: ServerContext, sub: Subscription, chat: ClientChat
   });
 }
 
+/**
+ * A recall of a message that carried files: once the recall is stored, and before it is acked,
+ * those files are revoked, so nobody downloads what the sender took back (by id or by hash).
+ */
+function recallWithFiles(ctx: ServerContext, sub: Subscription, chat: ClientChatMessage, id: string | undefined, acked: { conv?: string }) {
+  const target = chat.recall_of!;
+  return Promise.resolve(sub.room.page!(target + 1, 1)).then((page) => {
+    const m = page.messages.find((x) => x.seq === target && x.user === sub.client.user);
+    const files = (m?.attachments ?? []).map((a) => a.id);
+    const revoke = files.length > 0 ? () => ctx.files!.revoke(files) : undefined;
+    return stored(ctx, sub, chat, newMessage(ctx, sub, chat, id), id, acked, revoke);
+  });
+}
+
 /** Appends the message and answers its sender: ack (again, for a resend), or the refusal in words. */
 function stored(
   ctx: ServerContext,
@@ -89,6 +104,8 @@ function stored(
   message: NewMessage,
   id: string | undefined,
   acked: { conv?: string },
+  /** Done once it is stored (not for a resend), before the ack. */
+  then?: () => Promise<void>,
 ) {
   const client = sub.client;
   return andThen(appendOrReport(ctx, sub, message), (appended) => {
@@ -103,8 +120,15 @@ function stored(
       return;
     }
     // The room's other members already have it: the store's watch fans out before append answers.
-    if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.stored.seq, ...acked });
-    if (ctx.options.echo) reply(client, { type: 'chat_response', message: chat.message });
+    const answer = () => {
+      if (id !== undefined) reply(client, { type: 'ack', id, seq: appended.stored.seq, ...acked });
+      if (ctx.options.echo) reply(client, { type: 'chat_response', message: chat.message });
+    };
+    if (!then) return answer();
+    return then().then(answer, (err: Error) => {
+      ctx.options.log(`room ${sub.room.name}: the recalled message's files were not revoked: ${err.message}`);
+      answer();
+    });
   });
 }
 

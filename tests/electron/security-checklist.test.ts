@@ -138,12 +138,18 @@ test('the CSP header is set on every response and forbids inline script and eval
   assert.match(CONTENT_SECURITY_POLICY, /object-src 'none'/);
 });
 
-test('no shell.openExternal (nor other shell access) anywhere in dist/electron, but the one openPath of the log folder', () => {
+test('no shell.openExternal (nor other shell access) anywhere in dist/electron, but the one openPath of the log folder and the one showItemInFolder of a download', () => {
   const files = readdirSync(path.join(ROOT, 'dist/electron')).filter((f) => f.endsWith('.js'));
   assert.deepEqual(files.sort(), ['main.js', 'preload.js']);
   for (const f of files) {
     const src = readFileSync(path.join(ROOT, 'dist/electron', f), 'utf8');
-    assert.doesNotMatch(src, /openExternal|showItemInFolder|shell\.trashItem/, `${f}: no shell calls`);
+    assert.doesNotMatch(src, /openExternal|shell\.trashItem/, `${f}: no shell calls`);
+    // "Show in folder": a finished download's path, kept by main; the window names only the download's id (chat:show-download).
+    assert.equal(
+      src.match(/shell\.showItemInFolder\(/g)?.length ?? 0,
+      f === 'main.js' ? 1 : 0,
+      `${f}: only main shows a file in its folder, once`,
+    );
     // "Open log folder": main opens <userData>/logs, a path of its own; chat:show-log-folder takes no argument.
     assert.equal(src.match(/openPath/g)?.length ?? 0, f === 'main.js' ? 1 : 0, `${f}: only main opens a path, once`);
   }
@@ -151,6 +157,11 @@ test('no shell.openExternal (nor other shell access) anywhere in dist/electron, 
     readFileSync(path.join(ROOT, 'dist/electron/main.js'), 'utf8'),
     /\.openPath\(folder\)/,
     'the folder main chose, nothing else',
+  );
+  assert.match(
+    readFileSync(path.join(ROOT, 'dist/electron/main.js'), 'utf8'),
+    /\.showItemInFolder\(d\.path\)/,
+    'the path of a download main made',
   );
   // The preload reaches main only through named invoke channels: no send, no sendSync, no generic invoke.
   const preload = readFileSync(path.join(ROOT, 'dist/electron/preload.js'), 'utf8');
