@@ -19,11 +19,9 @@ import {
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A name as the person's file had it; main makes it safe (no path parts) before it is used. */
 const MAX_FILE_NAME_CHARS = 1024;
-/** The most a file may claim before the server's own limit is asked: no file system holds more. */
-const MAX_CLAIMED_SIZE = Number.MAX_SAFE_INTEGER;
 
 const isId = (v: unknown): v is string => typeof v === 'string' && ID.test(v);
-const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_CLAIMED_SIZE;
+const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** One id made by main (a stage, an upload, a download); `what` words the refusal. */
 export function checkId(what: string): ArgCheck<string> {

@@ -54,22 +54,8 @@ export interface FileShell {
   copyImage(bytes: Uint8Array): Promise<CopyImageResult>;
 }
 
-export type FileKey =
-  | 'stageFile'
-  | 'stageChunk'
-  | 'dropStaged'
-  | 'sendFiles'
-  | 'getUploads'
-  | 'cancelUpload'
-  | 'retryUpload'
-  | 'getDownloads'
-  | 'download'
-  | 'saveAttachmentAs'
-  | 'showDownload'
-  | 'copyImage'
-  | 'getFilePlaces';
-
-export const FILE_KEYS: ReadonlySet<string> = new Set<FileKey>([
+/** The files channels' keys, once: the type and the set ChatService dispatches by both come from it. */
+const FILE_KEY_LIST = [
   'stageFile',
   'stageChunk',
   'dropStaged',
@@ -83,7 +69,11 @@ export const FILE_KEYS: ReadonlySet<string> = new Set<FileKey>([
   'showDownload',
   'copyImage',
   'getFilePlaces',
-]);
+] as const;
+
+export type FileKey = (typeof FILE_KEY_LIST)[number];
+
+export const FILE_KEYS: ReadonlySet<string> = new Set<string>(FILE_KEY_LIST);
 
 const UNAVAILABLE = reason('FILES_UNSUPPORTED', 'files need the app’s data directory');
 
