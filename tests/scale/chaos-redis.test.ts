@@ -85,7 +85,9 @@ async function runChaos(
     }),
     120_000,
     'the run to drain',
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; ${stuckState(r, senders, carol, received)}`, { cause: err });
+  });
 
   assert.equal(new Set(received).size, 2 * PER_SENDER, `lost ${2 * PER_SENDER - new Set(received).size}`);
   assert.equal(received.length, 2 * PER_SENDER, `${received.length - new Set(received).size} duplicated`);
@@ -105,6 +107,26 @@ async function runChaos(
       `${s}'s outbox on disk is empty`,
     );
   return { refusedForNow, connects, ms: Date.now() - started };
+}
+
+/** Where a drain stuck: what each sender still holds, what the listener misses, each end's connection, the nodes' last lines. */
+function stuckState(r: Rig, senders: Record<(typeof SENDERS)[number], ChatClient>, carol: ChatClient, received: string[]): string {
+  const got = new Set(received);
+  const missing: string[] = [];
+  for (const s of SENDERS) for (let i = 0; i < PER_SENDER; i++) if (!got.has(`${s}-${i}`)) missing.push(`${s}-${i}`);
+  const pending = SENDERS.map((s) => {
+    const own = senders[s].snapshot().entries.filter((e): e is MessageEntry => e.kind === 'message' && e.own && e.delivery !== 'sent');
+    return `${s}: ${senders[s].pendingCount()} pending (${own
+      .slice(0, 5)
+      .map((e) => `${e.text} ${e.delivery}`)
+      .join(', ')}), ${senders[s].status().connection.kind}`;
+  });
+  const logs = r.nodes.map((n) => `node ${n.port}: ${n.proc.stderr.slice(-6).join(' | ')}`);
+  return [
+    ...pending,
+    `carol: missing ${missing.length} (${missing.slice(0, 8).join(', ')}), ${carol.status().connection.kind}`,
+    ...logs,
+  ].join('; ');
 }
 
 test(
