@@ -22,12 +22,28 @@ export function requireBinary(name: string, pkg: string): string {
   return found;
 }
 
+/**
+ * Ports for services that stop and start again on the same port (Redis, the nodes, the balancer) come from
+ * below the kernel's ephemeral range (32768–60999 by default). A port in that range, left without a listener
+ * while its service is down, can be handed to any outgoing connection meanwhile — another test's, or a
+ * reconnect to the port itself (TCP self-connect on loopback) — and the restarted service could not bind it.
+ */
+const SERVICE_PORTS = { from: 20_000, to: 32_000, attempts: 200 };
+
 export async function freePort(): Promise<number> {
+  for (let i = 0; i < SERVICE_PORTS.attempts; i++) {
+    const port = SERVICE_PORTS.from + Math.floor(Math.random() * (SERVICE_PORTS.to - SERVICE_PORTS.from));
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port in ${SERVICE_PORTS.from}–${SERVICE_PORTS.to} after ${SERVICE_PORTS.attempts} tries`);
+}
+
+function canBind(port: number): Promise<boolean> {
   const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
+  return new Promise((resolve) => {
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
 }
 
 /** Resolves once something accepts TCP connections on the port (bounded). */
@@ -88,15 +104,29 @@ export async function startRedis(opts: { persistent: boolean }): Promise<RedisSe
     '--protected-mode',
     'no',
     '--loglevel',
-    'warning',
+    'notice',
   ];
   let child: ChildProcess | undefined;
   const handle: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(bin, args, { stdio: 'ignore' });
-      await portOpen(port, 10_000, 'redis-server');
+      const started = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = started;
+      // Its own word that it listens (something else on the port would answer a probe), or why it exited.
+      const said: string[] = [];
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          for (const out of [started.stdout!, started.stderr!])
+            createInterface({ input: out }).on('line', (l) => {
+              said.push(l);
+              if (/Ready to accept connections/.test(l)) resolve();
+            });
+          started.once('exit', () => reject(new Error(`redis-server on port ${port} exited at start: ${said.join(' | ')}`)));
+        }),
+        10_000,
+        `redis-server on port ${port} to be ready`,
+      );
     },
     async stop() {
       if (!child) return;
