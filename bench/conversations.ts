@@ -17,7 +17,8 @@ import WebSocket from 'ws';
 import { ConversationClients } from '../electron/core/conversations';
 import { AccountDirectory } from '../electron/core/store';
 import { runTs } from '../tests/helpers/proc';
-import { freePort, SCALE_TOKENS } from '../tests/scale/scale-kit';
+import { freePort } from '../tests/helpers/ports';
+import { SCALE_TOKENS } from '../tests/scale/scale-kit';
 import { withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 

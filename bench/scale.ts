@@ -16,7 +16,8 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { runTs, type Proc } from '../tests/helpers/proc';
-import { freePort, requireBinary, SCALE_TOKENS, startRedis } from '../tests/scale/scale-kit';
+import { freePort } from '../tests/helpers/ports';
+import { requireBinary, SCALE_TOKENS, startRedis } from '../tests/scale/scale-kit';
 import { chatText, pct, withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 

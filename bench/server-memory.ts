@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { runTs } from '../tests/helpers/proc';
-import { freePort } from '../tests/scale/scale-kit';
+import { freePort } from '../tests/helpers/ports';
 import { sleep, withTimeout, type Ctx } from './lib';
 import { figure, type Figure } from './report';
 

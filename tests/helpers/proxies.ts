@@ -10,24 +10,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from './ports';
 import { withTimeout } from './wait';
 
 function need(binary: string, pkg: string): string {
   const file = `/usr/bin/${binary}`;
   if (!existsSync(file)) throw new Error(`${binary} is missing: install the Debian package ${pkg} (apt-get install ${pkg}; .ci/run does)`);
   return file;
-}
-
-/** A free loopback port (tinyproxy and microsocks need a number, not 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import type { CopyDiagnosticsResult } from '../../electron/common/contract';
 import type { Status } from '../../electron/common/state';
 import { NetworkManager, serve, startBuses } from '../helpers/dbus';
-import { freePort, startTinyproxy } from '../helpers/proxies';
+import { freePort } from '../helpers/ports';
+import { startTinyproxy } from '../helpers/proxies';
 import { bootStandIn } from '../helpers/standin';
 
 const NO_PROXY_ENV = Object.fromEntries(

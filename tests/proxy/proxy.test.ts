@@ -14,7 +14,8 @@ import type { ProxyReport } from '../../electron/core/network/proxy-agent';
 import { tcpTarget } from '../../electron/cli/doctor-proxy';
 import { makePki, type TestPki } from '../helpers/certs';
 import { runTs, type Proc } from '../helpers/proc';
-import { freePort, startMicrosocks, startTinyproxy, type RunningProxy, type Tinyproxy } from '../helpers/proxies';
+import { freePort } from '../helpers/ports';
+import { startMicrosocks, startTinyproxy, type RunningProxy, type Tinyproxy } from '../helpers/proxies';
 import { testServer, type TestServer } from '../helpers/server';
 import { stateIs, withTimeout } from '../helpers/wait';
 
