@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LeftoverView, PushChannel, PushMap } from '../../electron/common/contract';
 import { AccountDirectory } from '../../electron/core/store/accounts';
+import { ConversationClients, ConversationDesk } from '../../electron/core/conversations';
 import { InvalidCallError, type FrameScheduler } from '../../electron/core/service/chat-service';
 import { bareService } from '../helpers/service-doubles';
 import { ChatClient, type ClientConfig } from '../../electron/core/connection/client';
@@ -158,4 +159,45 @@ test('a leftover of an account the server had named carries its user (the window
     leftovers.map((l) => [l.key, l.identity, l.count]),
     [[aKey, 'alice', 1]],
   );
+});
+
+test("a conversation's client made while the old ones stop (asked for early) still gets its account pushed", async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-service-'));
+  const a = await testServer();
+  const b = await testServer();
+  const clients = new ConversationClients({
+    config: { url: a.url, token: 'token-alice', ...fast },
+    accounts: new AccountDirectory({ base: dir }),
+  });
+  const desk = new ConversationDesk(clients, 'lobby');
+  clients.followAll();
+  const service = bareService(desk.client(), { schedule: immediately, desk });
+  const accounts: string[] = [];
+  service.attach({ push: (channel, payload) => channel === 'chat:account' && accounts.push((payload as PushMap['chat:account']).server) });
+  t.after(async () => {
+    service.dispose();
+    await clients.stop();
+    await Promise.all([a.stop(), b.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await withTimeout(clients.start(), 5_000, 'the greeting');
+  await stateIs(desk.client(), 'connected');
+  // The old client's stop is held until the new one has announced its account: the order a loaded machine can give
+  // (main asks desk.client() whenever a status changes, so the new client can be made and open its stores first).
+  const old = desk.client();
+  let announced!: () => void;
+  const early = new Promise<void>((resolve) => (announced = resolve));
+  const stop = old.stop.bind(old);
+  old.stop = async () => {
+    await early;
+    return stop();
+  };
+  const switching = clients.reconfigure({ url: b.url, token: 'token-alice', ...fast });
+  const made = desk.client();
+  assert.notEqual(made, old, 'the new configuration made a new client');
+  await nextEvent(made, 'account', (v) => v.server.includes(`:${b.port}/`));
+  announced();
+  await withTimeout(switching, 5_000, 'the reconfigure');
+  await new Promise((resolve) => setImmediate(resolve)); // the pushes of this turn are out (scheduled as microtasks)
+  assert.ok(accounts.at(-1)?.includes(`:${b.port}/`), `the window is told of B last (pushed: ${accounts.join(', ')})`);
 });

@@ -38,6 +38,12 @@ export class AccountSession {
     return this.account?.dir;
   }
 
+  /** The open account as announced (undefined until the first open is done): a listener that came late reads it here. */
+  get view(): AccountView | undefined {
+    const a = this.account;
+    return a && { key: a.key, server: a.server, identity: a.identity, room: a.room };
+  }
+
   get perAccount(): boolean {
     return this.stores !== undefined;
   }
@@ -80,6 +86,6 @@ export class AccountSession {
     this.account = account;
     this.targets.useHistory(opened.history);
     await this.targets.useOutbox(opened.outbox);
-    this.targets.announce({ key: account.key, server: account.server, identity: account.identity, room: account.room });
+    this.targets.announce(this.view!);
   }
 }

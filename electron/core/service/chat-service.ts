@@ -159,6 +159,9 @@ export class ChatService implements Omit<Handlers, FileKey> {
   private bind(client: ChatClient): void {
     this.clientOffs.forEach((off) => off());
     this.client = client;
+    // A client made early (asked for while the old ones were stopping) may have announced its account before this.
+    const announced = client.account.view;
+    if (announced) this.account = { server: announced.server, room: announced.room };
     this.clientOffs = [
       client.on('status', (status) => this.pushes.set('chat:status', status)),
       client.on('entries', (entries) => this.pushes.addEntries(entries)),
