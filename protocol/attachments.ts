@@ -15,6 +15,12 @@ export const UPLOADS_PATH = '/files/uploads';
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 /** At most this many attachments in one message. */
 export const MAX_ATTACHMENTS = 10;
+/**
+ * Feature `thumbnails`: the sender makes an image's thumbnail (it has the decoded picture already) and
+ * uploads it with `thumbnail_of`; the server only checks its header, so it never decodes anything.
+ */
+export const MAX_THUMBNAIL_BYTES = 256 * 1024;
+export const MAX_THUMBNAIL_SIDE = 640;
 /** The header that says where a chunk starts (and, in answers, how much the server has). */
 export const UPLOAD_OFFSET_HEADER = 'upload-offset';
 
@@ -29,6 +35,8 @@ export interface Attachment {
   /** Images whose header the server read. */
   width?: number;
   height?: number;
+  /** Feature `thumbnails`: the id of a small image of this one, fetched like any attachment of the conversation. */
+  thumbnail?: string;
 }
 
 /** What `POST /files/uploads` takes (JSON). */
@@ -38,6 +46,8 @@ export interface UploadRequest {
   size: number;
   /** Lower-case hex of the whole file's SHA-256: checked at the end, and the name of the stored bytes. */
   sha256: string;
+  /** Feature `thumbnails`: this upload is the thumbnail of that image attachment (the sender's, in `conv`). */
+  thumbnail_of?: string;
 }
 
 /** An upload in progress: send the bytes from `offset` on. */
@@ -93,6 +103,7 @@ export function serverAttachmentsOf(o: Record<string, unknown>): { attachments?:
     if (!a || typeof a !== 'object' || !isId(a.id) || typeof a.name !== 'string' || !isSize(a.size) || typeof a.type !== 'string') continue;
     const one: Attachment = { id: a.id, name: safeFileName(a.name), size: a.size, type: a.type.slice(0, 128) };
     if (isSize(a.width) && isSize(a.height)) Object.assign(one, { width: a.width, height: a.height });
+    if (isId(a.thumbnail)) one.thumbnail = a.thumbnail;
     out.push(one);
   }
   return out.length > 0 ? { attachments: out } : {};
@@ -115,7 +126,9 @@ export function uploadRequestOf(o: unknown): UploadRequest | string {
   if (typeof r.name !== 'string' || r.name.length > 1024) return '"name" must be a file name';
   if (!isSize(r.size)) return '"size" must be the file size in bytes';
   if (!isSha256(r.sha256)) return '"sha256" must be the SHA-256 of the file, in lower-case hex';
-  return { conv: r.conv, name: r.name, size: r.size, sha256: r.sha256 };
+  if (r.thumbnail_of !== undefined && !isId(r.thumbnail_of)) return '"thumbnail_of" must be an attachment id';
+  const req: UploadRequest = { conv: r.conv, name: r.name, size: r.size, sha256: r.sha256 };
+  return r.thumbnail_of !== undefined ? { ...req, thumbnail_of: r.thumbnail_of } : req;
 }
 
 // Control characters (C0, DEL, C1), and the bidirectional controls that can make "gpj.exe" read as "exe.jpg".

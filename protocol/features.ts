@@ -30,6 +30,8 @@ export const Features = {
   receipts: 'receipts',
   /** Files and images over HTTP(S) on the same port, named by messages (protocol/attachments.ts). */
   files: 'files',
+  /** An image attachment may name a thumbnail its sender made (protocol/attachments.ts `thumbnail_of`). */
+  thumbnails: 'thumbnails',
 } as const;
 
 export type Feature = (typeof Features)[keyof typeof Features];

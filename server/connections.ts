@@ -251,7 +251,7 @@ function connectionStatus(
     features: [
       ...[Features.ack, Features.seq, Features.resume, Features.dedup, ...extra, Features.batch, Features.zdict1],
       ...[Features.replyTo, Features.edit, Features.recall, Features.receipts],
-      ...(ctx.files ? [Features.files] : []),
+      ...(ctx.files ? [Features.files, Features.thumbnails] : []),
     ],
     ...(position ? { seq: position.seq } : {}),
     ...(position?.gap ? { gap: true } : {}),

@@ -16,6 +16,8 @@ export interface FileRecord extends Attachment {
   user: string;
   sha256: string;
   created: string;
+  /** Feature `thumbnails`: the image attachment this one is the thumbnail of. */
+  thumbnailOf?: string;
 }
 
 /** Async-capable like the room store (a shared store answers later). */
@@ -26,7 +28,9 @@ export interface FileRecords {
   withHash(sha256: string): Promise<FileRecord[]>;
   /** Bytes of attachments this user has stored. */
   usage(user: string): Promise<number>;
-  /** The message that carried them was recalled: from now on they are as if never posted. */
+  /** The latest thumbnail recorded for this attachment. */
+  thumbnailOf(id: string): Promise<string | undefined>;
+  /** The message that carried them was recalled: from now on they are as if never posted (their thumbnails too). */
   revoke(ids: readonly string[]): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export class MemoryFileRecords implements FileRecords {
   private readonly byId = new Map<string, FileRecord>();
   private readonly byHash = new Map<string, Set<string>>();
   private readonly used = new Map<string, number>();
+  private readonly thumbnails = new Map<string, string>();
   private readonly journal: string | undefined;
 
   constructor(dir?: string) {
@@ -52,8 +57,13 @@ export class MemoryFileRecords implements FileRecords {
     this.remember(record);
   }
 
+  async thumbnailOf(id: string): Promise<string | undefined> {
+    return this.thumbnails.get(id);
+  }
+
   async revoke(ids: readonly string[]): Promise<void> {
-    const known = ids.filter((id) => this.byId.has(id));
+    const withThumbnails = ids.flatMap((id) => [id, ...(this.thumbnails.has(id) ? [this.thumbnails.get(id)!] : [])]);
+    const known = withThumbnails.filter((id) => this.byId.has(id));
     this.append(known.map((revoked) => ({ revoked })));
     known.forEach((id) => this.forget(id));
   }
@@ -73,6 +83,7 @@ export class MemoryFileRecords implements FileRecords {
     const r = this.byId.get(id);
     if (!r) return;
     this.byId.delete(id);
+    if (r.thumbnailOf !== undefined && this.thumbnails.get(r.thumbnailOf) === id) this.thumbnails.delete(r.thumbnailOf);
     this.byHash.get(r.sha256)?.delete(id);
     this.used.set(r.user, Math.max(0, (this.used.get(r.user) ?? 0) - r.size));
   }
@@ -88,6 +99,7 @@ export class MemoryFileRecords implements FileRecords {
   private remember(r: FileRecord): void {
     if (this.byId.has(r.id)) return;
     this.byId.set(r.id, r);
+    if (r.thumbnailOf !== undefined) this.thumbnails.set(r.thumbnailOf, r.id);
     const ids = this.byHash.get(r.sha256) ?? new Set<string>();
     ids.add(r.id);
     this.byHash.set(r.sha256, ids);

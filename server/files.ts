@@ -74,7 +74,15 @@ export class FileService {
       const r = await this.o.records.get(id);
       if (!r || r.user !== user || r.conv !== conv)
         return { code: WireErrorCodes.noSuchFile, message: `no_such_file: ${id} is not a file you uploaded into this conversation` };
-      out.push({ id: r.id, name: r.name, size: r.size, type: r.type, ...(r.width ? { width: r.width, height: r.height } : {}) });
+      const thumbnail = await this.o.records.thumbnailOf(r.id);
+      out.push({
+        id: r.id,
+        name: r.name,
+        size: r.size,
+        type: r.type,
+        ...(r.width ? { width: r.width, height: r.height } : {}),
+        ...(thumbnail !== undefined ? { thumbnail } : {}),
+      });
     }
     return out;
   }

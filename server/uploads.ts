@@ -8,6 +8,7 @@
  * is ever served. The limits are checked before any byte is taken.
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -19,6 +20,7 @@ import { fileError, hashOf, headOf, receiveChunk, type FileError } from './uploa
 
 export { fileError, type FileError } from './upload-io';
 import { sniff } from './file-types';
+import { thumbnailContentRefusal, thumbnailRequestRefusal } from './thumbnails';
 
 export interface FileLimits {
   maxFileBytes: number;
@@ -70,8 +72,13 @@ export class Uploads {
         'quota_exceeded',
         `Your files use ${formatBytes(used)} of ${formatBytes(limits.quotaBytes)}; this one (${formatBytes(req.size)}) does not fit.`,
       );
+    const thumbnail = await thumbnailRequestRefusal(this.o.records, user, req);
+    if (thumbnail) return thumbnail;
     const staged: Staged = { ...req, name: safeFileName(req.name), id: newId('u'), user, created: new Date().toISOString() };
-    if ((await this.o.blobs.size(req.sha256)) === req.size) return { attachment: await this.attach(staged) };
+    if ((await this.o.blobs.size(req.sha256)) === req.size) {
+      const head = await headOf(await this.o.blobs.read(req.sha256));
+      return refusedThumbnail(staged, head) ?? this.attach(staged, head);
+    }
     const full = await this.diskFull(req.size);
     if (full) return full;
     await writeFile(this.part(staged.id), '', { mode: 0o600 });
@@ -143,15 +150,16 @@ export class Uploads {
       await this.drop(staged.id);
       return fileError('checksum_mismatch', 'The bytes received do not match the SHA-256 announced; the upload was dropped.');
     }
-    if ((await this.o.blobs.size(staged.sha256)) !== staged.size) await this.o.blobs.put(staged.sha256, part, staged.size);
-    const attachment = await this.attach(staged);
+    const head = await headOf(createReadStream(part));
+    const refused = refusedThumbnail(staged, head);
+    if (!refused && (await this.o.blobs.size(staged.sha256)) !== staged.size) await this.o.blobs.put(staged.sha256, part, staged.size);
+    const answer = refused ?? (await this.attach(staged, head));
     await this.drop(staged.id);
-    return { attachment };
+    return answer;
   }
 
-  /** The record of a complete file, posted into `staged.conv`; its type and size from the stored bytes. */
-  private async attach(staged: Staged): Promise<Attachment> {
-    const head = await headOf(await this.o.blobs.read(staged.sha256));
+  /** The record of a complete file, posted into `staged.conv`; its type and size from its first bytes. */
+  private async attach(staged: Staged, head: Buffer): Promise<UploadAnswer> {
     const { type, width, height } = sniff(head, staged.name);
     const attachment: Attachment = { id: newId('f'), name: staged.name, size: staged.size, type, ...(width ? { width, height } : {}) };
     const record: FileRecord = {
@@ -160,9 +168,10 @@ export class Uploads {
       user: staged.user,
       sha256: staged.sha256,
       created: new Date().toISOString(),
+      ...(staged.thumbnail_of !== undefined ? { thumbnailOf: staged.thumbnail_of } : {}),
     };
     await this.o.records.add(record);
-    return attachment;
+    return { attachment };
   }
 
   private async diskFull(bytes: number): Promise<FileError | undefined> {
@@ -228,4 +237,9 @@ const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64u
 async function freeBytesOf(dir: string): Promise<number> {
   const s = await statfs(dir);
   return s.bavail * s.bsize;
+}
+
+/** A thumbnail whose bytes are not a small image is refused (and never stored). */
+function refusedThumbnail(staged: Staged, head: Buffer): FileError | undefined {
+  return staged.thumbnail_of !== undefined ? thumbnailContentRefusal(sniff(head)) : undefined;
 }

@@ -58,7 +58,7 @@ test('doctor lists the D-Bus sources and their values, and the server checks', a
   assert.equal(report.websocket.user, 'alice');
   assert.deepEqual(report.websocket.features, [
     ...['ack', 'seq', 'resume', 'dedup', 'history', 'conversations', 'batch', 'zdict1'],
-    ...['reply_to', 'edit', 'recall', 'receipts', 'files'],
+    ...['reply_to', 'edit', 'recall', 'receipts', 'files', 'thumbnails'],
   ]);
   assert.match(report.websocket.extensions, /permessage-deflate/);
   assert.ok(report.ping.ok && report.ping.ms >= 0);

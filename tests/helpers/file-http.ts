@@ -69,8 +69,17 @@ export function download(base: string, token: string | undefined, path: string, 
 }
 
 /** Uploads `bytes` whole, in chunks of `chunk` bytes; resolves with the attachment. */
-export async function uploadFile(base: string, token: string, conv: string, name: string, bytes: Buffer, chunk = 4 * 1024 * 1024) {
-  const created = await createUpload(base, token, { conv, name, size: bytes.length, sha256: sha256(bytes) });
+export async function uploadFile(
+  base: string,
+  token: string,
+  conv: string,
+  name: string,
+  bytes: Buffer,
+  chunk = 4 * 1024 * 1024,
+  /** More of the request (`thumbnail_of`). */
+  extra: Record<string, unknown> = {},
+) {
+  const created = await createUpload(base, token, { conv, name, size: bytes.length, sha256: sha256(bytes), ...extra });
   if (created.body.attachment) return created.body.attachment;
   if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.upload.upload as string;

@@ -99,6 +99,7 @@ test('accepts a good token with connection_status and features; closes a bad one
     'recall',
     'receipts',
     'files',
+    'thumbnails',
   ]);
   assert.deepEqual(hello.rate_limit, { messages: 100, window_s: 60 });
   assert.equal(hello.max_file_bytes, 100 * 1024 * 1024, 'the largest file, 100 MB by default');
