@@ -53,7 +53,8 @@ export const checkStageChunk: ArgCheck<StageChunkArg> = (arg) => {
 };
 
 export const checkSendFiles: ArgCheck<SendFilesArg> = (arg) => {
-  const o = exactly(arg, ['conv', 'caption', 'stages'], 'send-attachments');
+  const keys = ['conv', 'caption', 'stages', ...(isObject(arg) && 'thumbnails' in arg ? ['thumbnails'] : [])];
+  const o = exactly(arg, keys, 'send-attachments');
   if (typeof o === 'string') return refuse(o);
   const c = checkConversationId(o.conv);
   if (!c.ok) return refuse(`send-attachments: ${c.error}`);
@@ -64,8 +65,23 @@ export const checkSendFiles: ArgCheck<SendFilesArg> = (arg) => {
     return refuse(`send-attachments: stages is a list of 1…${MAX_ATTACHMENTS} ids from stage-attachment`);
   }
   if (new Set(stages).size !== stages.length) return refuse('send-attachments: a file is named twice');
-  return ok({ conv: c.value, caption: t.value, stages: [...(stages as string[])] });
+  const sent: SendFilesArg = { conv: c.value, caption: t.value, stages: [...(stages as string[])] };
+  if (o.thumbnails === undefined) return ok(sent);
+  const thumbnails = checkThumbnails(o.thumbnails, sent.stages);
+  return typeof thumbnails === 'string' ? refuse(`send-attachments: ${thumbnails}`) : ok({ ...sent, thumbnails });
 };
+
+/** Each of `stages` at most once, each to a stage of its own that is not one of `stages`. */
+function checkThumbnails(v: unknown, stages: readonly string[]): Record<string, string> | string {
+  const words = 'thumbnails maps a stage in stages to the stage of its thumbnail';
+  if (!isObject(v) || Array.isArray(v)) return words;
+  const pairs = Object.entries(v);
+  if (!pairs.every(([of, thumb]) => stages.includes(of) && isId(thumb) && !stages.includes(thumb))) return words;
+  if (new Set(pairs.map(([, thumb]) => thumb)).size !== pairs.length) return 'a thumbnail is named twice';
+  return Object.fromEntries(pairs as Array<[string, string]>);
+}
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 export const checkDownload: ArgCheck<DownloadArg> = (arg) => {
   const o = exactly(arg, ['conv', 'attachment'], 'download');

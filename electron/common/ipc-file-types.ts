@@ -35,6 +35,11 @@ export interface SendFilesArg {
   conv: string;
   caption: string;
   stages: string[];
+  /**
+   * An image's thumbnail, made by the window (it has the picture decoded already): the stage of a
+   * small PNG, JPEG or WebP for a stage in `stages`. Sent only to a server with `thumbnails`.
+   */
+  thumbnails?: Record<string, string>;
 }
 
 export type SendFilesResult = { ok: true; upload: UploadView } | { ok: false; reason: Reason };

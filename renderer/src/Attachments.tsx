@@ -43,7 +43,7 @@ function InlineImage({ a, files }: { a: AttachmentInfo; files: FilesForRows }) {
       onClick={() => files.openViewer(a)}
     >
       <img
-        src={imageUrl(files.api.imageBase, files.conv, a.id)}
+        src={imageUrl(files.api.imageBase, files.conv, a.thumbnail ?? a.id)}
         alt={a.name}
         width={width}
         height={height}

@@ -9,6 +9,7 @@ import type { DownloadView, MessageEntry, UploadView } from '../../electron/comm
 import type { ReasonCode } from '../../electron/common/errors';
 import { MAX_ATTACHMENTS } from '../../protocol/attachments';
 import { useChat } from './AppContext';
+import { makeThumbnail } from './thumbnail';
 
 export type AttachmentInfo = NonNullable<MessageEntry['attachments']>[number];
 
@@ -74,31 +75,57 @@ type Chat = ReturnType<typeof useChat>;
 /** Stages every file (in pieces), then sends them as messages of at most ten files each, the caption on the first. */
 async function sendFiles(chat: Chat, conv: string, files: readonly File[], caption: string): Promise<SendFilesOutcome> {
   const stages: string[] = [];
-  const dropAll = () => stages.forEach((s) => void chat.dropStaged(s));
+  /** An image's stage → its thumbnail's (each thumbnail is staged too, and dropped with the rest). */
+  const thumbnails: Record<string, string> = {};
+  const dropAll = (from = 0) => [...stages.slice(from), ...Object.values(thumbnails)].forEach((s) => void chat.dropStaged(s));
   for (const file of files) {
-    const begun = await chat.stageFile(conv, file.name || 'file', file.size);
-    if (!begun.ok) {
+    const staged = await stageWhole(chat, conv, file.name || 'file', file);
+    if (!staged.ok) {
       dropAll();
-      return { ok: false, code: begun.reason.code, name: file.name };
+      return { ...staged, name: file.name };
     }
-    stages.push(begun.stage);
-    if (!(await copyInPieces(chat, begun.stage, file))) {
-      dropAll();
-      return { ok: false, code: 'UNREADABLE', name: file.name };
-    }
+    stages.push(staged.stage);
+    const thumbnail = await stageThumbnail(chat, conv, file);
+    if (thumbnail) thumbnails[staged.stage] = thumbnail;
   }
   for (let i = 0; i < stages.length; i += FILES_PER_MESSAGE) {
-    const sent = await chat.sendFiles({ conv, caption: i === 0 ? caption : '', stages: stages.slice(i, i + FILES_PER_MESSAGE) });
+    const these = stages.slice(i, i + FILES_PER_MESSAGE);
+    const mine = Object.fromEntries(these.flatMap((s) => (thumbnails[s] ? [[s, thumbnails[s]]] : [])));
+    const sent = await chat.sendFiles({
+      conv,
+      caption: i === 0 ? caption : '',
+      stages: these,
+      ...(Object.keys(mine).length ? { thumbnails: mine } : {}),
+    });
     if (!sent.ok) {
-      stages.slice(i).forEach((s) => void chat.dropStaged(s));
+      dropAll(i); // these and the ones after them (with their thumbnails); main took none of them
       return { ok: false, code: sent.reason.code };
     }
+    these.forEach((s) => delete thumbnails[s]);
   }
   return { ok: true };
 }
 
+type Staged = { ok: true; stage: string } | { ok: false; code: ReasonCode | 'UNREADABLE' };
+
+async function stageWhole(chat: Chat, conv: string, name: string, file: Blob): Promise<Staged> {
+  const begun = await chat.stageFile(conv, name, file.size);
+  if (!begun.ok) return { ok: false, code: begun.reason.code };
+  if (await copyInPieces(chat, begun.stage, file)) return begun;
+  void chat.dropStaged(begun.stage);
+  return { ok: false, code: 'UNREADABLE' };
+}
+
+/** The staged thumbnail of an image, or undefined (none is needed, or it could not be made: the image goes alone). */
+async function stageThumbnail(chat: Chat, conv: string, file: File): Promise<string | undefined> {
+  const thumbnail = await makeThumbnail(file);
+  if (!thumbnail) return undefined;
+  const staged = await stageWhole(chat, conv, 'thumbnail.webp', thumbnail);
+  return staged.ok ? staged.stage : undefined;
+}
+
 /** False when the file could not be read (moved, deleted or changed since it was chosen). */
-async function copyInPieces(chat: Chat, stage: string, file: File): Promise<boolean> {
+async function copyInPieces(chat: Chat, stage: string, file: Blob): Promise<boolean> {
   for (let offset = 0; offset < file.size; offset += PIECE_BYTES) {
     let bytes: Uint8Array;
     try {

@@ -98,11 +98,17 @@ export class FileDesk {
   }
 
   /** The staged files, as one queued message of `conv`. */
-  async send({ conv, caption, stages }: SendFilesArg): Promise<UploadView> {
+  async send({ conv, caption, stages, thumbnails }: SendFilesArg): Promise<UploadView> {
     const q = this.queues.get(conv);
     if (!q) throw new TransferError({ code: 'STOPPED', detail: 'this conversation is not open yet; try again in a moment' });
     const staged = [];
-    for (const stage of stages) staged.push(await this.staging.take(stage, conv));
+    for (const stage of stages) {
+      const of = thumbnails?.[stage];
+      // The thumbnail first: a bad one refuses the call while the image is still staged.
+      const thumbnail = of !== undefined ? await this.staging.takeThumbnail(of, conv) : undefined;
+      const file = await this.staging.take(stage, conv);
+      staged.push(thumbnail ? { ...file, thumbnail } : file);
+    }
     return q.queue.add(caption, staged);
   }
 

@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, rm, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { formatBytes, safeFileName } from '../../../protocol/attachments';
+import { MAX_THUMBNAIL_BYTES, formatBytes, safeFileName } from '../../../protocol/attachments';
 import { reason, type Reason } from '../../common/errors';
 import { MAX_STAGE_CHUNK, MAX_STAGED } from '../../common/ipc-file-types';
 import { TransferError } from './file-transfer';
+import { imageTypeOf } from './image-cache';
 
 export interface StagedFile {
   /** The staged copy (complete). */
@@ -18,6 +19,8 @@ export interface StagedFile {
   name: string;
   size: number;
   conv: string;
+  /** The window's thumbnail of this image (staged too, checked by take-thumbnail). */
+  thumbnail?: StagedFile;
 }
 
 interface Staging {
@@ -96,6 +99,23 @@ export class FileStaging {
     this.staged.delete(stage);
     if (s.size === 0) await open(s.file, 'w', 0o600).then((fh) => fh.close()); // an empty file had no chunk
     return { file: s.file, name: s.name, size: s.size, conv: s.conv };
+  }
+
+  /** A staged thumbnail: small, and an image by its first bytes; anything else is the window's bug (and is dropped). */
+  async takeThumbnail(stage: string, conv: string): Promise<StagedFile> {
+    const s = await this.take(stage, conv);
+    const head = Buffer.alloc(16);
+    const fh = await open(s.file, 'r');
+    try {
+      await fh.read(head, 0, head.length, 0);
+    } finally {
+      await fh.close();
+    }
+    if (s.size <= MAX_THUMBNAIL_BYTES && imageTypeOf(head) !== undefined) return s;
+    await rm(s.file, { force: true });
+    throw new StagingError(
+      `send-attachments: a thumbnail is a PNG, JPEG, GIF or WebP image of at most ${formatBytes(MAX_THUMBNAIL_BYTES)}`,
+    );
   }
 
   async drop(stage: string): Promise<void> {

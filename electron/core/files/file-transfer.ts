@@ -11,7 +11,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { safeFileName, type Attachment, type UploadAnswer, type UploadState } from '../../../protocol/attachments';
+import { safeFileName, type Attachment, type UploadAnswer, type UploadRequest, type UploadState } from '../../../protocol/attachments';
 import { reason, type Reason, type ReasonCode } from '../../common/errors';
 import { jsonRequest, readJson, streamRequest, type FilesConfig, type HttpAnswer } from './file-http';
 import { hashFile, readPieces, type UploadJournal } from './upload-journal';
@@ -43,8 +43,8 @@ const DEFAULT_CHUNK = 4 * 1024 * 1024;
 export class FileTransfer {
   constructor(private readonly o: TransferOptions) {}
 
-  /** Uploads `file` into conversation `conv`; resolves with the attachment to name in a message. */
-  async upload(conv: string, file: string, name = path.basename(file)): Promise<Attachment> {
+  /** Uploads `file` into conversation `conv`; resolves with the attachment to name in a message (`thumbnailOf`: that image's thumbnail). */
+  async upload(conv: string, file: string, name = path.basename(file), thumbnailOf?: string): Promise<Attachment> {
     const info = await stat(file).catch((err: Error) => {
       throw new TransferError(reason('FILE_UNREADABLE', `${file}: ${err.message}`));
     });
@@ -54,7 +54,8 @@ export class FileTransfer {
     const sha256 = known?.sha256 ?? (await hashFile(file));
     let state = known ? await this.stateOf(known.upload) : undefined;
     if (!state) {
-      const created = await this.create({ conv, name: safeFileName(name), size: info.size, sha256 });
+      const request: UploadRequest = { conv, name: safeFileName(name), size: info.size, sha256 };
+      const created = await this.create(thumbnailOf !== undefined ? { ...request, thumbnail_of: thumbnailOf } : request);
       if ('attachment' in created) return this.done(key, created.attachment);
       state = created.upload;
       await this.o.journal?.set(key, { upload: state.upload, sha256 });
@@ -85,7 +86,7 @@ export class FileTransfer {
     return attachment;
   }
 
-  private async create(body: { conv: string; name: string; size: number; sha256: string }): Promise<UploadAnswer> {
+  private async create(body: UploadRequest): Promise<UploadAnswer> {
     const a = await this.retrying(() =>
       jsonRequest(this.o.config, 'POST', '/files/uploads', {
         headers: { 'content-type': 'application/json' },

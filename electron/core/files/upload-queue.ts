@@ -49,6 +49,8 @@ interface QueuedFile {
   name: string;
   size: number;
   attachment?: Attachment;
+  /** The window's thumbnail of this image, until it is uploaded (or the server takes none). */
+  thumb?: { copy: string; size: number };
 }
 
 interface QueuedUpload {
@@ -94,7 +96,12 @@ export class UploadQueue {
     for (const [i, s] of staged.entries()) {
       const copy = `${id}-${i}`;
       await rename(s.file, path.join(this.d.dir, copy));
-      files.push({ copy, name: s.name, size: s.size });
+      const file: QueuedFile = { copy, name: s.name, size: s.size };
+      if (s.thumbnail) {
+        await rename(s.thumbnail.file, path.join(this.d.dir, `${copy}-t`));
+        file.thumb = { copy: `${copy}-t`, size: s.thumbnail.size };
+      }
+      files.push(file);
     }
     const item: QueuedUpload = { id, caption, createdAt: new Date(this.d.now?.() ?? Date.now()).toISOString(), files };
     this.items.push(item);
@@ -179,12 +186,14 @@ export class UploadQueue {
     });
     try {
       for (const [i, f] of item.files.entries()) {
-        if (f.attachment) continue;
-        f.attachment = await this.transfer(abort.signal, (done) => {
-          active.done[i] = done;
-          this.changed();
-        }).upload(this.d.conv, path.join(this.d.dir, f.copy), f.name);
-        await this.save();
+        if (!f.attachment) {
+          f.attachment = await this.transfer(abort.signal, (done) => {
+            active.done[i] = done;
+            this.changed();
+          }).upload(this.d.conv, path.join(this.d.dir, f.copy), f.name);
+          await this.save();
+        }
+        if (f.thumb) await this.thumbnail(abort.signal, f, f.thumb);
       }
       await this.send(item);
     } catch (err) {
@@ -214,6 +223,31 @@ export class UploadQueue {
     await this.forget(item);
   }
 
+  /**
+   * Uploads an image's thumbnail after the image (feature `thumbnails`). Optional: a server without
+   * the feature, or one that refuses this thumbnail, gets the image alone (the window scales it). A
+   * cut while the connection is down throws, and the queue goes on from here when it is back.
+   */
+  private async thumbnail(signal: AbortSignal, f: QueuedFile, thumb: { copy: string }): Promise<void> {
+    const c = this.d.client()?.status().connection;
+    if (c?.kind === 'connected' && c.features.includes(Features.thumbnails) && f.attachment?.width !== undefined) {
+      try {
+        const made = await this.transfer(signal, () => undefined).upload(
+          this.d.conv,
+          path.join(this.d.dir, thumb.copy),
+          'thumbnail',
+          f.attachment.id,
+        );
+        f.attachment = { ...f.attachment, thumbnail: made.id };
+      } catch (err) {
+        if (signal.aborted || this.d.client()?.status().connection.kind !== 'connected') throw err;
+      }
+    }
+    delete f.thumb;
+    await this.save();
+    await rm(path.join(this.d.dir, thumb.copy), { force: true });
+  }
+
   private transfer(signal: AbortSignal, onProgress: (done: number) => void): FileTransfer {
     return new FileTransfer({ config: this.d.config(), journal: this.journal, signal, onProgress, ...this.d.transfer });
   }
@@ -227,7 +261,8 @@ export class UploadQueue {
   private async forget(item: QueuedUpload): Promise<void> {
     this.items = this.items.filter((i) => i !== item);
     await this.save();
-    await Promise.all(item.files.map((f) => rm(path.join(this.d.dir, f.copy), { force: true })));
+    const copies = item.files.flatMap((f) => [f.copy, ...(f.thumb ? [f.thumb.copy] : [])]);
+    await Promise.all(copies.map((copy) => rm(path.join(this.d.dir, copy), { force: true })));
     this.changed();
   }
 
@@ -269,8 +304,9 @@ function isQueued(v: unknown): v is QueuedUpload {
     typeof o.id === 'string' &&
     typeof o.caption === 'string' &&
     Array.isArray(o.files) &&
-    o.files.every(
-      (f) => typeof f?.copy === 'string' && /^[\w-]+$/.test(f.copy) && typeof f.name === 'string' && Number.isSafeInteger(f.size),
-    )
+    o.files.every((f) => isCopy(f) && typeof f.name === 'string' && (f.thumb === undefined || isCopy(f.thumb)))
   );
 }
+
+const isCopy = (c: { copy?: unknown; size?: unknown } | null | undefined): boolean =>
+  typeof c?.copy === 'string' && /^[\w-]+$/.test(c.copy) && Number.isSafeInteger(c.size);
