@@ -32,6 +32,8 @@ export interface FileRecords {
   thumbnailOf(id: string): Promise<string | undefined>;
   /** The message that carried them was recalled: from now on they are as if never posted (their thumbnails too). */
   revoke(ids: readonly string[]): Promise<void>;
+  /** Lets go of a connection (a shared store). */
+  close?(): void;
 }
 
 export class MemoryFileRecords implements FileRecords {

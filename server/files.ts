@@ -100,6 +100,7 @@ export class FileService {
 
   async close(): Promise<void> {
     await this.o.blobs.close();
+    this.o.records.close?.();
     this.o.cleanup?.();
   }
 }
@@ -108,14 +109,20 @@ const notMember = () => fileError('forbidden', 'forbidden: not a member of the c
 
 /**
  * Files under `<dataDir>/files`, or (without a data dir) in a temporary directory removed at close.
- * With `s3`, the complete files go to the object store instead; uploads in progress and the records
- * stay in the same local place.
+ * With `s3`, the complete files go to the object store instead; uploads in progress stay in the
+ * same local place, and so do the records unless `records` are shared (Redis: many nodes).
  */
-export function localFiles(dataDir: string | undefined, limits: FileLimits, isMember: IsMember, s3?: S3Target): FileService {
+export function localFiles(
+  dataDir: string | undefined,
+  limits: FileLimits,
+  isMember: IsMember,
+  s3?: S3Target,
+  records?: FileRecords,
+): FileService {
   const dir = dataDir ? path.join(dataDir, 'files') : mkdtempSync(path.join(os.tmpdir(), 'uos-chat-files-'));
   return new FileService({
     blobs: s3 ? new S3BlobStore(s3) : new DiskBlobStore(path.join(dir, 'blobs')),
-    records: new MemoryFileRecords(dataDir ? dir : undefined),
+    records: records ?? new MemoryFileRecords(dataDir ? dir : undefined),
     stagingDir: path.join(dir, 'uploads'),
     limits,
     isMember,

@@ -19,6 +19,7 @@ import type { ServerContext } from './context';
 import { watchChanges } from './conversation-events';
 import type { ConversationStore } from './conversation-store';
 import { FanOut } from './fan-out';
+import type { FileRecords } from './file-records';
 import { localFiles } from './files';
 import { describeS3 } from './s3-blob-store';
 import { handleFilesRequest } from './files-http';
@@ -31,6 +32,7 @@ import { defaultServerOptions, type ServerOptions } from './options';
 import { RedisConnectionCounter } from './redis-connection-counter';
 import { redactUrl, redisConnector } from './redis-link';
 import { RedisConversationStore } from './redis-conversation-store';
+import { RedisFileRecords } from './redis-file-records';
 import { RedisRoomStore } from './redis-room-store';
 import type { RoomStore } from './room-store';
 import { directoryFromTokens } from './users';
@@ -53,6 +55,8 @@ interface Stores {
   store: RoomStore;
   conversations: ConversationStore;
   counter: ConnectionCounter;
+  /** With Redis and an object store: the file records every node shares (files need both). */
+  fileRecords?: FileRecords;
 }
 
 /** The one place that chooses where rooms and conversations live, and with them where connections are counted. */
@@ -78,8 +82,9 @@ async function createStores(o: ServerOptions, nodeId: string): Promise<Stores> {
   const counter = new RedisConnectionCounter({ connect, nodeId, leaseMs: CONNECTION_LEASE_MS, log: o.log });
   // A node started beside Redis serves its first client at once; one started without it still starts (and retries).
   const conversations = new RedisConversationStore(connect);
-  await Promise.all([store.connected(5_000), counter.connected(5_000), conversations.connected(5_000)]);
-  return { store, conversations, counter };
+  const fileRecords = o.s3 ? new RedisFileRecords(connect) : undefined;
+  await Promise.all([store.connected(5_000), counter.connected(5_000), conversations.connected(5_000), fileRecords?.connected(5_000)]);
+  return { store, conversations, counter, ...(fileRecords ? { fileRecords } : {}) };
 }
 
 /** What the parts of this server share (context.ts): its stores, fan-out, read-status pusher and files. */
@@ -88,14 +93,17 @@ async function serverContext(o: ServerOptions): Promise<ServerContext> {
   const nodeId = randomUUID().slice(0, 8);
   let connections = 0;
   const fanOut = new FanOut(o.log);
+  const { fileRecords, ...stores } = await createStores(o, nodeId);
   const ctx: ServerContext = {
     options: o,
-    ...(await createStores(o, nodeId)),
+    ...stores,
     users: o.users ?? directoryFromTokens(o.tokens),
     fanOut,
     receipts: new ReceiptsPusher(o.receiptsIntervalMs, (conv) => fanOut.subscribers(conv)),
-    // Files need a store every node shares: not offered with Redis until an object store is configured.
-    ...(o.redisUrl ? {} : { files: localFiles(o.dataDir, o.files, (user, conv) => isMember(ctx, user, conv), o.s3) }),
+    // Files need stores every node shares: with Redis, offered only beside an object store.
+    ...(!o.redisUrl || fileRecords
+      ? { files: localFiles(o.dataDir, o.files, (user, conv) => isMember(ctx, user, conv), o.s3, fileRecords) }
+      : {}),
     connectionId: () => `${nodeId}/${++connections}`,
     clients: new Set(),
     closing: false,
@@ -129,7 +137,8 @@ export async function startChatServer(partial: Partial<ServerOptions> = {}): Pro
   const port = (http.address() as AddressInfo).port;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `${o.tls ? 'wss' : 'ws'}://${host}:${port}/ws/chat/`;
-  o.log(`listening on ${url} (compression ${o.compression})${o.s3 && !o.redisUrl ? `; files in ${describeS3(o.s3)}` : ''}`);
+  const files = !ctx.files ? '; no files (with --redis they need --s3)' : o.s3 ? `; files in ${describeS3(o.s3)}` : '';
+  o.log(`listening on ${url} (compression ${o.compression})${files}`);
 
   return {
     port,

@@ -15,7 +15,10 @@ import { withTimeout } from './wait';
 
 export const FAST = { backoff: { baseMs: 10, capMs: 50, rateLimitedMs: 50, tlsMs: 50 } };
 export const KB = 1024;
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 export type T = { after(fn: () => Promise<void> | void): void };
 
 /** A desk for alice over `url`, with every conversation followed; `changes` resolves on a condition. */
@@ -81,4 +84,3 @@ export async function setUp(t: T) {
   await bob.subscribe([{ conv }]);
   return { dir, srv, bob, conv, data: path.join(dir, 'app') };
 }
-

@@ -211,16 +211,28 @@ export function haproxyConfig(port: number, nodePorts: number[]): string {
     '  option redispatch',
     'frontend chat',
     `  bind 127.0.0.1:${port}`,
+    '  use_backend files if { path_beg /files/ }',
     '  default_backend nodes',
     'backend nodes',
     '  balance roundrobin',
+    ...checkedNodes(nodePorts),
+    // An upload in progress is staged on the node that took it: each user's file requests go to one node (by token).
+    'backend files',
+    '  balance hdr(authorization)',
+    '  hash-type consistent',
+    ...checkedNodes(nodePorts),
+    '',
+  ].join('\n');
+}
+
+function checkedNodes(nodePorts: number[]): string[] {
+  return [
     '  option httpchk GET /',
     // The server answers a plain GET with 426 (Upgrade Required): alive.
     '  http-check expect status 426',
     '  default-server inter 200ms fall 1 rise 1',
     ...nodePorts.map((p, i) => `  server node${i + 1} 127.0.0.1:${p} check`),
-    '',
-  ].join('\n');
+  ];
 }
 
 // ---- a bare ws peer, for frame-level checks -------------------------------------------------
