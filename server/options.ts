@@ -77,6 +77,7 @@ export const defaultServerOptions: ServerOptions = {
     maxChunkBytes: 8 * 1024 ** 2,
     chunkTimeoutMs: 60_000,
     minFreeBytes: 256 * 1024 ** 2,
+    staleUploadMs: 24 * 60 * 60 * 1000,
   },
   echo: false,
   pingIntervalMs: 30_000,

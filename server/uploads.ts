@@ -32,7 +32,12 @@ export interface FileLimits {
   chunkTimeoutMs: number;
   /** Room the disk keeps free: a file that would leave less is refused as "disk full". */
   minFreeBytes: number;
+  /** An upload that took no byte for this long is dropped (it no longer counts against the quota or the disk). */
+  staleUploadMs: number;
 }
+
+/** How often, at most, creating an upload also looks for stale ones. */
+const SWEEP_EVERY_MS = 60_000;
 
 interface Staged extends UploadRequest {
   id: string;
@@ -45,6 +50,7 @@ export class Uploads {
   /** Uploads taking a chunk now, with that chunk's body (to cut it when the owner sends again) and its end. */
   private readonly busy = new Map<string, { body: Readable; done: Promise<unknown> }>();
   private loaded: Promise<void> | undefined;
+  private swept = -Infinity;
 
   constructor(
     private readonly o: {
@@ -54,12 +60,14 @@ export class Uploads {
       limits: FileLimits;
       /** Free bytes where the files are kept (statfs; the tests give a small real file system). */
       freeBytes?: (dir: string) => Promise<number>;
+      now?: () => number;
     },
   ) {}
 
   /** Starts an upload, or (the same bytes are stored already, or the file is empty) completes it at once. */
   async create(user: string, req: UploadRequest): Promise<UploadAnswer | FileError> {
     await this.load();
+    await this.sweep();
     const { limits } = this.o;
     if (req.size > limits.maxFileBytes)
       return fileError(
@@ -200,6 +208,25 @@ export class Uploads {
     this.staged.delete(id);
     await rm(this.meta(id), { force: true });
     await rm(this.part(id), { force: true });
+  }
+
+  /**
+   * Drops uploads that took no byte for `staleUploadMs` (their part file's time says when the last
+   * one came): abandoned ones would hold the user's quota and the disk for ever. Their owner, if it
+   * comes back, is told the upload is gone and starts again.
+   */
+  private async sweep(): Promise<void> {
+    const now = (this.o.now ?? Date.now)();
+    if (now - this.swept < SWEEP_EVERY_MS) return;
+    this.swept = now;
+    for (const id of [...this.staged.keys()]) {
+      if (this.busy.has(id)) continue;
+      const last = await stat(this.part(id)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
+      if (now - last > this.o.limits.staleUploadMs) await this.drop(id);
+    }
   }
 
   /** The uploads a previous run left (with a data dir): they go on where they stopped. */

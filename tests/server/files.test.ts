@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { conversationPeer } from '../helpers/conversation-peer';
@@ -169,6 +169,26 @@ test('limits in words: over the largest file, over the quota, a wrong hash (drop
   assert.equal(bad.status, 422);
   assert.equal(bad.body.error.code, 'checksum_mismatch');
   assert.equal((await download(base, 'token-bob', `/files/sha256/${sha256(bytes)}`)).status, 403, 'not stored');
+});
+
+test('an upload that took no byte for a day is dropped (found at the next start): the quota is free again, its owner told it is gone', async (t) => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'uos-chat-files-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const { srv, base, conv } = await setUp(t, { dataDir, files: { ...(await defaults()), quotaBytes: 1500 } });
+  const ask = (bytes: Buffer) => createUpload(base, 'token-alice', { conv, name: 'x.bin', size: bytes.length, sha256: sha256(bytes) });
+  const abandoned = randomBytes(1000);
+  const id = (await ask(abandoned)).body.upload.upload as string;
+  assert.equal((await sendChunk(base, 'token-alice', id, 0, abandoned.subarray(0, 400))).status, 200);
+  const recent = randomBytes(1000);
+  assert.equal((await ask(recent)).body.error.code, 'quota_exceeded', 'the upload in progress holds its size');
+
+  // Its last byte came 25 hours ago (the part file's time is when the last chunk was written).
+  const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+  utimesSync(path.join(dataDir, 'files', 'uploads', `${id}.part`), dayAgo, dayAgo);
+  await (srv as TestServer).restart();
+  assert.equal((await ask(recent)).status, 201, 'its quota is free again');
+  assert.equal((await uploadState(base, 'token-alice', id)).status, 404, 'gone: the owner starts again');
+  assert.equal(existsSync(path.join(dataDir, 'files', 'uploads', `${id}.part`)), false, 'and its bytes are off the disk');
 });
 
 async function defaults() {
