@@ -112,6 +112,8 @@ export interface ClientEvents extends Record<string, unknown> {
   log: LogLine;
   /** The stores of this account are in use (at start, and after a change of server or token): a window fetches its snapshot again. */
   account: AccountView;
+  /** A recall took these attachments (and thumbnails) back: the files' copies kept for the window go too. */
+  filesRecalled: string[];
 }
 
 export interface ClientDeps {

@@ -20,7 +20,7 @@ import { Transport, wsSocketFactory } from './transport';
 
 /** What the parts report to ChatClient. */
 export interface ClientPartsHost {
-  emit<K extends 'entries' | 'outbox' | 'account'>(event: K, value: ClientEvents[K]): void;
+  emit<K extends 'entries' | 'outbox' | 'account' | 'filesRecalled'>(event: K, value: ClientEvents[K]): void;
   problem(why: Reason): void;
   log(level: LogLine['level'], message: string): void;
   ready(hello: ConnectionStatus | undefined): void;
@@ -43,6 +43,7 @@ export function createClientParts(config: ClientConfig, deps: ClientDeps, clock:
     user: config.user ?? 'me',
     onEntries: (entries) => host.emit('entries', entries),
     onProblem: (why) => host.problem(why),
+    onFilesRecalled: (ids) => host.emit('filesRecalled', ids),
   });
   const delivery = new Delivery({
     clock,

@@ -24,7 +24,10 @@ export interface ActionFacts {
 export function appliedAction(target: MessageEntry | undefined, action: ActionFacts): MessageEntry | undefined {
   if (!target || target.recalled || action.superseded) return undefined;
   const { pendingAction: _pending, actionFailure: _failure, failedAction: _which, ...rest } = target;
-  if (action.recall_of !== undefined) return { ...rest, text: '', recalled: true };
+  if (action.recall_of !== undefined) {
+    const { attachments: _taken, ...kept } = rest; // the sender took its files back with its text
+    return { ...kept, text: '', recalled: true };
+  }
   if (action.edit_of === undefined || (target.edited ?? 0) >= action.seq) return undefined;
   return { ...rest, text: action.message, edited: action.seq };
 }
@@ -68,6 +71,8 @@ export interface ActionPort {
   bySeq(seq: number): MessageEntry | undefined;
   /** Stores and reports the changed entry; `rewritten`: its text changed, so the store is scrubbed. */
   show(entry: MessageEntry, rewritten: boolean): void;
+  /** A recall took these files (and their thumbnails) back: copies kept of them go too. */
+  filesRecalled(ids: string[]): void;
 }
 
 /** Actions as the timeline meets them: own ones waiting for their ack, and the room's. */
@@ -118,5 +123,7 @@ export class ActionBook {
     // Ours, and changing nothing now (a later edit won, or it was recalled): it no longer waits.
     if (!next && named?.pendingAction) this.port.show(withFailedAction(named, { code: 'NO_SUCH_MESSAGE' }, action), false);
     else if (next) this.port.show(next, true);
+    if (next?.recalled && named?.attachments?.length)
+      this.port.filesRecalled(named.attachments.flatMap((a) => [a.id, ...(a.thumbnail ? [a.thumbnail] : [])]));
   }
 }

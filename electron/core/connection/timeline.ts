@@ -42,6 +42,8 @@ export interface TimelineDeps {
   onEntries: (entries: LogEntry[]) => void;
   /** The history store could not be written (reported once per store; the chat goes on). */
   onProblem?: (why: Reason) => void;
+  /** A recall took these attachments back (see ActionPort.filesRecalled). */
+  onFilesRecalled?: (ids: string[]) => void;
 }
 
 export class Timeline {
@@ -67,6 +69,7 @@ export class Timeline {
       this.scrubDue ||= rewritten;
       this.add(entry);
     },
+    filesRecalled: (ids) => this.deps.onFilesRecalled?.(ids),
   });
   /** An edit or recall was applied: the store is scrubbed after its next write (history-store.ts scrub). */
   private scrubDue = false;

@@ -140,6 +140,7 @@ export class FileDesk {
     const open = () => this.openQueue(conv, client);
     this.offs.push(
       client.on('account', open),
+      client.on('filesRecalled', (ids) => void this.images.forget(conv, ids)),
       client.on('status', () => {
         if (this.queues.get(conv)?.client === client) this.queues.get(conv)!.queue.kick();
       }),

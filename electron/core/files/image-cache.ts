@@ -58,9 +58,22 @@ export class ImageCache {
     });
   }
 
+  /** Removes the copies of these attachments (their message was recalled); one being fetched now is removed once it is in. */
+  async forget(conv: string, ids: readonly string[]): Promise<void> {
+    for (const id of [...ids]) {
+      const file = this.fileOf(conv, id);
+      await this.fetching.get(file)?.catch(() => undefined);
+      await rm(file, { force: true });
+    }
+  }
+
+  private fileOf(conv: string, id: string): string {
+    return path.join(this.d.dir, createHash('sha256').update(`${conv}\n${id}`).digest('hex').slice(0, 32));
+  }
+
   /** The cached copy, fetched once however many ask at the same time. */
   private cached(conv: string, id: string, config: FilesConfig): Promise<string> {
-    const file = path.join(this.d.dir, createHash('sha256').update(`${conv}\n${id}`).digest('hex').slice(0, 32));
+    const file = this.fileOf(conv, id);
     let p = this.fetching.get(file);
     if (!p) {
       p = this.fetch(file, id, config).finally(() => this.fetching.delete(file));
