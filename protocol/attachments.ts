@@ -89,6 +89,11 @@ export function formatBytes(n: number): string {
   return `${v >= 100 ? Math.round(v) : Math.round(v * 10) / 10} ${units[u]}`;
 }
 
+/** `n` in words, in bytes when the rounded words would not tell it from `other` ("100 MB, at most 100 MB"). */
+export function formatBytesApart(n: number, other: number): string {
+  return formatBytes(n) === formatBytes(other) ? `${n.toLocaleString('en')} bytes` : formatBytes(n);
+}
+
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
 const isSize = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const SHA256 = /^[0-9a-f]{64}$/;

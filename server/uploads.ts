@@ -13,7 +13,7 @@ import { mkdir, readdir, readFile, rm, stat, statfs, writeFile } from 'node:fs/p
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Attachment, UploadAnswer, UploadRequest, UploadState } from '../protocol/attachments';
-import { formatBytes, safeFileName } from '../protocol/attachments';
+import { formatBytes, formatBytesApart, safeFileName } from '../protocol/attachments';
 import type { BlobStore } from './blob-store';
 import type { FileRecord, FileRecords } from './file-records';
 import { fileError, hashOf, headOf, receiveChunk, type FileError } from './upload-io';
@@ -72,7 +72,7 @@ export class Uploads {
     if (req.size > limits.maxFileBytes)
       return fileError(
         'too_large',
-        `The file is ${apart(req.size, limits.maxFileBytes)}; this server takes files up to ${apart(limits.maxFileBytes, req.size)}.`,
+        `The file is ${formatBytesApart(req.size, limits.maxFileBytes)}; this server takes files up to ${formatBytesApart(limits.maxFileBytes, req.size)}.`,
       );
     const used = (await this.o.records.usage(user)) + this.pendingOf(user);
     if (used + req.size > limits.quotaBytes)
@@ -255,9 +255,6 @@ export class Uploads {
     return path.join(this.o.dir, `${id}.json`);
   }
 }
-
-/** `n` in words, in bytes when the rounded words would not tell it from `other`. */
-const apart = (n: number, other: number) => (formatBytes(n) === formatBytes(other) ? `${n.toLocaleString('en')} bytes` : formatBytes(n));
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
 

@@ -27,6 +27,12 @@ test('staged pieces become one message with its files, posted once, byte-exact; 
   const big = randomBytes(700 * KB);
   const stages = [await stage(desk, conv, '../../etc/报告 (最终).pdf', big), await stage(desk, conv, 'empty.txt', Buffer.alloc(0))];
 
+  // Over the largest file the server announced (100 MB): refused before a byte is copied.
+  const over = desk.staging.begin(conv, 'disk.iso', 100 * 1024 * 1024 + 1);
+  assert.deepEqual(over.ok ? over : over.reason, {
+    code: 'FILE_TOO_LARGE',
+    detail: 'disk.iso: 104,857,601 bytes, the server takes at most 104,857,600 bytes',
+  });
   const wrong = desk.staging.begin(conv, 'x.bin', 10);
   assert.ok(wrong.ok);
   assert.throws(() => desk.staging.append(wrong.stage, 5, Buffer.alloc(5)), StagingError, 'pieces come in order');

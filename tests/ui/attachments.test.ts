@@ -3,7 +3,8 @@
  * and Chinese: a received image shows inline through main's image route (the CSP holds) and a
  * document as a card; the picker, a pasted screenshot (previewed, with a caption) and a drop of two
  * files each send one message that the other member gets byte-exact; a file over the server's
- * limit fails in words with Retry and Cancel; a download lands in the downloads folder and is
+ * announced limit is refused in the dialog before it is copied, and one over the user's storage
+ * fails in words with Retry and Cancel; a download lands in the downloads folder and is
  * shown in its folder, never opened; the viewer zooms, goes to the next image, copies and saves.
  * Axe clean; screenshots attachments-{en,zh-CN}.png and image-viewer-{en,zh-CN}.png.
  */
@@ -25,9 +26,12 @@ import { axe } from './axe';
 import { statusIs, T, waitForMessage } from './helpers';
 
 const LIMIT = 256 * 1024;
+/** Alice's storage on the server: less than one file under LIMIT. */
+const QUOTA = 200 * 1024;
 const WORDS = {
   en: {
-    tooLarge: /Upload failed: .*too large/i,
+    tooLarge: 'big.bin: Could not add the file: the file is too large for this server',
+    full: 'Upload failed: your storage on the server is full',
     of: 'chart.png (1 of 3)',
     second: /^screenshot-.*\(2 of 3\)$/,
     third: 'sunset.png (3 of 3)',
@@ -36,7 +40,8 @@ const WORDS = {
     fit: 'Fit',
   },
   'zh-CN': {
-    tooLarge: /上传失败：.*太大/,
+    tooLarge: 'big.bin: 无法添加文件：文件太大，超过此服务器的上限',
+    full: '上传失败：你在服务器上的存储空间已满',
     of: 'chart.png（第 1 张，共 3 张）',
     second: /^screenshot-.*（第 2 张，共 3 张）$/,
     third: 'sunset.png（第 3 张，共 3 张）',
@@ -103,7 +108,7 @@ for (const locale of ['en', 'zh-CN'] as const) {
       locale,
       conversations: true,
       dataDir,
-      server: { tokens: THREE, files: { ...defaultServerOptions.files, maxFileBytes: LIMIT } },
+      server: { tokens: THREE, files: { ...defaultServerOptions.files, maxFileBytes: LIMIT, quotaBytes: QUOTA } },
       viewport: { width: 1100, height: 800 },
     });
     t.after(() => host.close());
@@ -176,14 +181,24 @@ for (const locale of ['en', 'zh-CN'] as const) {
       ],
     );
 
-    // Over the server's limit: the upload fails in words, with Retry and Cancel; Cancel forgets it.
+    // Over the largest file the server announced: said in the dialog, before a byte is copied; Escape keeps nothing.
     await page
       .getByTestId('attach-input')
       .setInputFiles([{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(LIMIT + 1) }]);
     await page.getByTestId('send-files-send').click();
+    assert.equal(await page.getByTestId('send-files-problem').textContent(), w.tooLarge);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('send-files').waitFor({ state: 'detached', timeout: T });
+    assert.deepEqual(host.files!.uploads(), [], 'nothing queued');
+
+    // Over her storage on the server: the upload fails in words, with Retry and Cancel; Cancel forgets it.
+    await page
+      .getByTestId('attach-input')
+      .setInputFiles([{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(QUOTA + 1) }]);
+    await page.getByTestId('send-files-send').click();
     const failed = page.getByTestId('upload').filter({ has: page.getByTestId('upload-failed') });
     await failed.waitFor({ timeout: T });
-    assert.match((await failed.getByTestId('upload-failed').textContent()) ?? '', w.tooLarge);
+    assert.equal(await failed.getByTestId('upload-failed').textContent(), w.full);
     assert.equal(await failed.getByTestId('upload-retry').count(), 1);
     assert.equal(await failed.getByTestId('upload-bar').count(), 1);
     const { bad: badUploads } = await axe(page);

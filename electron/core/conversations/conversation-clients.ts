@@ -132,6 +132,10 @@ export class ConversationClients extends Emitter<ConversationClientsEvents> impl
     return { url: roomUrl(this.config.url, conv), ...(token ? { token } : {}), ...(tls ? { tls } : {}), ...(proxy ? { proxy } : {}) };
   }
 
+  maxFileBytes(): number | undefined {
+    return this.link.maxFileBytes;
+  }
+
   setNetwork(network: MachineState['network']): void {
     this.machine.network = network;
     for (const c of this.clients.values()) c.setNetwork(network);

@@ -20,6 +20,8 @@ export interface FileClients {
   client(conv: string): ChatClient | undefined;
   all(): ReadonlyMap<string, ChatClient>;
   filesConfig(conv: string): FilesConfig;
+  /** The largest file the server announced (undefined before it greeted, or when it did not say). */
+  maxFileBytes(): number | undefined;
   on(event: 'client', cb: (c: { conv: string; client: ChatClient }) => void): () => void;
 }
 
@@ -44,7 +46,8 @@ export class FileDesk {
   private readonly listeners = new Set<(what: 'uploads' | 'downloads') => void>();
 
   constructor(private readonly d: FileDeskDeps) {
-    this.staging = new FileStaging(path.join(d.dataDir, 'staging'), () => undefined);
+    // Refused before a byte is copied: a file over the server's limit would only fail once uploaded.
+    this.staging = new FileStaging(path.join(d.dataDir, 'staging'), () => d.clients.maxFileBytes());
     const configOf = (conv: string) => (d.clients.client(conv) ? d.clients.filesConfig(conv) : undefined);
     this.images = new ImageCache({
       dir: path.join(d.dataDir, 'cache', 'images'),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, rm, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { MAX_THUMBNAIL_BYTES, formatBytes, safeFileName } from '../../../protocol/attachments';
+import { MAX_THUMBNAIL_BYTES, formatBytes, formatBytesApart, safeFileName } from '../../../protocol/attachments';
 import { reason, type Reason } from '../../common/errors';
 import { MAX_STAGE_CHUNK, MAX_STAGED } from '../../common/ipc-file-types';
 import { TransferError } from './file-transfer';
@@ -56,7 +56,10 @@ export class FileStaging {
     if (max !== undefined && size > max) {
       return {
         ok: false,
-        reason: reason('FILE_TOO_LARGE', `${safeFileName(name)}: ${formatBytes(size)}, the server takes at most ${formatBytes(max)}`),
+        reason: reason(
+          'FILE_TOO_LARGE',
+          `${safeFileName(name)}: ${formatBytesApart(size, max)}, the server takes at most ${formatBytesApart(max, size)}`,
+        ),
       };
     }
     if (this.staged.size >= MAX_STAGED)
