@@ -15,6 +15,7 @@ import { ConversationClients } from '../../electron/core/conversations';
 import { AccountDirectory } from '../../electron/core/store';
 import { conversationPeer } from '../helpers/conversation-peer';
 import { STORES, THREE } from '../helpers/conversation-stores';
+import { ManualClock } from '../helpers/clock';
 import { rawServer } from '../helpers/raw-server';
 import { testServer, type TestServer } from '../helpers/server';
 import { stateIs, until, withTimeout } from '../helpers/wait';
@@ -172,4 +173,25 @@ test("the design notes' server has no conversations: one client for the URL's ro
   const last = new URL(urls.at(-1)!, 'ws://x');
   assert.equal(last.searchParams.get('room'), 'ops', 'the room is in the URL, as the design notes have it');
   assert.ok(!srv.received.some((r) => r.includes('"subscribe"')), 'no conversation frame reached it');
+});
+
+test('one heartbeat for the shared socket, none per conversation: an idle app wakes once per interval, however many conversations', async (t) => {
+  const srv = await testServer({ tokens: THREE });
+  t.after(() => srv.stop());
+  const bob = await conversationPeer(srv.url, 'token-bob');
+  t.after(() => bob.close());
+  for (const name of ['a', 'b', 'c']) await bob.request({ type: 'create', name, kind: 'private', members: ['alice'] });
+  const clock = new ManualClock();
+  const HEARTBEAT = 12_345; // a delay no other timer of the core uses
+  const clients = new ConversationClients({ config: { url: srv.url, token: 'token-alice', ...FAST, heartbeatMs: HEARTBEAT }, clock });
+  t.after(() => clients.stop());
+  await withTimeout(clients.start(), 5_000, 'the greeting');
+  clients.followAll();
+  assert.equal(clients.all().size, 3, 'a client per room');
+  for (const c of clients.all().values()) await stateIs(c, 'connected');
+  assert.deepEqual(
+    clock.pending().filter((ms) => ms === HEARTBEAT),
+    [HEARTBEAT],
+    'the shared socket pings; its three channels do not',
+  );
 });

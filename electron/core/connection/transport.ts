@@ -262,7 +262,9 @@ export class Transport {
     });
     ws.on('open', () => {
       if (conn !== this.conn) return;
-      this.heartbeat.start();
+      // A channel of a shared socket (conversations/channel-socket.ts) is kept alive by that socket's heartbeat:
+      // a ping of its own would only wake the process, once per conversation.
+      if (!(ws as { keptAlive?: boolean }).keptAlive) this.heartbeat.start();
       conn.hello = this.clock.setTimeout(() => this.hello(conn, undefined), this.options.helloTimeoutMs);
     });
     ws.on('message', (data, isBinary) => this.receive(conn, data, isBinary));

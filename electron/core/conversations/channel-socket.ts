@@ -28,6 +28,8 @@ export class ChannelSocket extends EventEmitter {
   readonly extensions = '';
   /** Why the shared socket ended, when it did; Transport reports this instead of the close code. */
   endedBecause: Reason | undefined;
+  /** The shared socket's heartbeat keeps this channel alive (and ends it with the socket): Transport runs none for it. */
+  readonly keptAlive = true;
 
   constructor(
     readonly conv: string,
