@@ -66,7 +66,8 @@ export function figure(f: {
   const out: Figure = { id: f.id, section: f.section, name: f.name, unit: f.unit, value, met: null };
   if (f.baseline) {
     out.baseline = { label: f.baseline.label, kind: f.baseline.kind, value: stats(f.baseline.samples) };
-    if (f.baseline.kind === 'measured') out.ratio = round(value.median / out.baseline.value.median, 3);
+    // A baseline of nothing (no timer fired in a tiny run's few seconds) gives no ratio.
+    if (f.baseline.kind === 'measured' && out.baseline.value.median !== 0) out.ratio = round(value.median / out.baseline.value.median, 3);
   }
   if (f.target) {
     out.target = f.target;
@@ -162,6 +163,7 @@ export const SECTIONS = [
   'history',
   'conversations',
   'files',
+  'idle',
 ] as const;
 
 /** Figure ids every complete run has (the smoke test checks them). */
@@ -198,6 +200,12 @@ export const REQUIRED_FIGURES = [
   'files.upload',
   'files.download',
   'files.client-peak-rss',
+  'idle.core.cpu',
+  'idle.core.cpu-power-save',
+  'idle.core.wakeups',
+  'idle.core.wakeups-power-save',
+  'idle.server.cpu',
+  'idle.server.memory',
 ] as const;
 
 function isStats(v: unknown): boolean {
@@ -233,7 +241,7 @@ export function checkShape(r: unknown): string[] {
     if (f.baseline) {
       if (!isStats(f.baseline.value) || typeof f.baseline.label !== 'string' || !['measured', 'reference'].includes(f.baseline.kind))
         p.push(`${at}: baseline`);
-      if (f.baseline.kind === 'measured' && typeof f.ratio !== 'number') p.push(`${at}: ratio`);
+      if (f.baseline.kind === 'measured' && f.baseline.value?.median !== 0 && typeof f.ratio !== 'number') p.push(`${at}: ratio`);
     }
     if (f.target && (typeof f.target.limit !== 'number' || !['<=', '>='].includes(f.target.op))) p.push(`${at}: target`);
     if (!(f.met === null || typeof f.met === 'boolean')) p.push(`${at}: met`);

@@ -19,6 +19,7 @@ import { benchServerMemory } from './server-memory';
 import { benchSwitching } from './switching';
 import { benchDbusFlush } from './dbus-flush';
 import { benchFiles } from './files';
+import { benchIdle } from './idle';
 import { FULL, machineInfo, round, ROOT, TINY, withTimeout, type Ctx } from './lib';
 import { benchMemory } from './memory';
 import { launch, type Browserish } from './page-host';
@@ -61,6 +62,7 @@ const BOUND_MS: Record<Section, number> = {
   history: 120_000,
   conversations: 240_000,
   files: 150_000,
+  idle: 120_000,
 };
 const DEADLINE_MS = 9.5 * 60_000;
 
@@ -104,6 +106,7 @@ export async function runBench(argv: string[]): Promise<{ results: Results; file
     history: () => benchHistory(ctx),
     conversations: async () => [...(await benchConversations(ctx)), ...(await benchServerMemory(ctx)), ...(await benchSwitching(ctx))],
     files: () => benchFiles(ctx),
+    idle: () => benchIdle(ctx),
   };
   try {
     if (needsBrowser) {

@@ -20,7 +20,16 @@ export interface Proc {
 
 /** Runs a TypeScript entry point the way `npm run server` / `npm run cli` do (node + tsx). */
 export function runTs(entry: string, args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'ignore' | 'pipe' = 'ignore'): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
+  return runNode(['--import', 'tsx', path.join(ROOT, entry), ...args], env, stdin);
+}
+
+/** Runs a built JavaScript file with plain node (no loader in the way). */
+export function runJs(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  return runNode([file, ...args], env, 'ignore');
+}
+
+function runNode(argv: string[], env: NodeJS.ProcessEnv, stdin: 'ignore' | 'pipe'): Proc {
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: [stdin, 'pipe', 'pipe'],
