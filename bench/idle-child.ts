@@ -11,7 +11,7 @@ import { createHook } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { ConversationClients, ConversationDesk } from '../electron/core/conversations';
-import { AccountDirectory } from '../electron/core/store/accounts';
+import { AccountDirectory } from '../electron/core/store';
 
 const [kind, url, token, powerSave, seconds, dir] = process.argv.slice(2) as [string, string, string, 'on' | 'off', string, string];
 const trace = process.env.IDLE_TRACE === '1';

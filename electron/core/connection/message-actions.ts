@@ -58,7 +58,7 @@ export function withFailedAction(target: MessageEntry, why: Reason, action: Clie
   return { ...rest, actionFailure: why, failedAction: action?.recall_of !== undefined ? 'recall' : 'edit' };
 }
 
-/** An own action as the outbox holds it (timeline.ts PendingMessage). */
+/** An own action as the outbox holds it (pending-message.ts PendingMessage). */
 export interface OwnAction {
   id: string;
   text: string;

@@ -16,22 +16,15 @@ import { reason, type Reason } from '../../common/errors';
 import type { ServerChatMessage, ChatResponse, ConnectionStatus, HistoryPage } from '../../../protocol/codec';
 import { isoAt, type Clock } from '../base/clock';
 import { FIRST_ORDER, type HistoryStore, type ResumePoint } from '../store/history-store';
-import { isAction, type ClientActionFields } from '../../../protocol/message-actions';
+import { isAction } from '../../../protocol/message-actions';
 import { ActionBook, actionTarget } from './message-actions';
 import { MessageLog, patchedMessage, type MessagePatch } from './message-log';
+import type { PendingMessage } from './pending-message';
+
+export type { PendingMessage };
 
 /** Entries of a stored history loaded into memory at start (the snapshot is 200; more come from the store). */
 const RESTORED_ENTRIES = 1_000;
-
-/** An own message as the timeline shows it while it waits for the server (an outbox item). */
-export interface PendingMessage {
-  id: string;
-  text: string;
-  createdAt: string;
-  /** A reply, edit or recall (an outbox item's `action`). */
-  action?: ClientActionFields;
-  files?: MessageEntry['attachments'];
-}
 
 export interface TimelineDeps {
   clock: Clock;
