@@ -5,8 +5,8 @@
  */
 import { MAX_THUMBNAIL_BYTES, MAX_THUMBNAIL_SIDE } from '../../protocol/attachments';
 
-/** The longest side of a thumbnail: twice the inline image's 320 CSS px, sharp on a HiDPI screen too. */
-export const THUMBNAIL_SIDE = MAX_THUMBNAIL_SIDE;
+/** The longest side of a thumbnail (the server's largest): twice the inline image's 320 CSS px, sharp on a HiDPI screen too. */
+const THUMBNAIL_SIDE = MAX_THUMBNAIL_SIDE;
 /** Not animated: a GIF shows the original (a thumbnail would stop it moving). */
 const STILL_IMAGES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 /** Beyond this the original is not decoded here at all: the send dialog shows it as a file. */

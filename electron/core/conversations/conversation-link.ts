@@ -110,12 +110,12 @@ export class ConversationLink extends Emitter<LinkEvents> implements ChannelHost
     return this.hello?.user_id;
   }
 
-  /** What the server announced on this connection (none before its greeting). */
   /** Feature `files`: the largest file the server takes, as its last greeting said. */
   get maxFileBytes(): number | undefined {
     return this.hello?.max_file_bytes;
   }
 
+  /** What the server announced on this connection (none before its greeting). */
   get features(): readonly string[] {
     return this.hello?.features ?? [];
   }

@@ -11,7 +11,7 @@ import { MAX_THUMBNAIL_BYTES, formatBytes, formatBytesApart, safeFileName } from
 import { reason, type Reason } from '../../common/errors';
 import { MAX_STAGE_CHUNK, MAX_STAGED } from '../../common/ipc-file-types';
 import { TransferError } from './file-transfer';
-import { imageTypeOf } from './image-cache';
+import { imageTypeOfFile } from './image-cache';
 
 export interface StagedFile {
   /** The staged copy (complete). */
@@ -107,14 +107,7 @@ export class FileStaging {
   /** A staged thumbnail: small, and an image by its first bytes; anything else is the window's bug (and is dropped). */
   async takeThumbnail(stage: string, conv: string): Promise<StagedFile> {
     const s = await this.take(stage, conv);
-    const head = Buffer.alloc(16);
-    const fh = await open(s.file, 'r');
-    try {
-      await fh.read(head, 0, head.length, 0);
-    } finally {
-      await fh.close();
-    }
-    if (s.size <= MAX_THUMBNAIL_BYTES && imageTypeOf(head) !== undefined) return s;
+    if (s.size <= MAX_THUMBNAIL_BYTES && (await imageTypeOfFile(s.file)) !== undefined) return s;
     await rm(s.file, { force: true });
     throw new StagingError(
       `send-attachments: a thumbnail is a PNG, JPEG, GIF or WebP image of at most ${formatBytes(MAX_THUMBNAIL_BYTES)}`,

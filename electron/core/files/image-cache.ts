@@ -25,6 +25,18 @@ export function imageTypeOf(head: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** The image type of a file on disk, by its first bytes (undefined: not one the window shows). */
+export async function imageTypeOfFile(file: string): Promise<string | undefined> {
+  const fh = await open(file, 'r');
+  const head = Buffer.alloc(16);
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  return imageTypeOf(head);
+}
+
 export interface ImageCacheDeps {
   dir: string;
   /** The conversation's settings; undefined: not one of the user's conversations. */
@@ -124,14 +136,7 @@ class NotShown extends Error {
 
 /** Refuses (and removes) a fetched file that is not an image before it is kept. */
 async function checkHead(file: string): Promise<void> {
-  const fh = await open(file, 'r');
-  const head = Buffer.alloc(16);
-  try {
-    await fh.read(head, 0, 16, 0);
-  } finally {
-    await fh.close();
-  }
-  if (!imageTypeOf(head)) {
+  if (!(await imageTypeOfFile(file))) {
     await rm(file, { force: true });
     throw new NotShown(415, 'not an image the window shows');
   }

@@ -193,7 +193,7 @@ export class UploadQueue {
           }).upload(this.d.conv, path.join(this.d.dir, f.copy), f.name);
           await this.save();
         }
-        if (f.thumb) await this.thumbnail(abort.signal, f, f.thumb);
+        if (f.thumb) await this.thumbnail(abort.signal, f, f.thumb.copy);
       }
       await this.send(item);
     } catch (err) {
@@ -228,13 +228,13 @@ export class UploadQueue {
    * the feature, or one that refuses this thumbnail, gets the image alone (the window scales it). A
    * cut while the connection is down throws, and the queue goes on from here when it is back.
    */
-  private async thumbnail(signal: AbortSignal, f: QueuedFile, thumb: { copy: string }): Promise<void> {
+  private async thumbnail(signal: AbortSignal, f: QueuedFile, copy: string): Promise<void> {
     const c = this.d.client()?.status().connection;
     if (c?.kind === 'connected' && c.features.includes(Features.thumbnails) && f.attachment?.width !== undefined) {
       try {
         const made = await this.transfer(signal, () => undefined).upload(
           this.d.conv,
-          path.join(this.d.dir, thumb.copy),
+          path.join(this.d.dir, copy),
           'thumbnail',
           f.attachment.id,
         );
@@ -245,7 +245,7 @@ export class UploadQueue {
     }
     delete f.thumb;
     await this.save();
-    await rm(path.join(this.d.dir, thumb.copy), { force: true });
+    await rm(path.join(this.d.dir, copy), { force: true });
   }
 
   private transfer(signal: AbortSignal, onProgress: (done: number) => void): FileTransfer {
